@@ -1,0 +1,198 @@
+"""Vectorised building blocks shared by every design.
+
+Every estimator in :mod:`carecost.survey` is a ratio (or a total) of weighted
+domain totals,
+
+.. math:: \\hat\\theta_p = \\hat T_{a(p)} / \\hat T_{b(p)},\\qquad
+          \\hat T_a = \\sum_i w_i u_{ia},
+
+where the *base variables* :math:`u_{ia}` are the analysis variables times
+domain indicators.  A linearization design needs, per sampling unit, totals
+of the influence values :math:`z_{ip} = w_i\\sum_a u_{ia}\\,\\partial\\theta_p/
+\\partial T_a`; a replicate design needs the totals for every replicate
+weight, :math:`U^\\top W`.  Both are sparse–dense matrix products, so no
+Python loop runs over rows, groups or replicates, and both reduce to sums
+that can be accumulated partition by partition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Domain membership of each row.
+
+    Attributes
+    ----------
+    codes
+        Group number of each row, ``-1`` for rows outside every domain.
+    table
+        One row per group with the ``by`` columns (no columns without ``by``).
+    """
+
+    codes: IntArray
+    table: pd.DataFrame
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.table)
+
+
+def make_groups(data: pd.DataFrame, by: list[str], active: NDArray[np.bool_]) -> Groups:
+    """Number the domains defined by ``by`` among the ``active`` rows.
+
+    Groups are ordered as ``pandas.DataFrame.groupby(sort=True)`` orders them
+    (category order for categoricals, sorted values otherwise), which is also
+    the order R's ``svyby`` uses for factors.
+    """
+    n = len(data)
+    codes = np.full(n, -1, dtype=np.intp)
+    if not by:
+        codes[active] = 0
+        return Groups(codes, pd.DataFrame(index=pd.RangeIndex(1)))
+    sub = data.loc[active, by]
+    grouped = sub.groupby(by, sort=True, observed=True, dropna=True)
+    ngroup = grouped.ngroup().to_numpy()
+    codes[np.flatnonzero(active)] = ngroup
+    keys = grouped.size().index
+    if isinstance(keys, pd.MultiIndex):
+        table = keys.to_frame(index=False)
+    else:
+        table = pd.DataFrame({by[0]: keys})
+    table.columns = list(by)
+    return Groups(codes.astype(np.intp), table.reset_index(drop=True))
+
+
+def base_matrix(values: FloatArray, codes: IntArray, n_groups: int) -> sp.csr_matrix:
+    """Sparse ``n x (G*K)`` matrix of base variables.
+
+    Row ``i`` holds ``values[i, k]`` in column ``codes[i]*K + k``; rows with a
+    negative code are empty.
+    """
+    n, k = values.shape
+    keep = codes >= 0
+    counts = np.where(keep, k, 0)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    indices = (codes[keep][:, None] * k + np.arange(k)[None, :]).ravel()
+    data = values[keep].ravel()
+    return sp.csr_matrix((data, indices, indptr), shape=(n, n_groups * k))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to estimate: ``theta_p = T[num[p]] / T[den[p]]`` (``den < 0``: total)."""
+
+    base: sp.csr_matrix
+    num: IntArray
+    den: IntArray
+    rows: pd.DataFrame
+    n: IntArray
+
+    @property
+    def n_estimates(self) -> int:
+        return len(self.num)
+
+
+def evaluate(plan: Plan, totals: FloatArray) -> FloatArray:
+    """Estimates from base totals; ``totals`` is ``A x m`` (m weight columns)."""
+    numer = totals[plan.num]
+    has_den = plan.den >= 0
+    out = numer.copy()
+    if np.any(has_den):
+        denom = totals[plan.den[has_den]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[has_den] = numer[has_den] / denom
+    return out
+
+
+def jacobian(plan: Plan, totals: FloatArray, theta: FloatArray) -> sp.csc_matrix:
+    """Sparse ``A x P`` derivative of the estimates with respect to base totals."""
+    n_base = plan.base.shape[1]
+    p = plan.n_estimates
+    cols = np.arange(p)
+    has_den = plan.den >= 0
+    rows_num = plan.num
+    vals_num = np.ones(p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vals_num[has_den] = 1.0 / totals[plan.den[has_den]]
+        vals_den = -theta[has_den] / totals[plan.den[has_den]]
+    rows = np.concatenate([rows_num, plan.den[has_den]])
+    cc = np.concatenate([cols, cols[has_den]])
+    vals = np.concatenate([vals_num, vals_den])
+    return sp.csc_matrix((vals, (rows, cc)), shape=(n_base, p))
+
+
+def indicator(codes: IntArray, n_units: int) -> sp.csr_matrix:
+    """Sparse ``n_units x n`` one-hot matrix mapping rows to units."""
+    n = len(codes)
+    return sp.csr_matrix(
+        (np.ones(n), (codes, np.arange(n))), shape=(n_units, n)
+    )
+
+
+def quadratic_form(
+    z: sp.spmatrix, unit_stratum: IntArray, coef: FloatArray, centred: FloatArray, full: bool,
+) -> FloatArray:
+    r"""Stratified sum of squares of unit totals, as R ``survey:::onestrat``.
+
+    Computes :math:`\sum_h a_h \sum_{j \in h} (z_j - c_h \bar z_h)
+    (z_j - c_h \bar z_h)^\top` for the unit totals ``z`` (units x estimates,
+    sparse), with ``coef`` :math:`a_h` and ``centred`` :math:`c_h \in \{0,1\}`
+    per stratum.  The diagonal is computed from centred values (no
+    cancellation, so a zero variance comes out as zero); the off-diagonal
+    terms, when ``full``, from :math:`Z^\top A Z - S^\top B S`.
+    """
+    z = sp.csr_matrix(z)
+    n_strata = len(coef)
+    n_est = z.shape[1]
+    n_h = np.bincount(unit_stratum, minlength=n_strata).astype(float)
+    s = np.asarray((indicator(unit_stratum, n_strata) @ z).todense())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = np.where(n_h[:, None] > 0, s / n_h[:, None], 0.0) * centred[:, None]
+    coo = z.tocoo()
+    h_of = unit_stratum[coo.row]
+    dev = coo.data - m[h_of, coo.col]
+    diag = np.bincount(coo.col, weights=coef[h_of] * dev * dev, minlength=n_est)
+    nnz = np.bincount(h_of * n_est + coo.col, minlength=n_strata * n_est).reshape(
+        n_strata, n_est
+    )
+    diag = diag + ((coef * 1.0)[:, None] * (n_h[:, None] - nnz) * m * m).sum(axis=0)
+    if not full:
+        return np.asarray(diag)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.where(n_h > 0, coef * centred / n_h, 0.0)
+    first = (z.T @ sp.diags(coef[unit_stratum]) @ z).toarray()
+    second = s.T @ (b[:, None] * s)
+    out = np.asarray(first - second)
+    np.fill_diagonal(out, diag)
+    return out
+
+
+def replicate_variance(
+    theta_rep: FloatArray, theta: FloatArray, scale: float, rscales: FloatArray,
+    mse: bool, full: bool,
+) -> FloatArray:
+    """Replicate variance, as R ``survey:::svrVar``.
+
+    ``theta_rep`` is ``P x R``.  Centred on ``theta`` when ``mse`` else on
+    the mean of the replicates that have a positive ``rscales``.
+    """
+    if mse:
+        centre = theta
+    else:
+        centre = theta_rep[:, rscales > 0].mean(axis=1)
+    dev = theta_rep - centre[:, None]
+    if full:
+        return np.asarray(scale * (dev * rscales[None, :]) @ dev.T)
+    return np.asarray(scale * (dev * dev) @ rscales)
