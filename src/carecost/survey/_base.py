@@ -223,7 +223,10 @@ class SurveyDesign(ABC):
             rows["variable"] = np.tile(np.asarray([names[0]] * nvar, dtype=object), g)
             rows["level"] = np.tile(np.asarray(level_col, dtype=object), g)
         n = np.repeat(n_per_group, nvar)
-        return Plan(base=base, num=num.astype(np.intp), den=den.astype(np.intp), rows=rows, n=n)
+        return Plan(
+            base=base, num=num.astype(np.intp), den=den.astype(np.intp), rows=rows, n=n,
+            codes=groups.codes, est_group=np.repeat(gg, nvar).astype(np.intp),
+        )
 
     def _deff(
         self, groups: Groups, values: FloatArray, var: FloatArray, statistic: str,

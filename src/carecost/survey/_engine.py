@@ -98,6 +98,8 @@ class Plan:
     den: IntArray
     rows: pd.DataFrame
     n: IntArray
+    codes: IntArray
+    est_group: IntArray
 
     @property
     def n_estimates(self) -> int:

@@ -284,10 +284,17 @@ class Design(SurveyDesign):
                 parent = np.zeros(n_strata, dtype=np.intp)
             else:
                 parent = self._unit_codes[i - 1][rep_rows]
-            nstrat = np.bincount(parent)
-            nok = np.bincount(parent, weights=ok.astype(float))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                avg = (nstrat / nok)[parent]
+            if i == 0:
+                # applied per estimate in _variance: R counts only the strata that have
+                # rows in the domain being estimated
+                self._stage0_ok = ok
+                self._stage0_row_stratum = unit_stratum[ucode] if ids else unit_stratum
+                avg = np.ones(n_strata)
+            else:
+                nstrat = np.bincount(parent)
+                nok = np.bincount(parent, weights=ok.astype(float))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    avg = (nstrat / nok)[parent]
             a = a * avg * mult
             stages.append(_Stage(
                 units=None if (not ids and i == 0) else ucode,
@@ -304,11 +311,11 @@ class Design(SurveyDesign):
     def _stratum_label(self, stage: int, row: int) -> str:
         if self._strata_cols:
             col = self._strata_cols[min(stage, len(self._strata_cols) - 1)]
-            lab = f"{col}={self._data[col].iloc[row]!r}"
+            lab = f"{col}={self._data[col].iloc[row]}"
         else:
             lab = "(unstratified)"
         if stage > 0 and self._ids:
-            lab += f" within {self._ids[stage - 1]}={self._data[self._ids[stage - 1]].iloc[row]!r}"
+            lab += f" within {self._ids[stage - 1]}={self._data[self._ids[stage - 1]].iloc[row]}"
         return lab
 
     # -------------------------------------------------------------- interface
@@ -353,14 +360,30 @@ class Design(SurveyDesign):
         jac = jacobian(plan, totals[:, 0], theta)
         scores = sp.csr_matrix(sp.diags(w) @ plan.base @ jac)
         total_var: FloatArray | None = None
-        for st in self._stages:
+        for k, st in enumerate(self._stages):
             z = scores if st.units is None else indicator(st.units, st.n_units) @ scores
             v = quadratic_form(z, st.unit_stratum, st.coef, st.centred, full)
+            if k == 0 and self._lonely == "average":
+                f = self._average_factor(plan, len(st.coef))
+                v = v * (np.sqrt(np.outer(f, f)) if full else f)
             total_var = v if total_var is None else total_var + v
         assert total_var is not None
         if full:
             return theta, np.diag(total_var).copy(), total_var
         return theta, total_var, None
+
+    def _average_factor(self, plan: Plan, n_strata: int) -> FloatArray:
+        """Per estimate: strata with rows in its domain / such strata with >1 PSU."""
+        codes = plan.codes
+        keep = codes >= 0
+        g = int(plan.est_group.max()) + 1
+        h = self._stage0_row_stratum[keep]
+        present = np.bincount(h * g + codes[keep], minlength=n_strata * g).reshape(n_strata, g) > 0
+        nstrat = present.sum(axis=0)
+        nok = (present & self._stage0_ok[:, None]).sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = nstrat / nok
+        return np.asarray(factor[plan.est_group], dtype=float)
 
     # ------------------------------------------------------------ replicates
     def to_replicates(

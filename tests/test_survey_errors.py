@@ -1,0 +1,152 @@
+"""Bad input gets a clear error; lonely PSUs follow the option the user chose (vs R)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carecost.survey import Design, DesignError, ReplicateDesign, difference
+
+REF = Path(__file__).parent / "reference"
+
+
+@pytest.fixture
+def df() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = 40
+    out = pd.DataFrame({
+        "stratum": np.repeat([1, 2], n // 2),
+        "psu": np.tile(np.arange(4), n // 4) + np.repeat([0, 10], n // 2),
+        "y": rng.normal(10, 2, n),
+        "sex": rng.choice(["female", "male"], n),
+        "w": rng.uniform(1, 3, n),
+    })
+    for r in range(4):
+        out[f"rw{r}"] = out["w"] * rng.uniform(0.5, 1.5, n)
+    return out
+
+
+def test_unknown_column(df: pd.DataFrame) -> None:
+    with pytest.raises(DesignError, match=r"column\(s\) \['wt'\] not found"):
+        Design(df, weights="wt")
+    d = Design(df, weights="w", strata="stratum", psu="psu")
+    with pytest.raises(DesignError, match="'income'"):
+        d.mean("income")
+
+
+def test_missing_and_negative_weights(df: pd.DataFrame) -> None:
+    bad = df.copy()
+    bad.loc[3, "w"] = np.nan
+    with pytest.raises(DesignError, match="1 missing value"):
+        Design(bad, weights="w")
+    bad.loc[3, "w"] = -1.0
+    with pytest.raises(DesignError, match="1 negative value"):
+        Design(bad, weights="w")
+    with pytest.raises(DesignError, match="1 negative"):
+        ReplicateDesign(bad, "w", "rw[0-9]")
+
+
+def test_lonely_psu_is_an_error_by_default(df: pd.DataFrame) -> None:
+    one = df.copy()
+    one.loc[one["stratum"] == 2, "psu"] = 10
+    with pytest.raises(DesignError, match="stratum stratum=2 has only one PSU"):
+        Design(one, weights="w", strata="stratum", psu="psu")
+
+
+def test_psu_not_nested(df: pd.DataFrame) -> None:
+    bad = df.copy()
+    bad["psu"] = np.tile(np.arange(4), len(df) // 4)
+    with pytest.raises(DesignError, match="nest=True"):
+        Design(bad, weights="w", strata="stratum", psu="psu")
+    d = Design(bad, weights="w", strata="stratum", psu="psu", nest=True)
+    assert d.degf() == 8 - 2
+
+
+def test_replicate_columns(df: pd.DataFrame) -> None:
+    with pytest.raises(DesignError, match="no column matches"):
+        ReplicateDesign(df, "w", "repwt[0-9]+")
+    with pytest.raises(DesignError, match=r"not found"):
+        ReplicateDesign(df, "w", ["rw0", "rw9"])
+    const = df.copy()
+    const["rw1"] = 1.0
+    with pytest.raises(DesignError, match=r"\['rw1'\] are constant"):
+        ReplicateDesign(const, "w", "rw[0-9]")
+    with pytest.raises(DesignError, match="rho"):
+        ReplicateDesign(df, "w", "rw[0-9]", method="fay")
+    with pytest.raises(DesignError, match="rscales"):
+        ReplicateDesign(df, "w", "rw[0-9]", method="jkn")
+
+
+def test_missing_values_in_y_are_an_error_unless_omitted(df: pd.DataFrame) -> None:
+    bad = df.copy()
+    bad.loc[[1, 5], "y"] = np.nan
+    d = Design(bad, weights="w", strata="stratum", psu="psu")
+    with pytest.raises(DesignError, match=r"'y' has 2 missing value\(s\)"):
+        d.mean("y")
+    got = d.mean("y", na="omit")
+    keep = bad["y"].notna()
+    expected = np.average(bad.loc[keep, "y"], weights=bad.loc[keep, "w"])
+    assert got["estimate"].iloc[0] == pytest.approx(expected, rel=1e-12)
+    assert got["n"].iloc[0] == keep.sum()
+
+
+def test_mismatched_subset_length_and_type(df: pd.DataFrame) -> None:
+    d = Design(df, weights="w")
+    with pytest.raises(DesignError, match="shape"):
+        d.subset(np.ones(3, dtype=bool))
+    with pytest.raises(DesignError, match="boolean"):
+        d.subset(np.ones(len(df)))
+
+
+def test_non_numeric_y(df: pd.DataFrame) -> None:
+    d = Design(df, weights="w")
+    with pytest.raises(DesignError, match=r"not numeric.*proportion"):
+        d.mean("sex")
+
+
+def test_fpc_errors(df: pd.DataFrame) -> None:
+    bad = df.copy()
+    bad["fpc"] = np.where(bad["stratum"] == 1, 100, 0.5)
+    with pytest.raises(DesignError, match="mixes"):
+        Design(bad, weights="w", strata="stratum", psu="psu", fpc="fpc")
+    bad["fpc"] = 2
+    with pytest.raises(DesignError, match="more than 100% sampling"):
+        Design(bad, weights="w", strata="stratum", psu="psu", fpc="fpc")
+    with pytest.raises(DesignError, match="one fpc column per stage"):
+        Design(bad, weights="w", psu=["stratum", "psu"], fpc="fpc")
+
+
+def test_contrast_needs_a_carecost_table(df: pd.DataFrame) -> None:
+    res = Design(df, weights="w").mean("y", by="sex")
+    with pytest.raises(TypeError, match="carries no carecost covariance"):
+        difference(pd.DataFrame(res), 0, 1)
+    with pytest.raises(KeyError, match="0 rows match"):
+        difference(res, {"sex": "other"}, {"sex": "male"})
+
+
+LONELY = pd.read_csv(REF / "lonely_psu.csv")
+
+
+@pytest.mark.parametrize("option", ["remove", "certainty", "adjust", "average"])
+@pytest.mark.parametrize("fpc", [False, True])
+def test_lonely_psu_options_match_r(option: str, fpc: bool) -> None:
+    a = pd.read_csv(REF / "data" / "apistrat.csv")
+    first_m = a.index[a["stype"] == "M"][0]
+    a = a[(a["stype"] != "M") | (a.index == first_m)].reset_index(drop=True)
+    d = Design(a, weights="pw", strata="stype", fpc="fpc" if fpc else None,
+               lonely_psu=option)  # type: ignore[arg-type]
+    ref = LONELY[(LONELY["option"] == option) & (LONELY["fpc"] == fpc)].set_index("stat")
+    m = d.mean("api00")
+    t = d.total("enroll")
+    b = d.mean("api00", by="awards")
+    got = {
+        "mean_api00": m.iloc[0], "total_enroll": t.iloc[0],
+        "by_awards_No": b[b["awards"] == "No"].iloc[0],
+        "by_awards_Yes": b[b["awards"] == "Yes"].iloc[0],
+    }
+    for stat, row in got.items():
+        np.testing.assert_allclose(row["estimate"], ref.loc[stat, "estimate"], rtol=1e-8)
+        np.testing.assert_allclose(row["se"], ref.loc[stat, "se"], rtol=1e-8)
