@@ -439,7 +439,7 @@ class SurveyDesign(ABC):
         oc = codes[order]
         ox = x[order]
         cw = _group_cumsum(w[order], oc, g)
-        totw = np.bincount(oc, weights=w[order], minlength=g)
+        totw = np.asarray(np.bincount(oc, weights=w[order], minlength=g), dtype=np.float64)
         start = np.searchsorted(oc, np.arange(g), side="left")
         stop = np.searchsorted(oc, np.arange(g), side="right")
         design_df = self.degf() if df is None else df

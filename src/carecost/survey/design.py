@@ -33,9 +33,8 @@ class _Stage:
 
 def _codes(frame: pd.DataFrame) -> IntArray:
     """Integer codes of the distinct rows of ``frame`` (first-appearance order)."""
-    return frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy(
-        dtype=np.intp
-    )
+    codes = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup()
+    return np.asarray(codes.to_numpy(), dtype=np.intp)
 
 
 class Design(SurveyDesign):
@@ -168,7 +167,7 @@ class Design(SurveyDesign):
         sampsize: list[FloatArray] = []
         for i in range(n_stages):
             cnt = pd.Series(unit_codes[i]).groupby(strat_codes[i]).nunique()
-            sampsize.append(cnt.to_numpy(dtype=float)[strat_codes[i]])
+            sampsize.append(np.asarray(cnt.to_numpy(), dtype=np.float64)[strat_codes[i]])
         popsize: list[FloatArray] | None = None
         if fpcs:
             vals = np.column_stack([numeric_column(data, c) for c in fpcs])

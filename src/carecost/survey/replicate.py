@@ -119,7 +119,7 @@ class ReplicateDesign(SurveyDesign):
             repw = repw * w[:, None]
         self._init(data, w, np.ascontiguousarray(repw), method, rho, scale, rscales, mse,
                    np.ones(len(data), dtype=bool), df)
-        self._weights_col = weights
+        self._weights_col: str | None = weights
         self._rep_cols = cols
 
     @classmethod
