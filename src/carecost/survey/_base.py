@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -109,6 +110,23 @@ class SurveyDesign(ABC):
     @abstractmethod
     def _deff_fpc(self) -> bool:
         """Whether the SRS variance of a design effect uses (N - n)/N."""
+
+    def assign(self, **columns: object) -> Self:
+        """A copy of the design with new or replaced analysis columns (like srvyr ``mutate``).
+
+        Values are arrays or Series with one value per row of :attr:`data`
+        (all rows, including those outside a subset); the design itself
+        (weights, strata, clusters, replicates, subset) is unchanged.
+        """
+        n = len(self._data)
+        for name, val in columns.items():
+            if np.ndim(val) != 1 or len(val) != n:  # type: ignore[arg-type]
+                raise DesignError(f"assign: column {name!r} must have {n} values, one per row")
+            if isinstance(val, pd.Series) and not val.index.equals(self._data.index):
+                raise DesignError(f"assign: Series {name!r} is not aligned with the data index")
+        new = copy.copy(self)
+        new._data = self._data.assign(**{k: np.asarray(v) for k, v in columns.items()})
+        return new
 
     # ----------------------------------------------------------------- subsets
     def subset(self, mask: NDArray[np.bool_] | pd.Series | str) -> Self:

@@ -1,0 +1,181 @@
+"""Time-use indicators: the unpaid-care gender gap and BLS ATUS Table 1."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from carecost.survey import SurveyDesign
+from carecost.survey.results import EstimateInfo, critical_value
+
+from .atus import TimeUseSurvey
+
+
+def _lookup(info: EstimateInfo, res: pd.DataFrame, mask: np.ndarray) -> int:
+    idx = res.index[mask]
+    if len(idx) != 1:
+        raise KeyError("expected exactly one row")
+    return int(info.index.get_indexer(pd.Index([idx[0]]))[0])
+
+
+def gender_gap(
+    design: SurveyDesign, y: str, *, sex: str = "sex", female: object = "female",
+    male: object = "male", by: str | Sequence[str] | None = None, level: float = 0.95,
+    df: float | None = None,
+) -> pd.DataFrame:
+    r"""Women's and men's means, the gap, the ratio and women's share of the total.
+
+    For each domain: :math:`\bar y_F`, :math:`\bar y_M`, the gap
+    :math:`\bar y_F - \bar y_M`, the ratio :math:`\bar y_F / \bar y_M` and
+    women's share :math:`T_F/(T_F+T_M)` of the population total, each with a
+    standard error from the joint covariance of the sex-specific estimates
+    (linear contrast for the gap, delta method for the ratio and share), as
+    R ``svyby(..., covmat=TRUE)`` followed by ``svycontrast``.
+
+    Parameters
+    ----------
+    design
+        Any carecost survey design.
+    y
+        Numeric variable, e.g. minutes per day of unpaid care work.
+    sex, female, male
+        The sex column and its two values.
+    by
+        Further domains (age group, year, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``statistic`` (``women``, ``men``, ``gap``, ``ratio``,
+        ``women_share``), ``estimate``, ``se``, ``ci_low``, ``ci_high``,
+        ``df``, ``n``.
+    """
+    bys = [by] if isinstance(by, str) else list(by or [])
+    keep = design.data[sex].isin([female, male]).to_numpy()
+    d = design.subset(keep)
+    means = d.mean(y, by=[*bys, sex], vcov=True)
+    totals = d.total(y, by=[*bys, sex], vcov=True)
+    mi: EstimateInfo = means.attrs["carecost"]
+    ti: EstimateInfo = totals.attrs["carecost"]
+    assert mi.vcov is not None and ti.vcov is not None
+    design_df = d.degf() if df is None else df
+    crit = critical_value(level, design_df)
+    groups = means[bys].drop_duplicates() if bys else pd.DataFrame(index=[0])
+    rows = []
+    for _, g in groups.iterrows():
+        sel = np.ones(len(means), dtype=bool)
+        for b in bys:
+            sel &= (means[b] == g[b]).to_numpy()
+        sf = sel & (means[sex] == female).to_numpy()
+        sm = sel & (means[sex] == male).to_numpy()
+        if sf.sum() != 1 or sm.sum() != 1:
+            continue
+        f, m = _lookup(mi, means, sf), _lookup(mi, means, sm)
+        yf, ym = means["estimate"].iloc[f], means["estimate"].iloc[m]
+        v = mi.vcov
+        tf, tm = totals["estimate"].iloc[f], totals["estimate"].iloc[m]
+        vt = ti.vcov
+        gap_var = v[f, f] + v[m, m] - 2 * v[f, m]
+        gr = np.array([1 / ym, -yf / ym**2])
+        ratio_var = gr @ np.array([[v[f, f], v[f, m]], [v[m, f], v[m, m]]]) @ gr
+        s = tf + tm
+        gs = np.array([tm / s**2, -tf / s**2])
+        share_var = gs @ np.array([[vt[f, f], vt[f, m]], [vt[m, f], vt[m, m]]]) @ gs
+        n_f, n_m = int(means["n"].iloc[f]), int(means["n"].iloc[m])
+        for stat, est, var, n in (
+            ("women", yf, v[f, f], n_f), ("men", ym, v[m, m], n_m),
+            ("gap", yf - ym, gap_var, n_f + n_m), ("ratio", yf / ym, ratio_var, n_f + n_m),
+            ("women_share", tf / s, share_var, n_f + n_m),
+        ):
+            se = float(np.sqrt(max(var, 0.0)))
+            row = {b: g[b] for b in bys}
+            row.update(statistic=stat, estimate=est, se=se, ci_low=est - crit * se,
+                       ci_high=est + crit * se, df=design_df, n=n)
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    out.attrs["variance"] = mi.variance
+    return out
+
+
+def bls_table1(
+    survey: TimeUseSurvey, year: int, *, rows: Sequence[str] | None = None,
+    days: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """BLS ATUS Table 1 from microdata for one year.
+
+    "Time spent in primary activities and percent of the civilian population
+    engaging in each activity, averages per day by sex": for each Table 1
+    row and for total, men and women, the average hours per day
+    (:math:`\\sum w y / \\sum w` / 60), the percent engaged on an average day,
+    and the average hours per day of those who engaged (ratio of the total
+    hours to the weighted number engaged), each with its standard error under
+    the survey's design (see ``survey.variance``).
+
+    Parameters
+    ----------
+    survey
+        From :func:`carecost.timeuse.read_atus`.
+    year
+        Diary year.
+    rows
+        Table 1 rows (default: all rows of the crosswalk).
+    days
+        Optional boolean mask restricting to some diary days (e.g.
+        weekends and holidays).
+
+    References
+    ----------
+    U.S. Bureau of Labor Statistics, *American Time Use Survey — 20XX
+    Results*, Table 1 (annual news release).
+    """
+    cols = list(rows) if rows is not None else [
+        c for c in survey.activity_columns if not c.startswith("icatus_")
+        and c != "unpaid_care_work"
+    ]
+    persons = survey.persons
+    in_year = (persons["tuyear"] == year).to_numpy()
+    if not in_year.any():
+        years = sorted(persons["tuyear"].unique())
+        raise ValueError(f"no diaries for year {year}; the data has {years[0]}-{years[-1]}")
+    mask = in_year if days is None else in_year & np.asarray(days, dtype=bool)
+    d = survey.design.subset(mask)
+    data = d.data
+    hours = {c: f"__h_{i}" for i, c in enumerate(cols)}
+    engaged = {c: f"__e_{i}" for i, c in enumerate(cols)}
+    extra = {}
+    for c in cols:
+        extra[hours[c]] = data[c].to_numpy(dtype=float) / 60.0
+        extra[engaged[c]] = (data[c].to_numpy() > 0).astype(float)
+    sex = data["sex"].astype(str).to_numpy()
+    extra["__sex"] = np.where(sex == "male", "men", np.where(sex == "female", "women", sex))
+    d2 = d.assign(**extra)
+    out = []
+    for group, by in (("total", None), ("sex", "__sex")):
+        mh = d2.mean(list(hours.values()), by=by, vcov=False)
+        me = d2.mean(list(engaged.values()), by=by, vcov=False)
+        for c in cols:
+            h = mh[mh["variable"] == hours[c]]
+            e = me[me["variable"] == engaged[c]]
+            eng = d2.ratio(hours[c], engaged[c], by=by, vcov=False)
+            sexes = ["total"] if group == "total" else list(h["__sex"])
+            for k, sx in enumerate(sexes):
+                hr, er = h.iloc[k], e.iloc[k]
+                er_match = eng if by is None else eng[eng["__sex"] == sx]
+                out.append({
+                    "year": year, "activity": c, "sex": sx,
+                    "hours_per_day": hr["estimate"], "hours_per_day_se": hr["se"],
+                    "pct_engaged": 100 * er["estimate"], "pct_engaged_se": 100 * er["se"],
+                    "hours_engaged": er_match["estimate"].iloc[0] if er["estimate"] > 0
+                    else np.nan,
+                    "hours_engaged_se": er_match["se"].iloc[0] if er["estimate"] > 0 else np.nan,
+                    "n": int(hr["n"]),
+                })
+    res = pd.DataFrame(out)
+    order = {"total": 0, "men": 1, "women": 2}
+    res["_o"] = res["sex"].map(order)
+    res["_a"] = res["activity"].map({c: i for i, c in enumerate(cols)})
+    res = res.sort_values(["_a", "_o"]).drop(columns=["_o", "_a"]).reset_index(drop=True)
+    res.attrs["variance"] = survey.variance
+    return res
