@@ -32,8 +32,17 @@ def test_example_gap_estimates() -> None:
     assert (res["se"] > 0).all()
 
 
+def test_survey_example_main_prints_gap(capsys) -> None:
+    from carecost.survey.example import main
+
+    main()
+    out = capsys.readouterr().out
+    assert "women - men" in out
+    assert "women / men" in out
+
+
 def test_main_job_runs_as_module() -> None:
     out = subprocess.run([sys.executable, "-m", "carecost"], check=True, capture_output=True,
                          text=True, timeout=120)
-    assert "women - men" in out.stdout
-    assert "women / men" in out.stdout
+    assert "SDG 5.4.1" in out.stdout
+    assert "women_share" in out.stdout

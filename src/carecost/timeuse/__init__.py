@@ -1,6 +1,6 @@
 """Time-use microdata: reading, activity classification and the unpaid-care gender gap."""
 
-from .atus import DiaryReport, TimeUseError, TimeUseSurvey, read_atus, weekend_or_holiday
+from .atus import read_atus, weekend_or_holiday
 from .classification import (
     ClassificationError,
     Crosswalk,
@@ -9,7 +9,14 @@ from .classification import (
     icatus2016,
     icatus_crosswalk,
 )
-from .indicators import bls_table1, gender_gap
+from .indicators import bls_table1, gender_gap, sdg_541, time_use_indicators
+from .survey import (
+    DiaryReport,
+    TimeUseError,
+    TimeUseSurvey,
+    from_episodes,
+    from_persons,
+)
 
 __all__ = [
     "ClassificationError",
@@ -20,9 +27,13 @@ __all__ = [
     "bls_table1",
     "bls_table1_crosswalk",
     "bls_table1_rows",
+    "from_episodes",
+    "from_persons",
     "gender_gap",
     "icatus2016",
     "icatus_crosswalk",
     "read_atus",
+    "sdg_541",
+    "time_use_indicators",
     "weekend_or_holiday",
 ]

@@ -1,124 +1,57 @@
-"""Reading American Time Use Survey (U.S. BLS) microdata.
+"""Reading American Time Use Survey (U.S. BLS) microdata, in both forms it comes in.
 
-This version reads the abridged per-person-per-activity form distributed by
-the R package ``atus`` (Gramieri and Wang 2018; files ``atusact``,
-``atusresp``, ``atuscps``) as Parquet.  Each respondent's minutes are
-classified into BLS Table 1 rows and ICATUS 2016 codes.  The file has no
-replicate weights, so the design is weights-only and its standard errors
-treat respondents as independent with-replacement draws (stated in every
-result); the official BLS files with TUFNWGTP001–160 give SDR standard
-errors.
+- The official BLS multi-year files, as BLS distributes them: comma-separated
+  ``.dat`` files with a header row (activity file ``atusact_*.dat``: one row
+  per episode, TUCASEID, TUACTIVITY_N, TRCODEP, TUACTDUR24, ...; respondent
+  file ``atusresp_*.dat`` with TUFNWGTP; replicate weights ``atuswgts_*.dat``
+  with TUFNWGTP001-TUFNWGTP160; the ATUS-CPS file ``atuscps_*.dat`` with
+  PESEX, PRTAGE, ...), in a directory or inside their zip archives.  With the
+  replicate weights the design is a successive-difference
+  :class:`~carecost.survey.ReplicateDesign` (160 replicates, scale 4/160,
+  centred on the full-sample estimate), as the ATUS User's Guide prescribes.
+- The abridged per-person-per-activity form of the R package ``atus``
+  (Gramieri and Wang 2018) as Parquet: no replicate weights, so a
+  weights-only design whose approximation is stated in every result.
+
+Reference: U.S. Bureau of Labor Statistics, *American Time Use Survey User's
+Guide: Understanding ATUS 2003 to 2023*, chapters 3 (data files) and 7
+(weights and variance estimation).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from carecost.survey import Design, SurveyDesign
-
-from .classification import Crosswalk, bls_table1_crosswalk, icatus_crosswalk
+from .classification import Crosswalk
+from .survey import DiaryPolicy, TimeUseError, TimeUseSurvey, from_episodes
 
 ABRIDGED_FILES = ("atusact.parquet", "atusresp.parquet", "atuscps.parquet")
 DIARY_MINUTES = 1440
+OFFICIAL_STEMS = {
+    "act": ("atusact",),
+    "resp": ("atusresp",),
+    "cps": ("atuscps",),
+    "wgts": ("atuswgts", "atusrepwgt"),
+}
+REPLICATES = r"^TUFNWGTP\d{3}$"
 
 
-class TimeUseError(ValueError):
-    """Time-use input that cannot be used as given."""
+def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
+                   diary_policy: DiaryPolicy = "keep") -> TimeUseSurvey:
+    """Read the abridged (R package ``atus``) Parquet form.
 
-
-@dataclass(frozen=True)
-class DiaryReport:
-    """What validation found in the diaries (nothing is dropped or rescaled)."""
-
-    persons: int
-    complete: int
-    short: int
-    long: int
-    min_minutes: float
-    mean_minutes: float
-    unmapped_codes: pd.DataFrame = field(repr=False)
-
-    def summary(self) -> str:
-        return (
-            f"{self.persons} diaries: {self.complete} sum to 1,440 minutes, {self.short} fewer "
-            f"(minimum {self.min_minutes:.0f}, mean {self.mean_minutes:.1f}), {self.long} more; "
-            f"{len(self.unmapped_codes)} activity codes outside the Table 1 crosswalk"
-        )
-
-
-@dataclass(frozen=True)
-class TimeUseSurvey:
-    """A person-level time-use table with its sample design.
-
-    Attributes
-    ----------
-    persons
-        One row per respondent: covariates, ``diary_minutes`` (sum of the
-        diary) and one column of minutes per day for each activity category
-        (BLS Table 1 rows; ICATUS 2016 major divisions as ``icatus_1`` ...
-        ``icatus_9``; ``unpaid_care_work`` = ICATUS 3 + 4, the SDG 5.4.1
-        numerator).
-    design
-        The survey design over ``persons``.
-    variance
-        How standard errors are computed (stated in results).
-    report
-        Diary validation.
-    source
-        Where the data came from.
+    The file dropped activity code 50 ("unable to code"), so diaries can sum
+    to less than 1,440 minutes: counted in ``report``, never rescaled.
     """
-
-    persons: pd.DataFrame
-    design: SurveyDesign
-    variance: str
-    report: DiaryReport
-    source: str
-    activity_columns: tuple[str, ...]
-
-
-def _check_dir(path: Path) -> None:
-    missing = [f for f in ABRIDGED_FILES if not (path / f).exists()]
-    if missing:
-        raise TimeUseError(
-            f"{path}: not an ATUS directory: missing {missing}. read_atus reads the abridged "
-            f"Parquet form ({', '.join(ABRIDGED_FILES)})"
-        )
-
-
-def read_atus(path: str | Path, *, crosswalk: Crosswalk | None = None) -> TimeUseSurvey:
-    """Read ATUS microdata into a :class:`TimeUseSurvey`.
-
-    Parameters
-    ----------
-    path
-        Directory holding ``atusact.parquet``, ``atusresp.parquet`` and
-        ``atuscps.parquet`` (the abridged form of the R package ``atus``).
-    crosswalk
-        ATUS lexicon to Table 1 rows; default: the shipped BLS crosswalk.
-
-    Returns
-    -------
-    TimeUseSurvey
-        Minutes per day per respondent by activity; a weights-only
-        :class:`~carecost.survey.Design` on ``wt`` (TUFNWGTP).
-
-    Notes
-    -----
-    Validation is reported, never repaired: the abridged file dropped
-    activity code 50 ("unable to code"), so diaries can sum to less than
-    1,440 minutes (``report``); respondents without activity rows, activity
-    rows without a respondent, duplicate ids and non-positive weights are
-    errors.
-    """
-    p = Path(path)
-    _check_dir(p)
-    act = pd.read_parquet(p / "atusact.parquet")
-    resp = pd.read_parquet(p / "atusresp.parquet")
-    cps = pd.read_parquet(p / "atuscps.parquet")
+    act = pd.read_parquet(path / "atusact.parquet")
+    resp = pd.read_parquet(path / "atusresp.parquet")
+    cps = pd.read_parquet(path / "atuscps.parquet")
     for name, df in (("atusresp", resp), ("atuscps", cps)):
         dup = int(df["tucaseid"].duplicated().sum())
         if dup:
@@ -130,59 +63,165 @@ def read_atus(path: str | Path, *, crosswalk: Crosswalk | None = None) -> TimeUs
             f"{int(bad.sum())} respondents are in only one of atusresp/atuscps "
             f"(first ids: {persons.loc[bad, 'tucaseid'].head(3).tolist()})"
         )
-    persons = persons.drop(columns="_merge").set_index("tucaseid")
-    orphan = ~act["tucaseid"].isin(persons.index)
-    if orphan.any():
-        raise TimeUseError(f"{int(orphan.sum())} activity rows have no respondent record")
-    if (act["dur"] < 0).any():
-        raise TimeUseError(f"{int((act['dur'] < 0).sum())} activity rows have negative minutes")
-    nodiary = ~persons.index.isin(act["tucaseid"])
-    if nodiary.any():
-        raise TimeUseError(f"{int(nodiary.sum())} respondents have no diary rows")
-    w = persons["wt"]
-    if w.isna().any() or (w <= 0).any():
-        raise TimeUseError(
-            f"weights (wt): {int(w.isna().sum())} missing and {int((w <= 0).sum())} non-positive"
-        )
-    cw = crosswalk or bls_table1_crosswalk()
-    table1 = cw.aggregate(act, id_col="tucaseid", code_col="tiercode", minutes_col="dur",
-                          ids=persons.index)
-    icw = icatus_crosswalk()
-    ic = icw.recode(act["tiercode"]).to_numpy()
-    major = pd.Series(ic).str[0]
-    ic_frame = pd.DataFrame({"tucaseid": act["tucaseid"].to_numpy(),
-                             "major": major.fillna("unclassified").to_numpy(),
-                             "dur": act["dur"].to_numpy()})
-    icat = ic_frame.pivot_table(index="tucaseid", columns="major", values="dur", aggfunc="sum",
-                                fill_value=0).reindex(persons.index, fill_value=0)
-    icat.columns = [f"icatus_{c}" for c in icat.columns]
-    for k in range(1, 10):
-        if f"icatus_{k}" not in icat.columns:
-            icat[f"icatus_{k}"] = 0.0
-    diary = act.groupby("tucaseid")["dur"].sum().reindex(persons.index)
-    persons = persons.join(table1).join(icat.astype(float))
-    persons["unpaid_care_work"] = persons["icatus_3"] + persons["icatus_4"]
-    persons["diary_minutes"] = diary.astype(float)
-    report = DiaryReport(
-        persons=len(persons),
-        complete=int((diary == DIARY_MINUTES).sum()),
-        short=int((diary < DIARY_MINUTES).sum()),
-        long=int((diary > DIARY_MINUTES).sum()),
-        min_minutes=float(diary.min()),
-        mean_minutes=float(diary.mean()),
-        unmapped_codes=cw.unmapped(act["tiercode"], act["dur"].to_numpy()),
+    persons = persons.drop(columns="_merge")
+    persons["sex"] = persons["sex"].astype(str)
+    persons["year"] = persons["tuyear"]
+    survey = from_episodes(
+        act, persons, id="tucaseid", code="tiercode", duration="dur", weights="wt",
+        crosswalk=crosswalk, diary_policy=diary_policy,
+        source=f"ATUS 2003-2016 (abridged by the R package atus) from {path}",
     )
-    persons = persons.reset_index()
-    variance = (
+    note = (
         "weights-only design on TUFNWGTP (the abridged file has no replicate weights): "
         "respondents treated as independent with-replacement draws, which ignores ATUS's "
         "stratification and clustering"
     )
-    design = Design(persons, weights="wt")
-    cols = (*table1.columns, *sorted(c for c in icat.columns), "unpaid_care_work")
-    return TimeUseSurvey(persons=persons, design=design, variance=variance, report=report,
-                         source=f"ATUS 2003-2016 (abridged, R package atus) from {p}",
-                         activity_columns=tuple(cols))
+    return TimeUseSurvey(persons=survey.persons, design=survey.design, variance=note,
+                         report=survey.report, source=survey.source,
+                         activity_columns=survey.activity_columns)
+
+
+def _find_official(path: Path) -> dict[str, tuple[Path, str | None]]:
+    """Locate the official files: ``{kind: (file, member-in-zip or None)}``."""
+    found: dict[str, tuple[Path, str | None]] = {}
+    entries = sorted(path.iterdir())
+    for kind, stems in OFFICIAL_STEMS.items():
+        pat = re.compile(rf"^({'|'.join(stems)})[_-]?\d*\.dat$", re.IGNORECASE)
+        zpat = re.compile(rf"^({'|'.join(stems)})[_-]?\d*\.zip$", re.IGNORECASE)
+        for f in entries:
+            if pat.match(f.name):
+                found[kind] = (f, None)
+                break
+        if kind in found:
+            continue
+        for f in entries:
+            if zpat.match(f.name):
+                with zipfile.ZipFile(f) as zf:
+                    members = [m for m in zf.namelist() if pat.match(Path(m).name)]
+                if not members:
+                    raise TimeUseError(f"{f}: zip archive holds no {stems[0]}*.dat file")
+                found[kind] = (f, members[0])
+                break
+    return found
+
+
+def _read_dat(entry: tuple[Path, str | None], usecols: list[str] | None = None) -> pd.DataFrame:
+    f, member = entry
+    if member is None:
+        return pd.read_csv(f, usecols=usecols)
+    with zipfile.ZipFile(f) as zf, zf.open(member) as fh:
+        return pd.read_csv(io.BytesIO(fh.read()), usecols=usecols)
+
+
+def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise TimeUseError(f"{what}: columns {missing} not found; is this a BLS ATUS file?")
+
+
+def _read_official(
+    path: Path, files: dict[str, tuple[Path, str | None]], *, crosswalk: Crosswalk | None,
+    diary_policy: DiaryPolicy,
+) -> TimeUseSurvey:
+    missing = [k for k in ("act", "resp", "cps") if k not in files]
+    if missing:
+        names = {k: OFFICIAL_STEMS[k][0] for k in missing}
+        raise TimeUseError(f"{path}: official ATUS files not found: {sorted(names.values())} "
+                           "(.dat or .zip)")
+    act = _read_dat(files["act"])
+    _require(act, ["TUCASEID", "TUACTIVITY_N", "TRCODEP", "TUACTDUR24"], files["act"][0].name)
+    resp = _read_dat(files["resp"])
+    _require(resp, ["TUCASEID", "TUFNWGTP"], files["resp"][0].name)
+    cps = _read_dat(files["cps"])
+    _require(cps, ["TUCASEID", "TULINENO", "PESEX", "PRTAGE"], files["cps"][0].name)
+    dup = act.duplicated(["TUCASEID", "TUACTIVITY_N"])
+    if dup.any():
+        raise TimeUseError(f"activity file: {int(dup.sum())} duplicate (TUCASEID, TUACTIVITY_N)")
+    resp_cps = cps[cps["TULINENO"] == 1][["TUCASEID", "PESEX", "PRTAGE"] + [
+        c for c in ("GEREG", "GTMETSTA", "PTDTRACE") if c in cps.columns]]
+    persons = resp.merge(resp_cps, on="TUCASEID", how="left", validate="1:1", indicator=True)
+    nocps = persons["_merge"] != "both"
+    if nocps.any():
+        raise TimeUseError(f"{int(nocps.sum())} respondents have no ATUS-CPS record for line 1")
+    persons = persons.drop(columns="_merge")
+    sex = persons["PESEX"].map({1: "male", 2: "female"})
+    if sex.isna().any():
+        raise TimeUseError(f"PESEX has values other than 1 and 2: "
+                           f"{sorted(persons.loc[sex.isna(), 'PESEX'].unique())[:5]}")
+    persons["sex"] = sex
+    persons["age"] = persons["PRTAGE"]
+    if "TUYEAR" in persons.columns:
+        persons["year"] = persons["TUYEAR"]
+    if "TUDIARYDAY" in persons.columns:
+        persons["weekend_or_holiday"] = persons["TUDIARYDAY"].isin([1, 7]) | (
+            persons.get("TRHOLIDAY", 0) == 1)
+    if "GTMETSTA" in persons.columns:
+        persons["urban"] = persons["GTMETSTA"].map({1: "urban", 2: "rural", 3: "not identified"})
+    if "TRTCC" in persons.columns:
+        persons["secondary_childcare"] = persons["TRTCC"].clip(lower=0).astype(float)
+    replicates = None
+    if "wgts" in files:
+        w = _read_dat(files["wgts"])
+        rep_cols = [c for c in w.columns if re.match(REPLICATES, c)]
+        if len(rep_cols) != 160:
+            raise TimeUseError(f"{files['wgts'][0].name}: expected 160 replicate weights "
+                               f"TUFNWGTP001-160, found {len(rep_cols)}")
+        persons = persons.merge(w[["TUCASEID", *rep_cols]], on="TUCASEID", how="left",
+                                validate="1:1", indicator=True)
+        norep = persons["_merge"] != "both"
+        if norep.any():
+            raise TimeUseError(f"{int(norep.sum())} respondents have no replicate weights")
+        persons = persons.drop(columns="_merge")
+        replicates = rep_cols
+    ep = pd.DataFrame({"TUCASEID": act["TUCASEID"], "code": act["TRCODEP"],
+                       "dur": act["TUACTDUR24"]})
+    survey = from_episodes(
+        ep, persons, id="TUCASEID", code="code", duration="dur", weights="TUFNWGTP",
+        replicates=replicates, method="sdr", crosswalk=crosswalk, diary_policy=diary_policy,
+        source=f"ATUS official files in {path}",
+    )
+    return survey
+
+
+def read_atus(
+    path: str | Path, *, crosswalk: Crosswalk | None = None, diary_policy: DiaryPolicy = "keep",
+) -> TimeUseSurvey:
+    """Read ATUS microdata, official BLS files or the abridged Parquet form.
+
+    Parameters
+    ----------
+    path
+        A directory holding either the official BLS files (``atusact_*.dat``,
+        ``atusresp_*.dat``, ``atuscps_*.dat`` and, for SDR standard errors,
+        ``atuswgts_*.dat``; each may be inside its ``.zip``), or the abridged
+        ``atusact.parquet``, ``atusresp.parquet``, ``atuscps.parquet``.
+    crosswalk
+        ATUS lexicon to categories; default: BLS Table 1 rows.
+    diary_policy
+        Diaries that do not sum to 1,440 minutes: ``"error"``, ``"report"``
+        (warn) or ``"keep"`` (default; counted in ``survey.report``).
+
+    Returns
+    -------
+    TimeUseSurvey
+        Minutes per day per respondent by activity and the design: a
+        160-replicate SDR :class:`~carecost.survey.ReplicateDesign` when the
+        replicate weights are present, otherwise a weights-only
+        :class:`~carecost.survey.Design` (stated in ``survey.variance``).
+    """
+    p = Path(path)
+    if not p.is_dir():
+        raise TimeUseError(f"{p}: not a directory")
+    if all((p / f).exists() for f in ABRIDGED_FILES):
+        return _read_abridged(p, crosswalk=crosswalk, diary_policy=diary_policy)
+    files = _find_official(p)
+    if files:
+        return _read_official(p, files, crosswalk=crosswalk, diary_policy=diary_policy)
+    raise TimeUseError(
+        f"{p}: no ATUS files found; expected the official BLS files (atusact_*.dat, "
+        f"atusresp_*.dat, atuscps_*.dat, optionally atuswgts_*.dat, or their .zip archives) "
+        f"or the abridged Parquet files ({', '.join(ABRIDGED_FILES)})"
+    )
 
 
 def weekend_or_holiday(persons: pd.DataFrame) -> np.ndarray:

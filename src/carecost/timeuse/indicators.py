@@ -10,7 +10,7 @@ import pandas as pd
 from carecost.survey import SurveyDesign
 from carecost.survey.results import EstimateInfo, critical_value
 
-from .atus import TimeUseSurvey
+from .survey import TimeUseSurvey
 
 
 def _lookup(info: EstimateInfo, res: pd.DataFrame, mask: np.ndarray) -> int:
@@ -178,4 +178,118 @@ def bls_table1(
     res["_a"] = res["activity"].map({c: i for i, c in enumerate(cols)})
     res = res.sort_values(["_a", "_o"]).drop(columns=["_o", "_a"]).reset_index(drop=True)
     res.attrs["variance"] = survey.variance
+    return res
+
+
+def _design_of(x: SurveyDesign | TimeUseSurvey) -> SurveyDesign:
+    return x.design if isinstance(x, TimeUseSurvey) else x
+
+
+def time_use_indicators(
+    survey: SurveyDesign | TimeUseSurvey, y: str, *, by: str | Sequence[str] | None = None,
+    level: float = 0.95, df: float | None = None, days_per_year: float = 365.0,
+) -> pd.DataFrame:
+    r"""Standard time-use indicators for one activity, with standard errors.
+
+    For each domain: ``hours_per_day`` (population average, all persons,
+    :math:`\sum w y / \sum w` / 60), ``participation_pct`` (percent with any
+    time on the diary day), ``hours_per_participant`` (ratio of total time to
+    the number of participants), ``total_hours_per_day`` (population total,
+    :math:`\sum w y` / 60, in the units of the weights) and ``annual_hours``
+    (``total_hours_per_day`` x ``days_per_year``; the diary day is an average
+    day when diaries are spread over the year, as in ATUS).
+
+    Parameters
+    ----------
+    survey
+        A :class:`TimeUseSurvey` or any carecost design.
+    y
+        Minutes-per-day column.
+    by
+        Domains, e.g. ``["sex", "age_group"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``indicator``, ``estimate``, ``se``, ``ci_low``,
+        ``ci_high``, ``df``, ``n`` and ``unit``.
+
+    References
+    ----------
+    United Nations (2005). *Guide to Producing Statistics on Time Use:
+    Measuring Paid and Unpaid Work*, chapter 11 (average time, participation
+    rate, average time of participants).
+    """
+    d = _design_of(survey)
+    bys = [by] if isinstance(by, str) else list(by or [])
+    x = d.data[y].to_numpy(dtype=float)
+    hours = f"__{y}_hours"
+    part = f"__{y}_any"
+    d2 = d.assign(**{hours: x / 60.0, part: (x > 0).astype(float)})
+    mean_h = d2.mean(hours, by=bys or None, level=level, df=df, vcov=False)
+    mean_p = d2.mean(part, by=bys or None, level=level, df=df, vcov=False)
+    per_p = d2.ratio(hours, part, by=bys or None, level=level, df=df, vcov=False)
+    tot = d2.total(hours, by=bys or None, level=level, df=df, vcov=False)
+    parts = []
+    for name, res, scale, unit in (
+        ("hours_per_day", mean_h, 1.0, "hours per day"),
+        ("participation_pct", mean_p, 100.0, "percent"),
+        ("hours_per_participant", per_p, 1.0, "hours per day"),
+        ("total_hours_per_day", tot, 1.0, "hours per day (population)"),
+        ("annual_hours", tot, days_per_year, "hours per year (population)"),
+    ):
+        r = res[[*bys, "estimate", "se", "ci_low", "ci_high", "df", "n"]].copy()
+        for c in ("estimate", "se", "ci_low", "ci_high"):
+            r[c] = r[c] * scale
+        r.insert(len(bys), "indicator", name)
+        r["unit"] = unit
+        parts.append(r)
+    out = pd.concat(parts, ignore_index=True)
+    out.insert(len(bys), "variable", y)
+    return out
+
+
+def sdg_541(
+    survey: SurveyDesign | TimeUseSurvey, *, y: str = "unpaid_care_work",
+    by: str | Sequence[str] | None = "sex", level: float = 0.95, df: float | None = None,
+    secondary_childcare: str | None = None,
+) -> pd.DataFrame:
+    r"""SDG indicator 5.4.1: proportion of time spent on unpaid domestic and care work.
+
+    The average daily time on unpaid domestic and care work (ICATUS 2016
+    major divisions 3 and 4) as a percentage of 24 hours,
+    :math:`100\,\bar y / 1440` with :math:`\bar y` in minutes per day, by sex
+    (and age group and location where asked), with design-based standard
+    errors.  Volunteer work (ICATUS 5) is not included.
+
+    Parameters
+    ----------
+    y
+        Minutes per day of unpaid domestic and care work (default: the
+        ``unpaid_care_work`` column that carecost readers build).
+    by
+        Domains; the SDG disaggregation is sex, age and location.
+    secondary_childcare
+        Optionally a column of secondary (simultaneous) childcare minutes to
+        add to the numerator; the official indicator counts primary
+        activities only, so this is a sensitivity variant (reported in the
+        ``variant`` column).
+
+    References
+    ----------
+    United Nations Statistics Division (2023). SDG indicator metadata 5.4.1,
+    "Proportion of time spent on unpaid domestic and care work, by sex, age
+    and location" (last updated 2023-03-31).
+    """
+    d = _design_of(survey)
+    bys = [by] if isinstance(by, str) else list(by or [])
+    x = d.data[y].to_numpy(dtype=float)
+    variant = "primary activities (official)"
+    if secondary_childcare is not None:
+        x = x + d.data[secondary_childcare].to_numpy(dtype=float)
+        variant = f"primary + secondary childcare ({secondary_childcare})"
+    col = "__sdg541_pct"
+    res = d.assign(**{col: 100.0 * x / 1440.0}).mean(col, by=bys or None, level=level, df=df)
+    res["variable"] = "SDG 5.4.1 (% of 24 hours)"
+    res["variant"] = variant
     return res
