@@ -10,6 +10,7 @@ from .classification import (
     icatus_crosswalk,
 )
 from .indicators import bls_table1, gender_gap, sdg_541, time_use_indicators
+from .io import read_table
 from .survey import (
     DiaryReport,
     TimeUseError,
@@ -33,6 +34,7 @@ __all__ = [
     "icatus2016",
     "icatus_crosswalk",
     "read_atus",
+    "read_table",
     "sdg_541",
     "time_use_indicators",
     "weekend_or_holiday",

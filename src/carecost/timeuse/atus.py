@@ -159,6 +159,7 @@ def _read_official(
         persons["urban"] = persons["GTMETSTA"].map({1: "urban", 2: "rural", 3: "not identified"})
     if "TRTCC" in persons.columns:
         persons["secondary_childcare"] = persons["TRTCC"].clip(lower=0).astype(float)
+    persons = persons.copy()
     replicates = None
     if "wgts" in files:
         w = _read_dat(files["wgts"])
@@ -166,12 +167,13 @@ def _read_official(
         if len(rep_cols) != 160:
             raise TimeUseError(f"{files['wgts'][0].name}: expected 160 replicate weights "
                                f"TUFNWGTP001-160, found {len(rep_cols)}")
-        persons = persons.merge(w[["TUCASEID", *rep_cols]], on="TUCASEID", how="left",
-                                validate="1:1", indicator=True)
-        norep = persons["_merge"] != "both"
+        if w["TUCASEID"].duplicated().any():
+            raise TimeUseError(f"{files['wgts'][0].name}: duplicate TUCASEID values")
+        norep = ~persons["TUCASEID"].isin(w["TUCASEID"])
         if norep.any():
             raise TimeUseError(f"{int(norep.sum())} respondents have no replicate weights")
-        persons = persons.drop(columns="_merge")
+        reps = w.set_index("TUCASEID").loc[persons["TUCASEID"], rep_cols].reset_index(drop=True)
+        persons = pd.concat([persons.reset_index(drop=True), reps], axis=1)
         replicates = rep_cols
     ep = pd.DataFrame({"TUCASEID": act["TUCASEID"], "code": act["TRCODEP"],
                        "dur": act["TUACTDUR24"]})

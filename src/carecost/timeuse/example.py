@@ -282,8 +282,8 @@ def main() -> None:
     survey = example_survey()
     pd.set_option("display.width", 140)
     cols = ["estimate", "se", "ci_low", "ci_high"]
-    print("carecost main job - example survey (synthetic 'Exampleland'; calibrated to BLS ATUS 2012")
-    print("published averages by sex). Standard errors:", survey.variance)
+    print("carecost main job - example survey (synthetic 'Exampleland'; calibrated to BLS ATUS")
+    print("2012 published averages by sex). Standard errors:", survey.variance)
     print(survey.report.summary())
     print("\nUnpaid domestic and care work (ICATUS 2016 divisions 3+4), minutes per day")
     gap = gender_gap(survey.design, "unpaid_care_work")

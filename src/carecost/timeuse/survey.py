@@ -265,14 +265,19 @@ def from_episodes(
     cats = cw.aggregate(work, id_col="id", code_col="code", minutes_col="dur", ids=person_ids)
     total = work.groupby("id")["dur"].sum().reindex(person_ids)
     report = _diary_report(total, cw.unmapped(work["code"], minutes), diary_policy)
-    out = persons.set_index(id, drop=False).join(cats, rsuffix="_minutes")
+    clash = [c for c in cats.columns if c in persons.columns]
+    if clash:
+        raise TimeUseError(f"person table already has columns named like activity categories "
+                           f"{clash[:5]}; rename them before reading the diary")
+    out = persons.set_index(id, drop=False).join(cats)
     cols = list(cats.columns)
+    extra = {"diary_minutes": total.to_numpy(dtype=float)}
     if icatus:
         ic = _icatus_minutes(work["code"], minutes, work["id"].to_numpy(), person_ids)
         out = out.join(ic)
-        out["unpaid_care_work"] = out["icatus_3"] + out["icatus_4"]
+        extra["unpaid_care_work"] = (out["icatus_3"] + out["icatus_4"]).to_numpy()
         cols += [*sorted(ic.columns), "unpaid_care_work"]
-    out["diary_minutes"] = total.to_numpy(dtype=float)
+    out = pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
     out = out.reset_index(drop=True)
     design, note = make_design(out, weights=weights, strata=strata, psu=psu, fpc=fpc,
                                replicates=replicates, method=method)
