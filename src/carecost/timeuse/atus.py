@@ -66,6 +66,12 @@ def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
     persons = persons.drop(columns="_merge")
     persons["sex"] = persons["sex"].astype(str)
     persons["year"] = persons["tuyear"]
+    persons["age_group"] = age_groups(persons["age"])
+    young = persons["hh_child_youngest_age"]
+    persons["youngest_child"] = np.where(
+        persons["hh_child"].astype(str) != "yes", "none",
+        np.where(young < 6, "0-5", np.where(young < 13, "6-12", "13-17")))
+    persons["employed"] = persons["labor_status"].astype(str).str.startswith("employed")
     survey = from_episodes(
         act, persons, id="tucaseid", code="tiercode", duration="dur", weights="wt",
         crosswalk=crosswalk, diary_policy=diary_policy,
@@ -79,6 +85,20 @@ def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
     return TimeUseSurvey(persons=survey.persons, design=survey.design, variance=note,
                          report=survey.report, source=survey.source,
                          activity_columns=survey.activity_columns)
+
+
+AGE_GROUPS = ("15-24", "25-34", "35-44", "45-54", "55-64", "65+")
+
+
+def age_groups(age: pd.Series) -> np.ndarray:
+    """The age groups of BLS ATUS tables (15-24, 25-34, ..., 55-64, 65+)."""
+    a = pd.to_numeric(age, errors="coerce")
+    if a.isna().any():
+        raise TimeUseError(f"age has {int(a.isna().sum())} missing or non-numeric values")
+    cut = pd.cut(a, [14, 24, 34, 44, 54, 64, np.inf], labels=list(AGE_GROUPS))
+    if cut.isna().any():
+        raise TimeUseError(f"{int(cut.isna().sum())} respondents are younger than 15")
+    return np.asarray(cut.astype(str))
 
 
 def _find_official(path: Path) -> dict[str, tuple[Path, str | None]]:
@@ -150,6 +170,7 @@ def _read_official(
                            f"{sorted(persons.loc[sex.isna(), 'PESEX'].unique())[:5]}")
     persons["sex"] = sex
     persons["age"] = persons["PRTAGE"]
+    persons["age_group"] = age_groups(persons["age"])
     if "TUYEAR" in persons.columns:
         persons["year"] = persons["TUYEAR"]
     if "TUDIARYDAY" in persons.columns:
