@@ -164,3 +164,20 @@ def test_ci_uses_t_with_design_df_by_default_and_normal_on_request() -> None:
     rn = d.mean("y", df=np.inf, level=0.9)
     np.testing.assert_allclose(rn["ci_high"] - rn["estimate"], stats.norm.ppf(0.95) * rn["se"],
                                rtol=1e-12)
+
+
+def test_cached_sorted_replicate_path_equals_sparse_path() -> None:
+    df = _frame(11, 300, n_rep=20)
+    d = _designs(df)[1]
+    first = d.mean(["y", "x"], by=["sex", "grp"])  # sparse product
+    second = d.mean(["y", "x"], by=["sex", "grp"])  # builds the sorted copy
+    third = d.mean(["y", "x"], by=["sex", "grp"])  # uses it
+    assert d._sort_key is not None
+    for other in (second, third):
+        np.testing.assert_allclose(other[["estimate", "se"]], first[["estimate", "se"]],
+                                   rtol=1e-12)
+    p1 = d.proportion("grp", by="sex")
+    p2 = d.proportion("grp", by="sex")
+    p3 = d.proportion("grp", by="sex")
+    np.testing.assert_allclose(p3[["estimate", "se"]], p1[["estimate", "se"]], rtol=1e-12)
+    np.testing.assert_allclose(p2[["estimate", "se"]], p1[["estimate", "se"]], rtol=1e-12)
