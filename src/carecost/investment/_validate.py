@@ -56,9 +56,8 @@ def check_range(
         Naming ``key``, ``value`` and the allowed interval.
     """
     x = as_number(value, key)
-    bad = (
-        (low is not None and (x <= low if low_open else x < low))
-        or (high is not None and (x >= high if high_open else x > high))
+    bad = (low is not None and (x <= low if low_open else x < low)) or (
+        high is not None and (x >= high if high_open else x > high)
     )
     if bad:
         left = "(" if low_open else "["
@@ -86,7 +85,9 @@ def check_nonneg(value: Any, key: str) -> float:
     return check_range(value, key, low=0.0)
 
 
-def check_shares_sum_to_one(shares: Mapping[str, Any], key: str, tol: float = 1e-6) -> dict[str, float]:
+def check_shares_sum_to_one(
+    shares: Mapping[str, Any], key: str, tol: float = 1e-6
+) -> dict[str, float]:
     """Each share in [0, 1] and the shares sum to 1 (within ``tol``)."""
     out = {k: check_share(v, f"{key}.{k}") for k, v in shares.items()}
     total = sum(out.values())

@@ -125,7 +125,9 @@ class SurveyDesign(ABC):
             if isinstance(val, pd.Series) and not val.index.equals(self._data.index):
                 raise DesignError(f"assign: Series {name!r} is not aligned with the data index")
         new = copy.copy(self)
-        new._data = self._data.assign(**{k: np.asarray(v) for k, v in columns.items()})
+        new._data = self._data.assign(
+            **{k: (v.to_numpy() if isinstance(v, pd.Series) else np.asarray(v))
+               for k, v in columns.items()})
         return new
 
     # ----------------------------------------------------------------- subsets

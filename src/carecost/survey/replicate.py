@@ -144,36 +144,7 @@ class ReplicateDesign(SurveyDesign):
         rscales: Sequence[float] | NDArray[np.float64] | None, mse: bool,
         mask: NDArray[np.bool_], df: float | None,
     ) -> None:
-        if method not in _METHODS:
-            raise DesignError(f"method must be one of {_METHODS}; got {method!r}")
-        r = repw.shape[1]
-        if r < 2:
-            raise DesignError(f"need at least 2 replicate weight columns; got {r}")
-        if method == "fay":
-            if rho is None or not 0 <= rho < 1:
-                raise DesignError(f"method='fay' needs rho in [0, 1); got {rho!r}")
-            c = 1.0 / (r * (1 - rho) ** 2)
-        elif method == "sdr":
-            c = 4.0 / r
-        elif method == "brr":
-            c = 1.0 / r
-        elif method == "jk1":
-            c = (r - 1) / r if scale is None else scale
-        elif method == "jkn":
-            if rscales is None:
-                raise DesignError("method='jkn' needs rscales ((n_h - 1)/n_h for each replicate)")
-            c = 1.0 if scale is None else scale
-        elif method == "bootstrap":
-            c = 1.0 / (r - 1) if scale is None else scale
-        else:
-            if scale is None:
-                raise DesignError("method='other' needs scale (and rscales if not all 1)")
-            c = scale
-        if scale is not None and method in ("sdr", "fay", "brr"):
-            raise DesignError(f"method={method!r} fixes the scale; do not pass scale")
-        rs = np.ones(r) if rscales is None else np.asarray(rscales, dtype=float)
-        if rs.shape != (r,):
-            raise DesignError(f"rscales has {rs.size} values for {r} replicate columns")
+        c, rs = replicate_constants(method, repw.shape[1], rho, scale, rscales)
         self._data = data
         self._w = np.ascontiguousarray(w, dtype=float)
         self._repw = repw
@@ -312,6 +283,43 @@ class ReplicateDesign(SurveyDesign):
         var = replicate_variance(theta_rep, theta, self._scale, self._rscales, self._mse, False)
         return theta, var, None
 
+
+
+def replicate_constants(
+    method: str, r: int, rho: float | None, scale: float | None,
+    rscales: Sequence[float] | NDArray[np.float64] | None,
+) -> tuple[float, FloatArray]:
+    """Variance constants ``(scale, rscales)`` of a replicate method (see ReplicateDesign)."""
+    if method not in _METHODS:
+        raise DesignError(f"method must be one of {_METHODS}; got {method!r}")
+    if r < 2:
+        raise DesignError(f"need at least 2 replicate weight columns; got {r}")
+    if scale is not None and method in ("sdr", "fay", "brr"):
+        raise DesignError(f"method={method!r} fixes the scale; do not pass scale")
+    if method == "fay":
+        if rho is None or not 0 <= rho < 1:
+            raise DesignError(f"method='fay' needs rho in [0, 1); got {rho!r}")
+        c = 1.0 / (r * (1 - rho) ** 2)
+    elif method == "sdr":
+        c = 4.0 / r
+    elif method == "brr":
+        c = 1.0 / r
+    elif method == "jk1":
+        c = (r - 1) / r if scale is None else scale
+    elif method == "jkn":
+        if rscales is None:
+            raise DesignError("method='jkn' needs rscales ((n_h - 1)/n_h for each replicate)")
+        c = 1.0 if scale is None else scale
+    elif method == "bootstrap":
+        c = 1.0 / (r - 1) if scale is None else scale
+    else:
+        if scale is None:
+            raise DesignError("method='other' needs scale (and rscales if not all 1)")
+        c = scale
+    rs = np.ones(r) if rscales is None else np.asarray(rscales, dtype=float)
+    if rs.shape != (r,):
+        raise DesignError(f"rscales has {rs.size} values for {r} replicate columns")
+    return float(c), rs
 
 def _check_weights(w: FloatArray, name: str) -> None:
     nmiss = int(np.isnan(w).sum())

@@ -13,6 +13,17 @@ from carecost.survey.results import EstimateInfo, critical_value
 from .survey import TimeUseSurvey
 
 
+def _is_dask(design: object) -> bool:
+    return hasattr(design, "_ddf")
+
+
+def _subset_isin(design: SurveyDesign, col: str, values: list[object]) -> SurveyDesign:
+    """Domain of rows whose ``col`` is in ``values``, for in-memory and Dask designs."""
+    if _is_dask(design):
+        return design.subset(lambda pdf: pdf[col].isin(values))  # type: ignore[arg-type]
+    return design.subset(design.data[col].isin(values).to_numpy())
+
+
 def _lookup(info: EstimateInfo, res: pd.DataFrame, mask: np.ndarray) -> int:
     idx = res.index[mask]
     if len(idx) != 1:
@@ -53,8 +64,7 @@ def gender_gap(
         ``df``, ``n``.
     """
     bys = [by] if isinstance(by, str) else list(by or [])
-    keep = design.data[sex].isin([female, male]).to_numpy()
-    d = design.subset(keep)
+    d = _subset_isin(design, sex, [female, male])
     means = d.mean(y, by=[*bys, sex], vcov=True)
     totals = d.total(y, by=[*bys, sex], vcov=True)
     mi: EstimateInfo = means.attrs["carecost"]
@@ -222,7 +232,7 @@ def time_use_indicators(
     """
     d = _design_of(survey)
     bys = [by] if isinstance(by, str) else list(by or [])
-    x = d.data[y].to_numpy(dtype=float)
+    x = d.data[y].astype(float)
     hours = f"__{y}_hours"
     part = f"__{y}_any"
     d2 = d.assign(**{hours: x / 60.0, part: (x > 0).astype(float)})
@@ -283,10 +293,10 @@ def sdg_541(
     """
     d = _design_of(survey)
     bys = [by] if isinstance(by, str) else list(by or [])
-    x = d.data[y].to_numpy(dtype=float)
+    x = d.data[y].astype(float)
     variant = "primary activities (official)"
     if secondary_childcare is not None:
-        x = x + d.data[secondary_childcare].to_numpy(dtype=float)
+        x = x + d.data[secondary_childcare].astype(float)
         variant = f"primary + secondary childcare ({secondary_childcare})"
     col = "__sdg541_pct"
     res = d.assign(**{col: 100.0 * x / 1440.0}).mean(col, by=bys or None, level=level, df=df)

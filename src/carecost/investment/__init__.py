@@ -1,0 +1,82 @@
+"""Care investment simulator: costs, jobs and fiscal returns of public investment in care.
+
+The model follows the UN Women–ILO policy tool (2021) and the ILO Care Policy Investment
+Simulator (De Henau 2022; ILO 2022): coverage gaps from population and coverage targets,
+costs from staffing ratios and wages, direct jobs from staffing, indirect and induced jobs
+from an input–output model (Miller and Blair 2009), jobs by sex, and fiscal returns and net
+funding.  Monte Carlo and one-at-a-time sensitivity give uncertainty.
+
+Main entry points: :func:`load_scenario`, :func:`example_scenario`, :func:`simulate`,
+:func:`compare_sectors`, :func:`monte_carlo`, :func:`sensitivity`, :class:`IOModel` and the
+input–output functions in :mod:`carecost.investment.io`.
+"""
+
+from ._validate import InvestmentInputError
+from .io import (
+    IOModel,
+    closed_leontief_inverse,
+    employment_coefficients,
+    employment_multipliers,
+    income_multipliers,
+    industry_direct_requirements,
+    industry_total_requirements,
+    leontief_inverse,
+    output_multipliers,
+    technical_coefficients,
+)
+from .model import (
+    InvestmentReport,
+    SimulationResult,
+    compare_sectors,
+    example_io_model,
+    parameter_value,
+    simulate,
+)
+from .plots import plot_comparison, plot_cost_path, plot_jobs, plot_net_funding, plot_tornado
+from .scenario import (
+    Fiscal,
+    Macro,
+    Scenario,
+    Service,
+    country_parameters,
+    example_scenario,
+    load_scenario,
+    scenario_from_dict,
+)
+from .uncertainty import ParameterRange, monte_carlo, sensitivity
+
+__all__ = [
+    "Fiscal",
+    "IOModel",
+    "InvestmentInputError",
+    "InvestmentReport",
+    "Macro",
+    "ParameterRange",
+    "Scenario",
+    "Service",
+    "SimulationResult",
+    "closed_leontief_inverse",
+    "compare_sectors",
+    "country_parameters",
+    "employment_coefficients",
+    "employment_multipliers",
+    "example_io_model",
+    "example_scenario",
+    "income_multipliers",
+    "industry_direct_requirements",
+    "industry_total_requirements",
+    "leontief_inverse",
+    "load_scenario",
+    "monte_carlo",
+    "output_multipliers",
+    "parameter_value",
+    "plot_comparison",
+    "plot_cost_path",
+    "plot_jobs",
+    "plot_net_funding",
+    "plot_tornado",
+    "scenario_from_dict",
+    "sensitivity",
+    "simulate",
+    "technical_coefficients",
+]

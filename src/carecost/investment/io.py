@@ -1,0 +1,1065 @@
+"""Input–output (Leontief) computations for care-investment simulations.
+
+Plain numpy/scipy implementations of the open and closed Leontief models, output,
+income and employment multipliers, and BEA's industry-by-industry total
+requirements from a Use and a Make table.  :class:`IOModel` bundles a
+technical-coefficients matrix with the vectors a care-investment simulation needs
+(output, employment and compensation coefficients, household consumption shares,
+women's share of employment) and can be built from flows, from BEA's summary
+tables or, by duck typing, from a ``pymrio.IOSystem``.
+
+Equations
+---------
+Technical coefficients (Miller and Blair 2009, eq. 2.4): ``a_ij = z_ij / x_j``.
+Leontief inverse (eq. 2.11): ``L = (I - A)^-1`` and ``x = L f``.
+Simple output multiplier (section 6.2.1): ``m(o)_j = sum_i l_ij``.
+Employment multiplier (section 6.2.3): ``m(e)_j = sum_i e_i l_ij`` with ``e_i`` jobs per unit
+of output; Type I employment multiplier ``m(e)_j / e_j``.
+Closed model with households endogenous (section 2.5; Type II): the augmented matrix
+``[[A, c], [h', 0]]`` where ``h_j`` is household income per unit of output of ``j`` and
+``c_i`` household purchases from ``i`` per unit of household income.
+Industry-by-industry total requirements, industry-technology assumption (Horowitz and
+Planting 2009, ch. 12; Miller and Blair 2009, section 5.3): ``B = U diag(g)^-1``,
+``D = V diag(q)^-1``, ``TR = (I - D B)^-1``.
+
+References
+----------
+Miller, R. E. and Blair, P. D. (2009). *Input-Output Analysis: Foundations and
+Extensions*, 2nd ed. Cambridge University Press.
+Horowitz, K. J. and Planting, M. A. (2009). *Concepts and Methods of the U.S.
+Input-Output Accounts*. U.S. Bureau of Economic Analysis.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._validate import InvestmentInputError
+
+__all__ = [
+    "IOModel",
+    "closed_leontief_inverse",
+    "employment_coefficients",
+    "employment_multipliers",
+    "income_multipliers",
+    "industry_direct_requirements",
+    "industry_total_requirements",
+    "leontief_inverse",
+    "nipa_fte_by_io_code",
+    "output_multipliers",
+    "read_bea_matrix",
+    "technical_coefficients",
+]
+
+ArrayOrFrame = np.ndarray | pd.DataFrame
+
+
+# --------------------------------------------------------------------------------------------
+# Basic Leontief algebra
+# --------------------------------------------------------------------------------------------
+def _square(a: ArrayOrFrame, name: str) -> np.ndarray:
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
+        raise InvestmentInputError(f"{name} must be a square matrix; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise InvestmentInputError(f"{name} contains non-finite values")
+    return arr
+
+
+def technical_coefficients(
+    flows: ArrayOrFrame,
+    output: Sequence[float] | np.ndarray | pd.Series,
+) -> ArrayOrFrame:
+    """Technical (direct input) coefficients ``A = Z diag(x)^-1``.
+
+    Parameters
+    ----------
+    flows : (n, n) array or DataFrame
+        Interindustry flows ``z_ij`` (sales of ``i`` to ``j``), money units.
+    output : (n,) array
+        Total output ``x_j`` of each sector, same money units.  Sectors with zero
+        output get a zero column.
+
+    Returns
+    -------
+    A : same type as ``flows``
+        Dimensionless input per unit of output (Miller and Blair 2009, eq. 2.4).
+
+    References
+    ----------
+    Miller and Blair (2009), section 2.2, eq. 2.4.
+    """
+    z = _square(flows, "flows")
+    x = np.asarray(output, dtype=float).reshape(-1)
+    if x.shape[0] != z.shape[0]:
+        raise InvestmentInputError(
+            f"output has {x.shape[0]} entries; flows has {z.shape[0]} sectors"
+        )
+    if np.any(x < 0):
+        raise InvestmentInputError(f"output must be >= 0; minimum is {x.min():g}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(x > 0, z / np.where(x > 0, x, 1.0), 0.0)
+    if isinstance(flows, pd.DataFrame):
+        return pd.DataFrame(a, index=flows.index, columns=flows.columns)
+    return a
+
+
+def leontief_inverse(a: ArrayOrFrame) -> ArrayOrFrame:
+    """Leontief inverse ``L = (I - A)^-1``.
+
+    Parameters
+    ----------
+    a : (n, n) array or DataFrame
+        Technical coefficients, dimensionless.
+
+    Returns
+    -------
+    L : same type as ``a``
+        Total (direct plus indirect) output of row sector per unit of final demand
+        for column sector.
+
+    Raises
+    ------
+    InvestmentInputError
+        If ``I - A`` is singular (no productive solution).
+
+    References
+    ----------
+    Miller and Blair (2009), section 2.3, eq. 2.11.
+    """
+    arr = _square(a, "A")
+    n = arr.shape[0]
+    try:
+        inv = np.linalg.solve(np.eye(n) - arr, np.eye(n))
+    except np.linalg.LinAlgError as exc:  # pragma: no cover - depends on data
+        raise InvestmentInputError(
+            "I - A is singular; the Leontief inverse does not exist"
+        ) from exc
+    if isinstance(a, pd.DataFrame):
+        return pd.DataFrame(inv, index=a.index, columns=a.columns)
+    return inv
+
+
+def output_multipliers(leontief: ArrayOrFrame) -> pd.Series:
+    """Simple (Type I) output multipliers, the column sums of ``L``.
+
+    Parameters
+    ----------
+    leontief : (n, n) array or DataFrame
+        Leontief inverse.
+
+    Returns
+    -------
+    pandas.Series
+        Total output in all sectors per unit of final demand for each sector
+        (dimensionless), indexed like the columns of ``leontief``.
+
+    References
+    ----------
+    Miller and Blair (2009), section 6.2.1, eq. 6.1.
+    """
+    arr = _square(leontief, "L")
+    idx = leontief.columns if isinstance(leontief, pd.DataFrame) else pd.RangeIndex(arr.shape[0])
+    return pd.Series(arr.sum(axis=0), index=idx, name="output_multiplier")
+
+
+def employment_coefficients(
+    employment: Sequence[float] | np.ndarray | pd.Series,
+    output: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    per: float = 1.0,
+) -> np.ndarray | pd.Series:
+    """Employment coefficients ``e_j = E_j / x_j`` (jobs per ``per`` money units of output).
+
+    Parameters
+    ----------
+    employment : (n,) array
+        Jobs (persons or full-time equivalents) in each sector.
+    output : (n,) array
+        Output of each sector, money units.
+    per : float, default 1
+        Scale; e.g. ``per=1`` with output in $ million gives jobs per $ million.
+
+    Returns
+    -------
+    (n,) array or Series
+        Zero where output is zero.
+
+    References
+    ----------
+    Miller and Blair (2009), section 6.2.3 (employment input coefficients).
+    """
+    e = np.asarray(employment, dtype=float).reshape(-1)
+    x = np.asarray(output, dtype=float).reshape(-1)
+    if e.shape != x.shape:
+        raise InvestmentInputError(f"employment has {e.size} entries but output has {x.size}")
+    if np.any(e < 0):
+        raise InvestmentInputError(f"employment must be >= 0; minimum is {e.min():g}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(x > 0, e / np.where(x > 0, x, 1.0) * per, 0.0)
+    if isinstance(employment, pd.Series):
+        return pd.Series(out, index=employment.index, name="employment_coefficient")
+    return out
+
+
+def employment_multipliers(
+    leontief: ArrayOrFrame,
+    coefficients: Sequence[float] | np.ndarray | pd.Series,
+) -> pd.DataFrame:
+    """Employment multipliers from a Leontief inverse.
+
+    Parameters
+    ----------
+    leontief : (n, n) array or DataFrame
+        Leontief inverse (open, Type I) or the sector block of a closed (Type II) inverse.
+    coefficients : (n,) array
+        Employment coefficients ``e_i`` (jobs per money unit of output).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sector with ``direct`` (``e_j``), ``total`` (``sum_i e_i l_ij``, jobs
+        per money unit of final demand), ``indirect`` (``total - direct``) and ``ratio``
+        (``total / direct``, the Type I employment multiplier when ``L`` is open).
+
+    References
+    ----------
+    Miller and Blair (2009), section 6.2.3, eqs. 6.12–6.14.
+    """
+    arr = _square(leontief, "L")
+    e = np.asarray(coefficients, dtype=float).reshape(-1)
+    if e.size != arr.shape[0]:
+        raise InvestmentInputError(f"coefficients has {e.size} entries; L has {arr.shape[0]}")
+    total = e @ arr
+    idx = leontief.columns if isinstance(leontief, pd.DataFrame) else pd.RangeIndex(arr.shape[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(e > 0, total / np.where(e > 0, e, 1.0), np.nan)
+    return pd.DataFrame(
+        {"direct": e, "total": total, "indirect": total - e, "ratio": ratio}, index=idx
+    )
+
+
+def closed_leontief_inverse(
+    a: ArrayOrFrame,
+    household_income: Sequence[float] | np.ndarray,
+    household_consumption: Sequence[float] | np.ndarray,
+) -> np.ndarray:
+    """Leontief inverse of the model closed with respect to households (Type II).
+
+    Parameters
+    ----------
+    a : (n, n) array
+        Technical coefficients.
+    household_income : (n,) array
+        Household (labour) income paid per unit of output of each sector, ``h_j``.
+    household_consumption : (n,) array
+        Household purchases from each sector per unit of household income, ``c_i``.
+
+    Returns
+    -------
+    (n + 1, n + 1) ndarray
+        ``(I - Abar)^-1`` with ``Abar = [[A, c], [h', 0]]``; households are the last
+        row and column.
+
+    References
+    ----------
+    Miller and Blair (2009), section 2.5.1, eqs. 2.22–2.25.
+    """
+    arr = _square(a, "A")
+    n = arr.shape[0]
+    h = np.asarray(household_income, dtype=float).reshape(-1)
+    c = np.asarray(household_consumption, dtype=float).reshape(-1)
+    if h.size != n or c.size != n:
+        raise InvestmentInputError(
+            f"household_income and household_consumption need {n} entries; got {h.size}, {c.size}"
+        )
+    abar = np.zeros((n + 1, n + 1))
+    abar[:n, :n] = arr
+    abar[:n, n] = c
+    abar[n, :n] = h
+    return np.asarray(leontief_inverse(abar))
+
+
+def income_multipliers(
+    a: ArrayOrFrame,
+    household_income: Sequence[float] | np.ndarray,
+    household_consumption: Sequence[float] | np.ndarray,
+) -> pd.DataFrame:
+    """Household income multipliers, simple and total, Type I and Type II.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per sector: ``direct`` (``h_j``), ``simple`` (``h' L``), ``total`` (household row of
+        the closed inverse), ``type_i`` = ``simple / direct`` and ``type_ii`` = ``total / direct``.
+        The ratio ``type_ii / type_i`` is the same for every sector (Miller and Blair 2009,
+        section 6.2.2).
+
+    References
+    ----------
+    Miller and Blair (2009), section 6.2.2, eqs. 6.6–6.10.
+    """
+    arr = _square(a, "A")
+    n = arr.shape[0]
+    h = np.asarray(household_income, dtype=float).reshape(-1)
+    lo = np.asarray(leontief_inverse(arr))
+    lbar = closed_leontief_inverse(arr, h, household_consumption)
+    simple = h @ lo
+    total = lbar[n, :n]
+    idx = a.columns if isinstance(a, pd.DataFrame) else pd.RangeIndex(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1 = np.where(h > 0, simple / np.where(h > 0, h, 1.0), np.nan)
+        t2 = np.where(h > 0, total / np.where(h > 0, h, 1.0), np.nan)
+    return pd.DataFrame(
+        {"direct": h, "simple": simple, "total": total, "type_i": t1, "type_ii": t2}, index=idx
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# BEA Use/Make tables
+# --------------------------------------------------------------------------------------------
+def _is_total(label: object) -> bool:
+    return str(label).strip().lower().startswith("total")
+
+
+def read_bea_matrix(table: pd.DataFrame) -> pd.DataFrame:
+    """A BEA-layout table (``row_code``, ``row_name``, one column per code) as a numeric matrix.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        With a ``row_code`` column (becomes the index), an optional ``row_name`` column
+        (dropped) and one numeric column per code.  Blank or ``"..."`` cells become 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by row code, columns the codes as strings, float values.
+    """
+    if "row_code" not in table.columns:
+        raise InvestmentInputError(
+            "table needs a 'row_code' column (BEA layout); columns are "
+            f"{list(table.columns)[:5]}..."
+        )
+    out = table.drop(columns=[c for c in ("row_name",) if c in table.columns]).copy()
+    out["row_code"] = out["row_code"].astype(str).str.strip()
+    out = out.set_index("row_code")
+    out.columns = [str(c).strip() for c in out.columns]
+    out = out.replace({"...": 0, "": 0}).apply(pd.to_numeric, errors="coerce").fillna(0.0)
+    return out.astype(float)
+
+
+def _as_matrix(table: pd.DataFrame) -> pd.DataFrame:
+    numeric = all(pd.api.types.is_numeric_dtype(t) for t in table.dtypes)
+    if "row_code" not in table.columns and numeric:
+        return table.astype(float)  # already indexed by code
+    return read_bea_matrix(table)
+
+
+def _use_make_blocks(
+    use: pd.DataFrame, make: pd.DataFrame
+) -> tuple[list[str], list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    u, v = _as_matrix(use), _as_matrix(make)
+    industries = [str(c) for c in v.index if not _is_total(c)]
+    commodities = [str(c) for c in v.columns if not _is_total(c)]
+    if not industries or not commodities:
+        raise InvestmentInputError("make table has no industry rows or no commodity columns")
+    missing_cols = [c for c in industries if c not in u.columns]
+    if missing_cols:
+        raise InvestmentInputError(
+            f"use table lacks industry columns {missing_cols[:5]} that are rows of the make table"
+        )
+    missing_rows = [c for c in commodities if c not in u.index]
+    if missing_rows:
+        raise InvestmentInputError(
+            f"use table lacks commodity rows {missing_rows[:5]} that are columns of the make table"
+        )
+    umat = u.loc[commodities, industries].to_numpy()
+    vmat = v.loc[industries, commodities].to_numpy()
+    # Industry output g: the Use row "Total Industry Output" if present, else Make row sums.
+    g_rows = [r for r in u.index if str(r).strip().lower() == "total industry output"]
+    g = u.loc[g_rows[0], industries].to_numpy(dtype=float) if g_rows else vmat.sum(axis=1)
+    # Commodity output q: the Make row "Total Commodity Output" if present, else column sums.
+    q_rows = [r for r in v.index if str(r).strip().lower() == "total commodity output"]
+    q = v.loc[q_rows[0], commodities].to_numpy(dtype=float) if q_rows else vmat.sum(axis=0)
+    if np.any(g < 0):
+        bad = industries[int(np.argmin(g))]
+        raise InvestmentInputError(f"industry output for {bad} = {g.min():g} must be >= 0")
+    return industries, commodities, umat, vmat, g, q
+
+
+def _safe_div_cols(m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d > 0, m / np.where(d > 0, d, 1.0), 0.0)
+
+
+def industry_direct_requirements(use: pd.DataFrame, make: pd.DataFrame) -> pd.DataFrame:
+    """Industry-by-industry direct requirements ``D B`` (industry-technology assumption).
+
+    Parameters
+    ----------
+    use, make : pandas.DataFrame
+        As for :func:`industry_total_requirements`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Input from row industry per dollar of output of column industry.
+
+    References
+    ----------
+    Miller and Blair (2009), section 5.3.2; Horowitz and Planting (2009), ch. 12.
+    """
+    industries, _, umat, vmat, g, q = _use_make_blocks(use, make)
+    b = _safe_div_cols(umat, g)
+    d = _safe_div_cols(vmat, q)
+    return pd.DataFrame(
+        d @ b,
+        index=pd.Index(industries, name="row_code"),
+        columns=pd.Index(industries, name="column_code"),
+    )
+
+
+def industry_total_requirements(use: pd.DataFrame, make: pd.DataFrame) -> pd.DataFrame:
+    """BEA industry-by-industry total requirements from a Use and a Make table.
+
+    Implements BEA's industry-technology method: ``B = U diag(g)^-1`` (commodity inputs
+    per dollar of industry output), ``D = V diag(q)^-1`` (market shares) and
+    ``TR = (I - D B)^-1``.  Every commodity column of the Make table is used, including
+    BEA's ``Used`` (scrap, used and secondhand goods) and ``Other`` (noncomparable imports
+    and rest-of-world adjustment) as ordinary commodities, without a scrap adjustment;
+    this is what reproduces BEA's published table.
+
+    Parameters
+    ----------
+    use : pandas.DataFrame
+        Use table, commodities by industries, in BEA layout (``row_code``, ``row_name``,
+        one column per code).  Rows that are not Make-table commodities (value added, totals)
+        and columns that are not Make-table industries (final demand, totals) are ignored.
+        Industry output ``g`` is its ``Total Industry Output`` row when present, else the row
+        sums of the Make table.
+    make : pandas.DataFrame
+        Make table, industries by commodities, same layout.  Rows and columns whose code
+        starts with ``Total`` are recognised as totals.  Commodity output ``q`` is its
+        ``Total Commodity Output`` row when present, else the column sums.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Industry-by-industry total requirements (output of the row industry per dollar of
+        final demand for the column industry), indexed by industry code on both axes.
+
+    Notes
+    -----
+    With BEA's 2018 summary tables (1997–2020 release, after redefinitions, producers'
+    prices) this reproduces BEA's published "Industry-by-Industry Total Requirements, After
+    Redefinitions – Summary" to 2.9e-5 (max absolute difference; the published coefficients
+    are rounded to 1e-6 and the Use and Make tables to $1 million).
+
+    References
+    ----------
+    Horowitz, K. J. and Planting, M. A. (2009). *Concepts and Methods of the U.S.
+    Input-Output Accounts*, ch. 12. U.S. BEA.
+    Miller and Blair (2009), section 5.3 (industry-technology assumption), eq. 5.20.
+    """
+    industries, _, umat, vmat, g, q = _use_make_blocks(use, make)
+    b = _safe_div_cols(umat, g)
+    d = _safe_div_cols(vmat, q)
+    n = len(industries)
+    tr = np.linalg.solve(np.eye(n) - d @ b, np.eye(n))
+    return pd.DataFrame(
+        tr,
+        index=pd.Index(industries, name="row_code"),
+        columns=pd.Index(industries, name="column_code"),
+    )
+
+
+_GOV_PATHS: dict[str, tuple[str, ...]] = {
+    "Domestic industries > Government > Federal > General government": ("GFGD", "GFGN"),
+    "Domestic industries > Government > Federal > Government enterprises": ("GFE",),
+    "Domestic industries > Government > State and local > General government": ("GSLG",),
+    "Domestic industries > Government > State and local > Government enterprises": ("GSLE",),
+}
+
+
+def nipa_fte_by_io_code(
+    nipa: pd.DataFrame, year: int, compensation: pd.Series, measure: str = "fte_employees"
+) -> pd.Series:
+    """NIPA employment by BEA summary I-O industry code.
+
+    Lowest-level NIPA industries with an ``io_code`` map one to one.  NIPA lines that
+    cover several I-O codes (real estate ``HS+ORE``; federal general government, which
+    NIPA splits civilian/military rather than defense/nondefense) are split in proportion
+    to the I-O compensation of employees (``V001``) of the codes they cover.  Government
+    enterprises and state and local general government map by their NIPA path.
+
+    Parameters
+    ----------
+    nipa : pandas.DataFrame
+        Tidy NIPA Section 6 table with columns ``measure, line, nipa_path, io_code, year,
+        value`` (thousands of persons).
+    year : int
+        Year to take.
+    compensation : pandas.Series
+        Compensation of employees by I-O code (any money unit), used for the splits.
+    measure : str, default ``"fte_employees"``
+        NIPA measure (Table 6.5D full-time equivalents by default).
+
+    Returns
+    -------
+    pandas.Series
+        Persons (not thousands) by I-O code.
+    """
+    need = {"measure", "nipa_path", "io_code", "year", "value"}
+    if not need.issubset(nipa.columns):
+        raise InvestmentInputError(f"nipa table needs columns {sorted(need)}")
+    rows = nipa[(nipa["measure"] == measure) & (nipa["year"] == year)]
+    if rows.empty:
+        raise InvestmentInputError(
+            f"year = {year!r} / measure = {measure!r} not found in the NIPA table "
+            f"(years {int(nipa['year'].min())}–{int(nipa['year'].max())})"
+        )
+    out: dict[str, float] = {}
+
+    def _split(codes: Sequence[str], value: float) -> None:
+        w = np.array([max(float(compensation.get(c, 0.0)), 0.0) for c in codes])
+        w = w / w.sum() if w.sum() > 0 else np.full(len(codes), 1.0 / len(codes))
+        for c, wi in zip(codes, w, strict=True):
+            out[c] = out.get(c, 0.0) + value * wi
+
+    for _, r in rows.iterrows():
+        value = float(r["value"]) * 1000.0
+        code = r["io_code"]
+        if isinstance(code, str) and code:
+            _split(code.split("+"), value)
+        elif r["nipa_path"] in _GOV_PATHS:
+            _split(_GOV_PATHS[r["nipa_path"]], value)
+    return pd.Series(out, name=measure, dtype=float)
+
+
+# --------------------------------------------------------------------------------------------
+# IOModel
+# --------------------------------------------------------------------------------------------
+def _vec(
+    values: Any, sectors: Sequence[str], name: str, default: float | None = None
+) -> np.ndarray:
+    if values is None:
+        if default is None:
+            raise InvestmentInputError(f"{name} is required")
+        return np.full(len(sectors), default)
+    if isinstance(values, Mapping | pd.Series):
+        s = pd.Series(values, dtype=float)
+        missing = [c for c in sectors if c not in s.index]
+        if missing:
+            if default is None:
+                raise InvestmentInputError(f"{name} lacks sectors {missing[:5]}")
+            s = s.reindex(list(sectors), fill_value=default)
+        return s.reindex(list(sectors)).to_numpy(dtype=float)
+    arr = np.asarray(values, dtype=float).reshape(-1)
+    if arr.size != len(sectors):
+        raise InvestmentInputError(
+            f"{name} has {arr.size} entries; the model has {len(sectors)} sectors"
+        )
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class IOModel:
+    """A single-region input–output model with the extensions a care simulation needs.
+
+    Attributes
+    ----------
+    sectors : tuple of str
+        Sector codes, in matrix order.
+    names : tuple of str
+        Sector names.
+    A : ndarray (n, n)
+        Technical coefficients (dimensionless).
+    L : ndarray (n, n)
+        Leontief inverse ``(I - A)^-1``.
+    output : ndarray (n,)
+        Base-year output, money units.
+    employment : ndarray (n,)
+        Jobs per money unit of output (``e``).
+    compensation : ndarray (n,)
+        Compensation of employees per money unit of output (``w``), employer social
+        contributions included.
+    consumption_shares : ndarray (n,)
+        Sector shares of household consumption spending (sum to 1).
+    female_share : ndarray (n,)
+        Women's share of jobs in each sector (``nan`` where unknown).
+    currency : str
+        Currency code.
+    money_unit : float
+        Currency units per money unit of ``output`` (1e6 for $ million).
+    employment_unit : str
+        What a job is (e.g. ``"FTE"`` or ``"persons"``).
+    provenance : str
+        Where the numbers come from.
+    """
+
+    sectors: tuple[str, ...]
+    names: tuple[str, ...]
+    A: np.ndarray = field(repr=False)
+    L: np.ndarray = field(repr=False)
+    output: np.ndarray = field(repr=False)
+    employment: np.ndarray = field(repr=False)
+    compensation: np.ndarray = field(repr=False)
+    consumption_shares: np.ndarray = field(repr=False)
+    female_share: np.ndarray = field(repr=False)
+    currency: str = "XCU"
+    money_unit: float = 1.0
+    employment_unit: str = "jobs"
+    provenance: str = ""
+
+    # ---------------------------------------------------------------- constructors
+    @classmethod
+    def from_coefficients(
+        cls,
+        A: ArrayOrFrame,
+        *,
+        sectors: Sequence[str] | None = None,
+        names: Sequence[str] | None = None,
+        output: Any = None,
+        employment: Any = None,
+        compensation: Any = None,
+        consumption_shares: Any = None,
+        female_share: Any = None,
+        currency: str = "XCU",
+        money_unit: float = 1.0,
+        employment_unit: str = "jobs",
+        provenance: str = "",
+    ) -> IOModel:
+        """Build from technical coefficients and coefficient vectors.
+
+        ``employment`` and ``compensation`` are per money unit of output; ``consumption_shares``
+        must sum to 1 (defaults to output shares); ``female_share`` entries in [0, 1].
+        """
+        a = _square(A, "A")
+        n = a.shape[0]
+        if sectors is None:
+            sectors = (
+                [str(c) for c in A.columns]
+                if isinstance(A, pd.DataFrame)
+                else [f"S{i + 1}" for i in range(n)]
+            )
+        sectors = tuple(str(s) for s in sectors)
+        if len(sectors) != n or len(set(sectors)) != n:
+            raise InvestmentInputError(f"sectors must be {n} unique codes; got {sectors}")
+        names_t = tuple(names) if names is not None else sectors
+        # Small negative coefficients occur in real tables (BEA's scrap row); they are kept.
+        if np.any(a.sum(axis=0) >= 1.0):
+            j = int(np.argmax(a.sum(axis=0)))
+            raise InvestmentInputError(
+                f"column sum of A for sector {sectors[j]} = {a.sum(axis=0)[j]:g}; allowed < 1"
+            )
+        x = _vec(output, sectors, "output", default=np.nan)
+        e = _vec(employment, sectors, "employment", default=0.0)
+        w = _vec(compensation, sectors, "compensation", default=0.0)
+        g = _vec(female_share, sectors, "female_share", default=np.nan)
+        if np.any(e < 0):
+            raise InvestmentInputError(f"employment coefficients must be >= 0; min {e.min():g}")
+        if np.any((w < 0) | (w > 1)):
+            raise InvestmentInputError(
+                "compensation per unit of output must be in [0, 1]; got range "
+                f"[{w.min():g}, {w.max():g}]"
+            )
+        if np.any((g < 0) | (g > 1)):
+            raise InvestmentInputError("female_share entries must be in [0, 1]")
+        if consumption_shares is None:
+            s = np.where(np.isfinite(x), x, 0.0)
+            s = s / s.sum() if s.sum() > 0 else np.full(n, 1.0 / n)
+        else:
+            s = _vec(consumption_shares, sectors, "consumption_shares", default=0.0)
+            if np.any(s < 0) or abs(s.sum() - 1.0) > 1e-6:
+                raise InvestmentInputError(
+                    f"consumption_shares sum to {s.sum():.6g} (min {s.min():.3g}); they must be "
+                    ">= 0 and sum to 1"
+                )
+        lo = np.asarray(leontief_inverse(a))
+        return cls(
+            sectors,
+            names_t,
+            a,
+            lo,
+            x,
+            e,
+            w,
+            s,
+            g,
+            currency,
+            float(money_unit),
+            employment_unit,
+            provenance,
+        )
+
+    @classmethod
+    def from_flows(
+        cls,
+        flows: ArrayOrFrame,
+        output: Any,
+        *,
+        employment: Any = None,
+        compensation: Any = None,
+        household_consumption: Any = None,
+        female_share: Any = None,
+        sectors: Sequence[str] | None = None,
+        names: Sequence[str] | None = None,
+        currency: str = "XCU",
+        money_unit: float = 1.0,
+        employment_unit: str = "jobs",
+        provenance: str = "",
+    ) -> IOModel:
+        """Build from interindustry flows and totals.
+
+        Parameters
+        ----------
+        flows : (n, n)
+            Interindustry flows, money units.
+        output : (n,)
+            Sector output, money units.
+        employment : (n,), optional
+            Jobs in each sector (converted to jobs per money unit).
+        compensation : (n,), optional
+            Compensation of employees by sector, money units.
+        household_consumption : (n,), optional
+            Household final consumption by sector, money units (normalised to shares).
+        female_share : (n,), optional
+            Women's share of jobs by sector.
+        """
+        a = technical_coefficients(flows, np.asarray(output, dtype=float).reshape(-1))
+        if sectors is None and isinstance(flows, pd.DataFrame):
+            sectors = [str(c) for c in flows.columns]
+        sec = (
+            tuple(sectors)
+            if sectors is not None
+            else tuple(f"S{i + 1}" for i in range(np.asarray(a).shape[0]))
+        )
+        x = _vec(output, sec, "output")
+        e = (
+            employment_coefficients(_vec(employment, sec, "employment"), x)
+            if employment is not None
+            else None
+        )
+        w = (
+            employment_coefficients(_vec(compensation, sec, "compensation"), x)
+            if compensation is not None
+            else None
+        )
+        s = None
+        if household_consumption is not None:
+            hc = _vec(household_consumption, sec, "household_consumption")
+            if np.any(hc < 0) or hc.sum() <= 0:
+                raise InvestmentInputError(
+                    "household_consumption must be >= 0 with a positive total"
+                )
+            s = hc / hc.sum()
+        return cls.from_coefficients(
+            np.asarray(a),
+            sectors=sec,
+            names=names,
+            output=x,
+            employment=e,
+            compensation=w,
+            consumption_shares=s,
+            female_share=female_share,
+            currency=currency,
+            money_unit=money_unit,
+            employment_unit=employment_unit,
+            provenance=provenance,
+        )
+
+    @classmethod
+    def from_pymrio(
+        cls,
+        io: Any,
+        *,
+        employment: tuple[str, Any],
+        compensation: tuple[str, Any] | None = None,
+        household_demand: Any = None,
+        female_share: Any = None,
+        currency: str = "XCU",
+        money_unit: float = 1.0,
+        employment_unit: str = "jobs",
+    ) -> IOModel:
+        """Build from a ``pymrio.IOSystem`` (duck-typed; pymrio is not imported).
+
+        Uses ``io.A`` (technical coefficients, DataFrame with (region, sector) labels) and
+        ``io.x`` (output).  Extensions are looked up by attribute name and row label: their
+        coefficient matrix ``S`` is used when present, otherwise ``F`` divided by output.
+
+        Parameters
+        ----------
+        io : pymrio.IOSystem or any object with ``A``, ``x`` and extension attributes
+        employment : (extension_name, row_label)
+            E.g. ``("employment", "Employment: Low-skilled male")``; rows may be a list,
+            which is summed.
+        compensation : (extension_name, row_label), optional
+            Compensation of employees (money per unit of output after division).
+        household_demand : str or tuple, optional
+            Column label of ``io.Y`` with household final consumption (summed over regions).
+        female_share : (n,), optional
+            Women's share of jobs by (flattened) sector label.
+
+        Notes
+        -----
+        Multi-regional labels are flattened to ``"region/sector"``.
+        """
+        for attr in ("A", "x"):
+            if getattr(io, attr, None) is None:
+                raise InvestmentInputError(
+                    f"io.{attr} is missing; call io.calc_all() (pymrio) before from_pymrio"
+                )
+        a_df = io.A
+        x_obj = io.x
+        x = np.asarray(x_obj, dtype=float).reshape(-1)
+        labels = ["/".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in a_df.columns]
+
+        def _ext_row(spec: tuple[str, Any], what: str) -> np.ndarray:
+            name, row = spec
+            ext = getattr(io, name, None)
+            if ext is None:
+                raise InvestmentInputError(f"{what}: io has no extension {name!r}")
+            rows = row if isinstance(row, list) else [row]
+            s_mat = getattr(ext, "S", None)
+            if s_mat is not None:
+                return np.asarray(s_mat.loc[rows].sum(axis=0), dtype=float).reshape(-1)
+            f_mat = getattr(ext, "F", None)
+            if f_mat is None:
+                raise InvestmentInputError(f"{what}: extension {name!r} has neither S nor F")
+            return np.asarray(
+                employment_coefficients(np.asarray(f_mat.loc[rows].sum(axis=0), dtype=float), x)
+            )
+
+        e = _ext_row(employment, "employment")
+        w = _ext_row(compensation, "compensation") if compensation is not None else None
+        s = None
+        if household_demand is not None:
+            y = io.Y
+            col = y[household_demand]
+            hc = np.asarray(col if col.ndim == 1 else col.sum(axis=1), dtype=float).reshape(-1)
+            s = hc / hc.sum()
+        return cls.from_coefficients(
+            np.asarray(a_df, dtype=float),
+            sectors=labels,
+            output=x,
+            employment=e,
+            compensation=w,
+            consumption_shares=s,
+            female_share=female_share,
+            currency=currency,
+            money_unit=money_unit,
+            employment_unit=employment_unit,
+            provenance="pymrio IOSystem",
+        )
+
+    @classmethod
+    def from_bea(
+        cls,
+        folder: str | os.PathLike[str],
+        year: int = 2018,
+        *,
+        employment_year: int | None = None,
+        female_share: Any = None,
+    ) -> IOModel:
+        """U.S. summary model from BEA Use/Make tables and NIPA employment.
+
+        Parameters
+        ----------
+        folder : path
+            Folder with BEA's summary files as described in ``io_bea/README.md``
+            (``bea_summary_use_pro_afterredef_{year}.parquet``,
+            ``bea_summary_make_afterredef_{year}.parquet`` and
+            ``nipa_section6_employment_compensation_by_industry_1998_2018.parquet``).
+        year : int, default 2018
+            I-O table year.
+        employment_year : int, optional
+            NIPA year for full-time-equivalent employment (Table 6.5D); defaults to ``year``
+            (the NIPA file ends in 2018, so 2019 tables need ``employment_year=2018``).
+        female_share : (71,), optional
+            Women's share of jobs by industry code (not in the BEA files).
+
+        Returns
+        -------
+        IOModel
+            ``A = D B`` and ``L`` = BEA's industry-by-industry total requirements; output in
+            $ million (``money_unit = 1e6``); employment in FTE per $ million; compensation
+            ``V001`` per dollar of output; consumption shares = personal consumption
+            expenditures (``F010``) by commodity redistributed to industries with the market
+            shares ``D``.
+
+        References
+        ----------
+        Horowitz and Planting (2009); NIPA Table 6.5D (BEA).
+        """
+        root = Path(folder)
+        use_raw = pd.read_parquet(root / f"bea_summary_use_pro_afterredef_{year}.parquet")
+        make_raw = pd.read_parquet(root / f"bea_summary_make_afterredef_{year}.parquet")
+        nipa = pd.read_parquet(
+            root / "nipa_section6_employment_compensation_by_industry_1998_2018.parquet"
+        )
+        u = read_bea_matrix(use_raw)
+        industries, commodities, umat, vmat, g, q = _use_make_blocks(use_raw, make_raw)
+        b = _safe_div_cols(umat, g)
+        d = _safe_div_cols(vmat, q)
+        a = d @ b
+        comp = pd.Series(u.loc["V001", industries].to_numpy(dtype=float), index=industries)
+        fte = nipa_fte_by_io_code(nipa, employment_year or year, comp)
+        fte = fte.reindex(industries).fillna(0.0)
+        pce = u.loc[commodities, "F010"].to_numpy(dtype=float)
+        cons = d @ pce
+        cons = np.clip(cons, 0.0, None)
+        names_map = dict(
+            zip(use_raw["row_code"].astype(str), use_raw["row_name"].astype(str), strict=False)
+        )
+        return cls.from_coefficients(
+            a,
+            sectors=industries,
+            names=[names_map.get(c, c) for c in industries],
+            output=g,
+            employment=fte.to_numpy() / g,
+            compensation=comp.to_numpy() / g,
+            consumption_shares=cons / cons.sum(),
+            female_share=female_share,
+            currency="USD",
+            money_unit=1e6,
+            employment_unit="FTE",
+            provenance=(
+                f"BEA summary Use/Make after redefinitions {year} (1997–2020 release); "
+                f"NIPA Table 6.5D FTE {employment_year or year} (published 2019-07-30)"
+            ),
+        )
+
+    # ---------------------------------------------------------------- accessors
+    @property
+    def n(self) -> int:
+        """Number of sectors."""
+        return len(self.sectors)
+
+    def index_of(self, sector: str) -> int:
+        """Position of ``sector`` in the model (clear error if unknown)."""
+        try:
+            return self.sectors.index(str(sector))
+        except ValueError:
+            raise InvestmentInputError(
+                f"sector = {sector!r} is not in the model; allowed: {', '.join(self.sectors[:12])}"
+                + ("..." if self.n > 12 else "")
+            ) from None
+
+    def with_female_share(self, female_share: Any) -> IOModel:
+        """Copy with women's employment shares replaced (mapping by sector code or array)."""
+        g = _vec(female_share, self.sectors, "female_share", default=np.nan)
+        if np.any((g < 0) | (g > 1)):
+            raise InvestmentInputError("female_share entries must be in [0, 1]")
+        return replace(self, female_share=g)
+
+    def input_structure(self, sector: str) -> np.ndarray:
+        """Intermediate purchases of ``sector`` by supplying sector, normalised to sum to 1."""
+        j = self.index_of(sector)
+        col = self.A[:, j]
+        if col.sum() <= 0:
+            raise InvestmentInputError(f"sector {sector!r} buys no intermediate inputs in A")
+        return col / col.sum()
+
+    def multipliers(
+        self,
+        *,
+        labour_tax_rate: float = 0.0,
+        employer_contribution_rate: float = 0.0,
+        propensity_to_consume: float = 0.0,
+    ) -> pd.DataFrame:
+        """Output and employment multipliers for every sector.
+
+        Type II multipliers close the model with household income per unit of output
+        ``h = w (1 - t) / (1 + r)`` (``w`` compensation coefficient, ``t`` labour tax rate,
+        ``r`` employer contribution rate) and consumption coefficients
+        ``c = m s`` (``m`` propensity to consume disposable income, ``s`` consumption shares).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by sector: ``name, output_multiplier, employment_coefficient,
+            employment_multiplier`` (Type I, jobs per money unit of final demand),
+            ``employment_type_i`` ratio, ``employment_multiplier_type_ii`` and
+            ``employment_type_ii`` ratio.
+
+        References
+        ----------
+        Miller and Blair (2009), sections 6.2.1–6.2.3.
+        """
+        em = employment_multipliers(self.L, self.employment)
+        h = self.compensation * (1.0 - labour_tax_rate) / (1.0 + employer_contribution_rate)
+        lbar = closed_leontief_inverse(self.A, h, propensity_to_consume * self.consumption_shares)
+        em2 = employment_multipliers(lbar[: self.n, : self.n], self.employment)
+        out = pd.DataFrame(
+            {
+                "name": self.names,
+                "output_multiplier": self.L.sum(axis=0),
+                "employment_coefficient": self.employment,
+                "employment_multiplier": em["total"].to_numpy(),
+                "employment_type_i": em["ratio"].to_numpy(),
+                "employment_multiplier_type_ii": em2["total"].to_numpy(),
+                "employment_type_ii": em2["ratio"].to_numpy(),
+            },
+            index=pd.Index(self.sectors, name="sector"),
+        )
+        return out
+
+    def impact(
+        self,
+        demand: Mapping[str, float] | pd.Series,
+        *,
+        induced: Literal["none", "type_ii"] = "type_ii",
+        labour_tax_rate: float = 0.0,
+        employer_contribution_rate: float = 0.0,
+        propensity_to_consume: float = 0.0,
+    ) -> pd.DataFrame:
+        """Output and jobs by sector caused by final demand ``demand`` (money units).
+
+        Direct effects are the demand itself (output) and ``e_j f_j`` (jobs); indirect
+        effects are ``L f - f``; induced effects are the extra output of the model closed
+        with respect to households (Type II minus Type I).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Tidy: ``sector, effect (direct|indirect|induced), output, jobs, jobs_women``.
+
+        References
+        ----------
+        Miller and Blair (2009), sections 2.3 and 2.5.
+        """
+        f = _vec(dict(demand), self.sectors, "demand", default=0.0)
+        x1 = self.L @ f
+        parts = {"direct": f, "indirect": x1 - f}
+        if induced == "type_ii":
+            h = self.compensation * (1.0 - labour_tax_rate) / (1.0 + employer_contribution_rate)
+            lbar = closed_leontief_inverse(
+                self.A, h, propensity_to_consume * self.consumption_shares
+            )
+            x2 = lbar[: self.n, : self.n] @ f
+            parts["induced"] = x2 - x1
+        elif induced != "none":
+            raise InvestmentInputError(f"induced = {induced!r}; allowed 'none' or 'type_ii'")
+        frames = []
+        for eff, x in parts.items():
+            jobs = self.employment * x
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "sector": self.sectors,
+                        "effect": eff,
+                        "output": x,
+                        "jobs": jobs,
+                        "jobs_women": jobs * self.female_share,
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,125 @@
+"""Time-use diaries larger than memory: classify and aggregate episodes with Dask.
+
+Episodes are classified partition by partition (each partition's codes are
+mapped with the crosswalk and summed per person), then summed per person
+across partitions with a Dask ``groupby(id).sum()``.  A person's episodes may
+therefore be split across partitions: the per-person totals are correct
+either way (tested).  The person table is joined lazily; the resulting
+design is a :class:`~carecost.survey.dask_backend.DaskReplicateDesign` or
+:class:`~carecost.survey.dask_backend.DaskDesign`, so every estimate is a
+reduction over partitions and no rows are collected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from carecost.survey.dask_backend import DaskDesign, DaskReplicateDesign
+
+from .classification import Crosswalk, bls_table1_crosswalk
+from .survey import DIARY_MINUTES, DiaryReport, TimeUseError, TimeUseSurvey, _icatus_minutes
+
+ICATUS_COLUMNS = [f"icatus_{k}" for k in range(1, 10)] + ["icatus_unclassified"]
+
+
+def _classify_partition(pdf: pd.DataFrame, id_col: str, code: str, duration: str,
+                        cw: Crosswalk, icatus: bool) -> pd.DataFrame:
+    ids = pd.Index(pd.unique(pdf[id_col]), name=id_col)
+    minutes = pdf[duration].to_numpy(dtype=float)
+    work = pd.DataFrame({"id": pdf[id_col].to_numpy(), "code": pdf[code].to_numpy(),
+                         "dur": minutes})
+    cats = cw.aggregate(work, id_col="id", code_col="code", minutes_col="dur", ids=ids)
+    parts = [cats]
+    if icatus:
+        ic = _icatus_minutes(work["code"], minutes, work["id"].to_numpy(), ids)
+        parts.append(ic.reindex(columns=ICATUS_COLUMNS, fill_value=0.0))
+    total = work.groupby("id")["dur"].sum().reindex(ids).rename("diary_minutes")
+    out = pd.concat([*parts, total.to_frame()], axis=1)
+    out.index.name = id_col
+    return out.reset_index()
+
+
+def from_episodes_dask(
+    episodes: Any,
+    persons: Any,
+    *,
+    id: str = "id",
+    code: str = "code",
+    duration: str = "duration",
+    weights: str = "weight",
+    replicates: str | Sequence[str] | None = None,
+    method: str = "sdr",
+    strata: str | None = None,
+    psu: str | None = None,
+    crosswalk: Crosswalk | None = None,
+    icatus: bool = True,
+    source: str = "Dask episode table",
+) -> TimeUseSurvey:
+    """Build a time-use survey from Dask episode and person tables.
+
+    Parameters
+    ----------
+    episodes, persons
+        ``dask.dataframe.DataFrame`` objects (e.g. ``dd.read_parquet``).  Persons
+        may be split across episode partitions.
+    id, code, duration, weights, replicates, method, strata, psu, crosswalk, icatus
+        As :func:`carecost.timeuse.from_episodes`.
+
+    Returns
+    -------
+    TimeUseSurvey
+        ``persons`` is a lazy Dask DataFrame and ``design`` a Dask design;
+        ``report`` counts diaries that do not sum to 1,440 minutes (computed
+        with one reduction).
+
+    Raises
+    ------
+    TimeUseError
+        Negative durations, episodes whose person is missing, persons without
+        episodes (each counted with a Dask reduction).
+    """
+    cw = crosswalk or bls_table1_crosswalk()
+    for c in (id, code, duration):
+        if c not in episodes.columns:
+            raise TimeUseError(f"episode table: column {c!r} not found")
+    if id not in persons.columns or weights not in persons.columns:
+        raise TimeUseError(f"person table needs columns {id!r} and {weights!r}")
+    meta_cols = [*cw.targets, *(ICATUS_COLUMNS if icatus else []), "diary_minutes"]
+    meta = pd.DataFrame({id: pd.Series(dtype=episodes[id].dtype),
+                         **{c: pd.Series(dtype=float) for c in meta_cols}})
+    per_part = episodes.map_partitions(_classify_partition, id, code, duration, cw, icatus,
+                                       meta=meta)
+    per_person = per_part.groupby(id).sum()  # persons split across partitions are added here
+    merged = persons.merge(per_person, left_on=id, right_index=True, how="left")
+    import dask
+
+    n_neg, n_ids, n_matched, n_persons, n_short, n_long, n_full, dmin, dmean = dask.compute(
+        (episodes[duration] < 0).sum(), per_person.shape[0], merged["diary_minutes"].count(),
+        merged.shape[0], (merged["diary_minutes"] < DIARY_MINUTES).sum(),
+        (merged["diary_minutes"] > DIARY_MINUTES).sum(),
+        (merged["diary_minutes"] == DIARY_MINUTES).sum(), merged["diary_minutes"].min(),
+        merged["diary_minutes"].mean(),
+    )
+    if n_neg:
+        raise TimeUseError(f"episode table: {int(n_neg)} negative durations")
+    if n_ids != n_matched:
+        raise TimeUseError(f"{int(n_ids - n_matched)} diary ids are not in the person table")
+    if n_matched != n_persons:
+        raise TimeUseError(f"{int(n_persons - n_matched)} persons have no diary episodes")
+    if icatus:
+        merged = merged.assign(unpaid_care_work=merged["icatus_3"] + merged["icatus_4"])
+    report = DiaryReport(persons=int(n_persons), complete=int(n_full), short=int(n_short),
+                         long=int(n_long), min_minutes=float(dmin), mean_minutes=float(dmean),
+                         unmapped_codes=pd.DataFrame(columns=["code", "rows", "minutes"]))
+    design: DaskReplicateDesign | DaskDesign
+    if replicates is not None:
+        design = DaskReplicateDesign(merged, weights, replicates, method=method)
+    else:
+        design = DaskDesign(merged, weights, strata=strata, psu=psu)
+    cols = (*meta_cols[:-1], *(("unpaid_care_work",) if icatus else ()))
+    return TimeUseSurvey(persons=merged, design=design,  # type: ignore[arg-type]
+                         variance=design._variance_note(), report=report, source=source,
+                         activity_columns=tuple(cols))

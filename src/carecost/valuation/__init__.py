@@ -1,0 +1,89 @@
+"""Valuing unpaid household service and care work (household satellite accounts).
+
+Replacement cost (generalist, specialist, hybrid), opportunity cost with
+Mincer or Heckman-imputed wages, and the ILO minimum-wage variant, as survey
+estimates with design-based standard errors, plus Monte Carlo and tornado
+sensitivity over wages and parameters.
+
+References
+----------
+UNECE (2017). Guide on Valuing Unpaid Household Service Work. ECE/CES/STAT/2017/3.
+Eurostat (2003). Household Production and Consumption: Proposal for a
+Methodology of Household Satellite Accounts.
+ILO (2018). Care work and care jobs for the future of decent work.
+Heckman, J. J. (1979). Sample selection bias as a specification error.
+Econometrica 47(1), 153-161.
+"""
+
+from ._common import REFERENCES, ValuationError, WageBasis, basis_factor, days_in_year
+from .activities import (
+    ActivityMap,
+    atus_activity_map,
+    atus_activity_table,
+    atus_valuation_crosswalk,
+    atus_wage_cells,
+)
+from .core import (
+    GDP,
+    Generalist,
+    Hybrid,
+    OpportunityCost,
+    Specialist,
+    Valuation,
+    us_federal_minimum_wage,
+    us_gdp,
+    value_unpaid_work,
+)
+from .imputation import ImputedWages, WageModel, atus_wage_covariates, impute_wages
+from .published import bea_household_production
+from .uncertainty import (
+    MonteCarloResult,
+    Normal,
+    Triangular,
+    Uniform,
+    monte_carlo,
+    plot_tornado,
+    tornado,
+    wage_keys,
+)
+from .wages import WageTable, observed_hourly_wage, oes_published, oes_wages, survey_wages
+
+__all__ = [
+    "GDP",
+    "REFERENCES",
+    "ActivityMap",
+    "Generalist",
+    "Hybrid",
+    "ImputedWages",
+    "MonteCarloResult",
+    "Normal",
+    "OpportunityCost",
+    "Specialist",
+    "Triangular",
+    "Uniform",
+    "Valuation",
+    "ValuationError",
+    "WageBasis",
+    "WageModel",
+    "WageTable",
+    "atus_activity_map",
+    "atus_activity_table",
+    "atus_valuation_crosswalk",
+    "atus_wage_cells",
+    "atus_wage_covariates",
+    "basis_factor",
+    "bea_household_production",
+    "days_in_year",
+    "impute_wages",
+    "monte_carlo",
+    "observed_hourly_wage",
+    "oes_published",
+    "oes_wages",
+    "plot_tornado",
+    "survey_wages",
+    "tornado",
+    "us_federal_minimum_wage",
+    "us_gdp",
+    "value_unpaid_work",
+    "wage_keys",
+]

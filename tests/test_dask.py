@@ -1,0 +1,127 @@
+"""The Dask backend gives the in-memory results (1e-10 relative) without collecting rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carecost.survey import Design, ReplicateDesign
+from carecost.timeuse import from_episodes, gender_gap, sdg_541
+from carecost.timeuse.example import example_data
+
+dd = pytest.importorskip("dask.dataframe")
+from carecost.survey.dask_backend import DaskDesign, DaskReplicateDesign  # noqa: E402
+from carecost.timeuse.distributed import from_episodes_dask  # noqa: E402
+
+RTOL = 1e-10
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    n = 2400
+    df = pd.DataFrame({
+        "year": np.sort(rng.integers(2003, 2007, n)),  # sorted: years live in some partitions
+        "sex": rng.choice(["female", "male"], n),
+        "y": rng.exponential(60, n) * (rng.random(n) < 0.7),
+        "x": rng.uniform(1, 5, n),
+        "act": rng.choice(list("abc"), n),
+        "w": rng.uniform(1, 10, n),
+        "st": rng.integers(0, 4, n),
+        "fpc": 0.0,
+    })
+    df["psu"] = df["st"] * 10 + rng.integers(0, 5, n)
+    df["fpc"] = 40 + 5 * df["st"]
+    for r in range(16):
+        df[f"r{r:02d}"] = df["w"] * rng.uniform(0.5, 1.5, n)
+    return df
+
+
+def _ddf(df: pd.DataFrame, size: int = 350) -> object:
+    parts = [df.iloc[i:i + size] for i in range(0, len(df), size)] + [df.iloc[0:0]]
+    return dd.concat([dd.from_pandas(p, npartitions=1) for p in parts])
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert len(a) == len(b)
+    np.testing.assert_allclose(b["estimate"], a["estimate"], rtol=RTOL)
+    np.testing.assert_allclose(b["se"], a["se"], rtol=RTOL, atol=1e-14)
+    assert (a["df"] == b["df"]).all() and (a["n"] == b["n"]).all()
+
+
+ESTIMATES = [
+    lambda d: d.mean(["y", "x"], by=["year", "sex"]),
+    lambda d: d.total("y", by="sex"),
+    lambda d: d.ratio("y", "x", by="year"),
+    lambda d: d.proportion("act", by="sex"),
+]
+
+
+def test_replicate_design_on_dask_equals_in_memory(frame: pd.DataFrame) -> None:
+    reps = [f"r{r:02d}" for r in range(16)]
+    a = ReplicateDesign(frame, "w", reps, method="sdr")
+    b = DaskReplicateDesign(_ddf(frame), "w", reps, method="sdr")
+    assert b._ddf.npartitions == 8
+    for fn in ESTIMATES:
+        _same(fn(a), fn(b))
+    _same(a.subset((frame["year"] == 2004).to_numpy()).mean("y", by="sex"),
+          b.subset("year == 2004").mean("y", by="sex"))
+    assert a.degf() == b.degf()
+
+
+@pytest.mark.parametrize("kw", [
+    {"strata": "st", "psu": "psu"}, {"strata": "st", "psu": "psu", "fpc": "fpc"},
+    {"strata": "st"}, {"psu": "psu"}, {},
+])
+def test_linearization_design_on_dask_equals_in_memory(frame: pd.DataFrame, kw: dict) -> None:
+    a = Design(frame, weights="w", **kw)
+    b = DaskDesign(_ddf(frame), "w", **kw)
+    for fn in ESTIMATES:
+        _same(fn(a), fn(b))
+    _same(a.subset((frame["year"] == 2004).to_numpy()).mean("y", by="sex"),
+          b.subset(lambda p: p["year"] == 2004).mean("y", by="sex"))
+
+
+def test_dask_errors(frame: pd.DataFrame) -> None:
+    from carecost.survey import DesignError
+
+    bad = frame.copy()
+    bad.loc[5, "y"] = np.nan
+    d = DaskDesign(_ddf(bad), "w", strata="st", psu="psu")
+    with pytest.raises(DesignError, match="'y' has 1 missing"):
+        d.mean("y")
+    with pytest.raises(DesignError, match="not available on the Dask backend"):
+        d.quantile("y", 0.5)
+    with pytest.raises(DesignError, match="not found"):
+        DaskReplicateDesign(_ddf(frame), "w", ["r00", "nope"])
+
+
+def test_runs_on_a_distributed_cluster(frame: pd.DataFrame) -> None:
+    distributed = pytest.importorskip("distributed")
+    reps = [f"r{r:02d}" for r in range(16)]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        got = DaskReplicateDesign(_ddf(frame), "w", reps).mean("y", by="sex")
+    _same(ReplicateDesign(frame, "w", reps).mean("y", by="sex"), got)
+
+
+def test_episodes_split_across_partitions_aggregate_to_the_same_persons() -> None:
+    persons, episodes = example_data()
+    persons, episodes = persons.iloc[:600], episodes[episodes["id"] <= 600]
+    mem = from_episodes(episodes, persons, weights="weight", replicates=r"^repw\d{3}$")
+    # partition boundaries every 997 episodes: many persons straddle two partitions
+    ep = dd.concat([dd.from_pandas(episodes.iloc[i:i + 997], npartitions=1)
+                    for i in range(0, len(episodes), 997)])
+    per = dd.from_pandas(persons, npartitions=3)
+    cut = episodes["id"].iloc[996::997]
+    assert (episodes["id"].iloc[997::997].to_numpy() == cut.to_numpy()[: len(cut)]).any()
+    big = from_episodes_dask(ep, per, weights="weight", replicates=r"^repw\d{3}$")
+    got = big.persons.compute().set_index("id").loc[mem.persons["id"]]
+    for c in ("Household activities", "Sleeping", "unpaid_care_work", "diary_minutes"):
+        np.testing.assert_allclose(got[c].to_numpy(), mem.persons[c].to_numpy())
+    assert big.report.complete == 600
+    _same(gender_gap(mem.design, "unpaid_care_work", by="age_group"),
+          gender_gap(big.design, "unpaid_care_work", by="age_group"))
+    _same(sdg_541(mem, by=["sex", "urban"]), sdg_541(big, by=["sex", "urban"]))
