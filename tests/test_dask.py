@@ -125,3 +125,26 @@ def test_episodes_split_across_partitions_aggregate_to_the_same_persons() -> Non
     _same(gender_gap(mem.design, "unpaid_care_work", by="age_group"),
           gender_gap(big.design, "unpaid_care_work", by="age_group"))
     _same(sdg_541(mem, by=["sex", "urban"]), sdg_541(big, by=["sex", "urban"]))
+
+
+def test_aligned_partitions_need_no_shuffle_and_agree() -> None:
+    persons, episodes = example_data()
+    persons, episodes = persons.iloc[:600], episodes[episodes["id"] <= 600]
+    blocks = [(1, 200), (201, 450), (451, 600)]
+    per = dd.concat([dd.from_pandas(persons[(persons.id >= a) & (persons.id <= b)],
+                                    npartitions=1) for a, b in blocks])
+    ep = dd.concat([dd.from_pandas(episodes[(episodes.id >= a) & (episodes.id <= b)],
+                                   npartitions=1) for a, b in blocks])
+    split = from_episodes_dask(ep, per, weights="weight", replicates=r"^repw\d{3}$")
+    aligned = from_episodes_dask(ep, per, weights="weight", replicates=r"^repw\d{3}$",
+                                 aligned=True)
+    _same(gender_gap(split.design, "unpaid_care_work"),
+          gender_gap(aligned.design, "unpaid_care_work"))
+    wrong = dd.concat([dd.from_pandas(episodes[(episodes.id >= a) & (episodes.id <= b)],
+                                      npartitions=1) for a, b in [(1, 250), (251, 450),
+                                                                  (451, 600)]])
+    from carecost.timeuse import TimeUseError
+
+    with pytest.raises(TimeUseError, match="not in the matching person partition"):
+        from_episodes_dask(wrong, per, weights="weight", replicates=r"^repw\d{3}$",
+                           aligned=True)

@@ -138,14 +138,15 @@ class Crosswalk:
     def recode(self, codes: pd.Series | np.ndarray) -> pd.Series:
         """Target of each code by the globally longest matching prefix (NaN if none)."""
         arr = _code_str(pd.Series(codes), self.code_width).astype(str)
-        best_len = np.full(len(arr), -1)
-        best = np.full(len(arr), None, dtype=object)
+        uniq, inverse = np.unique(arr, return_inverse=True)  # rules run on distinct codes only
+        best_len = np.full(len(uniq), -1)
+        best = np.full(len(uniq), None, dtype=object)
         for pre, tgt, inc in zip(self.rules["prefix"], self.rules["target"],
                                  self.rules["include"], strict=True):
-            hit = np.char.startswith(arr, pre) & (len(pre) > best_len)
+            hit = np.char.startswith(uniq, pre) & (len(pre) > best_len)
             best_len = np.where(hit, len(pre), best_len)
             best = np.where(hit, np.asarray(tgt if inc else None, dtype=object), best)
-        return pd.Series(best, index=pd.Index(arr, name="code"), name="target")
+        return pd.Series(best[inverse.ravel()], index=pd.Index(arr, name="code"), name="target")
 
     def unmapped(self, codes: pd.Series | np.ndarray, minutes: np.ndarray | None = None
                  ) -> pd.DataFrame:

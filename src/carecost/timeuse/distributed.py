@@ -42,6 +42,14 @@ def _classify_partition(pdf: pd.DataFrame, id_col: str, code: str, duration: str
     return out.reset_index()
 
 
+def _merge_partition(persons: pd.DataFrame, minutes: pd.DataFrame, id_col: str) -> pd.DataFrame:
+    orphan = ~minutes[id_col].isin(persons[id_col])
+    if orphan.any():
+        raise TimeUseError(f"aligned partitions: {int(orphan.sum())} diary ids are not in the "
+                           "matching person partition")
+    return persons.merge(minutes, on=id_col, how="left")
+
+
 def from_episodes_dask(
     episodes: Any,
     persons: Any,
@@ -56,6 +64,7 @@ def from_episodes_dask(
     psu: str | None = None,
     crosswalk: Crosswalk | None = None,
     icatus: bool = True,
+    aligned: bool = False,
     source: str = "Dask episode table",
 ) -> TimeUseSurvey:
     """Build a time-use survey from Dask episode and person tables.
@@ -67,6 +76,13 @@ def from_episodes_dask(
         may be split across episode partitions.
     id, code, duration, weights, replicates, method, strata, psu, crosswalk, icatus
         As :func:`carecost.timeuse.from_episodes`.
+    aligned
+        ``False`` (default): a person's episodes may be anywhere; per-person
+        minutes are summed across partitions and joined to the person table
+        (a shuffle).  ``True``: partition ``i`` of ``episodes`` holds all the
+        episodes of the persons in partition ``i`` of ``persons`` (as when
+        both are written person block by person block); no shuffle, and an
+        episode whose person is not in the matching partition is an error.
 
     Returns
     -------
@@ -92,12 +108,28 @@ def from_episodes_dask(
                          **{c: pd.Series(dtype=float) for c in meta_cols}})
     per_part = episodes.map_partitions(_classify_partition, id, code, duration, cw, icatus,
                                        meta=meta)
-    per_person = per_part.groupby(id).sum()  # persons split across partitions are added here
-    merged = persons.merge(per_person, left_on=id, right_index=True, how="left")
     import dask
+    import dask.dataframe as dd
+
+    if aligned:
+        if episodes.npartitions != persons.npartitions:
+            raise TimeUseError(
+                f"aligned=True needs as many episode partitions ({episodes.npartitions}) as "
+                f"person partitions ({persons.npartitions})"
+            )
+        per_person = None
+        merged = dd.map_partitions(_merge_partition, persons, per_part, id,
+                                   align_dataframes=False,
+                                   meta=persons._meta.merge(meta, on=id, how="left"))
+    else:
+        per_person = per_part.groupby(id).sum()  # persons split across partitions added here
+        merged = persons.merge(per_person, left_on=id, right_index=True, how="left")
+    del per_person
 
     n_neg, n_ids, n_matched, n_persons, n_short, n_long, n_full, dmin, dmean = dask.compute(
-        (episodes[duration] < 0).sum(), per_person.shape[0], merged["diary_minutes"].count(),
+        (episodes[duration] < 0).sum(),
+        per_part[id].nunique() if aligned else episodes[id].nunique(),
+        merged["diary_minutes"].count(),
         merged.shape[0], (merged["diary_minutes"] < DIARY_MINUTES).sum(),
         (merged["diary_minutes"] > DIARY_MINUTES).sum(),
         (merged["diary_minutes"] == DIARY_MINUTES).sum(), merged["diary_minutes"].min(),
