@@ -23,6 +23,7 @@ active rows), the levels of a categorical and the missing-value counts; pass
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -124,7 +125,7 @@ def _pass0(pdf: pd.DataFrame, spec: _Spec, masks: tuple[MaskFn | str, ...]) -> d
     return out
 
 
-class _DaskBase:
+class _DaskBase(ABC):
     """Shared front-end of the Dask designs."""
 
     _ddf: Any
@@ -188,15 +189,18 @@ class _DaskBase:
                            n=plan.n, statistic=statistic, vcov=cov,
                            variance=self._variance_note())
 
-    def degf(self) -> float:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def degf(self) -> float:
+        """Design degrees of freedom."""
 
-    def _variance_note(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def _variance_note(self) -> str:
+        """One sentence on how variances are estimated."""
 
+    @abstractmethod
     def _estimate(self, spec: _Spec, level: float, df: float | None, vcov: bool | None,
-                  statistic: str) -> pd.DataFrame:  # pragma: no cover - overridden
-        raise NotImplementedError
+                  statistic: str) -> pd.DataFrame:
+        """Run one estimator over the partitions."""
 
     # public estimators, same signatures as the in-memory designs
     def mean(self, y: str | Sequence[str], by: str | Sequence[str] | None = None, *,

@@ -37,7 +37,11 @@ def _classify_partition(pdf: pd.DataFrame, id_col: str, code: str, duration: str
         ic = _icatus_minutes(work["code"], minutes, work["id"].to_numpy(), ids)
         parts.append(ic.reindex(columns=ICATUS_COLUMNS, fill_value=0.0))
     total = work.groupby("id")["dur"].sum().reindex(ids).rename("diary_minutes")
-    out = pd.concat([*parts, total.to_frame()], axis=1)
+    extra = [total.to_frame()]
+    if icatus:
+        extra.append((parts[-1]["icatus_3"] + parts[-1]["icatus_4"]).rename("unpaid_care_work")
+                     .to_frame())
+    out = pd.concat([*parts, *extra], axis=1)
     out.index.name = id_col
     return out.reset_index()
 
@@ -103,7 +107,8 @@ def from_episodes_dask(
             raise TimeUseError(f"episode table: column {c!r} not found")
     if id not in persons.columns or weights not in persons.columns:
         raise TimeUseError(f"person table needs columns {id!r} and {weights!r}")
-    meta_cols = [*cw.targets, *(ICATUS_COLUMNS if icatus else []), "diary_minutes"]
+    meta_cols = [*cw.targets, *(ICATUS_COLUMNS if icatus else []), "diary_minutes",
+                 *(["unpaid_care_work"] if icatus else [])]
     meta = pd.DataFrame({id: pd.Series(dtype=episodes[id].dtype),
                          **{c: pd.Series(dtype=float) for c in meta_cols}})
     per_part = episodes.map_partitions(_classify_partition, id, code, duration, cw, icatus,
@@ -118,9 +123,17 @@ def from_episodes_dask(
                 f"person partitions ({persons.npartitions})"
             )
         per_person = None
-        merged = dd.map_partitions(_merge_partition, persons, per_part, id,
-                                   align_dataframes=False,
-                                   meta=persons._meta.merge(meta, on=id, how="left"))
+        # zip the partitions as materialised (not as lazily re-planned reads, whose partition
+        # boundaries can differ between column projections)
+        ep_parts = per_part.to_delayed()
+        pe_parts = persons.to_delayed()
+        if len(ep_parts) != len(pe_parts):
+            raise TimeUseError(f"aligned=True: {len(ep_parts)} episode partitions but "
+                               f"{len(pe_parts)} person partitions")
+        merged = dd.from_delayed(
+            [dask.delayed(_merge_partition)(a, b, id) for a, b in zip(pe_parts, ep_parts,
+                                                                        strict=True)],
+            meta=persons._meta.merge(meta, on=id, how="left"), verify_meta=False)
     else:
         per_person = per_part.groupby(id).sum()  # persons split across partitions added here
         merged = persons.merge(per_person, left_on=id, right_index=True, how="left")
@@ -141,8 +154,6 @@ def from_episodes_dask(
         raise TimeUseError(f"{int(n_ids - n_matched)} diary ids are not in the person table")
     if n_matched != n_persons:
         raise TimeUseError(f"{int(n_persons - n_matched)} persons have no diary episodes")
-    if icatus:
-        merged = merged.assign(unpaid_care_work=merged["icatus_3"] + merged["icatus_4"])
     report = DiaryReport(persons=int(n_persons), complete=int(n_full), short=int(n_short),
                          long=int(n_long), min_minutes=float(dmin), mean_minutes=float(dmean),
                          unmapped_codes=pd.DataFrame(columns=["code", "rows", "minutes"]))
@@ -151,7 +162,7 @@ def from_episodes_dask(
         design = DaskReplicateDesign(merged, weights, replicates, method=method)
     else:
         design = DaskDesign(merged, weights, strata=strata, psu=psu)
-    cols = (*meta_cols[:-1], *(("unpaid_care_work",) if icatus else ()))
+    cols = tuple(c for c in meta_cols if c != "diary_minutes")
     return TimeUseSurvey(persons=merged, design=design,  # type: ignore[arg-type]
                          variance=design._variance_note(), report=report, source=source,
                          activity_columns=tuple(cols))
