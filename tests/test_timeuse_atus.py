@@ -138,3 +138,19 @@ def test_gender_gap_on_atus_2016(atus) -> None:
     assert 0.5 < g.loc["women_share", "estimate"] < 0.75
     ratio = d.subset((d.data["sex"] == "female").to_numpy()).mean("unpaid_care_work")
     assert ratio["estimate"].iloc[0] == pytest.approx(g.loc["women", "estimate"], rel=1e-12)
+
+
+def test_atus_weights_are_person_days(atus) -> None:
+    from carecost.timeuse import time_use_indicators
+
+    assert atus.weights_unit == "person_days"
+    d = atus.design.subset((atus.persons["year"] == 2016).to_numpy())
+    # 2016 weights sum to about 365 days x 258.5 million persons aged 15+
+    assert d.weights.sum() / 365 == pytest.approx(258.5e6, rel=0.01)
+    t = time_use_indicators(d, "unpaid_care_work", weights_unit="person_days").set_index(
+        "indicator")
+    per_day = t.loc["hours_per_day", "estimate"]
+    assert t.loc["annual_hours", "estimate"] == pytest.approx(
+        per_day * d.weights.sum(), rel=1e-9)
+    assert t.loc["total_hours_per_day", "estimate"] == pytest.approx(
+        t.loc["annual_hours", "estimate"] / 365, rel=1e-12)

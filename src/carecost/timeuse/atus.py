@@ -20,6 +20,7 @@ Guide: Understanding ATUS 2003 to 2023*, chapters 3 (data files) and 7
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -84,7 +85,7 @@ def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
     )
     return TimeUseSurvey(persons=survey.persons, design=survey.design, variance=note,
                          report=survey.report, source=survey.source,
-                         activity_columns=survey.activity_columns)
+                         activity_columns=survey.activity_columns, weights_unit="person_days")
 
 
 AGE_GROUPS = ("15-24", "25-34", "35-44", "45-54", "55-64", "65+")
@@ -203,7 +204,7 @@ def _read_official(
         replicates=replicates, method="sdr", crosswalk=crosswalk, diary_policy=diary_policy,
         source=f"ATUS official files in {path}",
     )
-    return survey
+    return dataclasses.replace(survey, weights_unit="person_days")
 
 
 def read_atus(

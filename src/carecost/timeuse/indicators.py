@@ -198,16 +198,22 @@ def _design_of(x: SurveyDesign | TimeUseSurvey) -> SurveyDesign:
 def time_use_indicators(
     survey: SurveyDesign | TimeUseSurvey, y: str, *, by: str | Sequence[str] | None = None,
     level: float = 0.95, df: float | None = None, days_per_year: float = 365.0,
+    weights_unit: str | None = None,
 ) -> pd.DataFrame:
     r"""Standard time-use indicators for one activity, with standard errors.
 
     For each domain: ``hours_per_day`` (population average, all persons,
     :math:`\sum w y / \sum w` / 60), ``participation_pct`` (percent with any
     time on the diary day), ``hours_per_participant`` (ratio of total time to
-    the number of participants), ``total_hours_per_day`` (population total,
-    :math:`\sum w y` / 60, in the units of the weights) and ``annual_hours``
-    (``total_hours_per_day`` x ``days_per_year``; the diary day is an average
-    day when diaries are spread over the year, as in ATUS).
+    the number of participants), ``total_hours_per_day`` (population total
+    hours on an average day) and ``annual_hours`` (hours in the year).  With
+    weights that sum to persons, :math:`\sum w y / 60` is the daily total and
+    the annual total is that x ``days_per_year`` (the diary day is an average
+    day when diaries are spread over the year); with weights that sum to
+    person-days (``weights_unit="person_days"``, ATUS), :math:`\sum w y / 60`
+    is already the annual total of the diary period and the daily total is
+    that / ``days_per_year`` -- estimate one year at a time.  The default
+    unit is the survey's ``weights_unit`` (``"persons"`` for a bare design).
 
     Parameters
     ----------
@@ -231,6 +237,10 @@ def time_use_indicators(
     rate, average time of participants).
     """
     d = _design_of(survey)
+    unit = weights_unit or (survey.weights_unit if isinstance(survey, TimeUseSurvey)
+                            else "persons")
+    if unit not in ("persons", "person_days"):
+        raise ValueError(f"weights_unit must be 'persons' or 'person_days'; got {unit!r}")
     bys = [by] if isinstance(by, str) else list(by or [])
     x = d.data[y].astype(float)
     hours = f"__{y}_hours"
@@ -241,18 +251,20 @@ def time_use_indicators(
     per_p = d2.ratio(hours, part, by=bys or None, level=level, df=df, vcov=False)
     tot = d2.total(hours, by=bys or None, level=level, df=df, vcov=False)
     parts = []
-    for name, res, scale, unit in (
+    for name, res, scale, label in (
         ("hours_per_day", mean_h, 1.0, "hours per day"),
         ("participation_pct", mean_p, 100.0, "percent"),
         ("hours_per_participant", per_p, 1.0, "hours per day"),
-        ("total_hours_per_day", tot, 1.0, "hours per day (population)"),
-        ("annual_hours", tot, days_per_year, "hours per year (population)"),
+        ("total_hours_per_day", tot, 1.0 if unit == "persons" else 1.0 / days_per_year,
+         "hours per day (population)"),
+        ("annual_hours", tot, days_per_year if unit == "persons" else 1.0,
+         "hours per year (population)"),
     ):
         r = res[[*bys, "estimate", "se", "ci_low", "ci_high", "df", "n"]].copy()
         for c in ("estimate", "se", "ci_low", "ci_high"):
             r[c] = r[c] * scale
         r.insert(len(bys), "indicator", name)
-        r["unit"] = unit
+        r["unit"] = label
         parts.append(r)
     out = pd.concat(parts, ignore_index=True)
     out.insert(len(bys), "variable", y)

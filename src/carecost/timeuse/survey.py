@@ -78,6 +78,11 @@ class TimeUseSurvey:
         Where the data came from.
     activity_columns
         The minute columns.
+    weights_unit
+        ``"persons"`` when the weights sum to the population, ``"person_days"``
+        when they sum to population x days in the reference period (ATUS final
+        weights TUFNWGTP: a year of diaries sums to about 365 x the
+        population aged 15+).
     """
 
     persons: pd.DataFrame
@@ -86,6 +91,7 @@ class TimeUseSurvey:
     report: DiaryReport
     source: str
     activity_columns: tuple[str, ...]
+    weights_unit: str = "persons"
 
 
 def make_design(
