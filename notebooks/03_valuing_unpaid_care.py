@@ -31,6 +31,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+import carecost
 from carecost.survey import Design
 from carecost.timeuse import read_atus
 from carecost.valuation import (
@@ -58,9 +59,29 @@ from carecost.valuation import (
     value_unpaid_work,
 )
 
-here = Path.cwd()
-root = here if (here / "src" / "carecost").exists() else here.parent
-SHARED = Path(os.environ.get("CARECOST_SHARED_DATA", root.parent / "shared" / "data"))
+
+def repo_root() -> Path | None:
+    """The carecost repository (the folder with pyproject.toml), found by walking up from this
+    file (or the working directory, in a notebook), else from the installed package."""
+    here = globals().get("__file__")
+    starts = [Path(here).resolve().parent] if here else []
+    starts += [Path.cwd().resolve(), Path(carecost.__file__).resolve().parent]
+    for start in starts:
+        for folder in (start, *start.parents):
+            if (folder / "pyproject.toml").is_file() and (folder / "src" / "carecost").is_dir():
+                return folder
+    return None
+
+
+root = repo_root()
+env = os.environ.get("CARECOST_SHARED_DATA")
+if env:
+    SHARED = Path(env)
+elif root is not None:
+    SHARED = root.parent / "shared" / "data"
+else:
+    raise FileNotFoundError("repository not found: set CARECOST_SHARED_DATA to the folder "
+                            "holding atus_0316/")
 YEAR = 2016
 pd.set_option("display.width", 140)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+import carecost
 from carecost.investment import (
     IOModel,
     ParameterRange,
@@ -44,6 +45,19 @@ from carecost.investment import (
     sensitivity,
     simulate,
 )
+
+
+def repo_root() -> Path | None:
+    """The carecost repository (the folder with pyproject.toml), found by walking up from this
+    file (or the working directory, in a notebook), else from the installed package."""
+    here = globals().get("__file__")
+    starts = [Path(here).resolve().parent] if here else []
+    starts += [Path.cwd().resolve(), Path(carecost.__file__).resolve().parent]
+    for start in starts:
+        for folder in (start, *start.parents):
+            if (folder / "pyproject.toml").is_file() and (folder / "src" / "carecost").is_dir():
+                return folder
+    return None
 
 # %% [markdown]
 # ## 1. Scenario and country parameters (with provenance)
@@ -124,10 +138,11 @@ fig.tight_layout()
 # data, year and job unit, not a reproduction.
 
 # %%
-shared = Path(os.environ.get("CARECOST_SHARED_DATA", Path.cwd().resolve().parents[0].parent
-                             / "shared" / "data"))
-bea = shared / "io_bea"
-if (bea / "bea_summary_use_pro_afterredef_2018.parquet").exists():
+root = repo_root()
+env = os.environ.get("CARECOST_SHARED_DATA")
+shared = Path(env) if env else (root.parent / "shared" / "data" if root else None)
+bea = shared / "io_bea" if shared is not None else None
+if bea is not None and (bea / "bea_summary_use_pro_afterredef_2018.parquet").exists():
     us = IOModel.from_bea(bea, 2018)
     mult = us.multipliers().loc[["621", "622", "623", "624", "23"]]
     print(mult[["name", "output_multiplier", "employment_coefficient", "employment_multiplier",

@@ -150,3 +150,21 @@ def test_lonely_psu_options_match_r(option: str, fpc: bool) -> None:
     for stat, row in got.items():
         np.testing.assert_allclose(row["estimate"], ref.loc[stat, "estimate"], rtol=1e-8)
         np.testing.assert_allclose(row["se"], ref.loc[stat, "se"], rtol=1e-8)
+
+
+JKN = pd.read_csv(REF / "lonely_psu_jkn.csv")
+
+
+@pytest.mark.parametrize("option", ["remove", "certainty", "adjust", "average"])
+def test_jkn_replicates_with_lonely_psu_match_r(option: str) -> None:
+    a = pd.read_csv(REF / "data" / "apistrat.csv")
+    first_m = a.index[a["stype"] == "M"][0]
+    a = a[(a["stype"] != "M") | (a.index == first_m)].reset_index(drop=True)
+    d = Design(a, weights="pw", strata="stype", lonely_psu=option)  # type: ignore[arg-type]
+    r = d.to_replicates("jkn", mse=False)
+    ref = JKN[JKN["option"] == option].set_index("stat")
+    assert r.replicate_weights.shape[1] == ref["replicates"].iloc[0]
+    assert r.scale == pytest.approx(ref["scale"].iloc[0], rel=1e-12)
+    for stat, got in (("mean_api00", r.mean("api00")), ("total_enroll", r.total("enroll"))):
+        np.testing.assert_allclose(got["estimate"].iloc[0], ref.loc[stat, "estimate"], rtol=1e-8)
+        np.testing.assert_allclose(got["se"].iloc[0], ref.loc[stat, "se"], rtol=1e-8)

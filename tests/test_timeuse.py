@@ -303,3 +303,16 @@ def test_read_atus_errors(tmp_path: Path) -> None:
     shutil.copy(FIXTURE / "atusact_0316.dat", tmp_path)
     with pytest.raises(TimeUseError, match="official ATUS files not found"):
         read_atus(tmp_path)
+
+
+def test_gender_gap_keeps_domains_with_one_sex() -> None:
+    df = pd.DataFrame({"sex": ["female", "male", "female", "female"], "g": ["a", "a", "b", "b"],
+                       "y": [10.0, 4.0, 6.0, 8.0], "w": [1.0, 1.0, 1.0, 3.0]})
+    from carecost.survey import Design
+
+    out = gender_gap(Design(df, weights="w"), "y", by="g").set_index(["g", "statistic"])
+    assert out.loc[("a", "gap"), "estimate"] == pytest.approx(6.0)
+    assert out.loc[("b", "women"), "estimate"] == pytest.approx(7.5)
+    assert np.isnan(out.loc[("b", "men"), "estimate"]) and np.isnan(out.loc[("b", "gap"),
+                                                                            "estimate"])
+    assert out.loc[("b", "women"), "n"] == 2 and out.loc[("b", "men"), "n"] == 0

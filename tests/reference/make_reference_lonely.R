@@ -25,3 +25,17 @@ res <- do.call(rbind, out)
 res$estimate <- sprintf("%.17g", res$estimate)
 res$se <- sprintf("%.17g", res$se)
 write.csv(res, "tests/reference/lonely_psu.csv", row.names = FALSE)
+
+# JKn replicate weights from the same lonely-PSU design (as.svrepdesign), mse = FALSE
+jk <- list()
+for (opt in c("remove", "certainty", "adjust", "average")) {
+  options(survey.lonely.psu = opt)
+  d <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = a)
+  r <- as.svrepdesign(d, type = "JKn")
+  m <- svymean(~api00, r)
+  t <- svytotal(~enroll, r)
+  jk[[length(jk) + 1]] <- data.frame(option = opt, stat = c("mean_api00", "total_enroll"),
+    estimate = sprintf("%.17g", c(coef(m), coef(t))), se = sprintf("%.17g", c(SE(m), SE(t))),
+    replicates = ncol(r$repweights$weights), scale = sprintf("%.17g", r$scale))
+}
+write.csv(do.call(rbind, jk), "tests/reference/lonely_psu_jkn.csv", row.names = FALSE)

@@ -333,8 +333,8 @@ class Design(SurveyDesign):
     def degf(self) -> float:
         """Number of PSUs minus number of strata among rows in the (sub)design (R ``degf``)."""
         inset = self._mask & (self._w != 0)
-        psus = len(np.unique(self._unit_codes[0][inset]))
-        strata = len(np.unique(self._strat_codes[0][inset]))
+        psus = np.count_nonzero(np.bincount(self._unit_codes[0][inset]))
+        strata = np.count_nonzero(np.bincount(self._strat_codes[0][inset]))
         return float(psus - strata)
 
     def _variance_note(self) -> str:
@@ -454,7 +454,6 @@ class Design(SurveyDesign):
                     "jackknife treats it"
                 )
             reps = order[keep]
-            factors = np.ones((n_psu, len(reps)))
             same = psu_stratum[:, None] == psu_stratum[reps][None, :]
             nh = n_h[reps]
             factors = np.where(same, (nh / (nh - 1))[None, :], 1.0)
@@ -463,6 +462,16 @@ class Design(SurveyDesign):
             scale = 1.0
             if self._lonely == "average" and np.any(lonely):
                 scale = n_psu / len(reps)
+            if self._lonely == "adjust" and np.any(lonely):
+                # as R jknweights: a replicate per lonely stratum that drops it and
+                # reweights every other PSU by H/(H-1), with rscale (H-1)/H
+                n_strata = len(np.unique(psu_stratum))
+                lone = np.unique(psu_stratum[order[lonely]])
+                extra = np.where(psu_stratum[:, None] == lone[None, :], 0.0,
+                                 n_strata / (n_strata - 1))
+                factors = np.concatenate([factors, extra], axis=1)
+                rscales = np.concatenate([rscales, np.full(len(lone),
+                                                           (n_strata - 1) / n_strata)])
             kind = "jkn"
         elif method == "bootstrap":
             rng = np.random.default_rng(seed)

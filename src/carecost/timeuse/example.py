@@ -160,7 +160,8 @@ def example_data(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     persons, episodes
         ``persons``: ``id``, ``region``, ``urban`` ("urban"/"rural"),
         ``stratum``, ``psu``, ``sex``, ``age``, ``age_group``,
-        ``youngest_child`` ("none", "0-5", "6-17"), ``employed`` (bool),
+        ``youngest_child`` ("none", "0-5", "6-12", "13-17", as the ATUS reader),
+        ``employed`` (bool),
         ``secondary_childcare`` (minutes), ``weight`` and ``repw001`` ...
         ``repw160``.  ``episodes``: ``id``, ``episode``, ``code`` (ATUS
         lexicon), ``start`` and ``end`` (minutes after 04:00), ``duration``.
@@ -179,7 +180,8 @@ def example_data(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     p_child = np.where((age >= 22) & (age <= 50), 0.55, 0.08)
     has_child = rng.random(n) < p_child
     young = has_child & (rng.random(n) < 0.45)
-    youngest = np.where(young, "0-5", np.where(has_child, "6-17", "none"))
+    older_child = np.where(rng.random(n) < 7 / 12, "6-12", "13-17")
+    youngest = np.where(young, "0-5", np.where(has_child, older_child, "none"))
     p_emp = np.where((age >= 20) & (age <= 64), np.where(sex == "male", 0.78, 0.68), 0.15)
     employed = rng.random(n) < p_emp
     # design weights: PSU selection and within-PSU subsampling, with nonresponse noise

@@ -24,13 +24,6 @@ def _subset_isin(design: SurveyDesign, col: str, values: list[object]) -> Survey
     return design.subset(design.data[col].isin(values).to_numpy())
 
 
-def _lookup(info: EstimateInfo, res: pd.DataFrame, mask: np.ndarray) -> int:
-    idx = res.index[mask]
-    if len(idx) != 1:
-        raise KeyError("expected exactly one row")
-    return int(info.index.get_indexer(pd.Index([idx[0]]))[0])
-
-
 def gender_gap(
     design: SurveyDesign, y: str, *, sex: str = "sex", female: object = "female",
     male: object = "male", by: str | Sequence[str] | None = None, level: float = 0.95,
@@ -61,7 +54,8 @@ def gender_gap(
     pandas.DataFrame
         ``by`` columns, ``statistic`` (``women``, ``men``, ``gap``, ``ratio``,
         ``women_share``), ``estimate``, ``se``, ``ci_low``, ``ci_high``,
-        ``df``, ``n``.
+        ``df``, ``n``.  A domain with no women or no men keeps its rows, with
+        NaN for what cannot be estimated.
     """
     bys = [by] if isinstance(by, str) else list(by or [])
     d = _subset_isin(design, sex, [female, male])
@@ -72,39 +66,60 @@ def gender_gap(
     assert mi.vcov is not None and ti.vcov is not None
     design_df = d.degf() if df is None else df
     crit = critical_value(level, design_df)
-    groups = means[bys].drop_duplicates() if bys else pd.DataFrame(index=[0])
-    rows = []
-    for _, g in groups.iterrows():
-        sel = np.ones(len(means), dtype=bool)
-        for b in bys:
-            sel &= (means[b] == g[b]).to_numpy()
-        sf = sel & (means[sex] == female).to_numpy()
-        sm = sel & (means[sex] == male).to_numpy()
-        if sf.sum() != 1 or sm.sum() != 1:
-            continue
-        f, m = _lookup(mi, means, sf), _lookup(mi, means, sm)
-        yf, ym = means["estimate"].iloc[f], means["estimate"].iloc[m]
-        v = mi.vcov
-        tf, tm = totals["estimate"].iloc[f], totals["estimate"].iloc[m]
-        vt = ti.vcov
-        gap_var = v[f, f] + v[m, m] - 2 * v[f, m]
-        gr = np.array([1 / ym, -yf / ym**2])
-        ratio_var = gr @ np.array([[v[f, f], v[f, m]], [v[m, f], v[m, m]]]) @ gr
-        s = tf + tm
-        gs = np.array([tm / s**2, -tf / s**2])
-        share_var = gs @ np.array([[vt[f, f], vt[f, m]], [vt[m, f], vt[m, m]]]) @ gs
-        n_f, n_m = int(means["n"].iloc[f]), int(means["n"].iloc[m])
-        for stat, est, var, n in (
-            ("women", yf, v[f, f], n_f), ("men", ym, v[m, m], n_m),
-            ("gap", yf - ym, gap_var, n_f + n_m), ("ratio", yf / ym, ratio_var, n_f + n_m),
-            ("women_share", tf / s, share_var, n_f + n_m),
-        ):
-            se = float(np.sqrt(max(var, 0.0)))
-            row = {b: g[b] for b in bys}
-            row.update(statistic=stat, estimate=est, se=se, ci_low=est - crit * se,
-                       ci_high=est + crit * se, df=design_df, n=n)
-            rows.append(row)
-    out = pd.DataFrame(rows)
+    keys = bys or ["__all"]
+    frame = means[bys].copy() if bys else pd.DataFrame({"__all": np.zeros(len(means))})
+    pos = np.arange(len(means))
+    is_f = (means[sex] == female).to_numpy()
+    is_m = (means[sex] == male).to_numpy()
+    groups = frame[keys].drop_duplicates().reset_index(drop=True)
+    pairs = (groups.merge(frame[is_f].assign(__f=pos[is_f]), on=keys, how="left")
+             .merge(frame[is_m].assign(__m=pos[is_m]), on=keys, how="left"))
+    f = pairs["__f"].to_numpy(dtype=float)
+    m = pairs["__m"].to_numpy(dtype=float)
+    both = ~np.isnan(f) & ~np.isnan(m)
+    fi = np.where(np.isnan(f), 0, f).astype(int)
+    mi_ = np.where(np.isnan(m), 0, m).astype(int)
+    v, vt = mi.vcov, ti.vcov
+    est = means["estimate"].to_numpy()
+    tot = totals["estimate"].to_numpy()
+    nn = means["n"].to_numpy()
+    yf = np.where(np.isnan(f), np.nan, est[fi])
+    ym = np.where(np.isnan(m), np.nan, est[mi_])
+    vff, vmm, vfm = v[fi, fi], v[mi_, mi_], v[fi, mi_]
+    tf, tm = tot[fi], tot[mi_]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s_tot = tf + tm
+        stats = {
+            "women": (yf, np.where(np.isnan(f), np.nan, vff)),
+            "men": (ym, np.where(np.isnan(m), np.nan, vmm)),
+            "gap": (yf - ym, np.where(both, vff + vmm - 2 * vfm, np.nan)),
+            # delta method: gradient (1/ym, -yf/ym^2)
+            "ratio": (yf / ym, np.where(both, vff / ym**2 + yf**2 * vmm / ym**4
+                                        - 2 * yf * vfm / ym**3, np.nan)),
+            # women's share T_F/(T_F+T_M): gradient (T_M, -T_F)/(T_F+T_M)^2
+            "women_share": (np.where(both, tf / s_tot, np.nan),
+                            np.where(both, (tm**2 * vt[fi, fi] + tf**2 * vt[mi_, mi_]
+                                            - 2 * tf * tm * vt[fi, mi_]) / s_tot**4, np.nan)),
+        }
+    n_f = np.where(np.isnan(f), 0, nn[fi])
+    n_m = np.where(np.isnan(m), 0, nn[mi_])
+    parts = []
+    for stat, (e, var) in stats.items():
+        se = np.sqrt(np.clip(var, 0.0, None))
+        part = groups[bys].copy() if bys else pd.DataFrame(index=groups.index)
+        part["statistic"] = stat
+        part["estimate"] = e
+        part["se"] = se
+        part["ci_low"] = e - crit * se
+        part["ci_high"] = e + crit * se
+        part["df"] = design_df
+        part["n"] = n_f if stat == "women" else n_m if stat == "men" else n_f + n_m
+        part["_g"] = np.arange(len(groups))
+        parts.append(part)
+    order = {k: i for i, k in enumerate(stats)}
+    out = pd.concat(parts, ignore_index=True)
+    out = (out.assign(_s=out["statistic"].map(order)).sort_values(["_g", "_s"], kind="stable")
+           .drop(columns=["_g", "_s"]).reset_index(drop=True))
     out.attrs["variance"] = mi.variance
     return out
 
