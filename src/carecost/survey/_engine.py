@@ -224,6 +224,16 @@ def sparse_dense_product(a: sp.csr_matrix, b: FloatArray, threads: int | None = 
         lo, hi = bounds[i], bounds[i + 1]
         out[lo:hi] = a[lo:hi] @ b
 
-    with ThreadPoolExecutor(max_workers=n_threads) as pool:
-        list(pool.map(block, range(len(bounds) - 1)))
+    list(_pool(n_threads).map(block, range(len(bounds) - 1)))
     return out
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(n_threads: int) -> ThreadPoolExecutor:
+    """A persistent thread pool (starting threads on every estimate costs milliseconds)."""
+    if n_threads not in _POOLS:
+        _POOLS[n_threads] = ThreadPoolExecutor(max_workers=n_threads,
+                                               thread_name_prefix="carecost")
+    return _POOLS[n_threads]
