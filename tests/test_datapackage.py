@@ -218,11 +218,6 @@ def test_example_io_table_satisfies_its_identities() -> None:
     assert total == pytest.approx(io["employment"].sum(), rel=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "src data inconsistency reported to the maintainers: example.toml employed_women (5.15 M) "
-    "is documented as sum(employment x female_share) of example_io.csv, which is 5.55 M with the "
-    "shipped female shares (0.3, 0.3, 0.1, 0.5, 0.8, 0.6); SOURCES.md lists other shares (0.30, "
-    "0.28, 0.10, 0.45, 0.85, 0.55) that give 5.15 M. Remove this mark once fixed."))
 def test_example_employed_women_follows_the_io_table() -> None:
     io = pd.read_csv(ROOT / "src/carecost/investment/data/countries/example_io.csv")
     country = tomllib.loads(

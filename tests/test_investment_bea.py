@@ -62,8 +62,9 @@ def model2018() -> IOModel:
 def test_reproduces_bea_published_2018_total_requirements(tr2018, published):
     assert tr2018.shape == (71, 71)
     pub = published.loc[tr2018.index, tr2018.columns]
+    # the issue's criterion: every entry within 5e-5 (measured max 2.9e-5 at (313TT, 315AL))
+    np.testing.assert_allclose(tr2018.to_numpy(), pub.to_numpy(), rtol=0, atol=5e-5)
     diff = (tr2018 - pub).abs()
-    assert diff.to_numpy().max() < 5e-5  # measured 2.9e-5 at (313TT, 315AL)
     assert diff.to_numpy().mean() < 2e-6
     assert diff[CARE].to_numpy().max() < 5e-6  # care columns, measured 3.5e-6
 
@@ -71,16 +72,63 @@ def test_reproduces_bea_published_2018_total_requirements(tr2018, published):
 def test_type_i_output_multipliers_match_published_column_sums(tr2018, published):
     ours = tr2018.sum(axis=0)
     pub = published.loc[tr2018.index, tr2018.columns].sum(axis=0)
-    # 71 entries each within 5e-5: measured max 2.3e-4 (column 315AL); care columns 3.5e-5
-    np.testing.assert_allclose(ours.to_numpy(), pub.to_numpy(), atol=3e-4)
-    np.testing.assert_allclose(ours[CARE].to_numpy(), pub[CARE].to_numpy(), atol=5e-5)
+    # The issue's 5e-5 bounds each published entry (test above).  A column sum adds 71
+    # entry differences, so it can only be bounded by 71 x 5e-5; measured: 66 of 71 columns
+    # within 5e-5, max 2.25e-4 (315AL; also 486, 212, 213, 313TT above 5e-5).  The care
+    # industries and construction, the ones the notebook reports, are within 5e-5.
+    np.testing.assert_allclose(ours[[*CARE, "23"]], pub[[*CARE, "23"]], rtol=0, atol=5e-5)
+    col_bound = (tr2018 - published.loc[tr2018.index, tr2018.columns]).abs().sum(axis=0)
+    assert ((ours - pub).abs() <= col_bound + 1e-12).all()
+    assert (col_bound < 71 * 5e-5).all()
 
 
-def test_same_function_serves_2019():
-    tr = industry_total_requirements(*_tables(2019))
+def _independent_tr(use: pd.DataFrame, make: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """BEA's industry-technology total requirements written out directly from the parquet
+    files (no carecost code): B = U diag(g)^-1, D = V diag(q)^-1, TR = (I - D B)^-1."""
+    u = use.set_index("row_code").drop(columns="row_name")
+    v = make.set_index("row_code").drop(columns="row_name")
+    inds = [c for c in v.index if c != "Total Commodity Output"]
+    coms = [c for c in v.columns if c != "Total Industry Output"]
+    g = u.loc["Total Industry Output", inds].astype(float).to_numpy()
+    q = v.loc["Total Commodity Output", coms].astype(float).to_numpy()
+    b = u.loc[coms, inds].astype(float).to_numpy() / g
+    d = v.loc[inds, coms].astype(float).to_numpy() / q
+    tr = np.linalg.inv(np.eye(len(inds)) - d @ b)
+    return pd.DataFrame(tr, index=inds, columns=inds).loc[codes, codes]
+
+
+def test_same_function_serves_2019(tr2018):
+    use, make = _tables(2019)
+    tr = industry_total_requirements(use, make)
     assert tr.shape == (71, 71)
+    # a few entries against the direct computation above (care, construction, GFGN and
+    # the industries making 'Used'/'Other')
+    codes = [*CARE, "23", "GFGN", "GSLG", "332", "481"]
+    pd.testing.assert_frame_equal(
+        tr.loc[codes, codes], _independent_tr(use, make, codes), check_names=False, atol=1e-12
+    )
+    # the Leontief identity x = L f for 2019: industry final demand f = D e, e the commodity
+    # final uses (including exports and negative imports), reproduces industry output g.
+    # Measured max relative error 2.9e-4 (the tables are rounded to $1 million); the 2018
+    # inverse, or the 2019 one without 'Used' and 'Other', miss by 28% and 33%.
+    u = read_bea_matrix(use)
+    v = read_bea_matrix(make)
+    inds, coms = list(tr.index), [c for c in v.columns if c != "Total Industry Output"]
+    q = v.loc["Total Commodity Output", coms].to_numpy()
+    d = v.loc[inds, coms].to_numpy() / q
+    e = u.loc[coms, "Total Final Uses (GDP)"].to_numpy()
+    g = u.loc["Total Industry Output", inds].to_numpy()
+    np.testing.assert_allclose(tr.to_numpy() @ (d @ e), g, rtol=1e-3)
+    assert np.max(np.abs(tr2018.to_numpy() @ (d @ e) / g - 1)) > 0.1  # the year matters
     assert np.all(np.diag(tr.to_numpy()) >= 1.0)
-    assert ((tr.sum(axis=0) > 1.0) & (tr.sum(axis=0) < 4.0)).all()
+
+
+def test_bea_consumption_drops_and_reports_negative_pce(model2018):
+    """PCE of 'Other' (noncomparable imports, rest-of-world adjustment) is negative and is
+    made by GFGN: its consumption share is 0 and the dropped amount is reported."""
+    assert model2018.consumption_shares[model2018.index_of("GFGN")] == 0
+    assert len(model2018.notes) == 1
+    assert "industry GFGN = -83.2 $ billion" in model2018.notes[0]
 
 
 def test_bea_model_employment_and_multipliers(model2018, tr2018):
@@ -91,7 +139,7 @@ def test_bea_model_employment_and_multipliers(model2018, tr2018):
     np.testing.assert_allclose(by_code[CARE].to_numpy(), [6_825e3, 4_857e3, 3_075e3, 3_491e3])
     # all domestic FTE (NIPA line 2: 138,889 thousand) within NIPA's own rounding of lines
     assert abs(fte.sum() - 138_889e3) < 10e3
-    mm = model2018.multipliers()
+    mm = model2018.multipliers()  # Type I only (no propensity to consume given)
     assert (
         mm.loc[[*CARE, "23"], "employment_multiplier"]
         > mm.loc[[*CARE, "23"], "employment_coefficient"]

@@ -44,6 +44,7 @@ from carecost.investment import (
     output_multipliers,
     technical_coefficients,
 )
+from carecost.investment.io import read_bea_matrix
 
 Z = np.array([[150.0, 500.0], [200.0, 100.0]])
 F = np.array([350.0, 1700.0])
@@ -270,3 +271,135 @@ def test_bad_inputs_named():
     model = IOModel.from_coefficients(np.array([[0.1, 0.0], [0.1, 0.1]]))
     with pytest.raises(InvestmentInputError, match="sector = 'XX' is not in the model"):
         model.index_of("XX")
+
+
+# ------------------------------------------------------------------ review fixes
+def test_read_bea_matrix_zero_only_for_dots_and_blanks():
+    table = pd.DataFrame(
+        {
+            "row_code": ["a", "b"],
+            "row_name": ["A", "B"],
+            "x": [1.5, "..."],
+            "y": ["", None],
+            "z": [" ... ", 2],
+        }
+    )
+    out = read_bea_matrix(table)
+    np.testing.assert_array_equal(out.to_numpy(), [[1.5, 0.0, 0.0], [0.0, 0.0, 2.0]])
+    table.loc[1, "y"] = "(D)"  # BEA: suppressed to avoid disclosure, not zero
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"table cells \(row b, column y\) = '\(D\)' are not numbers; allowed a number, "
+        r"'\.\.\.' or an empty cell",
+    ):
+        read_bea_matrix(table)
+
+
+def _pymrio_like(y_columns: pd.MultiIndex, y_values: np.ndarray) -> SimpleNamespace:
+    """Stand-in for a pymrio IOSystem with 2 regions x 2 sectors: A, x, Y with (region,
+    category) columns, and an employment extension with F (as pymrio lays them out)."""
+    idx = pd.MultiIndex.from_product([["R1", "R2"], ["s1", "s2"]], names=["region", "sector"])
+    a = pd.DataFrame(np.full((4, 4), 0.1), index=idx, columns=idx)
+    x = pd.DataFrame({"indout": [100.0, 200.0, 50.0, 80.0]}, index=idx)
+    f_emp = pd.DataFrame([[10.0, 20.0, 5.0, 8.0]], index=["Employment"], columns=idx)
+    return SimpleNamespace(
+        A=a,
+        x=x,
+        Y=pd.DataFrame(y_values, index=idx, columns=y_columns),
+        employment=SimpleNamespace(F=f_emp, S=None),
+    )
+
+
+def test_pymrio_household_demand_with_region_category_columns():
+    hh = "Final consumption expenditure by households"
+    cols = pd.MultiIndex.from_product(
+        [["R1", "R2"], [hh, "Gross fixed capital formation"]], names=["region", "category"]
+    )
+    y = np.array(
+        [[10.0, 99.0, 5.0, 99.0], [20.0, 99.0, 0.0, 99.0], [1.0, 99.0, 4.0, 99.0], [0, 0, 10, 0]]
+    )
+    io = _pymrio_like(cols, y)
+    model = IOModel.from_pymrio(io, employment=("employment", "Employment"), household_demand=hh)
+    expected = np.array([15.0, 20.0, 5.0, 10.0])  # households of R1 + R2, by (region, sector)
+    np.testing.assert_allclose(model.consumption_shares, expected / expected.sum())
+    np.testing.assert_allclose(model.employment, [0.1, 0.1, 0.1, 0.1])
+    # one full column label still works
+    one = IOModel.from_pymrio(
+        io, employment=("employment", "Employment"), household_demand=("R2", hh)
+    )
+    np.testing.assert_allclose(one.consumption_shares, np.array([5, 0, 4, 10]) / 19)
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"household_demand = 'Households' is not a column \(or final-demand category\) "
+        r"of io\.Y; allowed: \['Final consumption",
+    ):
+        IOModel.from_pymrio(
+            io, employment=("employment", "Employment"), household_demand="Households"
+        )
+
+
+def test_type_ii_needs_a_propensity_to_consume():
+    model = IOModel.from_coefficients(
+        technical_coefficients(Z, X),
+        sectors=["s1", "s2"],
+        employment=[0.1, 0.15],
+        compensation=[0.3, 0.25],
+        consumption_shares=[0.375, 0.625],
+    )
+    with pytest.raises(
+        InvestmentInputError, match=r"induced = 'type_ii' needs propensity_to_consume"
+    ):
+        model.impact({"s1": 100.0})
+    assert model.impact({"s1": 100.0}, induced="none")["effect"].unique().tolist() == [
+        "direct",
+        "indirect",
+    ]
+    mm = model.multipliers()
+    assert "employment_multiplier_type_ii" not in mm.columns  # not silently equal to Type I
+    mm2 = model.multipliers(propensity_to_consume=0.8, indirect_tax_rate=0.25)
+    lbar = closed_leontief_inverse(
+        technical_coefficients(Z, X), [0.3, 0.25], 0.75 * 0.8 * np.array([0.375, 0.625])
+    )
+    np.testing.assert_allclose(
+        mm2["employment_multiplier_type_ii"], np.array([0.1, 0.15]) @ lbar[:2, :2]
+    )
+    assert (mm2["employment_multiplier_type_ii"] > mm2["employment_multiplier"]).all()
+    with pytest.raises(InvestmentInputError, match=r"propensity_to_consume = 1\.5 is outside"):
+        model.multipliers(propensity_to_consume=1.5)
+
+
+def test_from_flows_compensation_errors_name_compensation():
+    with pytest.raises(InvestmentInputError, match=r"^compensation must be >= 0; minimum is -5"):
+        IOModel.from_flows(Z, X, employment=[100.0, 300.0], compensation=[-5.0, 10.0])
+    with pytest.raises(InvestmentInputError, match=r"^employment must be >= 0"):
+        IOModel.from_flows(Z, X, employment=[-1.0, 300.0], compensation=[5.0, 10.0])
+    with pytest.raises(InvestmentInputError, match=r"^compensation contains non-finite values"):
+        IOModel.from_flows(Z, X, compensation=[np.nan, 10.0])
+
+
+def test_from_bea_reports_dropped_negative_consumption(tmp_path):
+    """PCE redistributed to industries can be negative (BEA's 'Other': noncomparable imports
+    and the rest-of-world adjustment, made by GFGN); it is set to 0 and reported."""
+    use, make = _tiny_use_make()
+    use.loc[use["row_code"] == "Used", "F010"] = -50.0  # 'Used' is made by i2 only
+    use.loc[use["row_code"] == "c2", "F010"] = 10.0  # i2's PCE: 0.1 x 61 + 10 - 50 < 0
+    use.to_parquet(tmp_path / "bea_summary_use_pro_afterredef_2018.parquet")
+    make.to_parquet(tmp_path / "bea_summary_make_afterredef_2018.parquet")
+    nipa = pd.DataFrame(
+        {
+            "measure": "fte_employees",
+            "line": [1, 2],
+            "nipa_path": ["x", "y"],
+            "io_code": ["i1", "i2"],
+            "year": 2018,
+            "value": [1.0, 2.0],
+        }
+    )
+    nipa.to_parquet(
+        tmp_path / "nipa_section6_employment_compensation_by_industry_1998_2018.parquet"
+    )
+    model = IOModel.from_bea(tmp_path, 2018)
+    np.testing.assert_allclose(model.consumption_shares, [1.0, 0.0])
+    cons_i2 = 0.1 * 61 + 1.0 * 10 + 1.0 * -50  # D row i2 . PCE, $ million
+    assert len(model.notes) == 1
+    assert "industry i2" in model.notes[0] and f"{cons_i2 / 1e3:,.1f} $ billion" in model.notes[0]

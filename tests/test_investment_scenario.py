@@ -295,13 +295,15 @@ def test_hand_computed_small_scenario(hand):
 
 
 def test_type_ii_equals_closed_leontief_inverse(hand):
-    """The closed-form induced effect equals Miller and Blair's closed model (eq. 2.25)."""
+    """The closed-form induced effect equals Miller and Blair's closed model (eq. 2.25), with
+    household consumption coefficients (1 - v) m c: of consumption m y at purchasers' prices,
+    indirect taxes v m y go to the government and only (1 - v) m y is demand for producers."""
     model = tiny_model()
     scn = dataclasses.replace(hand, induced="type_ii")
     s = simulate(scn, model).summary.set_index("year").loc[2027]
-    tau, r, m = 0.15, 0.2, 0.8
+    tau, r, m, v = 0.15, 0.2, 0.8, 0.1
     h = model.compensation * (1 - tau) / (1 + r)
-    lbar = closed_leontief_inverse(model.A, h, m * model.consumption_shares)
+    lbar = closed_leontief_inverse(model.A, h, (1 - v) * m * model.consumption_shares)
     wages = 6.6e6
     nonstaff = wages * 1.2 / 0.8 * 0.2
     d = TINY_A[:, 1] / TINY_A[:, 1].sum()
@@ -310,9 +312,32 @@ def test_type_ii_equals_closed_leontief_inverse(hand):
     x = lbar @ inj
     jobs_io = model.employment @ x[:2]  # indirect + induced
     assert s["jobs_indirect"] + s["jobs_induced"] == pytest.approx(jobs_io, rel=1e-10)
-    # total household disposable income is the household row of the closed model
-    consumption = s["tax_consumption"] / 0.1
+    # total household disposable income is the household row of the closed model; indirect
+    # taxes are v x consumption at purchasers' prices
+    consumption = s["tax_consumption"] / v
     assert consumption == pytest.approx(m * x[2], rel=1e-10)
+
+
+def test_indirect_taxes_are_not_demand_for_producers(hand):
+    """I4: induced jobs come from (1 - v) m y only; before the fix the whole of m y (taxes
+    included) entered the Leontief demand, so v did not change induced jobs at all."""
+    model = tiny_model()
+    scn = dataclasses.replace(hand, induced="type_ii")
+    runs = {}
+    for v in (0.0, 0.2):
+        fis = dataclasses.replace(scn.fiscal, indirect_tax_rate=v)
+        runs[v] = simulate(dataclasses.replace(scn, fiscal=fis), model).summary.iloc[-1]
+    assert runs[0.2]["jobs_induced"] < runs[0.0]["jobs_induced"]
+    # hand check for v = 0.2: y from the consumption tax, induced jobs = e'Lc (1 - v) m y
+    s, m, v = runs[0.2], 0.8, 0.2
+    y = s["tax_consumption"] / (v * m)
+    elc = model.employment @ model.L @ model.consumption_shares
+    assert s["jobs_induced"] == pytest.approx(elc * (1 - v) * m * y, rel=1e-12)
+    # and y solves y = y0 + net w'Lc (1 - v) m y
+    net = 0.85 / 1.2
+    wlc = model.compensation @ model.L @ model.consumption_shares
+    y0 = (s["tax_direct_labour"] + s["tax_indirect_labour"]) / (1 - net) * net
+    assert y == pytest.approx(y0 / (1 - net * wlc * (1 - v) * m), rel=1e-12)
 
 
 def test_multiplier_method(hand):
@@ -366,6 +391,42 @@ def test_zero_gap_zero_cost_and_jobs(hand, cov, method):
         np.testing.assert_allclose(s[col], 0.0, atol=1e-9)
 
 
+def test_zero_gap_with_wage_floor_costs_the_pay_rise(pop_file):
+    """Zero gap, two cases.  Without existing staff (or without a binding floor) a zero gap
+    costs nothing; with a floor above the current wage and existing staff it costs the pay
+    rise of those staff (plus its induced jobs and returns), and costs are affine in the gap:
+    G(lam) = U + lam (G(1) - U), not linear."""
+    model = tiny_model()
+    floor = {"wage": None, "wage_relative_to_average": 0.5, "wage_floor_relative_to_average": 0.8}
+    cases = {}
+    for staff in (0, 100):
+        d = hand_dict(
+            pop_file, current_staff=staff, current_coverage=0.4, target_coverage=0.4, **floor
+        )
+        d["induced"] = {"method": "type_ii"}
+        cases[staff] = simulate(scenario_from_dict(d), model).summary.set_index("year")
+    none = cases[0].loc[2027]
+    for col in ("gross_cost", "jobs_direct", "jobs_indirect", "jobs_total", "fiscal_returns"):
+        assert none[col] == pytest.approx(0.0, abs=1e-9)
+    rise = cases[100].loc[2027]
+    # 100 staff from 0.5 to 0.8 x 30,000 = +9,000 a year each, with 20% employer contributions
+    assert rise["gross_cost"] == pytest.approx(100 * 9000 * 1.2)
+    assert rise["jobs_direct"] == 0 and rise["jobs_indirect"] == 0
+    assert rise["jobs_induced"] > 0 and rise["tax_direct_labour"] == pytest.approx(
+        0.35 * 100 * 9000
+    )
+    # affine in the gap: half the gap costs U + (G(1) - U) / 2, not G(1) / 2
+    gaps = {}
+    for tgt in (0.4, 0.5, 0.6):
+        d = hand_dict(
+            pop_file, current_staff=100, current_coverage=0.4, target_coverage=tgt, **floor
+        )
+        gaps[tgt] = simulate(scenario_from_dict(d), model).summary.iloc[-1]["gross_cost"]
+    upgrade = gaps[0.4]
+    assert gaps[0.5] - upgrade == pytest.approx((gaps[0.6] - upgrade) / 2, rel=1e-12)
+    assert gaps[0.5] != pytest.approx(gaps[0.6] / 2, rel=1e-3)
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     t1=st.floats(0.2, 1.0),
@@ -407,6 +468,30 @@ def test_net_never_exceeds_gross(hand, tax, ee, er, vat, m, u, method):
     assert (s["fiscal_returns"] >= 0).all()
 
 
+@pytest.mark.parametrize(
+    "rate", ["income_tax_rate", "employer_contribution_rate", "indirect_tax_rate"]
+)
+def test_net_exceeds_gross_only_with_negative_rates_which_validation_rejects(hand, pop_file, rate):
+    """The property above needs non-negative rates: forced negative (bypassing validation)
+    the net requirement exceeds the gross cost; the loader and ParameterRange reject them."""
+    fiscal = dataclasses.replace(
+        hand.fiscal,
+        employee_contribution_rate=0.0,
+        share_from_unemployment=0.0,
+        **{"income_tax_rate": 0.0, "employer_contribution_rate": 0.0, "indirect_tax_rate": 0.0},
+    )
+    fiscal = dataclasses.replace(fiscal, **{rate: -0.3})
+    s = simulate(dataclasses.replace(hand, fiscal=fiscal), tiny_model()).summary.iloc[-1]
+    assert s["net_funding"] > s["gross_cost"] > 0
+    d = hand_dict(pop_file)
+    d["fiscal"][rate] = -0.3
+    with pytest.raises(InvestmentInputError, match=rf"fiscal\.{rate} = -0\.3 is outside"):
+        scenario_from_dict(d)
+    scn = example_scenario()
+    with pytest.raises(InvestmentInputError, match=rf"fiscal\.{rate} low = -0\.3 is outside"):
+        monte_carlo(scn, [ParameterRange(f"fiscal.{rate}", -0.3, 0.1)], n_draws=2)
+
+
 # ------------------------------------------------------------------ uncertainty
 RANGES = [
     ParameterRange("services.childcare_0_2.persons_per_staff", 3, 6, dist="triangular"),
@@ -420,14 +505,58 @@ def test_monte_carlo_seeded_and_ordered():
     scn = example_scenario()
     a = monte_carlo(scn, RANGES, n_draws=300, seed=7)
     b = monte_carlo(scn, RANGES, n_draws=300, seed=7)
+    c = monte_carlo(scn, RANGES, n_draws=300, seed=8)
+    # same seed: identical draws and results; another seed: other draws and other results
     pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a.attrs["draws"], b.attrs["draws"])
+    assert not np.any(a.attrs["draws"].to_numpy() == c.attrs["draws"].to_numpy())
     assert list(a.columns[:6]) == ["year", "measure", "estimate", "mean", "ci_low", "ci_high"]
-    ok = a.dropna(subset=["estimate"])
-    assert (ok["ci_low"] <= ok["estimate"] + 1e-9).all()
-    assert (ok["estimate"] <= ok["ci_high"] + 1e-9).all()
-    tgt = a[(a.year == 2035) & (a.measure == "gross_cost")].iloc[0]
-    assert tgt["ci_high"] > tgt["ci_low"]
-    assert a.attrs["draws"].shape == (300, 4)
+    tgt_a = a[(a.year == 2035) & (a.measure == "gross_cost")].iloc[0]
+    tgt_c = c[(c.year == 2035) & (c.measure == "gross_cost")].iloc[0]
+    assert tgt_a["ci_low"] != tgt_c["ci_low"]
+    assert tgt_a["ci_high"] > tgt_a["ci_low"]
+    # draws stay in their ranges
+    draws = a.attrs["draws"]
+    assert draws.shape == (300, 4)
+    for pr in RANGES:
+        assert draws[pr.path].between(pr.low, pr.high).all()
+
+
+def test_monte_carlo_interval_shrinks_with_narrower_range():
+    scn = example_scenario()
+    wide = [ParameterRange("services.childcare_0_2.persons_per_staff", 3, 6)]
+    narrow = [ParameterRange("services.childcare_0_2.persons_per_staff", 3.9, 4.1)]
+    width = {}
+    for name, rng in (("wide", wide), ("narrow", narrow)):
+        mc = monte_carlo(scn, rng, n_draws=400, seed=1, measures=["gross_cost"])
+        row = mc[mc.year == 2035].iloc[0]
+        width[name] = row["ci_high"] - row["ci_low"]
+    assert 0 < width["narrow"] < width["wide"] / 5
+
+
+def test_monte_carlo_percentiles_of_one_uniform_parameter():
+    """Hand-checkable: newly covered persons in the target year are linear in the target
+    coverage, (t - c0) N, so with t ~ U(a, b) the p-quantile is (a + p (b - a) - c0) N."""
+    scn = example_scenario()
+    a, b, level = 0.5, 0.8, 0.9
+    pr = ParameterRange("services.ltc_80_plus.target_coverage", a, b)
+    mc = monte_carlo(scn, [pr], n_draws=20_000, seed=3, level=level, measures=["newly_covered"])
+    row = mc[mc.year == 2035].iloc[0]
+    det = simulate(scn).by_service.set_index(["year", "service"])
+    others = det.loc[2035]["newly_covered"].drop("ltc_80_plus").sum()
+    svc = det.loc[(2035, "ltc_80_plus")]
+    need = svc["need_population"]
+    c0 = scn.service("ltc_80_plus").current_coverage
+
+    def q(p: float) -> float:
+        return others + (a + p * (b - a) - c0) * need
+
+    # 20,000 draws: the sample quantile's standard error is below 0.2% of (b - a) N
+    tol = 0.005 * (b - a) * need
+    assert row["ci_low"] == pytest.approx(q((1 - level) / 2), abs=tol)
+    assert row["estimate"] == pytest.approx(q(0.5), abs=tol)
+    assert row["ci_high"] == pytest.approx(q((1 + level) / 2), abs=tol)
+    assert row["mean"] == pytest.approx(q(0.5), abs=tol)
 
 
 def test_monte_carlo_degenerate_ranges_equal_deterministic():
@@ -490,7 +619,10 @@ def test_compare_sectors_type_ii_matches_multipliers(hand):
     comp = compare_sectors(simulate(scn, model), "S1").set_index("case")
     f = comp.loc["comparison (S1)", "spending"]
     mm = model.multipliers(
-        labour_tax_rate=0.15, employer_contribution_rate=0.2, propensity_to_consume=0.8
+        labour_tax_rate=0.15,
+        employer_contribution_rate=0.2,
+        propensity_to_consume=0.8,
+        indirect_tax_rate=0.1,
     )
     assert comp.loc["comparison (S1)", "jobs_total"] == pytest.approx(
         f * mm.loc["S1", "employment_multiplier_type_ii"], rel=1e-10
@@ -512,3 +644,258 @@ def test_plots_smoke():
     plot_cost_path(res, pct_gdp=False, ax=axes[1, 2])
     assert axes[0, 1].get_title().startswith("Jobs created")
     plt.close(fig)
+
+
+# ------------------------------------------------------------------ review fixes
+def test_monte_carlo_rejects_current_coverage_above_target():
+    """I1: independent draws of current and target coverage must never give a negative gap."""
+    scn = example_scenario()
+    # target 0.50 fixed, current drawn up to 0.6: some draws would have current > target
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"services\.childcare_0_2\.current_coverage high = 0\.6 is above "
+        r"services\.childcare_0_2\.target_coverage = 0\.5.*allowed .* high in \[0, 0\.5\]",
+    ):
+        monte_carlo(
+            scn, [ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.6)], n_draws=50
+        )
+    # both ranged and overlapping: target low 0.25 < current high 0.3
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"services\.childcare_0_2\.target_coverage low = 0\.25 is below "
+        r"services\.childcare_0_2\.current_coverage high = 0\.3",
+    ):
+        monte_carlo(
+            scn,
+            [
+                ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.3),
+                ParameterRange("services.childcare_0_2.target_coverage", 0.25, 0.6),
+            ],
+            n_draws=50,
+        )
+    # services.* applies to every service: preschool's target is 0.95, childcare's 0.5
+    with pytest.raises(InvestmentInputError, match=r"services\.\*\.target_coverage low = 0\.52"):
+        monte_carlo(
+            dataclasses.replace(
+                scn,
+                services=tuple(dataclasses.replace(s, target_coverage=0.95) for s in scn.services),
+            ),
+            [ParameterRange("services.*.target_coverage", 0.52, 0.9)],
+            n_draws=5,
+        )
+    # non-overlapping ranges are fine and give non-negative gaps in every draw
+    ok = monte_carlo(
+        scn,
+        [
+            ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.3),
+            ParameterRange("services.childcare_0_2.target_coverage", 0.3, 0.6),
+        ],
+        n_draws=200,
+        measures=["newly_covered", "gross_cost", "jobs_total"],
+    )
+    assert (ok[["estimate", "ci_low", "ci_high"]] >= -1e-9).all().all()
+
+
+def test_sensitivity_rejects_current_coverage_above_target():
+    scn = example_scenario()
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"services\.childcare_0_2\.target_coverage = 0\.5 is below "
+        r"services\.childcare_0_2\.current_coverage = 0\.6 in sensitivity run "
+        r"services\.childcare_0_2\.current_coverage = 0\.6 \(high\)",
+    ):
+        sensitivity(scn, [ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.6)])
+
+
+def test_draws_are_checked_jointly_in_the_core():
+    """The last line of defence names the parameter and the draw."""
+    from carecost.investment.model import _core
+
+    scn = example_scenario()
+    cur = np.array([[0.1], [0.2], [0.55]])
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"services\.childcare_0_2\.target_coverage = 0\.5 is below "
+        r"services\.childcare_0_2\.current_coverage = 0\.55 in draw 2",
+    ):
+        _core(scn, example_io_model(), {"services.childcare_0_2.current_coverage": cur})
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"fiscal\.share_from_unemployment = 0\.9 exceeds "
+        r"macro\.share_from_non_employment = 0\.5 in draw 1",
+    ):
+        _core(
+            scn,
+            example_io_model(),
+            {
+                "fiscal.share_from_unemployment": np.array([[0.2], [0.9]]),
+                "macro.share_from_non_employment": np.array([[0.5], [0.5]]),
+            },
+        )
+
+
+def test_other_staff_need_a_wage(pop_file):
+    """I2: other staff (non_care_staff_ratio > 0) without their wage were costed at 0."""
+    d = hand_dict(pop_file)
+    del d["services"][0]["non_care_wage_relative_to_average"]
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"services\.cc\.non_care_wage_relative_to_average = None but "
+        r"services\.cc\.non_care_staff_ratio = 0\.5 > 0.*allowed range \(0, 10\]",
+    ):
+        scenario_from_dict(d)
+    with pytest.raises(
+        InvestmentInputError, match=r"services\.cc\.non_care_wage_relative_to_average = 0\b"
+    ):
+        scenario_from_dict(hand_dict(pop_file, non_care_wage_relative_to_average=0))
+    # no other staff: no wage needed
+    d = hand_dict(pop_file, non_care_staff_ratio=0)
+    del d["services"][0]["non_care_wage_relative_to_average"]
+    assert scenario_from_dict(d).services[0].non_care_wage_relative_to_average == 0
+    # Monte Carlo cannot switch other staff on without a wage either
+    scn = scenario_from_dict(d)
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"services\.cc\.non_care_wage_relative_to_average = 0 with "
+        r"services\.cc\.non_care_staff_ratio = .* > 0 in draw 0",
+    ):
+        monte_carlo(
+            scn, [ParameterRange("services.cc.non_care_staff_ratio", 0.1, 0.5)], model=tiny_model()
+        )
+
+
+def _pop_csv(tmp_path, rows) -> str:
+    path = tmp_path / "pop_bad.csv"
+    pd.DataFrame(rows, columns=["year", "age", "population"]).to_csv(path, index=False)
+    return str(path)
+
+
+def test_population_missing_values_are_not_zero(tmp_path):
+    """I3: a missing population cell was read as 0 (pivot_table with sum)."""
+    rows = [(y, a, 1000.0) for y in range(2025, 2028) for a in range(3)]
+    rows[4] = (2026, 1, np.nan)  # file line 6
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"population is missing or not a number in line 6 \(year 2026(\.0)?, age 1",
+    ):
+        scenario_from_dict(hand_dict(_pop_csv(tmp_path, rows)))
+    rows[4] = (2026, 1, "n/a")
+    with pytest.raises(InvestmentInputError, match=r"population is missing or not a number"):
+        scenario_from_dict(hand_dict(_pop_csv(tmp_path, rows)))
+
+
+def test_population_duplicates_are_not_summed(tmp_path, pop_file):
+    """I3: a duplicated (year, age) row was silently added to the first."""
+    rows = [(y, a, 1000) for y in range(2025, 2028) for a in range(3)]
+    rows.append((2027, 2, 1000))  # file lines 10 and 11
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"\(year, age\) occurs more than once in line 10 \(year 2027, age 2\); "
+        r"line 11 \(year 2027, age 2\)",
+    ):
+        scenario_from_dict(hand_dict(_pop_csv(tmp_path, rows)))
+    # a Scenario whose table was replaced after loading is checked too
+    scn = scenario_from_dict(hand_dict(pop_file))
+    dup = pd.concat([scn.population, scn.population.iloc[[0]]], ignore_index=True)
+    with pytest.raises(
+        InvestmentInputError, match=r"more than one row for \(year, age\) \[\(2025, 0\)\]"
+    ):
+        scn.__class__.need_population(dataclasses.replace(scn, population=dup), scn.services[0])
+    gap = scn.population.drop(index=3)
+    with pytest.raises(
+        InvestmentInputError, match=r"population is missing for \(year, age\) \[\(2026, 0\)\]"
+    ):
+        simulate(dataclasses.replace(scn, population=gap), tiny_model())
+
+
+def test_compare_sectors_splits_care_spending_by_service_sector(pop_file):
+    """I5: with services in two sectors, 'care (IO)' spends each service's gross cost in its
+    own sector (before: everything went to the first service's sector)."""
+    d = hand_dict(pop_file)
+    second = dict(d["services"][0], name="cc2", sector="S1", persons_per_staff=10)
+    d["services"].append(second)
+    d["comparison"] = {"sector": "S2"}
+    scn = scenario_from_dict(d)
+    model = tiny_model()
+    res = simulate(scn, model)
+    comp = compare_sectors(res).set_index("case")
+    bs = res.by_service[res.by_service.year == 2027].set_index("service")["gross_cost"]
+    f = np.array([bs["cc2"], bs["cc"]])  # S1, S2
+    e = model.employment
+    assert comp.loc["care (IO)", "sector"] == "S1/S2"
+    assert comp.loc["care (IO)", "spending"] == pytest.approx(f.sum())
+    assert comp.loc["care (IO)", "jobs_direct"] == pytest.approx(e @ f)
+    assert comp.loc["care (IO)", "jobs_indirect"] == pytest.approx(e @ model.L @ f - e @ f)
+    assert comp.attrs["care_demand_by_sector"] == pytest.approx({"S1": f[0], "S2": f[1]})
+    # the comparison sector gets the whole spending
+    assert comp.loc["comparison (S2)", "jobs_direct"] == pytest.approx(e[1] * f.sum())
+
+
+@pytest.mark.parametrize("method", ["none", "type_ii", "multiplier"])
+def test_compare_sectors_uses_the_simulation_household_round(hand, method):
+    """One implementation of induced effects and fiscal returns: hand-compute the comparison
+    row's returns from first-round compensation w'L f with the simulation's equations."""
+    model = tiny_model()
+    scn = dataclasses.replace(hand, induced=method, consumption_multiplier=1.3)
+    res = simulate(scn, model)
+    row = compare_sectors(res, "S1").set_index("case").loc["comparison (S1)"]
+    f = np.array([row["spending"], 0.0])
+    e, w, L, c = model.employment, model.compensation, model.L, model.consumption_shares
+    tau, r, m, v, u, b = 0.15, 0.2, 0.8, 0.1, 0.5, 1000.0
+    net = (1 - tau) / (1 + r)
+    comp1, jobs1 = w @ L @ f, e @ L @ f
+    if method == "type_ii":
+        y = net * comp1 / (1 - (1 - v) * m * net * (w @ L @ c))
+        induced = (e @ L @ c) * (1 - v) * m * y
+        induced_comp = (w @ L @ c) * (1 - v) * m * y
+    elif method == "multiplier":
+        induced = 0.3 * jobs1
+        induced_comp = induced * 30000 * (1 + r)
+        y = net * (comp1 + induced_comp)
+    else:
+        induced, induced_comp, y = 0.0, 0.0, net * comp1
+    returns = (comp1 + induced_comp) * (1 - net) + v * m * y + u * (jobs1 + induced) * b
+    assert row["jobs_induced"] == pytest.approx(induced, rel=1e-12, abs=1e-12)
+    assert row["fiscal_returns"] == pytest.approx(returns, rel=1e-12)
+
+
+def test_employment_rates_use_share_from_non_employment(pop_file):
+    """Employment rises by share_from_non_employment x new jobs (default 1); it must be at
+    least share_from_unemployment."""
+    model = tiny_model()
+    base = simulate(scenario_from_dict(hand_dict(pop_file)), model).summary.iloc[-1]
+    d = hand_dict(pop_file)
+    d["macro"]["share_from_non_employment"] = 0.6
+    half = simulate(scenario_from_dict(d), model).summary.iloc[-1]
+    for col in ("women_emp_rate_change_pp", "men_emp_rate_change_pp", "gender_gap_change_pp"):
+        assert half[col] == pytest.approx(0.6 * base[col], rel=1e-12)
+    assert half["women_emp_rate_change_pp"] == pytest.approx(
+        100 * 0.6 * half["jobs_women"] / 1e5, rel=1e-12
+    )
+    assert half["jobs_total"] == base["jobs_total"]  # jobs themselves do not change
+    d["macro"]["share_from_non_employment"] = 0.4  # below share_from_unemployment = 0.5
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"fiscal\.share_from_unemployment = 0\.5 exceeds "
+        r"macro\.share_from_non_employment = 0\.4; allowed range \[0, 0\.4\]",
+    ):
+        scenario_from_dict(d)
+    d["macro"]["share_from_non_employment"] = 1.2
+    with pytest.raises(InvestmentInputError, match=r"macro\.share_from_non_employment = 1\.2"):
+        scenario_from_dict(d)
+
+
+def test_newly_covered_in_year_is_the_increment(hand, tmp_path):
+    model = tiny_model()
+    res = simulate(hand, model)
+    s = res.summary.set_index("year")
+    # 0.4 x 3,000 reached linearly over two years: 600 more each year
+    np.testing.assert_allclose(s["newly_covered_in_year"], [0, 600, 600])
+    np.testing.assert_allclose(s["newly_covered_in_year"].cumsum(), s["newly_covered"])
+    assert "newly_covered_in_year" in res.by_service.columns
+    # after the target year a shrinking population gives a negative increment
+    rows = [(y, a, 1000 if y <= 2027 else 900) for y in range(2025, 2029) for a in range(3)]
+    d = hand_dict(_pop_csv(tmp_path, rows))
+    d["meta"]["end_year"] = 2028
+    s2 = simulate(scenario_from_dict(d), model).summary.set_index("year")
+    assert s2.loc[2028, "newly_covered_in_year"] == pytest.approx(0.4 * 2700 - 0.4 * 3000)

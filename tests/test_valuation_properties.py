@@ -44,7 +44,7 @@ def surveys(draw: st.DrawFn) -> pd.DataFrame:
 
 def _total(df: pd.DataFrame, method: object, groups: bool = False) -> pd.DataFrame:
     v = value_unpaid_work(Design(df, weights="w"), AMAP, method, year=2016,  # type: ignore[arg-type]
-                          currency="USD", days=365)
+                          currency="USD", days=365, weights="persons")
     return v.total(groups=groups)
 
 
@@ -68,7 +68,7 @@ def test_additive_over_groups(df: pd.DataFrame, wa: float, wb: float, wc: float,
         # a group of two columns is valued as their sum
         one = AMAP.subset(["c"])
         v = value_unpaid_work(Design(df, weights="w"), one, m, year=2016, currency="USD",
-                              days=365)
+                              days=365, weights="persons")
         assert np.isclose(v.total(groups=False)["estimate"].iloc[0], res["c"], rtol=1e-9,
                           atol=1e-6)
 
@@ -77,9 +77,10 @@ def test_additive_over_groups(df: pd.DataFrame, wa: float, wb: float, wc: float,
 @given(df=surveys(), w=wage, scale=st.floats(min_value=1e-3, max_value=1e3))
 def test_means_unchanged_when_weights_scaled(df: pd.DataFrame, w: float, scale: float) -> None:
     m = Generalist(w, "USD", 2016)
-    v1 = value_unpaid_work(Design(df, weights="w"), AMAP, m, year=2016, currency="USD")
+    v1 = value_unpaid_work(Design(df, weights="w"), AMAP, m, year=2016, currency="USD",
+                           weights="persons")
     v2 = value_unpaid_work(Design(df.assign(w=df["w"] * scale), weights="w"), AMAP, m,
-                           year=2016, currency="USD")
+                           year=2016, currency="USD", weights="persons")
     p1, p2 = v1.per_capita(groups=True), v2.per_capita(groups=True)
     np.testing.assert_allclose(p2["estimate"], p1["estimate"], rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(p2["se"], p1["se"], rtol=1e-7, atol=1e-7)

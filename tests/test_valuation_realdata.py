@@ -3,9 +3,12 @@
 Unpaid household service and care work (ICATUS 2016 major divisions 3 and 4,
 10 activity groups) valued by generalist, specialist, hybrid and opportunity
 cost with wages from the same file, against BEA's published household
-production estimates (order of magnitude: BEA's nonmarket services plus
-durables raised 2010 GDP by 25.7 percent, Bridgman et al. 2012; about 23
-percent of GDP in the mid-2010s).
+production estimates: household production (nonmarket services valued at a
+general-purpose domestic worker's wage, plus the services of consumer
+durables) raised the level of 2010 GDP by 25.7 percent (Bridgman et al. 2012),
+and nonmarket services are the larger of the two parts (Kanal and Kornegay
+2019), so BEA's labour-only share of 2010 GDP lies between 12.85 and 25.7
+percent (see ``test_orders_of_magnitude_against_bea``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from carecost.valuation import (
     OpportunityCost,
     Specialist,
     Uniform,
+    ValuationError,
     atus_activity_map,
     atus_valuation_crosswalk,
     atus_wage_cells,
@@ -68,10 +72,14 @@ def setup(atus):
     x, cov, sel = atus_wage_covariates(y)
     imp = impute_wages(x, ow["wage"], cov, model="heckman", selection_covariates=sel,
                        weights=y["wt"].to_numpy())
+    cond = impute_wages(x, ow["wage"], cov, model="heckman", selection_covariates=sel,
+                        weights=y["wt"].to_numpy(), predict="conditional")
     methods = {
         "generalist": gen, "specialist": Specialist(wages), "hybrid": Hybrid(wages, gen),
         "opportunity": OpportunityCost(imp.wage.to_numpy(), "USD", YEAR,
                                        imputation=imp.describe()),
+        "opportunity (conditional)": OpportunityCost(cond.wage.to_numpy(), "USD", YEAR,
+                                                     imputation=cond.describe()),
         "minimum wage": us_federal_minimum_wage(YEAR),
     }
     vals = {k: value_unpaid_work(design, atus_activity_map(), m, year=YEAR, currency="USD",
@@ -109,18 +117,69 @@ def test_hours_match_time_use(setup) -> None:
 
 
 def test_orders_of_magnitude_against_bea(setup) -> None:
+    """Replacement-cost shares of 2016 GDP inside BEA's labour-only band for 2010.
+
+    Published (``bea_household_production()``): household production raised the level
+    of 2010 GDP by 25.7 percent (Bridgman et al. 2012, Survey of Current Business,
+    May 2012), counting nonmarket services (hours in housework, cooking, odd jobs,
+    gardening, shopping, child care and domestic travel x the wage of general-purpose
+    domestic workers) *plus* the services of consumer durables.  Kanal and Kornegay
+    (2019, SCB June 2019) write that the largest impact stems from nonmarket services,
+    so the labour-only part is more than half the total: BEA's labour-only share of
+    2010 GDP lies in (12.85%, 25.7%).  We test the 2016 replacement-cost valuations
+    (labour only) against that band:
+
+    * upper bound 25.7%: excludes the durables part, and BEA's share has declined since
+      1965 (39% then; "about 23%" of GDP as described in March 2017, year unstated);
+    * lower bound 12.85%: BEA's own labour part in 2010; our scope (ICATUS 3 + 4) is
+      wider than BEA's seven categories (adds adult care, household administration),
+      so a valuation at comparable wages should not fall below it.
+
+    Our wages (ATUS cells, $10.5-$23 an hour) differ from BEA's single domestic-worker
+    wage, which is why the band, not a point, is tested; the ILO minimum-wage variant
+    must lie below every replacement-cost value (every market wage used is above
+    $7.25) and opportunity cost above the generalist.
+    """
     *_, vals = setup
     gdp = us_gdp(YEAR)
     share = {k: v.share_of_gdp(gdp)["estimate"].iloc[0] for k, v in vals.items()}
     total = {k: v.total(groups=False) for k, v in vals.items()}
     for k, t in total.items():
         assert t["se"].iloc[0] > 0 and t["cv"].iloc[0] < 0.05, k
-    bea = bea_household_production()
-    approx = float(bea.loc[bea["statistic"] == "share_of_gdp_pct_approx", "value"].iloc[0]) / 100
+    bea = bea_household_production().set_index(["statistic", "year"])
+    with_durables_2010 = float(bea.loc[("gdp_increase_pct", 2010), "value"]) / 100
+    assert with_durables_2010 == pytest.approx(0.257)
+    low, high = with_durables_2010 / 2, with_durables_2010
     for k in ("generalist", "specialist", "hybrid"):
-        assert approx / 2 < share[k] < approx * 2, (k, share[k])
-    assert share["minimum wage"] < share["generalist"] < share["opportunity"]
+        assert low < share[k] < high, (k, share[k])
+    assert share["minimum wage"] < min(share[k] for k in ("generalist", "specialist",
+                                                          "hybrid"))
+    assert share["generalist"] < share["opportunity (conditional)"] < share["opportunity"]
     assert share["opportunity"] < 0.6
+
+
+def test_weights_and_years_are_checked_on_the_real_file(setup, atus) -> None:
+    """ATUS 2016 weights sum to person-days: 9.43e10 / 366 = 257.7 million persons, the
+    ATUS universe (civilian non-institutional population aged 15+; the CPS population
+    aged 16+ averaged about 253.5 million in 2016, plus about 4 million aged 15)."""
+    _, design, *_, vals = setup
+    v = vals["minimum wage"]
+    assert 250e6 < v.implied_population < 265e6
+    assert any("implied population = 2.577" in n for n in v.notes)
+    mw = us_federal_minimum_wage(YEAR)
+    amap = atus_activity_map()
+    # before: the default weights="persons" gave 4131% of GDP for the ILO variant
+    with pytest.raises(ValuationError, match="more than live on Earth"):
+        value_unpaid_work(design, amap, mw, year=YEAR, currency="USD", weights="persons")
+    # before: two pooled years were summed, about twice one year's value
+    p = atus.persons
+    two = Design(p[p["tuyear"].isin([2015, 2016])].reset_index(drop=True), weights="wt")
+    with pytest.raises(ValuationError, match="span 2 survey years"):
+        value_unpaid_work(two, amap, mw, year=YEAR, currency="USD", weights="person_days")
+    mean = value_unpaid_work(two, amap, mw, year=YEAR, currency="USD", weights="person_days",
+                             annualise="mean_over_years", population=257.7e6)
+    one = v.total(groups=False)["estimate"].iloc[0]
+    assert mean.total(groups=False)["estimate"].iloc[0] == pytest.approx(one, rel=0.03)
 
 
 def test_women_share_and_satellite_account(setup) -> None:

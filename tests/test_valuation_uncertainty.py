@@ -47,7 +47,7 @@ def val():
 
 def test_monte_carlo_is_seeded_and_degenerate_draws_give_the_point(val) -> None:
     d, am, wt = val
-    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD")
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
     a = monte_carlo(v, wages={"cook": Uniform(10, 14)}, draws=500, seed=7)
     b = monte_carlo(v, wages={"cook": Uniform(10, 14)}, draws=500, seed=7)
     np.testing.assert_array_equal(a.draws, b.draws)
@@ -59,7 +59,7 @@ def test_monte_carlo_is_seeded_and_degenerate_draws_give_the_point(val) -> None:
 
 def test_monte_carlo_sampling_matches_survey_se(val) -> None:
     d, am, wt = val
-    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD")
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
     mc = monte_carlo(v, draws=20_000, seed=1)
     se = float(v.total(groups=False)["se"].iloc[0])
     tot = mc.summary.set_index("group").loc["total"]
@@ -68,7 +68,8 @@ def test_monte_carlo_sampling_matches_survey_se(val) -> None:
 
 def test_monte_carlo_wage_factor_scales(val) -> None:
     d, am, _ = val
-    v = value_unpaid_work(d, am, Generalist(10.0, "USD", 2016), year=2016, currency="USD")
+    v = value_unpaid_work(d, am, Generalist(10.0, "USD", 2016), year=2016, currency="USD",
+                          weights="persons")
     mc = monte_carlo(v, wage_factor=Uniform(0.7, 0.9), sampling=False, draws=4000, seed=2)
     tot = mc.summary.set_index("group").loc["total"]
     # factor mean 0.8, bounds 0.7 and 0.9 (percentile interval lies inside them)
@@ -79,14 +80,14 @@ def test_monte_carlo_wage_factor_scales(val) -> None:
 def test_monte_carlo_errors(val) -> None:
     d, am, wt = val
     v = value_unpaid_work(d, am, Hybrid(wt, Generalist(8.0, "USD", 2016)), year=2016,
-                          currency="USD")
+                          currency="USD", weights="persons")
     assert wage_keys(v).tolist() == ["cook", "generalist"]
     with pytest.raises(ValuationError, match="which value no group"):
         monte_carlo(v, wages={"cleaner": Uniform(9, 11)})
     with pytest.raises(ValuationError, match="zero or negative"):
         monte_carlo(v, wages={"cook": Normal(1.0, 5.0)}, draws=2000)
     oc = value_unpaid_work(d, am, OpportunityCost("own", "USD", 2016), year=2016,
-                           currency="USD")
+                           currency="USD", weights="persons")
     with pytest.raises(ValuationError, match="own wage"):
         monte_carlo(oc, wages={"generalist": Uniform(9, 11)})
 
@@ -94,7 +95,7 @@ def test_monte_carlo_errors(val) -> None:
 def test_tornado_by_hand(val) -> None:
     d, am, wt = val
     v = value_unpaid_work(d, am, Hybrid(wt, Generalist(8.0, "USD", 2016)), year=2016,
-                          currency="USD")
+                          currency="USD", weights="persons")
     groups = v.total().set_index("group")["estimate"]
     t = tornado(v, wages={"cook": Uniform(10, 14), "generalist": Triangular(6, 8, 12)},
                 wage_factor=Uniform(0.9, 1.1), level=1.0, include_sampling=False)
@@ -108,3 +109,56 @@ def test_tornado_by_hand(val) -> None:
     assert list(t["swing"]) == sorted(t["swing"], reverse=True)
     ax = plot_tornado(t)
     assert len(ax.patches) == len(t)
+
+
+def test_tornado_refuses_unbounded_support(val) -> None:
+    d, am, wt = val
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
+    # before: level=1 with a Normal gave value_low = -inf and value_high = +inf
+    with pytest.raises(ValuationError, match=r"Normal\(mean=12\.0, sd=1\.0\).*infinite"):
+        tornado(v, wages={"cook": Normal(12.0, 1.0)}, level=1.0, include_sampling=False)
+    # before: level=1 used the support for the wages but +/-1.96 SE (95%) for sampling
+    with pytest.raises(ValuationError, match="sampling error is normal"):
+        tornado(v, wages={"cook": Uniform(10, 14)}, level=1.0)
+
+
+def test_tornado_rows_span_the_same_probability(val) -> None:
+    d, am, wt = val
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
+    t = tornado(v, wages={"cook": Normal(12.0, 1.0)}, hours_factor=Uniform(0.9, 1.1),
+                level=0.9).set_index("parameter")
+    z = 1.6448536269514722  # 95% quantile of N(0, 1): 5%-95% is a 90% central range
+    assert t.loc["wage: cook", "high_input"] == pytest.approx(12.0 + z)
+    assert t.loc["hours factor", "low_input"] == pytest.approx(0.9 + 0.05 * 0.2)
+    assert t.loc["sampling error", "high_input"] == pytest.approx(z)
+    se = float(v.total(groups=False)["se"].iloc[0])
+    assert t.loc["sampling error", "value_high"] - t.loc["sampling error", "base"] == \
+        pytest.approx(z * se)
+    assert t["range"].str.startswith("5%-95% quantiles").all()
+    assert "every row spans the 5%-95% quantiles" in t.attrs["note"]
+
+
+def test_tied_wage_keys_move_together(val) -> None:
+    d, am, _ = val
+    # cook and cleaner wages are one estimate (same cell): 12 for both
+    wt = WageTable.from_mapping({"cook": 12.0, "cleaner": 12.0}, currency="USD", year=2016)
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
+    groups = v.total().set_index("group")["estimate"]
+    t = tornado(v, wages={"cook": Uniform(9, 15)}, tie={"cleaner": "cook"}, level=1.0,
+                include_sampling=False)
+    row = t.set_index("parameter").loc["wage: cook (tied: cleaner)"]
+    # both groups x 15/12 at the high end
+    assert row["value_high"] == pytest.approx(groups["total"] * 15 / 12)
+    mc = monte_carlo(v, wages={"cook": Uniform(9, 15)}, tie={"cleaner": "cook"},
+                     sampling=False, draws=2000, seed=3)
+    # every draw scales both groups by the same ratio: total / point = cooking / its point
+    ratio = mc.draws[:, 0] / groups["cooking"]
+    np.testing.assert_allclose(mc.draws[:, 1] / groups["cleaning"], ratio)
+    np.testing.assert_allclose(mc.draws[:, 2] / groups["total"], ratio)
+    with pytest.raises(ValuationError, match="give 'cook' a distribution"):
+        monte_carlo(v, tie={"cleaner": "cook"})
+    with pytest.raises(ValuationError, match="also has its own distribution"):
+        tornado(v, wages={"cook": Uniform(9, 15), "cleaner": Uniform(9, 15)},
+                tie={"cleaner": "cook"})
+    with pytest.raises(ValuationError, match="values no group"):
+        monte_carlo(v, wages={"cook": Uniform(9, 15)}, tie={"driver": "cook"})

@@ -1,6 +1,8 @@
-"""``python -m carecost``: run the main job on the embedded example data."""
+"""``python -m carecost``: the main job (``carecost run``) on the embedded example data."""
 
-from carecost.timeuse.example import main
+import sys
+
+from carecost.cli import main_job
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main_job())

@@ -41,7 +41,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._validate import InvestmentInputError
+from ._validate import InvestmentInputError, check_range
 
 __all__ = [
     "IOModel",
@@ -196,17 +196,24 @@ def employment_coefficients(
     ----------
     Miller and Blair (2009), section 6.2.3 (employment input coefficients).
     """
-    e = np.asarray(employment, dtype=float).reshape(-1)
-    x = np.asarray(output, dtype=float).reshape(-1)
-    if e.shape != x.shape:
-        raise InvestmentInputError(f"employment has {e.size} entries but output has {x.size}")
-    if np.any(e < 0):
-        raise InvestmentInputError(f"employment must be >= 0; minimum is {e.min():g}")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(x > 0, e / np.where(x > 0, x, 1.0) * per, 0.0)
+    out = _per_unit_of_output(employment, output, "employment", per=per)
     if isinstance(employment, pd.Series):
         return pd.Series(out, index=employment.index, name="employment_coefficient")
     return out
+
+
+def _per_unit_of_output(values: Any, output: Any, name: str, *, per: float = 1.0) -> np.ndarray:
+    """``values / output * per`` (0 where output is 0), with errors naming ``name``."""
+    v = np.asarray(values, dtype=float).reshape(-1)
+    x = np.asarray(output, dtype=float).reshape(-1)
+    if v.shape != x.shape:
+        raise InvestmentInputError(f"{name} has {v.size} entries but output has {x.size}")
+    if not np.all(np.isfinite(v)):
+        raise InvestmentInputError(f"{name} contains non-finite values")
+    if np.any(v < 0):
+        raise InvestmentInputError(f"{name} must be >= 0; minimum is {v.min():g}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, v / np.where(x > 0, x, 1.0) * per, 0.0)
 
 
 def employment_multipliers(
@@ -336,12 +343,20 @@ def read_bea_matrix(table: pd.DataFrame) -> pd.DataFrame:
     ----------
     table : pandas.DataFrame
         With a ``row_code`` column (becomes the index), an optional ``row_name`` column
-        (dropped) and one numeric column per code.  Blank or ``"..."`` cells become 0.
+        (dropped) and one numeric column per code.  Empty cells (blank strings, ``None``,
+        NaN) and BEA's ``"..."`` (zero or not shown) become 0.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by row code, columns the codes as strings, float values.
+
+    Raises
+    ------
+    InvestmentInputError
+        If any other cell is not a number, e.g. BEA's ``"(D)"`` (suppressed to avoid
+        disclosure): such a cell is not 0, and reading it as 0 would bias the coefficients.
+        The message names the cells (row code, column code, value).
     """
     if "row_code" not in table.columns:
         raise InvestmentInputError(
@@ -352,8 +367,23 @@ def read_bea_matrix(table: pd.DataFrame) -> pd.DataFrame:
     out["row_code"] = out["row_code"].astype(str).str.strip()
     out = out.set_index("row_code")
     out.columns = [str(c).strip() for c in out.columns]
-    out = out.replace({"...": 0, "": 0}).apply(pd.to_numeric, errors="coerce").fillna(0.0)
-    return out.astype(float)
+    num = out.apply(pd.to_numeric, errors="coerce")
+    ri, ci = np.nonzero((num.isna() & out.notna()).to_numpy())
+    raw = out.to_numpy()
+    rows, cols = list(out.index), list(out.columns)
+    bad = [
+        (rows[r], cols[c], raw[r, c])
+        for r, c in zip(ri, ci, strict=True)
+        if str(raw[r, c]).strip() not in ("", "...")
+    ]
+    if bad:
+        cells = ", ".join(f"(row {r!s}, column {c!s}) = {v!r}" for r, c, v in bad[:5])
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise InvestmentInputError(
+            f"table cells {cells}{more} are not numbers; allowed a number, '...' or an empty "
+            "cell (read as 0)"
+        )
+    return num.fillna(0.0).astype(float)
 
 
 def _as_matrix(table: pd.DataFrame) -> pd.DataFrame:
@@ -570,6 +600,31 @@ def _vec(
     return arr
 
 
+def _household_demand(io: Any, label: Any) -> np.ndarray:
+    """Household final demand by (region, sector) row from a pymrio-like ``io.Y``."""
+    y = getattr(io, "Y", None)
+    if y is None:
+        raise InvestmentInputError("household_demand given but io.Y is missing")
+    cols = y.columns
+    try:
+        if isinstance(label, tuple) or not isinstance(cols, pd.MultiIndex):
+            col = y[label]
+        else:
+            col = y.xs(label, axis=1, level=-1)
+    except KeyError:
+        allowed = (
+            sorted({str(c) for c in cols.get_level_values(-1)})
+            if isinstance(cols, pd.MultiIndex)
+            else [str(c) for c in cols]
+        )
+        raise InvestmentInputError(
+            f"household_demand = {label!r} is not a column (or final-demand category) of "
+            f"io.Y; allowed: {allowed[:10]}"
+        ) from None
+    arr = np.asarray(col, dtype=float)
+    return (arr if arr.ndim == 1 else arr.sum(axis=1)).reshape(-1)
+
+
 @dataclass(frozen=True, eq=False)
 class IOModel:
     """A single-region input–output model with the extensions a care simulation needs.
@@ -603,6 +658,9 @@ class IOModel:
         What a job is (e.g. ``"FTE"`` or ``"persons"``).
     provenance : str
         Where the numbers come from.
+    notes : tuple of str
+        What was changed or dropped when the model was built (e.g. negative household
+        consumption set to 0 by :meth:`from_bea`, with the amounts).
     """
 
     sectors: tuple[str, ...]
@@ -618,6 +676,7 @@ class IOModel:
     money_unit: float = 1.0
     employment_unit: str = "jobs"
     provenance: str = ""
+    notes: tuple[str, ...] = ()
 
     # ---------------------------------------------------------------- constructors
     @classmethod
@@ -744,12 +803,12 @@ class IOModel:
         )
         x = _vec(output, sec, "output")
         e = (
-            employment_coefficients(_vec(employment, sec, "employment"), x)
+            _per_unit_of_output(_vec(employment, sec, "employment"), x, "employment")
             if employment is not None
             else None
         )
         w = (
-            employment_coefficients(_vec(compensation, sec, "compensation"), x)
+            _per_unit_of_output(_vec(compensation, sec, "compensation"), x, "compensation")
             if compensation is not None
             else None
         )
@@ -804,7 +863,11 @@ class IOModel:
         compensation : (extension_name, row_label), optional
             Compensation of employees (money per unit of output after division).
         household_demand : str or tuple, optional
-            Column label of ``io.Y`` with household final consumption (summed over regions).
+            Household final consumption in ``io.Y``.  A string is a final-demand category
+            (pymrio's ``Y`` has (region, category) columns, e.g. ``"Final consumption
+            expenditure by households"``): ``Y.xs(label, axis=1, level=-1)`` summed over the
+            regions.  A tuple is one full column label, e.g. ``("DE", "Final consumption
+            expenditure by households")``.
         female_share : (n,), optional
             Women's share of jobs by (flattened) sector label.
 
@@ -834,17 +897,20 @@ class IOModel:
             f_mat = getattr(ext, "F", None)
             if f_mat is None:
                 raise InvestmentInputError(f"{what}: extension {name!r} has neither S nor F")
-            return np.asarray(
-                employment_coefficients(np.asarray(f_mat.loc[rows].sum(axis=0), dtype=float), x)
+            return _per_unit_of_output(
+                np.asarray(f_mat.loc[rows].sum(axis=0), dtype=float), x, f"{what} ({name}.F)"
             )
 
         e = _ext_row(employment, "employment")
         w = _ext_row(compensation, "compensation") if compensation is not None else None
         s = None
         if household_demand is not None:
-            y = io.Y
-            col = y[household_demand]
-            hc = np.asarray(col if col.ndim == 1 else col.sum(axis=1), dtype=float).reshape(-1)
+            hc = _household_demand(io, household_demand)
+            if np.any(hc < 0) or hc.sum() <= 0:
+                raise InvestmentInputError(
+                    f"household_demand = {household_demand!r}: consumption must be >= 0 with "
+                    f"a positive total; got total {hc.sum():g}, minimum {hc.min():g}"
+                )
             s = hc / hc.sum()
         return cls.from_coefficients(
             np.asarray(a_df, dtype=float),
@@ -893,7 +959,17 @@ class IOModel:
             $ million (``money_unit = 1e6``); employment in FTE per $ million; compensation
             ``V001`` per dollar of output; consumption shares = personal consumption
             expenditures (``F010``) by commodity redistributed to industries with the market
-            shares ``D``.
+            shares ``D``.  ``notes`` lists industries whose redistributed PCE is negative
+            and was set to 0, with the amounts.
+
+        Notes
+        -----
+        BEA's PCE of the commodity ``Other`` (noncomparable imports and the rest-of-world
+        adjustment) is negative (-$83.2 billion in 2018, -$72.8 billion in 2019) and is
+        made entirely by federal nondefense general government (``GFGN``) in the Make
+        table, so ``D @ PCE`` is negative for GFGN.  It is not a purchase of domestic output,
+        so GFGN's consumption share is set to 0 (the other shares are renormalised) and the
+        amount is recorded in ``IOModel.notes``.
 
         References
         ----------
@@ -915,11 +991,19 @@ class IOModel:
         fte = fte.reindex(industries).fillna(0.0)
         pce = u.loc[commodities, "F010"].to_numpy(dtype=float)
         cons = d @ pce
-        cons = np.clip(cons, 0.0, None)
+        negative = np.nonzero(cons < 0)[0]
+        notes = tuple(
+            f"household consumption (PCE, F010) of industry {industries[k]} = "
+            f"{cons[k] / 1e3:,.1f} $ billion is negative and was set to 0 in the consumption "
+            "shares (PCE of noncomparable imports and the rest-of-world adjustment, commodity "
+            "'Other', made by this industry: not domestic output)"
+            for k in negative
+        )
+        cons = np.where(cons < 0, 0.0, cons)
         names_map = dict(
             zip(use_raw["row_code"].astype(str), use_raw["row_name"].astype(str), strict=False)
         )
-        return cls.from_coefficients(
+        model = cls.from_coefficients(
             a,
             sectors=industries,
             names=[names_map.get(c, c) for c in industries],
@@ -936,6 +1020,7 @@ class IOModel:
                 f"NIPA Table 6.5D FTE {employment_year or year} (published 2019-07-30)"
             ),
         )
+        return replace(model, notes=notes)
 
     # ---------------------------------------------------------------- accessors
     @property
@@ -968,36 +1053,66 @@ class IOModel:
             raise InvestmentInputError(f"sector {sector!r} buys no intermediate inputs in A")
         return col / col.sum()
 
+    def _household_coefficients(
+        self,
+        labour_tax_rate: float,
+        employer_contribution_rate: float,
+        propensity_to_consume: float,
+        indirect_tax_rate: float,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``h = w (1 - t) / (1 + r)`` and ``c = (1 - v) m s`` of the closed model."""
+        for key, value, high in (
+            ("labour_tax_rate", labour_tax_rate, 1.0),
+            ("employer_contribution_rate", employer_contribution_rate, 2.0),
+            ("propensity_to_consume", propensity_to_consume, 1.0),
+            ("indirect_tax_rate", indirect_tax_rate, 1.0),
+        ):
+            check_range(value, key, low=0.0, high=high)
+        h = self.compensation * (1.0 - labour_tax_rate) / (1.0 + employer_contribution_rate)
+        c = (1.0 - indirect_tax_rate) * propensity_to_consume * self.consumption_shares
+        return h, c
+
     def multipliers(
         self,
         *,
         labour_tax_rate: float = 0.0,
         employer_contribution_rate: float = 0.0,
-        propensity_to_consume: float = 0.0,
+        propensity_to_consume: float | None = None,
+        indirect_tax_rate: float = 0.0,
     ) -> pd.DataFrame:
         """Output and employment multipliers for every sector.
 
-        Type II multipliers close the model with household income per unit of output
-        ``h = w (1 - t) / (1 + r)`` (``w`` compensation coefficient, ``t`` labour tax rate,
-        ``r`` employer contribution rate) and consumption coefficients
-        ``c = m s`` (``m`` propensity to consume disposable income, ``s`` consumption shares).
+        Type I multipliers come from the open model.  Type II multipliers are returned only
+        when ``propensity_to_consume`` is given: they close the model with household income
+        per unit of output ``h = w (1 - t) / (1 + r)`` (``w`` compensation coefficient,
+        ``t`` labour tax rate, ``r`` employer contribution rate) and household consumption
+        coefficients ``c = (1 - v) m s`` (``m`` propensity to consume disposable income on
+        domestic output at purchasers' prices, ``v`` indirect tax rate on consumption,
+        ``s`` consumption shares).  There is no default for ``m``: with ``m = 0`` Type II
+        would silently equal Type I.
+
+        Parameters
+        ----------
+        labour_tax_rate, employer_contribution_rate : float, default 0
+            Shares of gross wages, in [0, 1] and [0, 2].
+        propensity_to_consume : float, optional
+            In [0, 1]; required for the Type II columns.
+        indirect_tax_rate : float, default 0
+            Indirect taxes as a share of consumption at purchasers' prices, in [0, 1].
 
         Returns
         -------
         pandas.DataFrame
             Indexed by sector: ``name, output_multiplier, employment_coefficient,
             employment_multiplier`` (Type I, jobs per money unit of final demand),
-            ``employment_type_i`` ratio, ``employment_multiplier_type_ii`` and
-            ``employment_type_ii`` ratio.
+            ``employment_type_i`` ratio and, with ``propensity_to_consume``,
+            ``employment_multiplier_type_ii`` and ``employment_type_ii`` ratio.
 
         References
         ----------
-        Miller and Blair (2009), sections 6.2.1–6.2.3.
+        Miller and Blair (2009), sections 2.5 and 6.2.1–6.2.3.
         """
         em = employment_multipliers(self.L, self.employment)
-        h = self.compensation * (1.0 - labour_tax_rate) / (1.0 + employer_contribution_rate)
-        lbar = closed_leontief_inverse(self.A, h, propensity_to_consume * self.consumption_shares)
-        em2 = employment_multipliers(lbar[: self.n, : self.n], self.employment)
         out = pd.DataFrame(
             {
                 "name": self.names,
@@ -1005,11 +1120,20 @@ class IOModel:
                 "employment_coefficient": self.employment,
                 "employment_multiplier": em["total"].to_numpy(),
                 "employment_type_i": em["ratio"].to_numpy(),
-                "employment_multiplier_type_ii": em2["total"].to_numpy(),
-                "employment_type_ii": em2["ratio"].to_numpy(),
             },
             index=pd.Index(self.sectors, name="sector"),
         )
+        if propensity_to_consume is not None:
+            h, c = self._household_coefficients(
+                labour_tax_rate,
+                employer_contribution_rate,
+                propensity_to_consume,
+                indirect_tax_rate,
+            )
+            lbar = closed_leontief_inverse(self.A, h, c)
+            em2 = employment_multipliers(lbar[: self.n, : self.n], self.employment)
+            out["employment_multiplier_type_ii"] = em2["total"].to_numpy()
+            out["employment_type_ii"] = em2["ratio"].to_numpy()
         return out
 
     def impact(
@@ -1019,35 +1143,61 @@ class IOModel:
         induced: Literal["none", "type_ii"] = "type_ii",
         labour_tax_rate: float = 0.0,
         employer_contribution_rate: float = 0.0,
-        propensity_to_consume: float = 0.0,
+        propensity_to_consume: float | None = None,
+        indirect_tax_rate: float = 0.0,
     ) -> pd.DataFrame:
         """Output and jobs by sector caused by final demand ``demand`` (money units).
 
         Direct effects are the demand itself (output) and ``e_j f_j`` (jobs); indirect
         effects are ``L f - f``; induced effects are the extra output of the model closed
-        with respect to households (Type II minus Type I).
+        with respect to households (Type II minus Type I), with ``h`` and ``c`` as in
+        :meth:`multipliers`.
+
+        Parameters
+        ----------
+        demand : mapping or Series
+            Final demand by sector code, money units of the model.
+        induced : {"type_ii", "none"}, default "type_ii"
+            ``"type_ii"`` requires ``propensity_to_consume``.
+        labour_tax_rate, employer_contribution_rate, propensity_to_consume, indirect_tax_rate
+            As for :meth:`multipliers`.
 
         Returns
         -------
         pandas.DataFrame
             Tidy: ``sector, effect (direct|indirect|induced), output, jobs, jobs_women``.
 
+        Raises
+        ------
+        InvestmentInputError
+            If ``induced="type_ii"`` and ``propensity_to_consume`` is not given (Type II
+            would silently equal Type I), or a rate is out of range.
+
         References
         ----------
         Miller and Blair (2009), sections 2.3 and 2.5.
         """
+        if induced not in ("none", "type_ii"):
+            raise InvestmentInputError(f"induced = {induced!r}; allowed 'none' or 'type_ii'")
+        if induced == "type_ii" and propensity_to_consume is None:
+            raise InvestmentInputError(
+                "induced = 'type_ii' needs propensity_to_consume (share of disposable income "
+                "spent on domestic output, allowed range [0, 1]); pass it, or induced='none'"
+            )
         f = _vec(dict(demand), self.sectors, "demand", default=0.0)
         x1 = self.L @ f
         parts = {"direct": f, "indirect": x1 - f}
         if induced == "type_ii":
-            h = self.compensation * (1.0 - labour_tax_rate) / (1.0 + employer_contribution_rate)
-            lbar = closed_leontief_inverse(
-                self.A, h, propensity_to_consume * self.consumption_shares
+            assert propensity_to_consume is not None
+            h, c = self._household_coefficients(
+                labour_tax_rate,
+                employer_contribution_rate,
+                propensity_to_consume,
+                indirect_tax_rate,
             )
+            lbar = closed_leontief_inverse(self.A, h, c)
             x2 = lbar[: self.n, : self.n] @ f
             parts["induced"] = x2 - x1
-        elif induced != "none":
-            raise InvestmentInputError(f"induced = {induced!r}; allowed 'none' or 'type_ii'")
         frames = []
         for eff, x in parts.items():
             jobs = self.employment * x

@@ -8,44 +8,65 @@ Coverage and deficits (UN Women and ILO 2021, step 1; De Henau 2022, section 2):
   rate);
 * coverage path ``c_kt = c_k0 + (c_k* - c_k0) p_t`` with phase-in ``p_t`` (0 in the base year,
   1 from the target year; linear or user-given);
-* newly covered persons ``n_kt = (c_kt - c_k0) N_kt``.
+* newly covered persons (stock, relative to the base year) ``n_kt = (c_kt - c_k0) N_kt``, and
+  newly covered in year ``t`` (the increment) ``n_kt - n_k,t-1`` (0 in the base year; it can
+  be negative after the target year when the population in need falls).
 
 Costs (UN Women and ILO 2021, step 2; De Henau 2022, section 3):
 
 * care staff (FTE) ``S_kt = n_kt / ratio_k * service_hours_k / staff_hours_k``; other staff
   ``O_kt = o_k S_kt``;
 * wages ``w_kt = max(rel_k, floor_k) * wbar_t`` (or an absolute wage), ``wbar_t`` the average
-  wage growing at the real wage growth rate;
+  wage growing at the real wage growth rate; other staff earn ``rel^o_k wbar_t`` (required
+  when ``o_k > 0``);
 * staff cost ``(S w + O w_o)(1 + r)`` with employer contributions ``r``; recurrent cost
   ``R = staff cost / (1 - s_k)`` with non-staff share ``s_k``;
 * pay rise of existing staff to the floor ``U_kt = E_k (w_kt - w0_kt)(1 + r) p_t``;
 * gross additional cost ``G_t = sum_k (R_kt + U_kt)``, also as % of ``GDP_t = GDP_0 (1+g)^t``;
   current spending ``sum_k sigma_k GDP_t`` and total spending.
 
+``R`` and the direct and indirect jobs are proportional to the coverage gap ``c* - c0``; the
+pay rise ``U`` is not.  With a wage floor above the current wage and existing staff
+(``E_k > 0``), a zero gap still costs ``U_kt > 0`` (and creates induced jobs and fiscal
+returns from the higher pay), and costs are affine, ``G = U + lambda R``, rather than linear in
+the gap.  Without a binding floor or without existing staff, a zero gap gives zero cost and
+zero jobs.
+
 Jobs (De Henau 2022, section 4; Miller and Blair 2009, sections 2.3, 2.5 and 6.2):
 
 * direct jobs = ``S + O``;
 * indirect jobs: non-staff spending follows the input structure ``d_k`` of the service's
   input–output sector (its column of ``A``, normalised), ``J_ind = e' L d_k s_k R_kt``;
-* induced jobs, Type II (households endogenous): household disposable income
-  ``y = Y0 / (1 - m (1 - tau)/(1 + r) w' L c)`` with ``Y0`` the disposable part of the new
-  direct and indirect earnings, ``c`` the consumption shares, ``m`` the propensity to consume
-  and ``tau`` the labour tax rate; induced output ``L c m y`` and jobs ``e' L c m y``.  This is
-  algebraically the same as the closed Leontief inverse of Miller and Blair (2009, eq. 2.25)
-  with ``h = w (1 - tau)/(1 + r)``.  Alternatively a consumption multiplier ``k``: induced =
-  ``(k - 1)`` x (direct + indirect).
+* induced jobs, Type II (households endogenous): household disposable income ``y``, of which
+  households spend ``m y`` on domestic output at purchasers' prices (``m`` is net of imports
+  and saving); indirect taxes take ``v m y`` and producers receive ``(1 - v) m y``, spread
+  over sectors by the consumption shares ``c``.  Hence
+  ``y = Y0 / (1 - theta)``, ``theta = (1 - v) m (1 - tau)/(1 + r) w' L c``, with ``Y0`` the
+  disposable part of the new direct and indirect earnings and ``tau`` the labour tax rate;
+  induced output ``L c (1 - v) m y`` and jobs ``e' L c (1 - v) m y``.  This is algebraically
+  the closed Leontief inverse of Miller and Blair (2009, eq. 2.25) with
+  ``h = w (1 - tau)/(1 + r)`` and household consumption coefficients ``(1 - v) m c``.
+  Alternatively a consumption multiplier ``k``: induced = ``(k - 1)`` x (direct + indirect).
 * jobs by sex: care and other staff by the service's women shares; indirect and induced jobs
   by the sector women's shares ``g``: ``(e o g)' L d``.
-* employment rates: ``(E_w + J_w) / P_w`` with working-age population held at base-year level;
-  gender employment gap = men's minus women's rate (percentage points).
+* employment rates: ``(E_w + q J_w) / P_w`` with working-age population held at base-year
+  level and ``q = macro.share_from_non_employment`` the share of new jobs taken by people not
+  previously employed (default 1: every new job raises employment by one person; the rest,
+  ``1 - q``, are job changers); gender employment gap = men's minus women's rate
+  (percentage points).  ``fiscal.share_from_unemployment <= q``.
 
 Fiscal returns and net funding (De Henau 2022, section 5; UN Women and ILO 2021, step 3):
 
-* taxes and contributions on earnings: ``(tau + r)`` x direct gross wages, and
-  ``comp (1 - (1 - tau)/(1 + r))`` on indirect and induced compensation;
+* taxes and contributions on earnings: ``comp (1 - (1 - tau)/(1 + r))`` on the compensation
+  (employer contributions included) of direct, indirect and induced jobs, i.e.
+  ``(tau + r)`` x gross wages for direct jobs;
 * indirect taxes on consumption ``v m y``;
-* unemployment-benefit savings ``u J b_t``;
+* unemployment-benefit savings ``u J b_t`` (``u`` = share of new jobs taken by people on
+  unemployment benefit);
 * net funding requirement = gross cost - returns (currency, % of gross cost, % of GDP).
+
+The household round (induced effects and all fiscal returns) is one function shared by
+:func:`simulate` (with Monte Carlo overrides) and :func:`compare_sectors`.
 
 References
 ----------
@@ -61,7 +82,7 @@ Miller, R. E. and Blair, P. D. (2009). *Input-Output Analysis*, 2nd ed. Cambridg
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from typing import Any
@@ -92,6 +113,7 @@ SUMMARY_MEASURES = (
     "total_spending",
     "total_spending_pct_gdp",
     "newly_covered",
+    "newly_covered_in_year",
     "jobs_direct_care",
     "jobs_direct_other",
     "jobs_direct",
@@ -147,7 +169,9 @@ def example_io_model() -> IOModel:
 # parameter access (scenario values, or Monte Carlo / sensitivity overrides of shape (D, 1))
 # --------------------------------------------------------------------------------------------
 SERVICE_NUMERIC = tuple(
-    f.name for f in fields(Service) if f.name not in ("name", "kind", "ages", "need_rate", "sector")
+    f.name
+    for f in fields(Service)
+    if f.name not in ("name", "kind", "ages", "need_rate", "sector", "non_staff_inputs")
 )
 
 
@@ -185,9 +209,20 @@ def parameter_value(scenario: Scenario, path: str) -> float:
 
 
 class _Params:
-    def __init__(self, scenario: Scenario, overrides: Overrides | None):
+    """Parameter values: the scenario's, or Monte Carlo / sensitivity overrides of shape (D, 1).
+
+    ``labels`` (optional, one per draw) name the draws in error messages.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        overrides: Overrides | None,
+        labels: Sequence[str] | None = None,
+    ):
         self.s = scenario
         self.ov = dict(overrides or {})
+        self.labels = labels
         for key in self.ov:
             if key.startswith("services."):
                 parts = key.split(".")
@@ -209,33 +244,164 @@ class _Params:
             return self.s.consumption_multiplier
         return float(getattr(getattr(self.s, section), name))
 
-    def sv(self, svc: Service, name: str) -> ArrayLike | None:
+    def key(self, svc: Service, name: str) -> str:
+        """The parameter path that sets ``name`` for ``svc`` (an override, or the scenario's)."""
         for key in (f"services.{svc.name}.{name}", f"services.*.{name}"):
             if key in self.ov:
-                return self.ov[key]
+                return key
+        return f"services.{svc.name}.{name}"
+
+    def sv(self, svc: Service, name: str) -> ArrayLike | None:
+        key = self.key(svc, name)
+        if key in self.ov:
+            return self.ov[key]
         v = getattr(svc, name)
         return None if v is None else float(v)
 
+    def where(self, i: int) -> str:
+        """Which run ``i`` is, for error messages."""
+        if not self.ov:
+            return "the scenario"
+        if self.labels is not None:
+            return self.labels[i]
+        return f"draw {i}"
 
-# --------------------------------------------------------------------------------------------
-# core (vectorised over draws D and years T)
-# --------------------------------------------------------------------------------------------
-def _core(
-    scn: Scenario, model: IOModel, overrides: Overrides | None = None, detail: bool = False
-) -> dict[str, Any]:
-    p = _Params(scn, overrides)
-    years = scn.years
-    tt = (years - scn.base_year)[None, :].astype(float)
-    phase = np.asarray(scn.phase_in, dtype=float)[None, :]
+
+def _first_bad(mask: Any) -> int | None:
+    """Index of the first draw (row) where ``mask`` is true, or None."""
+    m = np.atleast_2d(np.asarray(mask, dtype=bool))
+    rows = np.nonzero(m.any(axis=1))[0]
+    return int(rows[0]) if rows.size else None
+
+
+def _at(value: Any, i: int) -> float:
+    """Value of a parameter (scalar or (D, 1) column) in draw ``i``."""
+    arr = np.atleast_2d(np.asarray(value, dtype=float))
+    return float(arr[min(i, arr.shape[0] - 1), 0])
+
+
+def _check_joint(p: _Params) -> None:
+    """Constraints between parameters, checked draw by draw.
+
+    Scenario files are validated on load; Monte Carlo and sensitivity overrides change one
+    parameter at a time, so combinations are checked here: ``target_coverage >=
+    current_coverage`` (a negative gap would give negative persons, costs and jobs), a
+    positive non-care wage when ``non_care_staff_ratio > 0``, ``share_from_unemployment <=
+    share_from_non_employment``, ``income_tax_rate + employee_contribution_rate <= 1`` and
+    employment <= working-age population.  The error names the parameters, their values and
+    the offending draw.
+    """
+    for svc in p.s.services:
+        cur, tgt = p.sv(svc, "current_coverage"), p.sv(svc, "target_coverage")
+        i = _first_bad(np.asarray(tgt) < np.asarray(cur))
+        if i is not None:
+            raise InvestmentInputError(
+                f"{p.key(svc, 'target_coverage')} = {_at(tgt, i):g} is below "
+                f"{p.key(svc, 'current_coverage')} = {_at(cur, i):g} in {p.where(i)}; allowed "
+                "target_coverage in [current_coverage, 1] (a negative coverage gap)"
+            )
+        ratio = p.sv(svc, "non_care_staff_ratio")
+        wage = p.sv(svc, "non_care_wage_relative_to_average")
+        i = _first_bad((np.asarray(ratio) > 0) & (np.asarray(wage) <= 0))
+        if i is not None:
+            raise InvestmentInputError(
+                f"{p.key(svc, 'non_care_wage_relative_to_average')} = {_at(wage, i):g} with "
+                f"{p.key(svc, 'non_care_staff_ratio')} = {_at(ratio, i):g} > 0 in {p.where(i)}; "
+                "allowed non-care wage range (0, 10] when there are other staff"
+            )
+    u, sne = p.g("fiscal", "share_from_unemployment"), p.g("macro", "share_from_non_employment")
+    i = _first_bad(np.asarray(u) > np.asarray(sne))
+    if i is not None:
+        raise InvestmentInputError(
+            f"fiscal.share_from_unemployment = {_at(u, i):g} exceeds "
+            f"macro.share_from_non_employment = {_at(sne, i):g} in {p.where(i)}; allowed "
+            "share_from_unemployment in [0, share_from_non_employment]"
+        )
+    it, ee = p.g("fiscal", "income_tax_rate"), p.g("fiscal", "employee_contribution_rate")
+    i = _first_bad(np.asarray(it) + np.asarray(ee) > 1.0)
+    if i is not None:
+        raise InvestmentInputError(
+            f"fiscal.income_tax_rate + fiscal.employee_contribution_rate = "
+            f"{_at(it, i) + _at(ee, i):g} in {p.where(i)}; allowed range [0, 1]"
+        )
+    for sex in ("women", "men"):
+        emp, wa = p.g("macro", f"employed_{sex}"), p.g("macro", f"working_age_{sex}")
+        i = _first_bad(np.asarray(emp) > np.asarray(wa))
+        if i is not None:
+            raise InvestmentInputError(
+                f"macro.employed_{sex} = {_at(emp, i):g} exceeds macro.working_age_{sex} = "
+                f"{_at(wa, i):g} in {p.where(i)}; allowed range [0, working_age_{sex}]"
+            )
+
+
+def _paths(p: _Params) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
+    """GDP, real wage index and average wage by year, shape (D or 1, T)."""
+    scn = p.s
+    tt = (scn.years - scn.base_year)[None, :].astype(float)
     gdp = p.g("macro", "gdp") * (1.0 + np.asarray(p.g("macro", "gdp_growth"))) ** tt
     wgrowth = (1.0 + np.asarray(p.g("macro", "real_wage_growth"))) ** tt
     avgw = p.g("macro", "average_wage") * wgrowth
+    return gdp, wgrowth, avgw
+
+
+def _labour_rates(p: _Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``tau`` (income tax + employee contributions), ``r`` (employer contributions) and
+    ``net = (1 - tau) / (1 + r)``, the disposable share of compensation of employees."""
     r = np.asarray(p.g("fiscal", "employer_contribution_rate"))
     tau = np.asarray(p.g("fiscal", "income_tax_rate")) + np.asarray(
         p.g("fiscal", "employee_contribution_rate")
     )
+    return tau, r, (1.0 - tau) / (1.0 + r)
+
+
+def _household_round(
+    p: _Params,
+    model: IOModel,
+    *,
+    compensation: Mapping[str, Any],
+    jobs: Any,
+    jobs_women: Any,
+    avgw: Any,
+    wgrowth: Any,
+) -> dict[str, Any]:
+    """Induced effects and fiscal returns of first-round earnings and jobs.
+
+    The one implementation of the household round, used by :func:`simulate` (via
+    ``_core``, with Monte Carlo overrides) and by :func:`compare_sectors`.
+
+    Parameters
+    ----------
+    p : _Params
+        Parameter values (scenario or overrides).
+    model : IOModel
+        Input–output model.
+    compensation : mapping of str to array
+        First-round compensation of employees (employer contributions included), currency,
+        by component (e.g. ``direct``, ``indirect``); labour taxes are returned by component.
+    jobs, jobs_women : array
+        First-round (direct + indirect) jobs, all and women.
+    avgw, wgrowth : array
+        Average wage path (currency) and real wage index (base year = 1).
+
+    Returns
+    -------
+    dict
+        ``jobs_induced, induced_women, induced_compensation, disposable_income,
+        consumption`` (purchasers' prices), ``producer_demand`` (``(1 - v) m y``),
+        ``tax_labour_<component>``, ``tax_induced_labour, tax_consumption, benefit_savings,
+        jobs_total, jobs_women, fiscal_returns``.
+
+    Notes
+    -----
+    With disposable income ``y``, consumption at purchasers' prices is ``m y``, indirect
+    taxes take ``v m y`` and producers receive ``(1 - v) m y``, spread over sectors by the
+    consumption shares ``c``.  Type II: ``y = y0 + net w'L c (1 - v) m y``, so
+    ``y = y0 / (1 - theta)`` with ``theta = (1 - v) m net w'Lc`` (Miller and Blair 2009,
+    eq. 2.25, with ``h = net w`` and household consumption coefficients ``(1 - v) m c``).
+    """
+    _, r, net = _labour_rates(p)
     m = np.asarray(p.g("fiscal", "propensity_to_consume"))
-    vat = np.asarray(p.g("fiscal", "indirect_tax_rate"))
+    v = np.asarray(p.g("fiscal", "indirect_tax_rate"))
     unit = model.money_unit
     e, w, g, L, c = (
         model.employment,
@@ -244,15 +410,91 @@ def _core(
         model.L,
         model.consumption_shares,
     )
-    eg = e * g
-    eL, wL, egL = e @ L, w @ L, eg @ L
-    net = (1.0 - tau) / (1.0 + r)  # disposable share of compensation
+    kappa, eLc, egLc = float(w @ L @ c), float(e @ L @ c), float((e * g) @ L @ c)
+    comp1 = sum(np.asarray(x, dtype=float) for x in compensation.values())
+    y0 = net * comp1
+    method = p.s.induced
+    if method == "type_ii":
+        theta = (1.0 - v) * m * net * kappa
+        if np.any(theta >= 1.0):
+            raise InvestmentInputError(
+                "(1 - indirect_tax_rate) x propensity_to_consume x disposable share x w'Lc = "
+                f"{np.max(theta):.3g}; must be < 1"
+            )
+        y = y0 / (1.0 - theta)
+        prod = (1.0 - v) * m * y
+        induced = eLc * prod / unit
+        induced_w = egLc * prod / unit
+        induced_comp = kappa * prod
+    elif method == "multiplier":
+        kmult = np.asarray(p.g("induced", "consumption_multiplier"))
+        induced = (kmult - 1.0) * jobs
+        induced_w = induced * (egLc / eLc if eLc > 0 else np.nan)
+        induced_comp = induced * avgw * (1.0 + r)
+        y = y0 + net * induced_comp
+    else:
+        induced = induced_w = induced_comp = np.zeros_like(y0)
+        y = y0
+    cons = m * y
+    total = jobs + induced
+    out: dict[str, Any] = {
+        f"tax_labour_{k}": np.asarray(x, dtype=float) * (1.0 - net) for k, x in compensation.items()
+    }
+    out.update(
+        {
+            "jobs_induced": induced,
+            "induced_women": induced_w,
+            "induced_compensation": induced_comp,
+            "disposable_income": y,
+            "consumption": cons,
+            "producer_demand": (1.0 - v) * cons,
+            "tax_induced_labour": induced_comp * (1.0 - net),
+            "tax_consumption": v * cons,
+            "benefit_savings": (
+                np.asarray(p.g("fiscal", "share_from_unemployment"))
+                * total
+                * p.g("fiscal", "unemployment_benefit")
+                * wgrowth
+            ),
+            "jobs_total": total,
+            "jobs_women": jobs_women + induced_w,
+        }
+    )
+    out["fiscal_returns"] = (
+        sum(out[f"tax_labour_{k}"] for k in compensation)
+        + out["tax_induced_labour"]
+        + out["tax_consumption"]
+        + out["benefit_savings"]
+    )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# core (vectorised over draws D and years T)
+# --------------------------------------------------------------------------------------------
+def _core(
+    scn: Scenario,
+    model: IOModel,
+    overrides: Overrides | None = None,
+    detail: bool = False,
+    labels: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    p = _Params(scn, overrides, labels)
+    _check_joint(p)
+    years = scn.years
+    phase = np.asarray(scn.phase_in, dtype=float)[None, :]
+    gdp, wgrowth, avgw = _paths(p)
+    r = _labour_rates(p)[1]
+    unit = model.money_unit
+    e, w, g, L = model.employment, model.compensation, model.female_share, model.L
+    eL, wL, egL = e @ L, w @ L, (e * g) @ L
 
     out: dict[str, Any] = {"years": years, "gdp": gdp * np.ones_like(phase)}
-    acc = {
+    acc: dict[str, Any] = {
         k: 0.0
         for k in (
             "newly_covered",
+            "newly_covered_in_year",
             "care",
             "other",
             "care_w",
@@ -260,7 +502,6 @@ def _core(
             "gross",
             "current",
             "wages_direct",
-            "ns",
             "ind_jobs",
             "ind_jobs_w",
             "ind_comp",
@@ -277,12 +518,13 @@ def _core(
     )
     for svc in scn.services:
         need = scn.need_population(svc)[None, :]
-        if not np.all(np.isfinite(need)):
-            raise InvestmentInputError(f"population missing for services.{svc.name}")
         cur = np.asarray(p.sv(svc, "current_coverage"))
         tgt = np.asarray(p.sv(svc, "target_coverage"))
         cov = cur + (tgt - cur) * phase
         new = (cov - cur) * need
+        # increment over the previous year (0 in the base year); negative when the population
+        # in need falls once the target coverage is reached
+        new_in_year = np.diff(new, axis=-1, prepend=new[..., :1])
         care = (
             new
             / np.asarray(p.sv(svc, "persons_per_staff"))
@@ -302,6 +544,7 @@ def _core(
         s_share = np.asarray(p.sv(svc, "non_staff_cost_share"))
         recurrent = staff_cost / (1.0 - s_share)
         nonstaff = recurrent * s_share
+        # pay rise of existing staff to the floor: independent of the coverage gap
         upgrade_gross = np.asarray(p.sv(svc, "current_staff")) * (wage - w0) * phase
         upgrade = upgrade_gross * (1.0 + r)
         gross = recurrent + upgrade
@@ -319,6 +562,7 @@ def _core(
         ind_comp = float(wL @ d) * nonstaff
         for k, v in (
             ("newly_covered", new),
+            ("newly_covered_in_year", new_in_year),
             ("care", care),
             ("other", other),
             ("care_w", care * ws),
@@ -341,6 +585,7 @@ def _core(
                 "need_population": need,
                 "coverage": cov,
                 "newly_covered": new,
+                "newly_covered_in_year": new_in_year,
                 "care_staff_fte": care,
                 "other_staff_fte": other,
                 "care_wage": wage,
@@ -353,53 +598,25 @@ def _core(
 
     direct = acc["care"] + acc["other"]
     direct_w = acc["care_w"] + acc["other_w"]
-    y0 = (1.0 - tau) * acc["wages_direct"] + net * acc["ind_comp"]
-    kappa, eLc, egLc = float(wL @ c), float(eL @ c), float(egL @ c)
-    method = scn.induced
-    if method == "type_ii":
-        theta = m * net * kappa
-        if np.any(theta >= 1.0):
-            raise InvestmentInputError(
-                "propensity_to_consume x disposable share x w'Lc = "
-                f"{np.max(theta):.3g}; must be < 1"
-            )
-        y = y0 / (1.0 - theta)
-        cons = m * y
-        inducedj = eLc * cons / unit
-        induced_w = egLc * cons / unit
-        induced_comp = kappa * cons
-    elif method == "multiplier":
-        kmult = np.asarray(p.g("induced", "consumption_multiplier"))
-        inducedj = (kmult - 1.0) * (direct + acc["ind_jobs"])
-        induced_w = inducedj * (egLc / eLc if eLc > 0 else np.nan)
-        induced_comp = inducedj * avgw * (1.0 + r)
-        y = y0 + net * induced_comp
-        cons = m * y
-    else:
-        inducedj = induced_w = induced_comp = 0.0 * y0
-        y = y0
-        cons = m * y
-    total = direct + acc["ind_jobs"] + inducedj
-    women = direct_w + acc["ind_jobs_w"] + induced_w
-    men = total - women
-    fis_direct = (tau + r) * acc["wages_direct"]
-    fis_ind = acc["ind_comp"] * (1.0 - net)
-    fis_induced = induced_comp * (1.0 - net)
-    fis_cons = vat * cons
-    benefit = (
-        np.asarray(p.g("fiscal", "share_from_unemployment"))
-        * total
-        * p.g("fiscal", "unemployment_benefit")
-        * wgrowth
+    hh = _household_round(
+        p,
+        model,
+        compensation={"direct": acc["wages_direct"] * (1.0 + r), "indirect": acc["ind_comp"]},
+        jobs=direct + acc["ind_jobs"],
+        jobs_women=direct_w + acc["ind_jobs_w"],
+        avgw=avgw,
+        wgrowth=wgrowth,
     )
-    returns = fis_direct + fis_ind + fis_induced + fis_cons + benefit
+    total, women = hh["jobs_total"], hh["jobs_women"]
+    men = total - women
     gross = acc["gross"]
-    netf = gross - returns
+    netf = gross - hh["fiscal_returns"]
     wa_w, wa_m = p.g("macro", "working_age_women"), p.g("macro", "working_age_men")
+    sne = p.g("macro", "share_from_non_employment")
     rate_w0 = p.g("macro", "employed_women") / wa_w
     rate_m0 = p.g("macro", "employed_men") / wa_m
-    dw = 100.0 * women / wa_w
-    dm = 100.0 * men / wa_m
+    dw = 100.0 * sne * women / wa_w
+    dm = 100.0 * sne * men / wa_m
     gap0 = 100.0 * (rate_m0 - rate_w0)
     with np.errstate(divide="ignore", invalid="ignore"):
         out.update(
@@ -410,23 +627,24 @@ def _core(
                 "total_spending": acc["current"] + gross,
                 "total_spending_pct_gdp": 100.0 * (acc["current"] + gross) / gdp,
                 "newly_covered": acc["newly_covered"],
+                "newly_covered_in_year": acc["newly_covered_in_year"],
                 "jobs_direct_care": acc["care"],
                 "jobs_direct_other": acc["other"],
                 "jobs_direct": direct,
                 "jobs_indirect": acc["ind_jobs"],
-                "jobs_induced": inducedj,
+                "jobs_induced": hh["jobs_induced"],
                 "jobs_total": total,
                 "jobs_women": women,
                 "jobs_men": men,
                 "women_share_of_jobs": np.where(
                     total > 0, women / np.where(total > 0, total, 1), np.nan
                 ),
-                "tax_direct_labour": fis_direct,
-                "tax_indirect_labour": fis_ind,
-                "tax_induced_labour": fis_induced,
-                "tax_consumption": fis_cons,
-                "benefit_savings": benefit,
-                "fiscal_returns": returns,
+                "tax_direct_labour": hh["tax_labour_direct"],
+                "tax_indirect_labour": hh["tax_labour_indirect"],
+                "tax_induced_labour": hh["tax_induced_labour"],
+                "tax_consumption": hh["tax_consumption"],
+                "benefit_savings": hh["benefit_savings"],
+                "fiscal_returns": hh["fiscal_returns"],
                 "net_funding": netf,
                 "net_funding_pct_gross": np.where(
                     gross > 0, 100.0 * netf / np.where(gross > 0, gross, 1), np.nan
@@ -438,24 +656,29 @@ def _core(
                 "gender_gap_change_pp": dm - dw,
                 "direct_women": direct_w,
                 "indirect_women": acc["ind_jobs_w"],
-                "induced_women": induced_w,
+                "induced_women": hh["induced_women"],
                 "direct_care_women": acc["care_w"],
                 "direct_other_women": acc["other_w"],
                 "staff_cost": acc["staff_cost"],
                 "non_staff_cost": acc["nonstaff"],
                 "wage_upgrade_cost": acc["upgrade"],
-                "consumption": cons,
+                "consumption": hh["consumption"],
+                "producer_demand": hh["producer_demand"],
             }
         )
     if detail:
         assert ns_by_sector is not None
-        x_ind = np.einsum("ij,jdt->idt", L, ns_by_sector) if np.ndim(ns_by_sector) == 3 else None
-        out["x_indirect"] = x_ind
-        if method == "type_ii":
-            out["x_induced"] = (L @ c)[:, None, None] * (np.asarray(cons) / unit)[None, ...]
+        c = model.consumption_shares
+        out["x_indirect"] = np.einsum("ij,jdt->idt", L, ns_by_sector)
+        if scn.induced == "type_ii":
+            prod = np.asarray(hh["producer_demand"], dtype=float) / unit
+            out["x_induced"] = (L @ c)[:, None, None] * prod[None, ...]
         else:
+            eLc = float(eL @ c)
             jshare = (e * (L @ c)) / eLc if eLc > 0 else np.zeros(model.n)
-            out["x_induced_jobs"] = jshare[:, None, None] * np.asarray(inducedj)[None, ...]
+            out["x_induced_jobs"] = (
+                jshare[:, None, None] * np.asarray(hh["jobs_induced"], dtype=float)[None, ...]
+            )
         out["per_service"] = per_service
     return out
 
@@ -519,9 +742,12 @@ class SimulationResult:
     scenario, model
         Inputs.
     summary : DataFrame
-        One row per year, one column per measure (see ``SUMMARY_MEASURES``).
+        One row per year, one column per measure (see ``SUMMARY_MEASURES``); among them
+        ``newly_covered`` (persons covered beyond base-year coverage, a stock) and
+        ``newly_covered_in_year`` (its change from the previous year).
     by_service : DataFrame
-        Tidy ``year, service`` rows with coverage, staff, wages and cost components.
+        Tidy ``year, service`` rows with coverage, newly covered (stock and in year), staff,
+        wages and cost components.
     jobs : DataFrame
         Tidy ``year, type (direct_care|direct_other|indirect|induced), sex, jobs``.
     jobs_by_sector : DataFrame
@@ -659,64 +885,35 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
 # comparison with the same spending in another sector
 # --------------------------------------------------------------------------------------------
 def _io_spending(
-    model: IOModel, sector: str, spend: np.ndarray, scn: Scenario
-) -> dict[str, np.ndarray]:
-    """Jobs and fiscal returns of final demand ``spend`` (currency) for ``sector``."""
-    j = model.index_of(sector)
-    f = spend / model.money_unit
-    e, w, g, L, c = (
-        model.employment,
-        model.compensation,
-        model.female_share,
-        model.L,
-        model.consumption_shares,
-    )
-    fis = scn.fiscal
-    tau, r, m = fis.labour_tax_rate, fis.employer_contribution_rate, fis.propensity_to_consume
-    net = (1.0 - tau) / (1.0 + r)
-    eL, wL, egL = e @ L, w @ L, (e * g) @ L
-    direct = e[j] * f
-    direct_w = e[j] * g[j] * f
-    indirect = eL[j] * f - direct
-    indirect_w = egL[j] * f - direct_w
-    comp = wL[j] * spend
-    y0 = net * comp
-    kappa = float(wL @ c)
-    if scn.induced == "type_ii":
-        y = y0 / (1.0 - m * net * kappa)
-        cons = m * y
-        induced = float(eL @ c) * cons / model.money_unit
-        induced_w = float(egL @ c) * cons / model.money_unit
-        induced_comp = kappa * cons
-    elif scn.induced == "multiplier":
-        induced = (scn.consumption_multiplier - 1.0) * (direct + indirect)
-        induced_w = induced * float(egL @ c) / float(eL @ c)
-        wbar = scn.macro.average_wage * (1 + scn.macro.real_wage_growth) ** (
-            scn.years - scn.base_year
-        )
-        induced_comp = induced * wbar * (1.0 + r)
-        cons = m * (y0 + net * induced_comp)
-    else:
-        induced = induced_w = induced_comp = 0.0 * f
-        cons = m * y0
-    total = direct + indirect + induced
-    returns = (
-        (comp + induced_comp) * (1.0 - net)
-        + fis.indirect_tax_rate * cons
-        + (
-            fis.share_from_unemployment
-            * total
-            * fis.unemployment_benefit
-            * (1 + scn.macro.real_wage_growth) ** (scn.years - scn.base_year)
-        )
+    p: _Params, model: IOModel, demand: np.ndarray, avgw: Any, wgrowth: Any
+) -> dict[str, Any]:
+    """Jobs and fiscal returns of final demand ``demand`` (currency, one entry per sector).
+
+    Direct jobs ``sum_j e_j f_j``, indirect ``e'L f - direct``; compensation ``w'L f`` is the
+    first-round income of :func:`_household_round`, which adds the induced effects and the
+    fiscal returns with the same equations (and parameter values) as the simulation.
+    """
+    f = np.asarray(demand, dtype=float) / model.money_unit
+    e, w, g, L = model.employment, model.compensation, model.female_share, model.L
+    direct = float(e @ f)
+    first = float(e @ L @ f)
+    first_w = float(((e * g) @ L) @ f)
+    hh = _household_round(
+        p,
+        model,
+        compensation={"io": float(w @ L @ f) * model.money_unit},
+        jobs=first,
+        jobs_women=first_w,
+        avgw=avgw,
+        wgrowth=wgrowth,
     )
     return {
         "jobs_direct": direct,
-        "jobs_indirect": indirect,
-        "jobs_induced": induced,
-        "jobs_total": total,
-        "jobs_women": direct_w + indirect_w + induced_w,
-        "fiscal_returns": returns,
+        "jobs_indirect": first - direct,
+        "jobs_induced": hh["jobs_induced"],
+        "jobs_total": hh["jobs_total"],
+        "jobs_women": hh["jobs_women"],
+        "fiscal_returns": hh["fiscal_returns"],
     }
 
 
@@ -726,9 +923,11 @@ def compare_sectors(
     """The scenario's gross cost spent instead in another sector, side by side.
 
     Rows: ``care (scenario)`` — the simulation (direct jobs bottom-up from staffing);
-    ``care (IO)`` — the same spending as final demand for the care services' I-O sector;
-    and the comparison sector (e.g. construction), with the same spending as final demand,
-    using the same Type I/Type II logic as the scenario.
+    ``care (IO)`` — the same spending as final demand for the services' input–output
+    sectors, split across sectors in proportion to each service's gross cost in ``year``;
+    and the comparison sector (e.g. construction), with the same total spending as final
+    demand.  The I-O rows use the same induced-effect method (Type II, multiplier or none),
+    parameter values and fiscal equations as the simulation (one shared implementation).
 
     Parameters
     ----------
@@ -743,7 +942,8 @@ def compare_sectors(
     pandas.DataFrame
         ``case, sector, spending, jobs_direct, jobs_indirect, jobs_induced, jobs_total,
         jobs_women, women_share, jobs_per_million, fiscal_returns, net_funding,
-        net_funding_pct_gross``.
+        net_funding_pct_gross``; money in the scenario currency, jobs in the model's
+        employment unit; ``jobs_per_million`` per million currency units of spending.
 
     References
     ----------
@@ -754,6 +954,7 @@ def compare_sectors(
     sector = sector or scn.comparison_sector
     if sector is None:
         raise InvestmentInputError("sector is missing: pass sector= or set [comparison] sector")
+    j_cmp = model.index_of(sector)
     yr = scn.target_year if year is None else int(year)
     if yr not in set(scn.years):
         raise InvestmentInputError(
@@ -761,13 +962,21 @@ def compare_sectors(
         )
     i = int(np.where(scn.years == yr)[0][0])
     s = result.summary.iloc[i]
-    spend = np.asarray(scn.years * 0.0 + s["gross_cost"])  # same spending in every slot
-    care_sector = scn.services[0].sector
+    spend = float(s["gross_cost"])
+    bs = result.by_service[result.by_service["year"] == yr]
+    care_demand = np.zeros(model.n)
+    for name, cost in zip(bs["service"], bs["gross_cost"], strict=True):
+        care_demand[model.index_of(scn.service(str(name)).sector)] += float(cost)
+    care_sectors = "/".join(sorted({x.sector for x in scn.services}))
+    cmp_demand = np.zeros(model.n)
+    cmp_demand[j_cmp] = spend
+    p = _Params(scn, None)
+    _, wgrowth, avgw = _paths(p)
     rows = [
         {
             "case": "care (scenario)",
-            "sector": "/".join(sorted({x.sector for x in scn.services})),
-            "spending": s["gross_cost"],
+            "sector": care_sectors,
+            "spending": spend,
             "jobs_direct": s["jobs_direct"],
             "jobs_indirect": s["jobs_indirect"],
             "jobs_induced": s["jobs_induced"],
@@ -776,14 +985,20 @@ def compare_sectors(
             "fiscal_returns": s["fiscal_returns"],
         }
     ]
-    for case, sec in (("care (IO)", care_sector), (f"comparison ({sector})", sector)):
-        d = _io_spending(model, sec, spend, scn)
+    for case, sec, demand in (
+        ("care (IO)", care_sectors, care_demand),
+        (f"comparison ({sector})", sector, cmp_demand),
+    ):
+        d = _io_spending(p, model, demand, avgw, wgrowth)
         rows.append(
             {
                 "case": case,
                 "sector": sec,
-                "spending": s["gross_cost"],
-                **{k: float(np.asarray(v).reshape(-1)[i]) for k, v in d.items()},
+                "spending": spend,
+                **{
+                    k: float(np.broadcast_to(v, (1, len(scn.years))).reshape(-1)[i])
+                    for k, v in d.items()
+                },
             }
         )
     out = pd.DataFrame(rows)
@@ -794,4 +1009,7 @@ def compare_sectors(
         out["net_funding_pct_gross"] = 100.0 * out["net_funding"] / out["spending"]
     out.attrs["year"] = yr
     out.attrs["currency"] = scn.currency
+    out.attrs["care_demand_by_sector"] = {
+        sec: float(v) for sec, v in zip(model.sectors, care_demand, strict=True) if v != 0
+    }
     return out

@@ -33,9 +33,7 @@ import pandas as pd
 from ._validate import (
     InvestmentInputError,
     as_number,
-    check_nonneg,
     check_number_list,
-    check_positive,
     check_range,
     check_share,
     check_shares_sum_to_one,
@@ -43,10 +41,13 @@ from ._validate import (
 )
 
 __all__ = [
+    "FIELD_RANGES",
     "Fiscal",
     "Macro",
     "Scenario",
     "Service",
+    "check_field",
+    "check_population",
     "country_parameters",
     "example_scenario",
     "load_scenario",
@@ -55,6 +56,82 @@ __all__ = [
 
 DATA = resources.files("carecost.investment") / "data"
 InducedMethod = Literal["type_ii", "multiplier", "none"]
+
+#: Allowed range of every numeric scenario field: ``(low, high, low_open, high_open)``
+#: (``None`` = unbounded).  Used when a scenario is loaded and when Monte Carlo or
+#: sensitivity ranges are validated (:class:`~carecost.investment.ParameterRange`), so a
+#: parameter can never be drawn outside the values a scenario file may hold.  Joint
+#: constraints (``target_coverage >= current_coverage``, labour tax rate <= 1, employed <=
+#: working-age population, ``share_from_unemployment <= share_from_non_employment``, a
+#: non-care wage > 0 when ``non_care_staff_ratio > 0``) are checked on top.
+FIELD_RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
+    # services.<name>.<field>
+    "current_coverage": (0.0, 1.0, False, False),
+    "target_coverage": (0.0, 1.0, False, False),
+    "persons_per_staff": (0.0, None, True, False),
+    "service_hours_per_week": (0.0, 168.0, True, False),
+    "staff_hours_per_week": (0.0, 80.0, True, False),
+    "non_care_staff_ratio": (0.0, 10.0, False, False),
+    "wage_relative_to_average": (0.0, 10.0, True, False),
+    "wage": (0.0, None, True, False),
+    "wage_floor_relative_to_average": (0.0, 10.0, False, False),
+    "non_care_wage_relative_to_average": (0.0, 10.0, False, False),
+    "non_staff_cost_share": (0.0, 1.0, False, True),
+    "current_staff": (0.0, None, False, False),
+    "current_spending_pct_gdp": (0.0, 100.0, False, False),
+    "women_share": (0.0, 1.0, False, False),
+    "non_care_women_share": (0.0, 1.0, False, False),
+    # macro.<field>
+    "gdp": (0.0, None, True, False),
+    "gdp_growth": (-0.5, 0.5, False, False),
+    "average_wage": (0.0, None, True, False),
+    "real_wage_growth": (-0.5, 0.5, False, False),
+    "working_age_women": (0.0, None, True, False),
+    "working_age_men": (0.0, None, True, False),
+    "employed_women": (0.0, None, False, False),
+    "employed_men": (0.0, None, False, False),
+    "share_from_non_employment": (0.0, 1.0, False, False),
+    # fiscal.<field>
+    "income_tax_rate": (0.0, 1.0, False, False),
+    "employee_contribution_rate": (0.0, 1.0, False, False),
+    "employer_contribution_rate": (0.0, 2.0, False, False),
+    "indirect_tax_rate": (0.0, 1.0, False, False),
+    "propensity_to_consume": (0.0, 1.0, False, False),
+    "share_from_unemployment": (0.0, 1.0, False, False),
+    "unemployment_benefit": (0.0, None, False, False),
+    # induced.<field>
+    "consumption_multiplier": (1.0, 10.0, False, False),
+}
+
+
+def check_field(value: Any, key: str, field_name: str) -> float:
+    """Check ``value`` against the allowed range of ``field_name`` (:data:`FIELD_RANGES`).
+
+    Parameters
+    ----------
+    value : number
+        Value to check.
+    key : str
+        Name used in the error message (e.g. ``"services.cc.persons_per_staff"``).
+    field_name : str
+        Key of :data:`FIELD_RANGES`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InvestmentInputError
+        Naming ``key``, ``value`` and the allowed interval.
+    """
+    if field_name not in FIELD_RANGES:
+        raise InvestmentInputError(
+            f"{key}: {field_name!r} is not a numeric scenario field; allowed "
+            f"{', '.join(sorted(FIELD_RANGES))}"
+        )
+    low, high, low_open, high_open = FIELD_RANGES[field_name]
+    return check_range(value, key, low=low, high=high, low_open=low_open, high_open=high_open)
 
 
 @dataclass(frozen=True)
@@ -89,11 +166,13 @@ class Service:
         Decent-work standard: wages are raised to at least this multiple of the average wage,
         for new and (via ``current_staff``) existing workers.
     non_care_wage_relative_to_average : float
-        Gross wage of other staff relative to the average wage.
+        Gross wage of other staff relative to the average wage; required (> 0) when
+        ``non_care_staff_ratio > 0`` (no silent wage of 0).
     non_staff_cost_share : float
         Share of recurrent cost that is not staff cost (in [0, 1)).
     current_staff : float
-        Care workers (FTE) already employed; their pay rise to the floor is costed.
+        Care workers (FTE) already employed; their pay rise to the floor is costed (also when
+        the coverage gap is zero).
     current_spending_pct_gdp : float
         Current public spending on the service, % of GDP.
     women_share, non_care_women_share : float
@@ -130,7 +209,31 @@ class Service:
 
 @dataclass(frozen=True)
 class Macro:
-    """Macroeconomic and labour-market base-year values (currency, persons)."""
+    """Macroeconomic and labour-market base-year values (currency, persons).
+
+    Attributes
+    ----------
+    gdp : float
+        Base-year GDP, currency per year.
+    gdp_growth, real_wage_growth : float
+        Real growth rates per year (shares).
+    average_wage : float
+        Average gross annual wage per full-time equivalent, currency (employer
+        contributions excluded).
+    working_age_women, working_age_men : float
+        Working-age population (persons), held at its base-year level.
+    employed_women, employed_men : float
+        Base-year employment (persons).
+    share_from_non_employment : float, default 1
+        Share of the new jobs taken by people who were not employed before (unemployed or
+        inactive); the rest are taken by people who change jobs and do not raise employment.
+        Employment-rate changes are ``share_from_non_employment x new jobs / working-age
+        population``, for women and men alike.  Must be at least
+        ``fiscal.share_from_unemployment`` (the unemployed are among the non-employed).
+        The default 1 (every new job raises employment by one person) is the usual
+        assumption of macro-simulations of care investment; lower it when jobs are expected to
+        be filled partly by people moving from other jobs.
+    """
 
     gdp: float
     gdp_growth: float
@@ -140,11 +243,32 @@ class Macro:
     working_age_men: float
     employed_women: float
     employed_men: float
+    share_from_non_employment: float = 1.0
 
 
 @dataclass(frozen=True)
 class Fiscal:
-    """Average effective tax and benefit parameters (rates as shares)."""
+    """Average effective tax and benefit parameters (rates as shares).
+
+    Attributes
+    ----------
+    income_tax_rate, employee_contribution_rate : float
+        Shares of gross wages (employer contributions excluded), in [0, 1].
+    employer_contribution_rate : float
+        Employer social contributions, share of gross wages, in [0, 2].
+    indirect_tax_rate : float
+        Indirect taxes (VAT, excises) as a share of household consumption at purchasers'
+        prices, in [0, 1]; only ``1 - indirect_tax_rate`` of consumption spending reaches
+        producers as demand.
+    propensity_to_consume : float
+        Share of disposable income spent on domestically produced goods and services, at
+        purchasers' prices (net of imports and saving), in [0, 1].
+    share_from_unemployment : float
+        Share of new jobs taken by people previously on unemployment benefit, in
+        ``[0, macro.share_from_non_employment]``.
+    unemployment_benefit : float
+        Benefit per unemployed person per year, base-year currency (grows with real wages).
+    """
 
     income_tax_rate: float
     employee_contribution_rate: float
@@ -196,13 +320,42 @@ class Scenario:
         )
 
     def need_population(self, service: Service) -> np.ndarray:
-        """Persons needing ``service`` each year (population by age x need rate)."""
+        """Persons needing ``service`` each year (population by age x need rate).
+
+        Returns
+        -------
+        ndarray (n_years,)
+            ``N_t = sum_a P_at r_a`` over the service's ages, persons.
+
+        Raises
+        ------
+        InvestmentInputError
+            If a ``(year, age)`` pair is duplicated or missing, or its population is not
+            a number (naming the years and ages); nothing is summed or filled with 0.
+        """
         lo, hi = service.ages
         pop = self.population
-        sub = pop[(pop["age"] >= lo) & (pop["age"] <= hi)]
-        wide = sub.pivot_table(index="year", columns="age", values="population", aggfunc="sum")
+        sub = pop[(pop["age"] >= lo) & (pop["age"] <= hi) & pop["year"].isin(self.years)]
+        dup = sub.duplicated(["year", "age"], keep=False)
+        if dup.any():
+            pairs = sorted({(int(y), int(a)) for y, a in sub.loc[dup, ["year", "age"]].values})
+            raise InvestmentInputError(
+                f"population has more than one row for (year, age) {pairs[:8]} "
+                f"(services.{service.name}); allowed one row per year and age"
+            )
+        wide = sub.pivot(index="year", columns="age", values="population")
         wide = wide.reindex(index=self.years, columns=range(lo, hi + 1))
-        return wide.to_numpy(dtype=float) @ np.asarray(service.need_rate, dtype=float)
+        vals = wide.to_numpy(dtype=float)
+        if not np.all(np.isfinite(vals)):
+            yi, ai = np.nonzero(~np.isfinite(vals))
+            pairs = [(int(self.years[y]), lo + int(a)) for y, a in zip(yi, ai, strict=True)]
+            raise InvestmentInputError(
+                f"population is missing for (year, age) {pairs[:8]}"
+                + (f" and {len(pairs) - 8} more" if len(pairs) > 8 else "")
+                + f" (services.{service.name}); allowed a number >= 0 for every year "
+                f"{self.base_year}–{self.end_year} and age {lo}–{hi}"
+            )
+        return vals @ np.asarray(service.need_rate, dtype=float)
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,6 +487,11 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
     where = f"services[{i}]"
     name = str(require(raw, "name", where))
     w = f"services.{name}"
+
+    def num(key: str, default: Any = None) -> float:
+        value = require(raw, key, w) if default is None else raw.get(key, default)
+        return check_field(value, f"{w}.{key}", key)
+
     ages_raw = require(raw, "ages", w)
     if not isinstance(ages_raw, list) or len(ages_raw) != 2:
         raise InvestmentInputError(f"{w}.ages = {ages_raw!r}; allowed [first_age, last_age]")
@@ -350,9 +508,9 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
     else:
         rates = [as_number(nr, f"{w}.need_rate")] * (hi - lo + 1)
     need = tuple(check_share(r, f"{w}.need_rate") for r in rates)
-    cur = check_share(require(raw, "current_coverage", w), f"{w}.current_coverage")
+    cur = num("current_coverage")
     tgt_raw = require(raw, "target_coverage", w)
-    tgt = check_share(tgt_raw, f"{w}.target_coverage")
+    tgt = num("target_coverage")
     if tgt < cur:
         raise InvestmentInputError(
             f"{w}.target_coverage = {tgt_raw!r} is below current_coverage = {cur}; "
@@ -366,14 +524,16 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             f"wage_relative_to_average = {wage_rel!r}, wage = {wage_abs!r}"
         )
     floor = raw.get("wage_floor_relative_to_average")
-    nscs = check_range(
-        raw.get("non_staff_cost_share", 0.0),
-        f"{w}.non_staff_cost_share",
-        low=0.0,
-        high=1.0,
-        high_open=True,
-    )
-    women = check_share(require(raw, "women_share", w), f"{w}.women_share")
+    women = num("women_share")
+    non_care_ratio = num("non_care_staff_ratio", 0.0)
+    non_care_wage_raw = raw.get("non_care_wage_relative_to_average")
+    if non_care_ratio > 0 and (non_care_wage_raw is None or non_care_wage_raw == 0):
+        # Without this check other staff would be costed at a wage of 0 (cost understated).
+        raise InvestmentInputError(
+            f"{w}.non_care_wage_relative_to_average = {non_care_wage_raw!r} but "
+            f"{w}.non_care_staff_ratio = {non_care_ratio:g} > 0; give the other staff's wage "
+            "relative to the average wage, allowed range (0, 10]"
+        )
     nsi_raw = raw.get("non_staff_inputs")
     if nsi_raw is not None and not isinstance(nsi_raw, Mapping):
         raise InvestmentInputError(
@@ -387,77 +547,49 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
         need_rate=need,
         current_coverage=cur,
         target_coverage=tgt,
-        persons_per_staff=check_positive(
-            require(raw, "persons_per_staff", w), f"{w}.persons_per_staff"
-        ),
-        service_hours_per_week=check_range(
-            raw.get("service_hours_per_week", 40.0),
-            f"{w}.service_hours_per_week",
-            low=0.0,
-            high=168.0,
-            low_open=True,
-        ),
-        staff_hours_per_week=check_range(
-            raw.get("staff_hours_per_week", 40.0),
-            f"{w}.staff_hours_per_week",
-            low=0.0,
-            high=80.0,
-            low_open=True,
-        ),
-        non_care_staff_ratio=check_range(
-            raw.get("non_care_staff_ratio", 0.0), f"{w}.non_care_staff_ratio", low=0.0, high=10.0
-        ),
+        persons_per_staff=num("persons_per_staff"),
+        service_hours_per_week=num("service_hours_per_week", 40.0),
+        staff_hours_per_week=num("staff_hours_per_week", 40.0),
+        non_care_staff_ratio=non_care_ratio,
         wage_relative_to_average=(
             None
             if wage_rel is None
-            else check_range(
-                wage_rel, f"{w}.wage_relative_to_average", low=0.0, high=10.0, low_open=True
-            )
+            else check_field(wage_rel, f"{w}.wage_relative_to_average", "wage_relative_to_average")
         ),
-        wage=None if wage_abs is None else check_positive(wage_abs, f"{w}.wage"),
+        wage=None if wage_abs is None else check_field(wage_abs, f"{w}.wage", "wage"),
         wage_floor_relative_to_average=(
             None
             if floor is None
-            else check_range(floor, f"{w}.wage_floor_relative_to_average", low=0.0, high=10.0)
+            else check_field(
+                floor, f"{w}.wage_floor_relative_to_average", "wage_floor_relative_to_average"
+            )
         ),
-        non_care_wage_relative_to_average=check_range(
-            raw.get("non_care_wage_relative_to_average", 0.0),
-            f"{w}.non_care_wage_relative_to_average",
-            low=0.0,
-            high=10.0,
-        ),
-        non_staff_cost_share=nscs,
-        current_staff=check_nonneg(raw.get("current_staff", 0.0), f"{w}.current_staff"),
-        current_spending_pct_gdp=check_range(
-            raw.get("current_spending_pct_gdp", 0.0),
-            f"{w}.current_spending_pct_gdp",
-            low=0.0,
-            high=100.0,
-        ),
+        non_care_wage_relative_to_average=num("non_care_wage_relative_to_average", 0.0),
+        non_staff_cost_share=num("non_staff_cost_share", 0.0),
+        current_staff=num("current_staff", 0.0),
+        current_spending_pct_gdp=num("current_spending_pct_gdp", 0.0),
         women_share=women,
-        non_care_women_share=check_share(
-            raw.get("non_care_women_share", women), f"{w}.non_care_women_share"
-        ),
+        non_care_women_share=num("non_care_women_share", women),
         sector=str(require(raw, "sector", w)),
         non_staff_inputs=nsi,
     )
 
 
 def _macro(v: Mapping[str, Any]) -> Macro:
-    w = "macro"
+    def num(key: str, default: Any = None) -> float:
+        value = require(v, key, "macro") if default is None else v.get(key, default)
+        return check_field(value, f"macro.{key}", key)
+
     out = Macro(
-        gdp=check_positive(require(v, "gdp", w), "macro.gdp"),
-        gdp_growth=check_range(require(v, "gdp_growth", w), "macro.gdp_growth", low=-0.5, high=0.5),
-        average_wage=check_positive(require(v, "average_wage", w), "macro.average_wage"),
-        real_wage_growth=check_range(
-            v.get("real_wage_growth", 0.0), "macro.real_wage_growth", low=-0.5, high=0.5
-        ),
-        working_age_women=check_positive(
-            require(v, "working_age_women", w), "macro.working_age_women"
-        ),
-        working_age_men=check_positive(require(v, "working_age_men", w), "macro.working_age_men"),
-        employed_women=check_nonneg(require(v, "employed_women", w), "macro.employed_women"),
-        employed_men=check_nonneg(require(v, "employed_men", w), "macro.employed_men"),
+        gdp=num("gdp"),
+        gdp_growth=num("gdp_growth"),
+        average_wage=num("average_wage"),
+        real_wage_growth=num("real_wage_growth", 0.0),
+        working_age_women=num("working_age_women"),
+        working_age_men=num("working_age_men"),
+        employed_women=num("employed_women"),
+        employed_men=num("employed_men"),
+        share_from_non_employment=num("share_from_non_employment", 1.0),
     )
     if out.employed_women > out.working_age_women:
         raise InvestmentInputError(
@@ -473,29 +605,18 @@ def _macro(v: Mapping[str, Any]) -> Macro:
 
 
 def _fiscal(v: Mapping[str, Any]) -> Fiscal:
+    def num(key: str, default: Any = None) -> float:
+        value = require(v, key, "fiscal") if default is None else v.get(key, default)
+        return check_field(value, f"fiscal.{key}", key)
+
     f = Fiscal(
-        income_tax_rate=check_share(
-            require(v, "income_tax_rate", "fiscal"), "fiscal.income_tax_rate"
-        ),
-        employee_contribution_rate=check_share(
-            v.get("employee_contribution_rate", 0.0), "fiscal.employee_contribution_rate"
-        ),
-        employer_contribution_rate=check_range(
-            v.get("employer_contribution_rate", 0.0),
-            "fiscal.employer_contribution_rate",
-            low=0.0,
-            high=2.0,
-        ),
-        indirect_tax_rate=check_share(v.get("indirect_tax_rate", 0.0), "fiscal.indirect_tax_rate"),
-        propensity_to_consume=check_share(
-            require(v, "propensity_to_consume", "fiscal"), "fiscal.propensity_to_consume"
-        ),
-        share_from_unemployment=check_share(
-            v.get("share_from_unemployment", 0.0), "fiscal.share_from_unemployment"
-        ),
-        unemployment_benefit=check_nonneg(
-            v.get("unemployment_benefit", 0.0), "fiscal.unemployment_benefit"
-        ),
+        income_tax_rate=num("income_tax_rate"),
+        employee_contribution_rate=num("employee_contribution_rate", 0.0),
+        employer_contribution_rate=num("employer_contribution_rate", 0.0),
+        indirect_tax_rate=num("indirect_tax_rate", 0.0),
+        propensity_to_consume=num("propensity_to_consume"),
+        share_from_unemployment=num("share_from_unemployment", 0.0),
+        unemployment_benefit=num("unemployment_benefit", 0.0),
     )
     if f.labour_tax_rate > 1.0:
         raise InvestmentInputError(
@@ -503,6 +624,73 @@ def _fiscal(v: Mapping[str, Any]) -> Fiscal:
             "allowed range [0, 1]"
         )
     return f
+
+
+def _lines(pop: pd.DataFrame, mask: Any, limit: int = 8) -> str:
+    """File lines (header = line 1) and (year, age) of the rows in ``mask``, for messages."""
+    pos = np.nonzero(np.asarray(mask, dtype=bool))[0]
+    years, ages = pop["year"].to_numpy(), pop["age"].to_numpy()
+    parts = [f"line {k + 2} (year {years[k]!s}, age {ages[k]!s})" for k in pos[:limit]]
+    more = f" and {len(pos) - limit} more" if len(pos) > limit else ""
+    return "; ".join(parts) + more
+
+
+def check_population(pop: pd.DataFrame, where: str = "population.file") -> pd.DataFrame:
+    """Validate a population table (``year, age, population``, one row per year and age).
+
+    Parameters
+    ----------
+    pop : pandas.DataFrame
+        Persons by calendar year and single year of age.
+    where : str
+        Name of the table in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year`` and ``age`` as integers, ``population`` (persons) as float.
+
+    Raises
+    ------
+    InvestmentInputError
+        If a column is missing; if a ``year``, ``age`` or ``population`` cell is empty
+        (NaN) or not a number; if years or ages are not whole numbers or a population is
+        negative; or if a ``(year, age)`` pair occurs more than once.  The message names the
+        rows (file line, year, age).  Missing values are never read as 0 and duplicated
+        rows are never summed.
+    """
+    need = ["year", "age", "population"]
+    if not set(need).issubset(pop.columns):
+        raise InvestmentInputError(f"{where} has columns {list(pop.columns)}; required {need}")
+    out = pop.copy()
+    for col in need:
+        values = pd.to_numeric(out[col], errors="coerce")
+        bad = values.isna() | ~np.isfinite(values.to_numpy(dtype=float))
+        if bad.any():
+            raise InvestmentInputError(
+                f"{where}: {col} is missing or not a number in {_lines(out, bad)}; allowed a "
+                "finite number in every row (missing values are not read as 0)"
+            )
+        out[col] = values.astype(float)
+    for col in ("year", "age"):
+        frac = out[col] != np.round(out[col])
+        if frac.any():
+            raise InvestmentInputError(
+                f"{where}: {col} is not a whole number in {_lines(out, frac)}"
+            )
+        out[col] = out[col].astype(int)
+    neg = out["population"] < 0
+    if neg.any():
+        raise InvestmentInputError(
+            f"{where}: negative population in {_lines(out, neg)}; allowed >= 0"
+        )
+    dup = out.duplicated(["year", "age"], keep=False)
+    if dup.any():
+        raise InvestmentInputError(
+            f"{where}: (year, age) occurs more than once in {_lines(out, dup)}; allowed one row "
+            "per year and single year of age (rows are not summed)"
+        )
+    return out
 
 
 def _population(
@@ -525,15 +713,7 @@ def _population(
             pop = pd.read_csv(fh)
     except FileNotFoundError as exc:
         raise InvestmentInputError(f"population.file = {str(file)!r} not found") from exc
-    need = {"year", "age", "population"}
-    if not need.issubset(pop.columns):
-        raise InvestmentInputError(
-            f"population.file {str(file)!r} has columns {list(pop.columns)}; "
-            f"required {sorted(need)}"
-        )
-    if (pop["population"] < 0).any():
-        raise InvestmentInputError("population.file has negative population counts; allowed >= 0")
-    return pop, str(file)
+    return check_population(pop, f"population.file {str(file)!r}"), str(file)
 
 
 def scenario_from_dict(
@@ -568,11 +748,10 @@ def scenario_from_dict(
         raise InvestmentInputError(
             f"induced.method = {method!r}; allowed 'type_ii', 'multiplier' or 'none'"
         )
-    k = check_range(
+    k = check_field(
         induced.get("consumption_multiplier", 1.0),
         "induced.consumption_multiplier",
-        low=1.0,
-        high=10.0,
+        "consumption_multiplier",
     )
     services_raw = require(raw, "services", "scenario")
     if not isinstance(services_raw, list) or not services_raw:
@@ -602,6 +781,14 @@ def scenario_from_dict(
                 f"population.file lacks some single years of age {lo}–{hi} for services.{s.name} "
                 f"in years {sorted(set(range(base, end + 1)) - set(complete))}"
             )
+    macro, fiscal = _macro(macro_v), _fiscal(fiscal_v)
+    if fiscal.share_from_unemployment > macro.share_from_non_employment:
+        raise InvestmentInputError(
+            f"fiscal.share_from_unemployment = {fiscal.share_from_unemployment:g} exceeds "
+            f"macro.share_from_non_employment = {macro.share_from_non_employment:g}; allowed "
+            f"range [0, {macro.share_from_non_employment:g}] (the unemployed are among the "
+            "non-employed)"
+        )
     comp = raw.get("comparison", {})
     return Scenario(
         name=str(meta.get("name", "scenario")),
@@ -611,8 +798,8 @@ def scenario_from_dict(
         target_year=target,
         end_year=end,
         phase_in=phase,
-        macro=_macro(macro_v),
-        fiscal=_fiscal(fiscal_v),
+        macro=macro,
+        fiscal=fiscal,
         induced=method,
         consumption_multiplier=k,
         services=services,

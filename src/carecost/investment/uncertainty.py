@@ -27,33 +27,9 @@ import pandas as pd
 from ._validate import InvestmentInputError, check_range
 from .io import IOModel
 from .model import SUMMARY_MEASURES, _core, example_io_model, parameter_value
-from .scenario import Scenario
+from .scenario import Scenario, check_field
 
-__all__ = ["ParameterRange", "monte_carlo", "sensitivity"]
-
-_SHARES = {
-    "current_coverage",
-    "target_coverage",
-    "non_staff_cost_share",
-    "women_share",
-    "non_care_women_share",
-    "income_tax_rate",
-    "employee_contribution_rate",
-    "indirect_tax_rate",
-    "propensity_to_consume",
-    "share_from_unemployment",
-}
-_POSITIVE = {
-    "persons_per_staff",
-    "service_hours_per_week",
-    "staff_hours_per_week",
-    "wage_relative_to_average",
-    "wage",
-    "average_wage",
-    "gdp",
-    "working_age_women",
-    "working_age_men",
-}
+__all__ = ["ParameterRange", "check_coverage_ranges", "monte_carlo", "sensitivity"]
 
 
 @dataclass(frozen=True)
@@ -78,19 +54,30 @@ class ParameterRange:
     mode: float | None = None
     dist: Literal["uniform", "triangular"] = "uniform"
 
+    @property
+    def field(self) -> str:
+        """The parameter's field name (last part of ``path``)."""
+        return self.path.split(".")[-1]
+
     def validate(self, scenario: Scenario) -> float:
-        """Check the range against the parameter's allowed values; return the scenario value."""
+        """Check the range against the parameter's allowed values; return the scenario value.
+
+        ``low``, ``high`` and ``mode`` must lie in the range a scenario file may hold for the
+        field (:data:`~carecost.investment.scenario.FIELD_RANGES`; e.g. tax rates in
+        [0, 1], so a rate can never be drawn negative).  Constraints between parameters are
+        checked by :func:`monte_carlo` and :func:`sensitivity` for the whole set of ranges.
+
+        Raises
+        ------
+        InvestmentInputError
+            Naming the path, the end (``low``, ``high`` or ``mode``), its value and the
+            allowed range.
+        """
         base = parameter_value(scenario, self.path)
-        field_name = self.path.split(".")[-1]
         lo = check_range(self.low, f"{self.path} low", low=None)
         hi = check_range(self.high, f"{self.path} high", low=lo)
         for v, end in ((lo, "low"), (hi, "high")):
-            if field_name in _SHARES:
-                check_range(v, f"{self.path} {end}", low=0.0, high=1.0)
-            if field_name == "non_staff_cost_share":
-                check_range(v, f"{self.path} {end}", low=0.0, high=1.0, high_open=True)
-            if field_name in _POSITIVE:
-                check_range(v, f"{self.path} {end}", low=0.0, low_open=True)
+            check_field(v, f"{self.path} {end}", self.field)
         if self.dist not in ("uniform", "triangular"):
             raise InvestmentInputError(
                 f"{self.path} dist = {self.dist!r}; allowed 'uniform' or 'triangular'"
@@ -98,12 +85,6 @@ class ParameterRange:
         if self.dist == "triangular":
             mode = base if self.mode is None else self.mode
             check_range(mode, f"{self.path} mode", low=lo, high=hi)
-        if field_name == "target_coverage":
-            svc = self.path.split(".")[1]
-            names = [s.name for s in scenario.services] if svc == "*" else [svc]
-            for n in names:
-                cur = scenario.service(n).current_coverage
-                check_range(lo, f"{self.path} low", low=cur, high=1.0)
         return base
 
     def draw(self, rng: np.random.Generator, n: int, base: float) -> np.ndarray:
@@ -117,6 +98,52 @@ class ParameterRange:
         else:
             x = rng.uniform(self.low, self.high, size=n)
         return x[:, None]
+
+
+def _effective_range(
+    scenario: Scenario, ranges: Sequence[ParameterRange], service: str, name: str
+) -> tuple[str, float, float]:
+    """Path, low and high of a service parameter under ``ranges`` (the scenario value if
+    it is not ranged); ``services.<name>.x`` takes precedence over ``services.*.x``."""
+    by_path = {pr.path: pr for pr in ranges}
+    for path in (f"services.{service}.{name}", f"services.*.{name}"):
+        if path in by_path:
+            return path, float(by_path[path].low), float(by_path[path].high)
+    value = float(getattr(scenario.service(service), name))
+    return f"services.{service}.{name}", value, value
+
+
+def check_coverage_ranges(scenario: Scenario, ranges: Sequence[ParameterRange]) -> None:
+    """Current and target coverage ranges must not overlap (no draw with a negative gap).
+
+    Monte Carlo draws parameters independently, so every draw has ``target_coverage >=
+    current_coverage`` only if the lowest target is at least the highest current coverage:
+    ``target low >= current high`` for every service (scenario values stand in for
+    parameters without a range).
+
+    Raises
+    ------
+    InvestmentInputError
+        Naming both parameters, the offending ends and the allowed range.
+    """
+    for svc in scenario.services:
+        cpath, _, chi = _effective_range(scenario, ranges, svc.name, "current_coverage")
+        tpath, tlo, _ = _effective_range(scenario, ranges, svc.name, "target_coverage")
+        if tlo < chi:
+            ranged_target = any(pr.path == tpath for pr in ranges)
+            if ranged_target:
+                msg = (
+                    f"{tpath} low = {tlo:g} is below {cpath} "
+                    f"{'high = ' if any(pr.path == cpath for pr in ranges) else '= '}{chi:g}: "
+                    f"draws could have a negative coverage gap; allowed {tpath} low in "
+                    f"[{chi:g}, 1]"
+                )
+            else:
+                msg = (
+                    f"{cpath} high = {chi:g} is above {tpath} = {tlo:g}: draws could have a "
+                    f"negative coverage gap; allowed {cpath} high in [0, {tlo:g}]"
+                )
+            raise InvestmentInputError(msg)
 
 
 def _model(scenario: Scenario, model: IOModel | None) -> IOModel:
@@ -163,6 +190,15 @@ def monte_carlo(
         Tidy: ``year, measure, estimate`` (median of the draws), ``mean, ci_low, ci_high``
         (percentiles ``(1 - level)/2`` and ``(1 + level)/2``), ``level, n_draws``.
         ``attrs["draws"]`` holds the parameter draws.
+
+    Raises
+    ------
+    InvestmentInputError
+        If a range end lies outside the field's allowed range, if current and target
+        coverage ranges overlap (:func:`check_coverage_ranges`: a draw could have a negative
+        coverage gap), or if a draw breaks another joint constraint (e.g.
+        ``share_from_unemployment > share_from_non_employment``); the message names the
+        parameters, values and draw.
     """
     if not 0 < level < 1:
         raise InvestmentInputError(f"level = {level!r} is outside the allowed range (0, 1)")
@@ -177,11 +213,14 @@ def monte_carlo(
         raise InvestmentInputError(f"measures {bad} unknown; allowed {list(SUMMARY_MEASURES)}")
     rng = np.random.default_rng(seed)
     overrides: dict[str, np.ndarray] = {}
+    bases = {}
     for pr in ranges:
-        if pr.path in overrides:
+        if pr.path in bases:
             raise InvestmentInputError(f"parameter {pr.path!r} given twice in ranges")
-        base = pr.validate(scenario)
-        overrides[pr.path] = pr.draw(rng, int(n_draws), base)
+        bases[pr.path] = pr.validate(scenario)
+    check_coverage_ranges(scenario, ranges)
+    for pr in ranges:
+        overrides[pr.path] = pr.draw(rng, int(n_draws), bases[pr.path])
     core = _core(scenario, mod, overrides)
     years = scenario.years
     q_lo, q_hi = (1 - level) / 2, (1 + level) / 2
@@ -231,6 +270,14 @@ def sensitivity(
     pandas.DataFrame
         ``parameter, low, high, base_value, result_low, result_base, result_high, swing``
         (``|result_high - result_low|``), sorted by decreasing swing.
+
+    Raises
+    ------
+    InvestmentInputError
+        If a range end lies outside the field's allowed range, or if setting it (with the
+        other parameters at their scenario values) breaks a joint constraint, e.g. a
+        ``current_coverage`` high end above the service's ``target_coverage``; the message
+        names the parameters, values and the run.
     """
     if measure not in SUMMARY_MEASURES:
         raise InvestmentInputError(f"measure = {measure!r}; allowed {list(SUMMARY_MEASURES)}")
@@ -243,14 +290,23 @@ def sensitivity(
     k = len(ranges)
     if k == 0:
         raise InvestmentInputError("ranges is empty; give at least one ParameterRange")
+    if len({pr.path for pr in ranges}) != k:
+        raise InvestmentInputError("a parameter is given twice in ranges")
     bases = [pr.validate(scenario) for pr in ranges]
     overrides: dict[str, np.ndarray] = {}
+    labels = [
+        f"sensitivity run {pr.path} = {v:g} ({end})"
+        for pr in ranges
+        for v, end in ((pr.low, "low"), (pr.high, "high"))
+    ] + ["sensitivity run with every parameter at its scenario value"]
     for i, (pr, base) in enumerate(zip(ranges, bases, strict=True)):
         col = np.full(2 * k + 1, base)
         col[2 * i] = pr.low
         col[2 * i + 1] = pr.high
         overrides[pr.path] = col[:, None]
-    core = _core(scenario, mod, overrides)
+    # one parameter at a time: each end is checked against the other parameters' scenario
+    # values (current and target coverage, ...) draw by draw in _core
+    core = _core(scenario, mod, overrides, labels=labels)
     t = int(np.where(scenario.years == yr)[0][0])
     arr = np.broadcast_to(np.asarray(core[measure], dtype=float), (2 * k + 1, len(scenario.years)))
     res = arr[:, t]

@@ -48,6 +48,15 @@ REFERENCES = {
 }
 
 
+WORLD_POPULATION_BOUND = 1.0e10
+"""Upper bound on any population a survey's weights can represent (persons).
+
+The world population was about 8.2 billion in 2024 (United Nations, *World
+Population Prospects 2024*); 10 billion leaves room for any year to 2050.
+Weights declared as counting persons that sum to more than this are
+person-day (or otherwise scaled) weights."""
+
+
 class ValuationError(ValueError):
     """An input to a valuation that cannot be used as given (the message says how to fix it)."""
 
@@ -77,16 +86,24 @@ def check_basis(basis: object, where: str) -> WageBasis:
     return basis  # type: ignore[return-value]
 
 
-def check_positive_wage(value: object, where: str) -> float:
+def check_positive_amount(value: object, where: str, what: str) -> float:
+    """``value`` as a positive finite float, else an error naming ``what`` it should be.
+
+    ``what`` describes the quantity with its unit, e.g. ``"wage (currency
+    units per hour)"`` or ``"GDP (currency units per year)"``.
+    """
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as err:
-        raise ValuationError(f"{where}: wage {value!r} is not a number") from err
+        raise ValuationError(f"{where}: {what} {value!r} is not a number") from err
     if not math.isfinite(v) or v <= 0:
-        raise ValuationError(
-            f"{where}: wage must be a positive finite amount per hour; got {value!r}"
-        )
+        raise ValuationError(f"{where}: {what} must be positive and finite; got {value!r}")
     return v
+
+
+def check_positive_wage(value: object, where: str) -> float:
+    """A positive finite hourly wage (currency units per hour)."""
+    return check_positive_amount(value, where, "wage (currency units per hour)")
 
 
 def check_rate(value: float | None, name: str, where: str) -> float:

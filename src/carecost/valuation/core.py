@@ -32,15 +32,18 @@ import pandas as pd
 
 from carecost.survey import EstimateInfo, SurveyDesign
 from carecost.survey.results import critical_value
+from carecost.timeuse import TimeUseSurvey
 
 from ._common import (
     DATA,
     REFERENCES,
+    WORLD_POPULATION_BOUND,
     ValuationError,
     WageBasis,
     basis_factor,
     check_basis,
     check_currency,
+    check_positive_amount,
     check_positive_wage,
     check_year,
     days_in_year,
@@ -50,6 +53,15 @@ from .activities import ActivityMap
 from .wages import WageTable
 
 WeightsUnit = Literal["persons", "person_days"]
+"""What survey weights count: persons (sum = population) or person-days (sum =
+population x days of the year, as ATUS final weights)."""
+
+Annualise = Literal["single_year", "mean_over_years"]
+"""How a design whose rows span several survey years is annualised (see
+:func:`value_unpaid_work`)."""
+
+YEAR_COLUMNS: tuple[str, ...] = ("tuyear", "year")
+"""Columns checked for the survey year when ``year_column`` is not given."""
 
 
 # ------------------------------------------------------------------------ GDP
@@ -73,7 +85,10 @@ class GDP:
     source: str = ""
 
     def __post_init__(self) -> None:
-        check_positive_wage(self.value, "GDP value")  # a positive finite amount
+        v = check_positive_amount(
+            self.value, "GDP",
+            "value (GDP in currency units per year, e.g. 18.5656e12 for USD 18,565.6 billion)")
+        object.__setattr__(self, "value", v)
         object.__setattr__(self, "currency", check_currency(self.currency, "GDP"))
         object.__setattr__(self, "year", check_year(self.year, "GDP"))
 
@@ -268,7 +283,16 @@ class Valuation:
         ``"persons"`` (weights sum to the population) or ``"person_days"``
         (weights sum to population x days, as ATUS final weights).
     notes
-        How the valuation was made (method, wage source, imputation, basis).
+        How the valuation was made (method, wage source, imputation, basis,
+        sum of weights, implied population, days, survey years).
+    n_years
+        Survey years averaged over (``annualise="mean_over_years"``), else 1;
+        totals are divided by it.
+    weights_sum
+        Sum of the weights over the active rows (persons or person-days).
+    implied_population
+        Persons the weights stand for: ``weights_sum`` / (``days`` for
+        person-day weights) / ``n_years``.
     """
 
     design: SurveyDesign
@@ -283,6 +307,9 @@ class Valuation:
     hours_columns: tuple[str, ...]
     value_columns: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    n_years: int = 1
+    weights_sum: float = float("nan")
+    implied_population: float = float("nan")
 
     # -------------------------------------------------------------- helpers
     @property
@@ -294,7 +321,9 @@ class Valuation:
         return str(self.method.name)
 
     def _total_factor(self) -> float:
-        return float(self.days) if self.weights == "persons" else 1.0
+        """Weighted daily sum -> annual total: x days for person weights, / years pooled."""
+        per_day = float(self.days) if self.weights == "persons" else 1.0
+        return per_day / self.n_years
 
     def _cols(self, kind: str, groups: bool) -> tuple[list[str], list[str]]:
         cols = self.value_columns if kind == "value" else self.hours_columns
@@ -319,7 +348,9 @@ class Valuation:
 
         :math:`\\hat V = \\sum_i w_i \\sum_g h_{ig} r_{ig}` per day, times the
         days of the year when weights count persons (ATUS weights count
-        person-days, so their weighted sum is already annual).
+        person-days, so their weighted sum is already annual), divided by
+        the number of survey years pooled (``n_years``, 1 unless
+        ``annualise="mean_over_years"``).
 
         Returns
         -------
@@ -509,8 +540,10 @@ class Valuation:
 
 
 def value_unpaid_work(
-    design: SurveyDesign, activities: ActivityMap, method: Method, *, year: int,
-    currency: str, days: int | None = None, weights: WeightsUnit = "persons",
+    design: SurveyDesign | TimeUseSurvey, activities: ActivityMap, method: Method, *,
+    year: int, currency: str, weights: WeightsUnit | None = None, days: int | None = None,
+    population: float | None = None, population_tolerance: float = 0.2,
+    year_column: str | Literal[False] | None = None, annualise: Annualise = "single_year",
     basis: WageBasis | None = None, tax_rate: float | None = None,
     employer_rate: float | None = None,
 ) -> Valuation:
@@ -519,7 +552,9 @@ def value_unpaid_work(
     Parameters
     ----------
     design
-        Any carecost design (a subset design values only its domain).
+        Any carecost design (a subset design values only its domain), or a
+        :class:`carecost.timeuse.TimeUseSurvey` (its design and its
+        ``weights_unit`` are used).
     activities
         Activity groups, their time-use columns (minutes or hours per day)
         and their occupations.
@@ -530,11 +565,42 @@ def value_unpaid_work(
         Reference year and currency of the time-use data; every wage must be
         of the same year and currency (an error otherwise: rebase or convert
         the wages first, stating how).
+    weights
+        What the weights count, **required** for a bare design (there is no
+        safe default: the two differ by a factor of 365):
+        ``"persons"`` if the weights of one year's sample sum to the
+        population (persons), ``"person_days"`` if they sum to population x
+        days of the year (ATUS final weights TUFNWGTP).  With a
+        :class:`~carecost.timeuse.TimeUseSurvey` the default is its
+        ``weights_unit``, and a different ``weights`` is an error.
     days
         Days in the reference year (default 365, or 366 in a leap year).
-    weights
-        ``"persons"`` if the weights sum to the population, ``"person_days"``
-        if they sum to population x days (ATUS final weights TUFNWGTP).
+    population
+        Optional: the population (persons) the design's active rows stand
+        for, e.g. 257.7e6 for the U.S. civilian non-institutional population
+        aged 15+ in 2016.  The population implied by the weights (their sum,
+        divided by ``days`` for person-day weights and by the number of
+        years pooled under ``annualise="mean_over_years"``) must be within
+        ``population_tolerance`` (relative) of it; otherwise an error says
+        which mix-up (persons/person-days, pooled years) the ratio suggests.
+    population_tolerance
+        Largest accepted relative difference between the implied and the
+        stated population (default 0.2: a mix-up of units is a factor of
+        about 365 and two pooled years a factor of 2, far outside it).
+    year_column
+        Column holding each row's survey year.  ``None`` (default) checks
+        ``tuyear`` and ``year`` when the data have them; ``False`` turns the
+        check off.  If the active rows span several years, the weighted sums
+        add the years up (each ATUS year's weights sum to that year's
+        person-days), so that is an error unless ``annualise`` says what to
+        do.  A single year other than ``year`` is an error too.
+    annualise
+        ``"single_year"`` (default): the active rows must be one year's
+        sample.  ``"mean_over_years"``: totals (annual value, hours, share of
+        GDP, satellite account, Monte Carlo) are divided by the number of
+        years pooled, giving the average year of the period; ``year`` must
+        be one of the pooled years and is the reference year of the wages and
+        GDP.  Means (value per capita, women's share) are unaffected.
     basis, tax_rate, employer_rate
         Wage basis of the result (default: that of the wages): ``"net"``
         needs ``tax_rate``, ``"gross_plus_employer"`` needs ``employer_rate``
@@ -546,7 +612,17 @@ def value_unpaid_work(
         Per-person value variables on the design, and estimators
         (:meth:`Valuation.total`, :meth:`Valuation.per_capita`,
         :meth:`Valuation.share_of_gdp`, :meth:`Valuation.women_share`,
-        :meth:`Valuation.satellite_account`).
+        :meth:`Valuation.satellite_account`).  Its ``notes`` record the sum
+        of the weights, the implied population, the days and the years.
+
+    Raises
+    ------
+    ValuationError
+        When ``weights`` is missing; when weights declared as persons imply
+        more people than live on Earth (they are person-day weights); when
+        the implied population differs from ``population``; when the active
+        rows span several survey years without ``annualise``; and for the
+        wage, currency, year and activity errors described above.
 
     Notes
     -----
@@ -554,42 +630,77 @@ def value_unpaid_work(
     hours :math:`h_{ig}` and wage :math:`r_{ig}` (currency per hour): the
     same wage for all groups (generalist), the group's occupation wage
     (specialist, hybrid), or the person's own wage (opportunity cost).
-    Standard errors treat the wages as fixed; wage uncertainty is added by
-    :func:`carecost.valuation.monte_carlo`.
+    The annual value is :math:`\\sum_i w_i v_i \\times D / Y` with
+    :math:`D` = ``days`` for person weights and 1 for person-day weights,
+    and :math:`Y` the number of years pooled (1 unless
+    ``annualise="mean_over_years"``).  Standard errors treat the wages as
+    fixed; wage uncertainty is added by :func:`carecost.valuation.monte_carlo`.
 
     References
     ----------
     UNECE (2017), Guide on Valuing Unpaid Household Service Work, chapter 5;
     Eurostat (2003), Household Production and Consumption, section 5.1;
     ILO (2018), Care work and care jobs for the future of decent work.
+    U.S. Bureau of Labor Statistics, *American Time Use Survey User's
+    Guide*, chapter 7 (final weights sum to person-days of the year).
     """
+    where = "value_unpaid_work"
+    if isinstance(design, TimeUseSurvey):
+        unit = design.weights_unit
+        if weights is not None and weights != unit:
+            raise ValuationError(
+                f"{where}: weights={weights!r} but the TimeUseSurvey says its weights count "
+                f"{unit!r}; drop weights= (or fix the survey's weights_unit)"
+            )
+        weights = unit  # type: ignore[assignment]
+        design = design.design
     if not isinstance(design, SurveyDesign):
         raise ValuationError(
-            f"design must be a carecost survey design; got {type(design).__name__}"
+            f"{where}: design must be a carecost survey design or TimeUseSurvey; got "
+            f"{type(design).__name__}"
         )
     if not isinstance(activities, ActivityMap):
-        raise ValuationError("activities must be an ActivityMap")
-    year = check_year(year, "value_unpaid_work")
-    currency = check_currency(currency, "value_unpaid_work")
+        raise ValuationError(f"{where}: activities must be an ActivityMap")
+    year = check_year(year, where)
+    currency = check_currency(currency, where)
+    if weights is None:
+        raise ValuationError(
+            f"{where}: say what the weights count: weights='persons' (they sum to the "
+            "population) or weights='person_days' (they sum to population x days, as ATUS final "
+            "weights); the two differ by a factor of about 365, so there is no default. A "
+            "TimeUseSurvey passed as the design supplies its weights_unit"
+        )
     if weights not in ("persons", "person_days"):
-        raise ValuationError(f"weights must be 'persons' or 'person_days'; got {weights!r}")
+        raise ValuationError(
+            f"{where}: weights must be 'persons' or 'person_days'; got {weights!r}"
+        )
+    if annualise not in ("single_year", "mean_over_years"):
+        raise ValuationError(
+            f"{where}: annualise must be 'single_year' or 'mean_over_years'; got {annualise!r}"
+        )
     d = days_in_year(year) if days is None else days
     if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or not 1 <= d <= 366:
-        raise ValuationError(f"days must be a whole number of days in 1..366; got {days!r}")
+        raise ValuationError(
+            f"{where}: days must be a whole number of days in 1..366; got {days!r}"
+        )
+    years, ycol = _survey_years(design, year_column, year, annualise, where)
+    n_years = len(years) if annualise == "mean_over_years" and years else 1
+    wsum, implied = _check_population(design, weights, int(d), n_years, population,
+                                      population_tolerance, where)
     data = design.data
     inset = design.in_subset
     hours = activities.hours(data, rows=inset)
     g = hours.shape[1]
     src_currency, src_year, src_basis = _method_meta(method)
-    where = f"{method.name}"
+    mwhere = f"{where} ({method.name})"
     if src_currency != currency:
         raise ValuationError(
-            f"{where}: wages are in {src_currency} but the valuation is in {currency}; convert "
+            f"{mwhere}: wages are in {src_currency} but the valuation is in {currency}; convert "
             "the wages (WageTable.scaled with a stated exchange rate) first"
         )
     if src_year != year:
         raise ValuationError(
-            f"{where}: wages are for {src_year} but the time-use data are for {year}; rebase "
+            f"{mwhere}: wages are for {src_year} but the time-use data are for {year}; rebase "
             "the wages with a stated wage or price index (WageTable.rebase) first"
         )
     target = src_basis if basis is None else check_basis(basis, "value_unpaid_work")
@@ -621,17 +732,130 @@ def value_unpaid_work(
     if isinstance(method, Hybrid):
         notes.append(f"generalist wage for groups without a market substitute: "
                      f"{method.generalist.label} {method.generalist.wage:.4g}")
-    notes.append(f"annualisation: {d} days; weights are {weights}")
+    per = f" / {d} days" if weights == "person_days" else ""
+    per += f" / {n_years} years" if n_years > 1 else ""
+    notes.append(
+        f"weights count {weights}: sum of weights over {int(inset.sum()):,} active rows = "
+        f"{wsum:.6g}; implied population = {implied:.6g} persons (sum{per})"
+        + ("" if population is None else f"; stated population {population:.6g}")
+    )
+    ytxt = ("no survey-year column checked" if ycol is None
+            else f"survey years in the active rows ({ycol}): {list(years)}")
+    if n_years > 1:
+        notes.append(f"annualisation: {d} days; {ytxt}; totals are the mean over the {n_years} "
+                     "years (annualise='mean_over_years')")
+    else:
+        notes.append(f"annualisation: {d} days; {ytxt}")
     notes.append("standard errors: sampling only, wages taken as fixed; "
                  f"{design.degf_note()}")
     notes.append("references: " + "; ".join(REFERENCES[k] for k in ("unece2017", "eurostat2003",
                                                                       "ilo2018")))
     return Valuation(design=new, activities=activities, method=method, rates=table,
                      currency=currency, year=year, basis=target, days=int(d), weights=weights,
-                     hours_columns=hcols, value_columns=vcols, notes=tuple(notes))
+                     hours_columns=hcols, value_columns=vcols, notes=tuple(notes),
+                     n_years=n_years, weights_sum=wsum, implied_population=implied)
 
 
 # ---------------------------------------------------------------- internals
+def _survey_years(design: SurveyDesign, year_column: str | Literal[False] | None, year: int,
+                  annualise: Annualise, where: str) -> tuple[tuple[object, ...], str | None]:
+    """The distinct survey years of the active rows (and the column read), checked."""
+    data = design.data
+    if year_column is False:
+        return (), None
+    if year_column is None:
+        cands = [c for c in YEAR_COLUMNS if c in data.columns]
+        if not cands:
+            return (), None
+        ycol = cands[0]
+    else:
+        if not isinstance(year_column, str) or year_column not in data.columns:
+            raise ValuationError(
+                f"{where}: year_column={year_column!r} is not a column of the design's data; "
+                "name the column holding each respondent's survey year, or pass "
+                "year_column=False to skip the check"
+            )
+        ycol = year_column
+    col = data.loc[design.in_subset, ycol]
+    if col.isna().any():
+        raise ValuationError(
+            f"{where}: the survey-year column {ycol!r} is missing in {int(col.isna().sum())} "
+            "active rows; fill it, or pass year_column=False if it is not the survey year"
+        )
+    vals = sorted(pd.unique(col).tolist(), key=str)
+    years = tuple(int(v) if isinstance(v, (int, np.integer)) or
+                  (isinstance(v, (float, np.floating)) and float(v).is_integer()) else v
+                  for v in vals)
+    hint = ("" if year_column is not None else
+            f" (column {ycol!r} was checked automatically; pass year_column=False if it is not "
+            "the survey year)")
+    if len(years) > 1 and annualise != "mean_over_years":
+        raise ValuationError(
+            f"{where}: the design's active rows span {len(years)} survey years in {ycol!r} "
+            f"({list(years)[:6]}{' ...' if len(years) > 6 else ''}), and weighted totals would "
+            "add the years up (each year's weights sum to that year's population or "
+            "person-days). Value one year (design.subset(design.data[" + repr(ycol) + "] == "
+            f"{year})), or pass annualise='mean_over_years' for the average year of the "
+            f"period{hint}"
+        )
+    if len(years) == 1 and years[0] != year:
+        raise ValuationError(
+            f"{where}: the data are for survey year {years[0]!r} ({ycol!r}) but year={year}; "
+            f"pass year={years[0]!r} with wages and GDP of that year{hint}"
+        )
+    if len(years) > 1 and year not in years:
+        raise ValuationError(
+            f"{where}: year={year} is not one of the pooled survey years {list(years)} "
+            f"({ycol!r}); the reference year of the wages and GDP must be in the period"
+        )
+    return years, ycol
+
+
+def _check_population(design: SurveyDesign, weights: WeightsUnit, days: int, n_years: int,
+                      population: float | None, tolerance: float, where: str
+                      ) -> tuple[float, float]:
+    """Sum of weights and the population it implies; errors for implausible ones."""
+    wsum = float(design.weights[design.in_subset].sum())
+    implied = wsum / (days if weights == "person_days" else 1) / n_years
+    per = f" / {days} days" if weights == "person_days" else ""
+    per += f" / {n_years} years" if n_years > 1 else ""
+    if implied > WORLD_POPULATION_BOUND:
+        hint = (f"; with weights='person_days' they would imply {wsum / days / n_years:.4g} "
+                "persons" if weights == "persons" else "")
+        raise ValuationError(
+            f"{where}: weights={weights!r} but the weights sum to {wsum:.4g}, implying "
+            f"{implied:.4g} persons, more than live on Earth (about 8.2e9, UN World Population "
+            f"Prospects 2024){hint}. ATUS final weights (TUFNWGTP) sum to person-days: pass "
+            "weights='person_days'"
+        )
+    if population is not None:
+        pop = check_positive_amount(population, where, "population (persons)")
+        tol = float(tolerance)
+        if not np.isfinite(tol) or tol <= 0:
+            raise ValuationError(f"{where}: population_tolerance must be > 0; got {tolerance!r}")
+        ratio = implied / pop
+        if abs(ratio - 1) > tol:
+            if abs(ratio / days - 1) <= tol:
+                why = (f"the ratio is about {days} (days), so the weights look like person-day "
+                       "weights: pass weights='person_days'")
+            elif abs(ratio * days - 1) <= tol:
+                why = (f"the ratio is about 1/{days}, so the weights look like person weights: "
+                       "pass weights='persons'")
+            elif ratio > 1.5 and abs(ratio - round(ratio)) <= tol:
+                why = (f"the ratio is about {round(ratio)}: are {round(ratio)} survey years "
+                       "pooled? value one year, or pass annualise='mean_over_years' (with "
+                       "year_column=)")
+            else:
+                why = ("check the weights' unit, the domain (a subset design stands for its "
+                       "domain only) and the stated population")
+            raise ValuationError(
+                f"{where}: the weights imply a population of {implied:.4g} persons (sum of "
+                f"weights {wsum:.4g}{per}) but population={pop:.4g} was stated (ratio "
+                f"{ratio:.3g}, tolerance {tol:g}); {why}"
+            )
+    return wsum, implied
+
+
 def _method_meta(method: Method) -> tuple[str, int, WageBasis]:
     if isinstance(method, (Specialist, Hybrid)):
         t = method.wages

@@ -28,6 +28,11 @@ from ._common import REFERENCES, ValuationError
 
 WageModelName = Literal["mincer", "heckman"]
 
+WageTarget = Literal["offer", "conditional"]
+"""What a Heckman model predicts for non-earners: the wage ``"offer"``
+:math:`E[w \\mid x]` or the wage ``"conditional"`` on not earning,
+:math:`E[w \\mid x, z, s=0]` (see :func:`impute_wages`)."""
+
 
 @dataclass(frozen=True)
 class WageModel:
@@ -68,18 +73,88 @@ class WageModel:
     covariates: tuple[str, ...]
     selection_covariates: tuple[str, ...]
 
-    def predict_log(self, x: pd.DataFrame) -> np.ndarray:
-        """Predicted log wage offer :math:`x'\\beta` (no selection term)."""
+    @property
+    def b_lambda(self) -> float:
+        """Coefficient of the inverse Mills ratio, :math:`\\hat\\beta_\\lambda =
+        \\hat\\rho\\hat\\sigma` (Heckman only; NaN for Mincer)."""
+        t = self.outcome.set_index("term")["estimate"]
+        return float(t["inverse_mills_ratio"]) if "inverse_mills_ratio" in t.index \
+            else float("nan")
+
+    def _xb(self, x: pd.DataFrame) -> np.ndarray:
         b = self.outcome.set_index("term")["estimate"]
         xs = _design_matrix(x, list(self.covariates), "predict")
-        return np.asarray(xs @ b.reindex(xs.columns).to_numpy())
+        return np.asarray(xs.to_numpy() @ b.reindex(xs.columns).to_numpy())
 
-    def predict(self, x: pd.DataFrame) -> np.ndarray:
-        """Predicted hourly wage offer (currency per hour)."""
-        lp = self.predict_log(x)
-        if self.retransform == "lognormal":
-            return np.asarray(np.exp(lp + self.sigma**2 / 2))
-        return np.asarray(np.exp(lp))
+    def _zg(self, x: pd.DataFrame, target: str) -> np.ndarray:
+        if self.model != "heckman" or self.selection is None:
+            raise ValuationError(
+                f"predict: target={target!r} needs the Heckman model (a Mincer equation has no "
+                "selection equation; under its assumption that earners are a random sample "
+                "given x, the conditional wage is the offer) -- use model='heckman' or "
+                "target='offer'"
+            )
+        g = self.selection.set_index("term")["estimate"]
+        zs = _design_matrix(x, [*self.covariates, *self.selection_covariates], "predict")
+        return np.asarray(zs.to_numpy() @ g.reindex(zs.columns).to_numpy())
+
+    def conditional_log_moments(self, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and variance of the log wage of non-earners, given ``x`` and ``z``.
+
+        With the selection index :math:`c = z'\\gamma` and
+        :math:`\\lambda_0 = \\phi(c)/(1-\\Phi(c))`:
+        :math:`E[\\ln w \\mid x, z, s=0] = x'\\beta - \\beta_\\lambda \\lambda_0` and
+        :math:`\\mathrm{Var}[\\ln w \\mid x, z, s=0] = \\sigma^2 - \\beta_\\lambda^2
+        \\lambda_0(\\lambda_0 - c)` (moments of a normal truncated above at
+        :math:`-c`, as in Heckman 1979, section II).  Heckman models only.
+        """
+        zg = self._zg(x, "conditional")
+        lam0 = np.exp(stats.norm.logpdf(zg) - stats.norm.logsf(zg))
+        bl = self.b_lambda
+        mean = self._xb(x) - bl * lam0
+        var = self.sigma**2 - bl**2 * lam0 * (lam0 - zg)
+        return np.asarray(mean), np.asarray(np.maximum(var, 0.0))
+
+    def predict_log(self, x: pd.DataFrame, target: WageTarget = "offer") -> np.ndarray:
+        """Predicted log wage: the offer :math:`x'\\beta` (no selection term), or with
+        ``target="conditional"`` the mean log wage of non-earners
+        :math:`x'\\beta - \\beta_\\lambda \\lambda_0` (:meth:`conditional_log_moments`)."""
+        _check_target(target)
+        if target == "offer":
+            return self._xb(x)
+        return self.conditional_log_moments(x)[0]
+
+    def predict(self, x: pd.DataFrame, target: WageTarget = "offer") -> np.ndarray:
+        """Predicted hourly wage (currency per hour).
+
+        ``target="offer"``: :math:`E[w \\mid x] = \\exp(x'\\beta + \\sigma^2/2)`
+        (``retransform="lognormal"``) or :math:`\\exp(x'\\beta)` (``"none"``).
+        ``target="conditional"`` (Heckman): the mean wage of non-earners,
+        :math:`E[w \\mid x, z, s=0] = \\exp(x'\\beta + \\sigma^2/2)\\,
+        \\Phi(-z'\\gamma - \\beta_\\lambda)/\\Phi(-z'\\gamma)`, exact under the
+        model's bivariate normality (the log wage given :math:`s=0` is not
+        normal, so :math:`\\exp(m + v/2)` with the conditional moments of
+        :meth:`conditional_log_moments` would only approximate it); with
+        ``retransform="none"`` :math:`\\exp(E[\\ln w \\mid x, z, s=0])`.
+        """
+        _check_target(target)
+        if target == "offer":
+            lp = self._xb(x)
+            if self.retransform == "lognormal":
+                return np.asarray(np.exp(lp + self.sigma**2 / 2))
+            return np.asarray(np.exp(lp))
+        if self.retransform != "lognormal":
+            return np.asarray(np.exp(self.conditional_log_moments(x)[0]))
+        zg = self._zg(x, target)
+        bl = self.b_lambda
+        log_w = (self._xb(x) + self.sigma**2 / 2 + stats.norm.logcdf(-zg - bl)
+                 - stats.norm.logcdf(-zg))
+        return np.asarray(np.exp(log_w))
+
+
+def _check_target(target: object) -> None:
+    if target not in ("offer", "conditional"):
+        raise ValuationError(f"predict must be 'offer' or 'conditional'; got {target!r}")
 
 
 @dataclass(frozen=True)
@@ -102,19 +177,28 @@ class ImputedWages:
     imputed: pd.Series
     model: WageModel
     report: dict[str, int] = field(default_factory=dict)
+    predict: WageTarget = "offer"
 
     def describe(self) -> str:
+        """One sentence for the valuation's notes: model, covariates, what was predicted."""
         m = self.model
         ref = REFERENCES["heckman1979"] if m.model == "heckman" else REFERENCES["mincer1974"]
         extra = ""
         if m.model == "heckman":
             extra = (f"; probit for having a wage on {list(m.selection_covariates)}, "
-                     f"inverse Mills ratio in the wage equation (rho={m.rho:.3f})")
-        half = " + s^2/2" if m.retransform == "lognormal" else ""
+                     f"inverse Mills ratio in the wage equation (rho={m.rho:.3f}, "
+                     f"b_lambda={m.b_lambda:.3f})")
+        ln = m.retransform == "lognormal"
+        if self.predict == "conditional":
+            what = ("predict='conditional': mean wage of non-earners given not earning, "
+                    + ("E[w|x,z,s=0] = exp(x'b + s^2/2) Phi(-z'g - b_lambda)/Phi(-z'g)" if ln
+                       else "exp(x'b - b_lambda phi(z'g)/(1 - Phi(z'g)))"))
+        else:
+            what = ("predict='offer': wage offer (what a non-earner would command), "
+                    f"exp(x'b{' + s^2/2' if ln else ''})")
         return (f"{int(self.imputed.sum())} of {len(self.wage)} wages imputed by a "
                 f"{m.model} log-wage equation on {list(m.covariates)} fitted to {m.n_fit} "
-                f"earners{extra}; predicted wage offer exp(x'b{half}), "
-                f"sigma={m.sigma:.3f}. Ref.: {ref}")
+                f"earners{extra}; {what}, sigma={m.sigma:.3f}. Ref.: {ref}")
 
 
 def _design_matrix(x: pd.DataFrame, cols: list[str], where: str) -> pd.DataFrame:
@@ -152,6 +236,7 @@ def impute_wages(
     model: WageModelName = "heckman", selection_covariates: list[str] | None = None,
     weights: str | np.ndarray | None = None,
     retransform: Literal["lognormal", "none"] = "lognormal",
+    predict: WageTarget = "offer",
 ) -> ImputedWages:
     """Fill missing hourly wages with a Mincer or a Heckman two-step wage model.
 
@@ -181,17 +266,33 @@ def impute_wages(
     retransform
         ``"lognormal"`` (default) predicts :math:`E[w] = \\exp(x'\\beta +
         \\sigma^2/2)`; ``"none"`` predicts the geometric mean.
+    predict
+        What non-earners get (Heckman; recorded in the result and in
+        :meth:`ImputedWages.describe`).  ``"offer"`` (default): the wage offer
+        :math:`E[w \\mid x]`, what the person would command in the market, the
+        usual opportunity cost of a non-earner's time.  ``"conditional"``: the
+        expected wage *given that the person does not earn*,
+        :math:`E[\\ln w \\mid x, z, s=0] = x'\\beta - \\beta_\\lambda
+        \\phi(z'\\gamma)/(1-\\Phi(z'\\gamma))`, retransformed with the
+        conditional distribution (:meth:`WageModel.predict`); with positive
+        selection (:math:`\\rho > 0`) it is below the offer.  ``"conditional"``
+        with ``model="mincer"`` is an error.
 
     Returns
     -------
     ImputedWages
-        Observed wages kept; everyone else gets the predicted wage offer.
+        Observed wages kept; everyone else gets the predicted wage (the offer,
+        or the conditional mean with ``predict="conditional"``), recorded in
+        ``ImputedWages.predict``.
 
     Notes
     -----
-    For Heckman, the imputed wage is the *offer* :math:`x'\\beta` of the
-    latent wage equation, the wage a non-earner would command, not the
-    selected earners' conditional mean.  Point estimates are consistent
+    For Heckman, the default imputed wage is the *offer* :math:`x'\\beta` of
+    the latent wage equation, the wage a non-earner would command, not the
+    selected earners' conditional mean; ``predict="conditional"`` gives the
+    non-earners' own conditional mean instead; which of the two values the
+    hours of people who do not work for pay is a choice the valuation must
+    state (it is carried into its notes).  Point estimates are consistent
     under the model; the coefficient SEs here are model-based and ignore the
     survey design.
 
@@ -205,6 +306,14 @@ def impute_wages(
         raise ValuationError(f"impute_wages: model must be 'mincer' or 'heckman'; got {model!r}")
     if retransform not in ("lognormal", "none"):
         raise ValuationError("impute_wages: retransform must be 'lognormal' or 'none'")
+    if predict not in ("offer", "conditional"):
+        raise ValuationError(
+            f"impute_wages: predict must be 'offer' or 'conditional'; got {predict!r}")
+    if predict == "conditional" and model != "heckman":
+        raise ValuationError(
+            "impute_wages: predict='conditional' needs model='heckman' (a Mincer equation has "
+            "no selection equation, so it cannot condition on not earning)"
+        )
     n = len(data)
     obs = np.asarray(observed, dtype=float)
     if obs.shape != (n,):
@@ -273,12 +382,14 @@ def impute_wages(
     wm = WageModel(model=model, outcome=outcome, selection=selection, sigma=sigma, rho=rho,
                    n_fit=int(has.sum()), retransform=retransform,
                    covariates=tuple(covariates), selection_covariates=tuple(sel_cols))
-    pred = wm.predict(data)
+    pred = np.full(n, np.nan)
+    if (~has).any():
+        pred[~has] = wm.predict(data[~has], target=predict)
     wage = np.where(has, obs, pred)
     report = {"observed": int(has.sum()), "imputed": int((~has).sum())}
     return ImputedWages(wage=pd.Series(wage, index=data.index, name="wage"),
                         imputed=pd.Series(~has, index=data.index, name="imputed"),
-                        model=wm, report=report)
+                        model=wm, report=report, predict=predict)
 
 
 EDU_YEARS = {

@@ -163,22 +163,52 @@ class MonteCarloResult:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-def _check_keys(valuation: Valuation, wages: Mapping[str, Distribution]) -> None:
-    if wages and isinstance(valuation.method, OpportunityCost):
-        raise ValuationError("monte_carlo: opportunity cost uses each person's own wage; vary it "
+def _check_keys(valuation: Valuation, wages: Mapping[str, Distribution],
+                tie: Mapping[str, str], where: str = "monte_carlo") -> None:
+    if (wages or tie) and isinstance(valuation.method, OpportunityCost):
+        raise ValuationError(f"{where}: opportunity cost uses each person's own wage; vary it "
                              "with wage_factor, not per-occupation wages")
     known = set(wage_keys(valuation))
     unknown = sorted(set(wages) - known)
     if unknown:
-        raise ValuationError(f"monte_carlo: wages given for {unknown}, which value no group; "
+        raise ValuationError(f"{where}: wages given for {unknown}, which value no group; "
                              f"keys are {sorted(known)}")
+    for follower, leader in tie.items():
+        if follower not in known or leader not in known:
+            raise ValuationError(
+                f"{where}: tie={{{follower!r}: {leader!r}}} names a key that values no group; "
+                f"keys are {sorted(known)}")
+        if leader not in wages:
+            raise ValuationError(
+                f"{where}: tie={{{follower!r}: {leader!r}}}: give {leader!r} a distribution in "
+                "wages= (the tied key moves with it)")
+        if follower in wages:
+            raise ValuationError(
+                f"{where}: {follower!r} is tied to {leader!r} and also has its own distribution "
+                "in wages=; drop one of the two")
+        if follower == leader:
+            raise ValuationError(f"{where}: tie maps {follower!r} to itself")
+
+
+def _tie_groups(keys: np.ndarray, tie: Mapping[str, str]) -> dict[str, np.ndarray]:
+    """For each varied key, the groups it moves (its own and those of keys tied to it)."""
+    out: dict[str, np.ndarray] = {}
+    for k in set(keys):
+        lead = tie.get(str(k), str(k))
+        out[lead] = out.get(lead, np.zeros(len(keys), dtype=bool)) | (keys == k)
+    return out
+
+
+def _tie_label(key: str, tie: Mapping[str, str]) -> str:
+    tied = sorted(f for f, ld in tie.items() if ld == key)
+    return f"wage: {key}" + (f" (tied: {', '.join(tied)})" if tied else "")
 
 
 def monte_carlo(
     valuation: Valuation, *, wages: Mapping[str, Distribution] | None = None,
     wage_factor: Distribution | None = None, hours_factor: Distribution | None = None,
     sampling: bool = True, draws: int = 10_000, seed: int = 0, level: float = 0.95,
-    gdp: GDP | None = None,
+    gdp: GDP | None = None, tie: Mapping[str, str] | None = None,
 ) -> MonteCarloResult:
     """Monte Carlo interval for the annual value over wages, parameters and sampling.
 
@@ -209,6 +239,14 @@ def monte_carlo(
         Coverage of the percentile interval.
     gdp
         Adds ``share_of_gdp`` rows.
+    tie
+        ``{key: leading key}``: wage keys that are one estimate under two
+        names (e.g. a generalist taken from the same wage cell as the
+        cleaner's wage, ``{"domestic_cleaner": "generalist"}``) move
+        together: each draw multiplies the tied key's wage by the same ratio
+        (draw / central value) as the leading key's, which must have a
+        distribution in ``wages``.  Varying them independently would treat
+        one uncertain number as two and understate the spread.
 
     Returns
     -------
@@ -219,7 +257,8 @@ def monte_carlo(
     UNECE (2017), chapter 7 (quality and sensitivity of valuations).
     """
     wages = dict(wages or {})
-    _check_keys(valuation, wages)
+    ties = dict(tie or {})
+    _check_keys(valuation, wages, ties)
     if not isinstance(draws, int) or draws < 2:
         raise ValuationError("monte_carlo: draws must be an integer >= 2")
     if not 0 < level < 1:
@@ -232,13 +271,14 @@ def monte_carlo(
     base = _mvn(rng, point, cov, draws) if sampling else np.broadcast_to(point, (draws, g))
     keys = wage_keys(valuation).to_numpy()
     central = _central_wages(valuation)
+    moves = _tie_groups(keys, ties)
     ratio = np.ones((draws, g))
     for k, dist in wages.items():
         r = dist.sample(rng, draws)
         if np.any(r <= 0):
             raise ValuationError(f"monte_carlo: {int((r <= 0).sum())} draws of the {k!r} wage are "
                                  "zero or negative; use a distribution with positive support")
-        ratio[:, keys == k] = (r / central[k])[:, None]
+        ratio[:, moves[k]] = (r / central[k])[:, None]
     fw = wage_factor.sample(rng, draws) if wage_factor is not None else np.ones(draws)
     fh = hours_factor.sample(rng, draws) if hours_factor is not None else np.ones(draws)
     if np.any(fw <= 0) or np.any(fh <= 0):
@@ -261,49 +301,87 @@ def monte_carlo(
                          "ci_low": float(np.quantile(col, lo_q)),
                          "ci_high": float(np.quantile(col, hi_q)), "level": level,
                          "draws": draws, "seed": seed, "unit": unit})
-    settings = {"wages": wages, "wage_factor": wage_factor, "hours_factor": hours_factor,
-                "sampling": sampling, "method": valuation.method_name}
+    settings = {"wages": wages, "tie": ties, "wage_factor": wage_factor,
+                "hours_factor": hours_factor, "sampling": sampling,
+                "method": valuation.method_name}
     return MonteCarloResult(pd.DataFrame(rows), out, labels, settings)
 
 
 def tornado(
     valuation: Valuation, *, wages: Mapping[str, Distribution] | None = None,
     wage_factor: Distribution | None = None, hours_factor: Distribution | None = None,
-    level: float = 0.9, include_sampling: bool = True,
+    level: float = 0.9, include_sampling: bool = True, tie: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity of the annual value (tornado table).
 
     The base case puts every parameter at its central value (distribution
-    mode or mean; factors absent = 1).  Each parameter in turn is set to its
-    ``(1-level)/2`` and ``(1+level)/2`` quantiles (the support for
-    ``level=1`` and bounded distributions) with the others at base.  With
-    ``include_sampling`` a row ``"sampling error"`` shows the base value
-    minus and plus the normal quantile times its survey standard error.
+    mode or mean; factors absent = 1).  Each parameter in turn is set to the
+    ``(1-level)/2`` and ``(1+level)/2`` quantiles of its distribution with
+    the others at base.  With ``include_sampling`` a row ``"sampling
+    error"`` shows the base value at the same quantiles of its normal
+    sampling distribution (base -/+ z x survey standard error), so **every
+    row spans the same central probability** ``level``.  ``level=1`` asks
+    for the whole support: allowed only when every distribution is bounded
+    (:class:`Uniform`, :class:`Triangular`) and ``include_sampling=False``;
+    a :class:`Normal` (or the sampling error) is unbounded there, an error.
+
+    Parameters
+    ----------
+    valuation
+        From :func:`carecost.valuation.value_unpaid_work`.
+    wages, wage_factor, hours_factor, tie
+        As :func:`monte_carlo`; a tied key moves with its leading key in the
+        leading key's row (labelled ``"wage: key (tied: ...)"``).
+    level
+        Central probability of every row's range, in (0, 1].
+    include_sampling
+        Add the ``"sampling error"`` row.
 
     Returns
     -------
     pandas.DataFrame
-        ``parameter``, ``low_input``, ``high_input``, ``value_low``,
-        ``value_high``, ``base``, ``swing`` (|high - low|), ``unit``;
-        sorted by ``swing``, largest first.
+        ``parameter``, ``low_input``, ``high_input`` (the quantiles, in the
+        parameter's unit; z-values for the sampling row), ``value_low``,
+        ``value_high``, ``base``, ``swing`` (|high - low|), ``range`` (the
+        quantiles used, e.g. ``"5%-95% quantiles"``), ``unit``; sorted by
+        ``swing``, largest first.  ``attrs["note"]`` states the rule.
 
     References
     ----------
     UNECE (2017), chapter 7.
     """
     wages = dict(wages or {})
-    _check_keys(valuation, wages)
+    ties = dict(tie or {})
+    _check_keys(valuation, wages, ties, "tornado")
     if not 0 < level <= 1:
         raise ValuationError("tornado: level must be in (0, 1]")
+    if level == 1 and include_sampling:
+        raise ValuationError(
+            "tornado: level=1 asks for the whole support of every distribution, but the sampling "
+            "error is normal (unbounded); pass a level < 1 (e.g. 0.95, used for every row) or "
+            "include_sampling=False"
+        )
     point, cov = _group_totals(valuation)
     keys = wage_keys(valuation).to_numpy()
     central = _central_wages(valuation)
+    moves = _tie_groups(keys, ties)
     qlo, qhi = (1 - level) / 2, (1 + level) / 2
+    span = ("support (0%-100% quantiles)" if level == 1
+            else f"{100 * qlo:g}%-{100 * qhi:g}% quantiles")
+
+    def quantiles(name: str, dist: Distribution) -> tuple[float, float]:
+        lo, hi = dist.quantile(qlo), dist.quantile(qhi)
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise ValuationError(
+                f"tornado: {name} has distribution {dist!r}, whose {span} are infinite; pass "
+                "a level < 1 (e.g. 0.95) or give it a bounded distribution (Uniform, Triangular)"
+            )
+        return lo, hi
 
     def value(wage_over: dict[str, float], fw: float, fh: float) -> float:
         ratio = np.ones(len(point))
         for k, dist in wages.items():
-            ratio[keys == k] = wage_over.get(k, dist.central()) / central[k]
+            ratio[moves[k]] = wage_over.get(k, dist.central()) / central[k]
         return float((point * ratio).sum() * fw * fh)
 
     fw0 = wage_factor.central() if wage_factor is not None else 1.0
@@ -311,31 +389,42 @@ def tornado(
     base = value({}, fw0, fh0)
     rows = []
     for k, dist in wages.items():
-        lo, hi = dist.quantile(qlo), dist.quantile(qhi)
-        rows.append({"parameter": f"wage: {k}", "low_input": lo, "high_input": hi,
+        label = _tie_label(k, ties)
+        lo, hi = quantiles(label, dist)
+        rows.append({"parameter": label, "low_input": lo, "high_input": hi,
                      "value_low": value({k: lo}, fw0, fh0),
-                     "value_high": value({k: hi}, fw0, fh0)})
+                     "value_high": value({k: hi}, fw0, fh0), "range": span})
     factors: list[tuple[str, Distribution | None, str]] = [
         ("wage factor", wage_factor, "w"), ("hours factor", hours_factor, "h")]
     for name, fdist, which in factors:
         if fdist is None:
             continue
-        lo, hi = fdist.quantile(qlo), fdist.quantile(qhi)
+        lo, hi = quantiles(name, fdist)
         vl = value({}, lo, fh0) if which == "w" else value({}, fw0, lo)
         vh = value({}, hi, fh0) if which == "w" else value({}, fw0, hi)
         rows.append({"parameter": name, "low_input": lo, "high_input": hi, "value_low": vl,
-                     "value_high": vh})
+                     "value_high": vh, "range": span})
     if include_sampling:
         se = float(np.sqrt(max(cov.sum(), 0.0))) * fw0 * fh0
-        z = float(stats.norm.ppf(qhi)) if level < 1 else float(stats.norm.ppf(0.975))
+        z = float(stats.norm.ppf(qhi))
         rows.append({"parameter": "sampling error", "low_input": -z, "high_input": z,
-                     "value_low": base - z * se, "value_high": base + z * se})
+                     "value_low": base - z * se, "value_high": base + z * se,
+                     "range": f"{span} of N(base, SE^2): base -/+ {z:.3f} SE"})
     out = pd.DataFrame(rows, columns=["parameter", "low_input", "high_input", "value_low",
-                                      "value_high"])
+                                      "value_high", "range"])
     out["base"] = base
     out["swing"] = (out["value_high"] - out["value_low"]).abs()
     out["unit"] = f"{valuation.currency} per year"
-    return out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    out = out[["parameter", "low_input", "high_input", "value_low", "value_high", "base",
+               "swing", "range", "unit"]]
+    out = out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    out.attrs["note"] = (
+        f"one at a time, others at their central values; every row spans the {span} of its "
+        f"distribution (central probability {level:g})"
+        + ("; the sampling-error row uses the same quantiles of the normal sampling "
+           "distribution of the total" if include_sampling else "")
+        + (f"; tied wage keys move with their leading key: {ties}" if ties else ""))
+    return out
 
 
 def plot_tornado(table: pd.DataFrame, *, ax: Any = None, scale: float = 1e9,

@@ -26,6 +26,7 @@ from ._common import (
     basis_factor,
     check_basis,
     check_currency,
+    check_positive_amount,
     check_positive_wage,
     check_year,
     require_columns,
@@ -155,7 +156,7 @@ class WageTable:
         wage index ratio, with its ``source`` kept in the table's history.
         """
         y = check_year(year, "WageTable.rebase")
-        f = check_positive_wage(factor, "WageTable.rebase factor")
+        f = check_positive_amount(factor, "WageTable.rebase", "factor (a multiplier > 0)")
         if not source:
             raise ValuationError("WageTable.rebase: say where the factor comes from (source=...)")
         new = self._scaled(f, note=f"rebased {self.year} -> {y} x{f:.6f} ({source})")
@@ -163,7 +164,7 @@ class WageTable:
 
     def scaled(self, factor: float, note: str = "") -> WageTable:
         """All wages multiplied by ``factor`` (> 0)."""
-        f = check_positive_wage(factor, "WageTable.scaled factor")
+        f = check_positive_amount(factor, "WageTable.scaled", "factor (a multiplier > 0)")
         return self._scaled(f, note=note or f"scaled x{f}")
 
     def _scaled(self, f: float, *, basis: WageBasis | None = None, note: str) -> WageTable:
@@ -250,9 +251,22 @@ def oes_wages(period: str, occupations: Mapping[str, str] | None = None) -> Wage
 
 
 # ------------------------------------------------------------ wages from a survey
+US_MIN_PLAUSIBLE_WAGE = 7.25 / 2
+"""Default lower plausibility bound, USD per hour: half the U.S. federal minimum
+wage ($7.25 since 24 July 2009, 29 U.S.C. 206).  Tipped employees may be paid a
+cash wage of $2.13 (29 U.S.C. 203(m)), so wages below it are flagged, not
+dropped."""
+
+US_MAX_PLAUSIBLE_WAGE = 200.0
+"""Default upper plausibility bound, USD per hour.  ATUS top-codes hourly
+earnings at $99.99 and weekly earnings at $2,884.61 ($72 an hour at 40 hours);
+above $200 an hour arises only from weekly earnings over very few usual hours."""
+
+
 def observed_hourly_wage(
     data: pd.DataFrame, *, hourly: str = "hourly_wage", weekly: str = "weekly_earn",
-    hours: str = "work_hrs_week",
+    hours: str = "work_hrs_week", min_plausible: float | None = US_MIN_PLAUSIBLE_WAGE,
+    max_plausible: float | None = US_MAX_PLAUSIBLE_WAGE, exclude_implausible: bool = False,
 ) -> pd.DataFrame:
     """Each respondent's hourly wage from the survey's earnings variables.
 
@@ -260,6 +274,8 @@ def observed_hourly_wage(
     otherwise ``weekly / hours`` where both are positive (salaried workers:
     usual weekly earnings over usual weekly hours); otherwise missing (not
     employed, self-employed without earnings, or zero/missing amounts).
+    Wages outside ``[min_plausible, max_plausible]`` are counted in the
+    report and flagged; they are kept unless ``exclude_implausible``.
 
     Parameters
     ----------
@@ -271,16 +287,39 @@ def observed_hourly_wage(
         abridged file these are ``hourly_wage`` (TRERNHLY, top-coded at
         99.99), ``weekly_earn`` (TRERNWA, top-coded at 2,884.61) and
         ``work_hrs_week``.
+    min_plausible, max_plausible
+        Plausibility bounds, currency per hour (``None``: no bound).  The
+        defaults are for U.S. dollars of 2009 onwards:
+        :data:`US_MIN_PLAUSIBLE_WAGE` (half the federal minimum wage, $3.625)
+        and :data:`US_MAX_PLAUSIBLE_WAGE` ($200); set your own for another
+        currency or period.
+    exclude_implausible
+        If true, wages outside the bounds are set to missing (their
+        ``wage_source`` becomes ``"excluded (implausible)"``), so they are
+        imputed or left out like other missing wages; the report says how
+        many.  Default false: they are kept and only counted.
 
     Returns
     -------
     pandas.DataFrame
         Aligned with ``data``: ``wage`` (currency per hour, NaN when not
-        observed) and ``wage_source`` (``"hourly"``, ``"weekly/hours"`` or
-        ``"none"``).  ``attrs["report"]`` counts each case, and the zero
-        amounts that were not used.
+        observed), ``wage_source`` (``"hourly"``, ``"weekly/hours"``,
+        ``"none"`` or ``"excluded (implausible)"``) and ``implausible``
+        (True where the computed wage is outside the bounds).
+        ``attrs["report"]`` counts each case, the zero amounts that were not
+        used, the implausible wages below and above the bounds and how many
+        were excluded; ``attrs["bounds"]`` holds the bounds used.
     """
     require_columns(data, [hourly, weekly, hours], "observed_hourly_wage")
+    lo = None if min_plausible is None else float(min_plausible)
+    hi = None if max_plausible is None else float(max_plausible)
+    if (lo is not None and not (np.isfinite(lo) and lo >= 0)) or \
+            (hi is not None and not (np.isfinite(hi) and hi > 0)) or \
+            (lo is not None and hi is not None and lo >= hi):
+        raise ValuationError(
+            f"observed_hourly_wage: plausibility bounds must satisfy 0 <= min_plausible < "
+            f"max_plausible (currency per hour); got {min_plausible!r}, {max_plausible!r}"
+        )
     h = pd.to_numeric(data[hourly], errors="raise").to_numpy(dtype=float, na_value=np.nan)
     wk = pd.to_numeric(data[weekly], errors="raise").to_numpy(dtype=float, na_value=np.nan)
     hr = pd.to_numeric(data[hours], errors="raise").to_numpy(dtype=float, na_value=np.nan)
@@ -292,16 +331,28 @@ def observed_hourly_wage(
     use_w = ~use_h & (wk > 0) & (hr > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         wage = np.where(use_h, h, np.where(use_w, wk / hr, np.nan))
-    src = np.where(use_h, "hourly", np.where(use_w, "weekly/hours", "none"))
-    out = pd.DataFrame({"wage": wage, "wage_source": src}, index=data.index)
+    src = np.where(use_h, "hourly", np.where(use_w, "weekly/hours", "none")).astype(object)
+    low = (wage < lo) if lo is not None else np.zeros(len(wage), dtype=bool)
+    high = (wage > hi) if hi is not None else np.zeros(len(wage), dtype=bool)
+    bad = low | high
+    if exclude_implausible:
+        wage = np.where(bad, np.nan, wage)
+        src = np.where(bad, "excluded (implausible)", src)
+    out = pd.DataFrame({"wage": wage, "wage_source": src.astype(str), "implausible": bad},
+                       index=data.index)
     out.attrs["report"] = {
-        "hourly": int(use_h.sum()),
-        "weekly/hours": int(use_w.sum()),
+        "hourly": int((use_h & ~(bad & exclude_implausible)).sum()),
+        "weekly/hours": int((use_w & ~(bad & exclude_implausible)).sum()),
         "none": int((~use_h & ~use_w).sum()),
         "zero hourly (not used)": int((h == 0).sum()),
         "zero weekly earnings (not used)": int((wk == 0).sum()),
         "zero weekly hours (not used)": int((hr == 0).sum()),
+        "implausible: below min_plausible": int(low.sum()),
+        "implausible: above max_plausible": int(high.sum()),
+        "implausible: excluded": int(bad.sum()) if exclude_implausible else 0,
     }
+    out.attrs["bounds"] = {"min_plausible": lo, "max_plausible": hi,
+                           "unit": "currency per hour"}
     return out
 
 

@@ -1,0 +1,64 @@
+"""Data briefs: one question answered with numbers, charts, method and sources.
+
+Three briefs, each as JSON (every number with its standard error or interval,
+unit, source and method) and as one self-contained HTML page (inline SVG
+charts, each with alt text and a data table; readable on a phone):
+
+- :func:`gap_brief`: the unpaid-care gender gap, with SDG indicator 5.4.1;
+- :func:`value_brief`: the value of unpaid household and care work by method;
+- :func:`investment_brief`: costs, jobs and fiscal returns of a care-investment
+  scenario.
+
+:func:`example_briefs` makes all three on the embedded example data
+(synthetic 'Exampleland'); :func:`write_brief` writes a brief to files.
+
+Examples
+--------
+>>> from carecost.briefs import DatasetRegistry, gap_brief
+>>> reg = DatasetRegistry.default()
+>>> brief = gap_brief(reg.survey("example"), dataset=reg.spec("example"))  # doctest: +SKIP
+>>> html = brief.to_html()  # doctest: +SKIP
+"""
+
+from .datasets import (
+    NAME_PATTERN,
+    DatasetRegistry,
+    DatasetSpec,
+    ValuationSpec,
+    check_name,
+    example_dataset,
+    load_dataset_spec,
+)
+from .gap import gap_brief
+from .html import render_html
+from .investment import default_ranges, investment_brief
+from .model import SCHEMA, Brief, BriefError, Chart, Column, Quantity, Source, Table
+from .output import example_briefs, html_to_pdf, write_brief
+from .value import METHODS, value_brief
+
+__all__ = [
+    "METHODS",
+    "NAME_PATTERN",
+    "SCHEMA",
+    "Brief",
+    "BriefError",
+    "Chart",
+    "Column",
+    "DatasetRegistry",
+    "DatasetSpec",
+    "Quantity",
+    "Source",
+    "Table",
+    "ValuationSpec",
+    "check_name",
+    "default_ranges",
+    "example_briefs",
+    "example_dataset",
+    "gap_brief",
+    "html_to_pdf",
+    "investment_brief",
+    "load_dataset_spec",
+    "render_html",
+    "value_brief",
+    "write_brief",
+]

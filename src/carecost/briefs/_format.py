@@ -1,0 +1,56 @@
+"""Number formatting shared by the HTML briefs and the command line."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def fmt_number(x: Any, *, digits: int | None = None) -> str:
+    """A readable number: thousands separators, "million"/"billion" for large values.
+
+    ``None`` and non-finite values print as an en dash.  ``digits`` fixes the
+    number of decimals (default: by magnitude, about three significant digits).
+    """
+    if x is None:
+        return "–"
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if not math.isfinite(v):
+        return "–"
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v / 1e9:,.{2 if digits is None else digits}f} billion"
+    if a >= 1e7:
+        return f"{v / 1e6:,.{1 if digits is None else digits}f} million"
+    if digits is not None:
+        return f"{v:,.{digits}f}"
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:,.1f}"
+    if a >= 1:
+        return f"{v:,.2f}"
+    if a == 0:
+        return "0"
+    return f"{v:.3g}"
+
+
+def fmt_cell(x: Any) -> str:
+    """A table cell: numbers formatted, text as is, missing as an en dash."""
+    if x is None:
+        return "–"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int | float):
+        return fmt_number(x)
+    return str(x)
+
+
+def fmt_interval(lo: Any, hi: Any) -> str:
+    """``"214 to 226"``, or an en dash when an end is missing."""
+    if lo is None or hi is None:
+        return "–"
+    return f"{fmt_number(lo)} to {fmt_number(hi)}"

@@ -1,0 +1,410 @@
+"""Named data sets for briefs, the command line and the HTTP service.
+
+A data set is registered under a short name (``"example"``, ``"atus2016"``)
+with everything needed to load it and to value its unpaid work: the files
+and their columns, the domains that may be asked for, and the wages.  Users
+of the HTTP service name a registered data set; they never send a path.
+
+The built-in ``"example"`` data set is the synthetic example survey of
+:mod:`carecost.timeuse.example` with the synthetic wages of
+``briefs/data/example_valuation.toml``.  Others are described by a TOML file
+(see :func:`load_dataset_spec`), which only the operator of a server or the
+user of the command line gives.
+
+Data-set TOML
+-------------
+::
+
+    [dataset]
+    name = "nts2020"                 # lowercase letters, digits, '-' and '_'
+    description = "National time-use survey 2020"
+    source = "National Statistics Office (2021). Time-use survey 2020, microdata."
+    kind = "episodes"                # "episodes", "persons" or "atus"
+    persons = "persons.csv"          # paths relative to this file
+    episodes = "episodes.csv"        # kind = "episodes"
+    path = "atus_0316"               # kind = "atus": a folder of BLS or abridged files
+    id = "id"
+    code = "code"                    # ATUS lexicon codes (valuation groups need them)
+    duration = "duration"
+    weights = "weight"
+    replicates = "^repw\\\\d{3}$"      # or strata = "...", psu = "..."
+    method = "sdr"
+    activities = ["care_min", "domestic_min"]   # kind = "persons": minute columns
+    unpaid_care = ["care_min", "domestic_min"]  # kind = "persons": SDG 5.4.1 numerator
+    domains = ["age_group", "urban"]
+
+    [valuation]                      # optional: needed for value briefs
+    currency = "USD"
+    year = 2016
+    weights = "person_days"          # ATUS weights sum to person-days
+    generalist = "domestic_housekeeper"
+    minimum_wage = 7.25
+    minimum_wage_source = "..."
+    wage_source = "..."
+    gdp = 18.5656e12
+    gdp_source = "..."
+    [valuation.wages]                # currency per hour, by occupation key
+    domestic_cleaner = 11.2
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from carecost.timeuse import TimeUseSurvey
+
+from .model import BriefError
+
+__all__ = [
+    "NAME_PATTERN",
+    "DatasetRegistry",
+    "DatasetSpec",
+    "ValuationSpec",
+    "check_name",
+    "example_dataset",
+    "load_dataset_spec",
+]
+
+NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
+"""Data-set and scenario names: 1 to 40 lowercase letters, digits, '-' or '_'."""
+_NAME = re.compile(NAME_PATTERN)
+DatasetKind = Literal["example", "episodes", "persons", "atus"]
+EXAMPLE_DOMAINS = ("age_group", "urban", "region", "youngest_child", "employed")
+
+
+def check_name(name: object, what: str = "data set") -> str:
+    """Return ``name`` if it is a valid registered-name string, else raise.
+
+    Raises
+    ------
+    BriefError
+        Saying that names are short lowercase keys, not paths.
+    """
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise BriefError(
+            f"{what} name {name!r} is not valid: use 1-40 lowercase letters, digits, '-' or '_', "
+            "starting with a letter (a registered name, not a file path)"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class ValuationSpec:
+    """Wages and GDP for valuing a data set's unpaid work.
+
+    Attributes
+    ----------
+    currency, year
+        Of the wages and of the valuation (the time-use reference year).
+    wages
+        Hourly wage by occupation key (keys of
+        :func:`carecost.valuation.atus_activity_map`).
+    wage_source
+        Citation of the wages.
+    generalist
+        Occupation key whose wage is the generalist (and hybrid fallback) wage.
+    minimum_wage, minimum_wage_source
+        Hourly minimum wage for the ILO (2018) variant (optional).
+    gdp, gdp_source
+        GDP of the reference year, for shares of GDP (optional).
+    weights
+        ``"persons"`` or ``"person_days"`` (what the survey weights sum to).
+    wage_uncertainty
+        Half-width of the uniform wage factor of the Monte Carlo interval
+        (0.15 = wages between 85% and 115% of the values given).
+    synthetic
+        True for invented wages.
+    """
+
+    currency: str
+    year: int
+    wages: Mapping[str, float]
+    wage_source: str
+    generalist: str
+    minimum_wage: float | None = None
+    minimum_wage_source: str = ""
+    gdp: float | None = None
+    gdp_source: str = ""
+    weights: Literal["persons", "person_days"] = "persons"
+    wage_uncertainty: float = 0.15
+    synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        if self.generalist not in self.wages:
+            raise BriefError(f"valuation.generalist = {self.generalist!r} has no wage in "
+                             f"valuation.wages (keys {sorted(self.wages)})")
+        for k, v in self.wages.items():
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v < 1e6:
+                raise BriefError(f"valuation.wages.{k} = {v!r}: give an hourly wage > 0 and "
+                                 "< 1,000,000")
+        if not 0 <= self.wage_uncertainty < 1:
+            raise BriefError(f"valuation.wage_uncertainty = {self.wage_uncertainty!r}; allowed "
+                             "[0, 1)")
+        if self.weights not in ("persons", "person_days"):
+            raise BriefError(f"valuation.weights = {self.weights!r}; allowed 'persons' or "
+                             "'person_days'")
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A registered data set: how to load it and what may be asked of it.
+
+    Attributes
+    ----------
+    name
+        Registered name (see :data:`NAME_PATTERN`).
+    description, source
+        What it is, and its citation.
+    kind
+        ``"example"`` (built in), ``"episodes"``, ``"persons"`` or ``"atus"``.
+    options
+        Files (resolved paths) and column names for the reader.
+    domains
+        Variables that briefs and the service accept in ``by``.
+    valuation
+        Wages for value briefs (``None``: value briefs are refused).
+    synthetic
+        True for invented data.
+    sex, female, male
+        The sex column and its two values.
+    """
+
+    name: str
+    description: str
+    source: str
+    kind: DatasetKind
+    options: Mapping[str, Any] = field(default_factory=dict)
+    domains: tuple[str, ...] = ()
+    valuation: ValuationSpec | None = None
+    synthetic: bool = False
+    sex: str = "sex"
+    female: str = "female"
+    male: str = "male"
+
+    def __post_init__(self) -> None:
+        check_name(self.name)
+
+    def describe(self) -> dict[str, Any]:
+        """Public description (no file paths): name, description, source, domains."""
+        return {
+            "name": self.name, "description": self.description, "source": self.source,
+            "kind": self.kind, "domains": list(self.domains), "synthetic": self.synthetic,
+            "valuation": None if self.valuation is None else {
+                "currency": self.valuation.currency, "year": self.valuation.year,
+                "methods": _methods(self.valuation)},
+        }
+
+    def load(self) -> TimeUseSurvey:
+        """Read the data and build the survey (validated at the edge by carecost.timeuse)."""
+        from carecost.timeuse import from_episodes, from_persons, read_atus, read_table
+        from carecost.valuation import atus_valuation_crosswalk
+
+        o = dict(self.options)
+        if self.kind == "example":
+            from carecost.timeuse.example import example_data
+
+            persons, episodes = example_data()
+            return from_episodes(
+                episodes, persons, id="id", code="code", duration="duration", weights="weight",
+                replicates=r"^repw\d{3}$", method="sdr", diary_policy="error",
+                crosswalk=atus_valuation_crosswalk(), source=self.source,
+            )
+        if self.kind == "atus":
+            return read_atus(o["path"], crosswalk=atus_valuation_crosswalk())
+        design = {k: o[k] for k in ("weights", "strata", "psu", "fpc", "replicates", "method")
+                  if k in o}
+        persons = read_table(o["persons"])
+        if self.kind == "episodes":
+            episodes = read_table(o["episodes"])
+            cw = atus_valuation_crosswalk() if o.get("crosswalk", "atus") == "atus" else None
+            return from_episodes(
+                episodes, persons, id=o.get("id", "id"), code=o.get("code", "code"),
+                duration=o.get("duration", "duration"), crosswalk=cw, source=self.source,
+                diary_policy=o.get("diary_policy", "report"), **design,
+            )
+        return from_persons(
+            persons, activities=list(o["activities"]), id=o.get("id", "id"),
+            unpaid_care=o.get("unpaid_care"), source=self.source, **design,
+        )
+
+
+def _methods(v: ValuationSpec) -> list[str]:
+    out = ["generalist", "specialist", "hybrid"]
+    if v.minimum_wage is not None:
+        out.append("minimum_wage")
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as err:
+        raise BriefError(f"{path}: file not found") from err
+    except tomllib.TOMLDecodeError as err:
+        raise BriefError(f"{path}: not valid TOML ({err}); fix the syntax at that line") from err
+
+
+def _example_valuation() -> ValuationSpec:
+    ref = resources.files("carecost.briefs") / "data" / "example_valuation.toml"
+    with ref.open("rb") as fh:
+        raw = tomllib.load(fh)
+    avg = float(raw["average_wage"]["value"])
+    wages = {k: round(avg * float(v), 4) for k, v in raw["relative_wages"].items()}
+    return ValuationSpec(
+        currency=raw["currency"], year=int(raw["year"]), wages=wages,
+        wage_source=("synthetic Exampleland wages: occupation wages relative to the example "
+                     f"country's average hourly wage ({avg:.2f} XCU; "
+                     f"{raw['average_wage']['source']})"),
+        generalist=raw["generalist"], minimum_wage=float(raw["minimum_wage"]["value"]),
+        minimum_wage_source=raw["minimum_wage"]["source"], gdp=float(raw["gdp"]["value"]),
+        gdp_source=raw["gdp"]["source"], weights=raw["weights"],
+        wage_uncertainty=float(raw["wage_uncertainty"]), synthetic=True,
+    )
+
+
+def example_dataset() -> DatasetSpec:
+    """The built-in ``"example"`` data set (synthetic 'Exampleland', 3,600 diaries)."""
+    return DatasetSpec(
+        name="example",
+        description=("carecost example time-use survey: synthetic 'Exampleland', 3,600 diaries "
+                     "of ATUS-coded episodes, 12 strata, 120 PSUs, 160 SDR replicate weights, "
+                     "calibrated to the BLS ATUS 2012 published averages by sex"),
+        source=("carecost example survey (synthetic 'Exampleland', calibrated to BLS ATUS 2012 "
+                "published averages by sex)"),
+        kind="example", domains=EXAMPLE_DOMAINS, valuation=_example_valuation(),
+        synthetic=True,
+    )
+
+
+def _valuation_from(raw: Mapping[str, Any], where: str) -> ValuationSpec:
+    try:
+        return ValuationSpec(
+            currency=str(raw["currency"]), year=int(raw["year"]),
+            wages={str(k): v for k, v in dict(raw["wages"]).items()},
+            wage_source=str(raw.get("wage_source", "")), generalist=str(raw["generalist"]),
+            minimum_wage=None if raw.get("minimum_wage") is None
+            else float(raw["minimum_wage"]),
+            minimum_wage_source=str(raw.get("minimum_wage_source", "")),
+            gdp=None if raw.get("gdp") is None else float(raw["gdp"]),
+            gdp_source=str(raw.get("gdp_source", "")),
+            weights=raw.get("weights", "persons"),
+            wage_uncertainty=float(raw.get("wage_uncertainty", 0.15)),
+        )
+    except KeyError as err:
+        raise BriefError(f"{where}: [valuation] needs {err.args[0]!r} (see the data-set TOML "
+                         "layout in carecost.briefs.datasets)") from err
+    except (TypeError, ValueError) as err:
+        if isinstance(err, BriefError):
+            raise
+        raise BriefError(f"{where}: [valuation]: {err}") from err
+
+
+def load_dataset_spec(path: str | Path) -> DatasetSpec:
+    """Read a data-set TOML file (layout in the module docstring); paths are relative to it.
+
+    Raises
+    ------
+    BriefError
+        Naming the missing or bad key, or the missing file.
+    """
+    p = Path(path)
+    raw = _read_toml(p)
+    ds = raw.get("dataset")
+    if not isinstance(ds, Mapping):
+        raise BriefError(f"{p}: needs a [dataset] table (see carecost.briefs.datasets)")
+    kind = ds.get("kind")
+    if kind not in ("episodes", "persons", "atus"):
+        raise BriefError(f"{p}: dataset.kind = {kind!r}; allowed 'episodes', 'persons' or "
+                         "'atus'")
+    need = {"episodes": ("persons", "episodes"), "persons": ("persons", "activities"),
+            "atus": ("path",)}[kind]
+    missing = [k for k in need if k not in ds]
+    if missing:
+        raise BriefError(f"{p}: dataset.{missing[0]} is missing (required for kind = {kind!r})")
+    base = p.resolve().parent
+    opts = {k: v for k, v in ds.items()
+            if k not in ("name", "description", "source", "kind", "domains", "sex", "female",
+                         "male")}
+    for k in ("persons", "episodes", "path"):
+        if k in opts:
+            f = Path(str(opts[k]))
+            f = f if f.is_absolute() else base / f
+            if not f.exists():
+                raise BriefError(f"{p}: dataset.{k} = {str(opts[k])!r} not found (looked for "
+                                 f"{f})")
+            opts[k] = f
+    domains = ds.get("domains", [])
+    if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+        raise BriefError(f"{p}: dataset.domains must be a list of column names")
+    val = raw.get("valuation")
+    return DatasetSpec(
+        name=check_name(ds.get("name", p.stem.lower())),
+        description=str(ds.get("description", "")), source=str(ds.get("source", str(p.name))),
+        kind=kind, options=opts, domains=tuple(domains),
+        valuation=None if val is None else _valuation_from(val, str(p)),
+        sex=str(ds.get("sex", "sex")), female=str(ds.get("female", "female")),
+        male=str(ds.get("male", "male")),
+    )
+
+
+class DatasetRegistry:
+    """Data sets by name, each loaded once on first use (thread-safe).
+
+    Examples
+    --------
+    >>> reg = DatasetRegistry.default()
+    >>> reg.names()
+    ['example']
+    """
+
+    def __init__(self, specs: Mapping[str, DatasetSpec] | None = None) -> None:
+        self._specs: dict[str, DatasetSpec] = dict(specs or {})
+        self._loaded: dict[str, TimeUseSurvey] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def default(cls) -> DatasetRegistry:
+        """A registry holding the built-in ``"example"`` data set."""
+        return cls({"example": example_dataset()})
+
+    def register(self, spec: DatasetSpec) -> None:
+        """Add (or replace) a data set."""
+        with self._lock:
+            self._specs[spec.name] = spec
+            self._loaded.pop(spec.name, None)
+
+    def names(self) -> list[str]:
+        """Registered names, sorted."""
+        return sorted(self._specs)
+
+    def spec(self, name: object) -> DatasetSpec:
+        """The spec called ``name``.
+
+        Raises
+        ------
+        BriefError
+            For an invalid name or one that is not registered (listing those that are).
+        """
+        n = check_name(name)
+        if n not in self._specs:
+            raise BriefError(f"unknown data set {n!r}; registered data sets: {self.names()}")
+        return self._specs[n]
+
+    def survey(self, name: object) -> TimeUseSurvey:
+        """The loaded survey of data set ``name`` (read on first use, then kept)."""
+        spec = self.spec(name)
+        with self._lock:
+            lock = self._locks.setdefault(spec.name, threading.Lock())
+        with lock:
+            if spec.name not in self._loaded:
+                self._loaded[spec.name] = spec.load()
+            return self._loaded[spec.name]

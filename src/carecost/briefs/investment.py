@@ -1,0 +1,451 @@
+"""The investment brief: costs, jobs and fiscal returns of extending care services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carecost.investment import (
+    ParameterRange,
+    Scenario,
+    SimulationResult,
+    compare_sectors,
+    monte_carlo,
+    simulate,
+)
+
+from . import charts
+from ._common import carecost_source, slug
+from ._format import fmt_interval, fmt_number
+from .model import Brief, BriefError, Chart, Column, Quantity, Source, Table
+
+__all__ = ["default_ranges", "investment_brief"]
+
+UNWOMEN_ILO = Source(
+    "unwomen_ilo2021",
+    "UN Women and ILO (2021). A Guide to Public Investments in the Care Economy: Policy Support "
+    "Tool for Estimating Care Deficits, Investment Costs and Economic Returns. New York/Geneva.",
+)
+DE_HENAU = Source(
+    "dehenau2022",
+    "De Henau, J. (2022). Costs and benefits of investing in transformative care policy "
+    "packages: A macrosimulation study in 82 countries. ILO Working Paper 55. "
+    "doi:10.54394/AKYJ8893.",
+    "https://doi.org/10.54394/AKYJ8893",
+)
+MILLER_BLAIR = Source(
+    "millerblair2009",
+    "Miller, R. E. and Blair, P. D. (2009). Input-Output Analysis: Foundations and Extensions, "
+    "2nd ed. Cambridge University Press.",
+)
+
+MEASURES: dict[str, tuple[str, str]] = {
+    # measure: (label, unit; "{cur}" is replaced by the currency)
+    "gross_cost": ("Additional annual cost", "{cur} per year"),
+    "gross_cost_pct_gdp": ("Additional annual cost", "% of GDP"),
+    "newly_covered": ("Persons newly covered", "persons"),
+    "jobs_total": ("Jobs created", "jobs"),
+    "jobs_direct": ("Direct jobs (care and other staff)", "jobs"),
+    "jobs_indirect": ("Indirect jobs (supply chains)", "jobs"),
+    "jobs_induced": ("Induced jobs (household spending)", "jobs"),
+    "women_share_of_jobs": ("Women's share of the jobs", "% of jobs"),
+    "fiscal_returns": ("Fiscal returns (taxes, contributions, benefit savings)",
+                       "{cur} per year"),
+    "net_funding": ("Net funding requirement", "{cur} per year"),
+    "net_funding_pct_gdp": ("Net funding requirement", "% of GDP"),
+    "net_funding_pct_gross": ("Net funding requirement", "% of gross cost"),
+    "women_emp_rate_change_pp": ("Change in women's employment rate", "percentage points"),
+    "gender_gap_change_pp": ("Change in the gender employment gap (men minus women)",
+                             "percentage points"),
+}
+HEADLINE = ("gross_cost_pct_gdp", "jobs_total", "women_share_of_jobs", "net_funding_pct_gdp",
+            "gender_gap_change_pp")
+_PERCENT_OF_ONE = {"women_share_of_jobs"}
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{fmt_number(100 * part / whole if whole else 0.0, digits=0)}%"
+
+
+def _fl(x: Any) -> float:
+    """``float(x)`` for a pandas scalar (typed loosely for pandas-stubs)."""
+    return float(x)
+
+
+def default_ranges(scenario: Scenario) -> list[ParameterRange]:
+    """Uncertainty ranges used when none are given.
+
+    For every service: staff ratio (persons per staff) triangular from 80% to
+    125% of its value, non-staff cost share from 80% to 120% (kept below 1);
+    the propensity to consume +/- 0.1, the income tax rate +/- 25% and real
+    wage growth +/- 1 percentage point (uniform, kept in their allowed ranges).
+    """
+    out = []
+    for s in scenario.services:
+        p = s.persons_per_staff
+        out.append(ParameterRange(f"services.{s.name}.persons_per_staff", 0.8 * p, 1.25 * p,
+                                  dist="triangular"))
+        ns = s.non_staff_cost_share
+        if ns > 0:
+            out.append(ParameterRange(f"services.{s.name}.non_staff_cost_share", 0.8 * ns,
+                                      min(1.2 * ns, 0.95)))
+    f, m = scenario.fiscal, scenario.macro
+    out.append(ParameterRange("fiscal.propensity_to_consume",
+                              max(0.0, f.propensity_to_consume - 0.1),
+                              min(1.0, f.propensity_to_consume + 0.1)))
+    out.append(ParameterRange("fiscal.income_tax_rate", 0.75 * f.income_tax_rate,
+                              min(1.0 - f.employee_contribution_rate, 1.25 * f.income_tax_rate)))
+    out.append(ParameterRange("macro.real_wage_growth", max(-0.5, m.real_wage_growth - 0.01),
+                              min(0.5, m.real_wage_growth + 0.01)))
+    return out
+
+
+def investment_brief(
+    scenario: Scenario, *, ranges: Sequence[ParameterRange] | None = None, draws: int = 2000,
+    seed: int = 0, level: float = 0.90, year: int | None = None,
+    result: SimulationResult | None = None, scenario_source: str = "",
+    synthetic: bool | None = None,
+) -> Brief:
+    """The care-investment brief: cost, jobs, fiscal returns and net funding.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (:func:`carecost.investment.load_scenario`,
+        :func:`~carecost.investment.example_scenario`).
+    ranges
+        Uncertain parameters for the Monte Carlo intervals (default
+        :func:`default_ranges`).
+    draws, seed, level
+        Monte Carlo draws (2 to 100,000), seed and interval coverage.
+    year
+        Year of the headline numbers (default: the target year).
+    result
+        A simulation of ``scenario`` already run (else it is run here).
+    scenario_source
+        Citation of the scenario (default: its name and country).
+    synthetic
+        Whether the country data are invented (default: the example country is).
+
+    Returns
+    -------
+    Brief
+        Every number is the central scenario value with a Monte Carlo
+        percentile interval over the uncertain parameters (``se`` is None:
+        the interval is what the method gives).
+    """
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 2 <= draws <= 100_000:
+        raise BriefError(f"draws = {draws!r}; allowed a whole number from 2 to 100000")
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0.5 <= level <= 0.999:
+        raise BriefError(f"level = {level!r}; allowed 0.5 to 0.999")
+    yr = scenario.target_year if year is None else int(year)
+    if yr not in set(int(y) for y in scenario.years):
+        raise BriefError(f"year = {year!r}; allowed {scenario.base_year}-{scenario.end_year}")
+    res = result if result is not None else simulate(scenario)
+    rng = list(ranges) if ranges is not None else default_ranges(scenario)
+    mc = monte_carlo(scenario, rng, n_draws=draws, seed=seed, level=level,
+                     model=res.model, measures=list(MEASURES))
+    cur = scenario.currency
+    is_synth = scenario.country == "example" if synthetic is None else synthetic
+    scn_src = Source("scenario", scenario_source or (
+        f"Scenario '{scenario.name}' for {scenario.provenance.get('label') or scenario.country}"
+        f" (country data set '{scenario.country}', input-output table "
+        f"'{scenario.io_dataset}')"), synthetic=is_synth)
+    sources = (scn_src, UNWOMEN_ILO, DE_HENAU, MILLER_BLAIR, carecost_source())
+    interval = (f"{100 * level:.0f}% Monte Carlo percentile interval ({draws:,} draws, seed "
+                f"{seed}) over {len(rng)} uncertain parameters; the estimate is the central "
+                "scenario value")
+    summ = res.summary.set_index("year")
+    mci = mc.set_index(["measure", "year"])
+
+    def quantity(measure: str, y: int) -> Quantity:
+        label, unit = MEASURES[measure]
+        scale = 100.0 if measure in _PERCENT_OF_ONE else 1.0
+        est = _fl(summ.at[y, measure]) * scale
+        lo = _fl(mci.at[(measure, y), "ci_low"]) * scale
+        hi = _fl(mci.at[(measure, y), "ci_high"]) * scale
+        return Quantity(
+            id=slug("investment", measure, y), label=f"{label}, {y}", estimate=est, se=None,
+            ci_low=min(lo, est) if np.isfinite(lo) else None,
+            ci_high=max(hi, est) if np.isfinite(hi) else None, level=level,
+            interval=interval, unit=unit.format(cur=cur), source="scenario",
+            method=_METHOD_TEXT.get(measure, "carecost.investment.simulate"),
+            domain={"year": y})
+
+    quantities = [quantity(m, yr) for m in MEASURES]
+    qmap = {q.id: q for q in quantities}
+    path_years = [int(y) for y in scenario.years if int(y) != yr]
+    for y in path_years:
+        for m in ("gross_cost", "gross_cost_pct_gdp", "jobs_total", "net_funding_pct_gdp"):
+            quantities.append(quantity(m, y))
+    headline = tuple(qmap[slug("investment", m, yr)] for m in HEADLINE)
+    comp = compare_sectors(res, year=yr) if scenario.comparison_sector else None
+    tables, charts_out = _tables_and_charts(scenario, res, mc, yr, level, interval, cur, comp)
+    tables.insert(0, Table(
+        "investment_headline", f"Headline results, {yr}",
+        (Column("label", "Measure"), Column("estimate", "Central value"),
+         Column("ci_low", f"{100 * level:.0f}% interval low"),
+         Column("ci_high", f"{100 * level:.0f}% interval high"), Column("unit", "Unit")),
+        tuple({"label": MEASURES[m][0], "estimate": qmap[slug("investment", m, yr)].estimate,
+               "ci_low": qmap[slug("investment", m, yr)].ci_low,
+               "ci_high": qmap[slug("investment", m, yr)].ci_high,
+               "unit": qmap[slug("investment", m, yr)].unit} for m in MEASURES),
+        notes=f"Intervals: {interval}.", source="scenario"))
+    tables.append(Table(
+        "uncertain_parameters", "Uncertain parameters of the Monte Carlo intervals",
+        (Column("parameter", "Parameter"), Column("distribution", "Distribution"),
+         Column("low", "Low"), Column("high", "High")),
+        tuple({"parameter": r.path, "distribution": r.dist, "low": r.low, "high": r.high}
+              for r in rng), notes="Parameters are drawn independently.", source="scenario"))
+    g = qmap[slug("investment", "gross_cost", yr)]
+    gp = qmap[slug("investment", "gross_cost_pct_gdp", yr)]
+    jobs = qmap[slug("investment", "jobs_total", yr)]
+    ws = qmap[slug("investment", "women_share_of_jobs", yr)]
+    nf = qmap[slug("investment", "net_funding_pct_gross", yr)]
+    nfg = qmap[slug("investment", "net_funding_pct_gdp", yr)]
+    answer = (
+        f"Reaching the coverage targets by {scenario.target_year} costs "
+        f"{fmt_number(g.estimate)} {cur} a year more in {yr}, {fmt_number(gp.estimate)}% of GDP "
+        f"({100 * level:.0f}% interval {fmt_interval(gp.ci_low, gp.ci_high)}). It creates "
+        f"{fmt_number(jobs.estimate)} jobs ({fmt_interval(jobs.ci_low, jobs.ci_high)}), "
+        f"{fmt_number(ws.estimate, digits=0)}% of them for women. Taxes, contributions and "
+        f"benefit savings pay back part of the cost, leaving a net funding requirement of "
+        f"{fmt_number(nf.estimate, digits=0)}% of the gross cost ({fmt_number(nfg.estimate)}% "
+        "of GDP)."
+    )
+    if comp is not None:
+        c = comp.set_index("case")
+        care = float(c["jobs_per_million"].iloc[0])
+        other = float(c["jobs_per_million"].iloc[-1])
+        code = str(comp["sector"].iloc[-1])
+        try:
+            sector = res.model.names[res.model.index_of(code)].lower()
+        except Exception:  # a model without sector names: use the code
+            sector = code
+        answer += (f" Per million {cur} spent, the care package creates {fmt_number(care)} jobs "
+                   f"against {fmt_number(other)} in {sector}.")
+    method = (
+        "Coverage gaps come from the population by single year of age, the need rate and the "
+        "current and target coverage, phased in to the target year; costs from staff ratios, "
+        "opening and contract hours, wages (raised to the decent-wage floor), employer "
+        "contributions and non-staff costs (UN Women and ILO 2021, steps 1-2; De Henau 2022).",
+        "Direct jobs are the care and other staff needed; indirect jobs follow the non-staff "
+        "spending through the input-output table's Leontief inverse, and induced jobs the "
+        f"spending of the new earnings ({scenario.induced.replace('_', ' ')}; Miller and Blair "
+        "2009). Fiscal returns are income taxes and social contributions on the new earnings, "
+        "indirect taxes on the induced consumption and unemployment-benefit savings; the net "
+        "funding requirement is the gross cost minus these returns.",
+        f"All money is in constant {scenario.base_year} {cur}. Each number is the central "
+        f"scenario value; its interval is the {100 * level:.0f}% Monte Carlo percentile "
+        f"interval from {draws:,} joint draws (seed {seed}) of the uncertain parameters listed "
+        "in the last table, evaluated in one vectorised pass.",
+    )
+    caveats = [
+        "The intervals cover only the parameters listed as uncertain; the input-output "
+        "structure, population projection and phase-in path are taken as given.",
+        "Input-output multipliers assume fixed technical coefficients and no supply "
+        "constraints; induced effects depend on the propensity to consume.",
+    ]
+    if is_synth:
+        caveats.insert(0, "The country data (population, GDP, wages, input-output table) are "
+                       "synthetic ('Exampleland'), made for illustration; they describe no "
+                       "real country.")
+    return Brief(
+        kind="investment", title=f"Investing in care: {scenario.name}",
+        question=(f"What would it cost to extend care services to the targets by "
+                  f"{scenario.target_year}, how many jobs would it create, and how much of the "
+                  "cost would come back as fiscal returns?"),
+        answer=answer, headline=headline, quantities=tuple(quantities), tables=tuple(tables),
+        charts=tuple(charts_out), method=method, caveats=tuple(caveats), sources=sources,
+        dataset={"name": scenario.country, "description": str(scenario.provenance.get("label"))
+                 or scenario.country, "scenario": scenario.name},
+        inputs={"scenario": _scenario_key(scenario), "draws": draws, "seed": seed,
+                "level": level, "year": yr,
+                "ranges": [[r.path, r.low, r.high, r.dist] for r in rng]},
+    )
+
+
+_METHOD_TEXT = {
+    "gross_cost": "Recurrent cost of the newly covered places plus the pay rise of existing "
+                  "staff to the wage floor (constant base-year prices)",
+    "gross_cost_pct_gdp": "Additional cost over GDP of the year (GDP grown at the scenario "
+                          "rate)",
+    "newly_covered": "(coverage of the year - current coverage) x persons in need",
+    "jobs_total": "Direct + indirect + induced jobs",
+    "jobs_direct": "Care staff FTE (newly covered / staff ratio x service hours / staff "
+                   "hours) plus other staff",
+    "jobs_indirect": "Employment coefficients x Leontief inverse x non-staff spending",
+    "jobs_induced": "Jobs from the household spending of the new disposable earnings "
+                    "(Type II input-output)",
+    "women_share_of_jobs": "Women's jobs / all jobs (service and sector women's shares)",
+    "fiscal_returns": "Taxes and contributions on new earnings + indirect taxes on induced "
+                      "consumption + unemployment-benefit savings",
+    "net_funding": "Gross cost - fiscal returns",
+    "net_funding_pct_gdp": "(Gross cost - fiscal returns) / GDP",
+    "net_funding_pct_gross": "(Gross cost - fiscal returns) / gross cost",
+    "women_emp_rate_change_pp": "Women's new jobs / working-age women (base-year population)",
+    "gender_gap_change_pp": "Change in men's minus women's employment rate",
+}
+
+
+def _scenario_key(s: Scenario) -> dict[str, Any]:
+    """The scenario's defining values (for the brief's id and its reproduction)."""
+    return {
+        "name": s.name, "country": s.country, "base_year": s.base_year,
+        "target_year": s.target_year, "end_year": s.end_year, "phase_in": list(s.phase_in),
+        "induced": s.induced, "comparison_sector": s.comparison_sector,
+        "services": [{k: (list(v) if isinstance(v, tuple) else v)
+                      for k, v in vars(x).items() if k != "non_staff_inputs"}
+                     for x in s.services],
+        "macro": vars(s.macro), "fiscal": vars(s.fiscal),
+    }
+
+
+def _tables_and_charts(
+    scn: Scenario, res: SimulationResult, mc: pd.DataFrame, yr: int, level: float,
+    interval: str, cur: str, comp: pd.DataFrame | None,
+) -> tuple[list[Table], list[Chart]]:
+    s = res.summary
+    years = [int(y) for y in s["year"]]
+    lv = f"{100 * level:.0f}%"
+    mci = mc.set_index(["measure", "year"])
+
+    def iv(measure: str, y: int) -> tuple[float, float]:
+        return _fl(mci.at[(measure, y), "ci_low"]), _fl(mci.at[(measure, y), "ci_high"])
+
+    tables: list[Table] = []
+    charts_out: list[Chart] = []
+    # cost path
+    rows = []
+    for _, r in s.iterrows():
+        y = int(r["year"])
+        lo, hi = iv("gross_cost_pct_gdp", y)
+        rows.append({"year": y, "current": 100 * r["current_spending"] / r["gdp"],
+                     "additional": r["gross_cost_pct_gdp"], "additional_low": lo,
+                     "additional_high": hi, "total": r["total_spending_pct_gdp"],
+                     "additional_cur": r["gross_cost"]})
+    tables.append(Table(
+        "cost_path", "Public spending on the services by year",
+        (Column("year", "Year"), Column("current", "Current spending", "% of GDP"),
+         Column("additional", "Additional cost", "% of GDP"),
+         Column("additional_low", f"Additional, {lv} low", "% of GDP"),
+         Column("additional_high", f"Additional, {lv} high", "% of GDP"),
+         Column("total", "Total spending", "% of GDP"),
+         Column("additional_cur", "Additional cost", f"{cur} per year")),
+        tuple(rows), notes=f"Intervals: {interval}.", source="scenario"))
+    cur_pct = [r["current"] for r in rows]
+    add = [r["additional"] for r in rows]
+    tot = [c + a for c, a in zip(cur_pct, add, strict=True)]
+    alt = (f"Stacked bar chart of public spending on the care services as % of GDP, "
+           f"{years[0]} to {years[-1]}: current spending ({fmt_number(cur_pct[0])}% in "
+           f"{years[0]}) plus the additional cost, which rises to {fmt_number(add[-1])}% of GDP "
+           f"by {years[-1]}; whiskers show the {lv} Monte Carlo interval of the total.")
+    svg = charts.stacked_bars(
+        "chart-cost-path", "Spending on care services", alt, years,
+        {"Current spending": cur_pct, "Additional cost": add}, unit="% of GDP",
+        totals=(tot, [c + r["additional_low"] for c, r in zip(cur_pct, rows, strict=True)],
+                [c + r["additional_high"] for c, r in zip(cur_pct, rows, strict=True)]))
+    charts_out.append(Chart("cost_path", "Spending on care services", alt, "cost_path", svg))
+    # jobs by type and sex
+    j = res.jobs[res.jobs["year"] == yr]
+    wide = j.pivot_table(index="type", columns="sex", values="jobs", aggfunc="sum")
+    order = [t for t in ("direct_care", "direct_other", "indirect", "induced")
+             if t in wide.index]
+    names = {"direct_care": "Direct: care staff", "direct_other": "Direct: other staff",
+             "indirect": "Indirect (supply chains)", "induced": "Induced (spending)"}
+    jrows: list[dict[str, Any]] = [{"type": names[t], "women": _fl(wide.at[t, "women"]),
+              "men": _fl(wide.at[t, "men"]),
+              "total": _fl(wide.at[t, "women"]) + _fl(wide.at[t, "men"])} for t in order]
+    tables.append(Table(
+        "jobs", f"Jobs created by type and sex, {yr}",
+        (Column("type", "Type"), Column("women", "Women", "jobs"), Column("men", "Men", "jobs"),
+         Column("total", "Total", "jobs")), tuple(jrows),
+        notes=("Central scenario values; see the headline table for the interval of the "
+               "total."), source="scenario"))
+    alt = (f"Stacked bar chart of jobs created in {yr} by type, split into women and men. "
+           + "; ".join(f"{r['type']}: {fmt_number(r['total'])} ({_pct(r['women'], r['total'])}"
+                       " women)" for r in jrows) + ".")
+    svg = charts.stacked_bars(
+        "chart-jobs", f"Jobs created, {yr}", alt, [r["type"] for r in jrows],
+        {"Women": [r["women"] for r in jrows], "Men": [r["men"] for r in jrows]},
+        unit="jobs", horizontal=True)
+    charts_out.append(Chart("jobs", f"Jobs created, {yr}", alt, "jobs", svg))
+    # gross cost, returns, net funding (% of GDP) with bands
+    ret = (100 * s["fiscal_returns"] / s["gdp"]).to_numpy()
+    glo = [iv("gross_cost_pct_gdp", y)[0] for y in years]
+    ghi = [iv("gross_cost_pct_gdp", y)[1] for y in years]
+    nlo = [iv("net_funding_pct_gdp", y)[0] for y in years]
+    nhi = [iv("net_funding_pct_gdp", y)[1] for y in years]
+    frows = [{"year": y, "gross": float(g), "returns": float(rt), "net": float(n),
+              "net_low": nl, "net_high": nh}
+             for y, g, rt, n, nl, nh in zip(years, s["gross_cost_pct_gdp"], ret,
+                                             s["net_funding_pct_gdp"], nlo, nhi, strict=True)]
+    tables.append(Table(
+        "net_funding", "Gross cost, fiscal returns and net funding requirement",
+        (Column("year", "Year"), Column("gross", "Gross additional cost", "% of GDP"),
+         Column("returns", "Fiscal returns", "% of GDP"),
+         Column("net", "Net funding requirement", "% of GDP"),
+         Column("net_low", f"Net, {lv} low", "% of GDP"),
+         Column("net_high", f"Net, {lv} high", "% of GDP")),
+        tuple(frows), notes=f"Intervals: {interval}.", source="scenario"))
+    alt = (f"Line chart, {years[0]} to {years[-1]}, of the gross additional cost, the fiscal "
+           f"returns and the net funding requirement as % of GDP, with {lv} Monte Carlo bands. "
+           f"In {yr} the gross cost is {fmt_number(frows[years.index(yr)]['gross'])}%, returns "
+           f"{fmt_number(frows[years.index(yr)]['returns'])}% and the net requirement "
+           f"{fmt_number(frows[years.index(yr)]['net'])}% of GDP.")
+    svg = charts.lines_with_bands(
+        "chart-net-funding", "Cost, returns and net funding", alt, years,
+        {"Gross additional cost": (list(s["gross_cost_pct_gdp"]), glo, ghi),
+         "Fiscal returns": (list(ret), None, None),
+         "Net funding requirement": (list(s["net_funding_pct_gdp"]), nlo, nhi)},
+        unit="% of GDP")
+    charts_out.append(Chart("net_funding", "Cost, returns and net funding", alt, "net_funding",
+                            svg))
+    # services
+    bs = res.by_service[res.by_service["year"] == yr]
+    tables.append(Table(
+        "services", f"Services in {yr}",
+        (Column("service", "Service"), Column("need_population", "Persons in need", "persons"),
+         Column("coverage", "Coverage", "% of persons in need"),
+         Column("newly_covered", "Newly covered", "persons"),
+         Column("care_staff_fte", "Care staff", "FTE"),
+         Column("gross_cost", "Additional cost", f"{cur} per year")),
+        tuple({"service": str(r["service"]), "need_population": float(r["need_population"]),
+               "coverage": 100 * float(r["coverage"]), "newly_covered": float(r["newly_covered"]),
+               "care_staff_fte": float(r["care_staff_fte"]), "gross_cost": float(r["gross_cost"])}
+              for _, r in bs.iterrows()),
+        notes="Central scenario values.", source="scenario"))
+    if comp is not None:
+        crow: tuple[dict[str, Any], ...] = tuple(
+                    {"case": str(r["case"]), "spending": float(r["spending"]),
+                      "jobs_total": float(r["jobs_total"]),
+                      "jobs_women": float(r["jobs_women"]),
+                      "jobs_men": float(r["jobs_total"] - r["jobs_women"]),
+                      "jobs_per_million": float(r["jobs_per_million"]),
+                      "net_funding_pct_gross": float(r["net_funding_pct_gross"])}
+                     for _, r in comp.iterrows())
+        tables.append(Table(
+            "comparison", f"The same spending in care and in another sector, {yr}",
+            (Column("case", "Case"), Column("spending", "Spending", f"{cur} per year"),
+             Column("jobs_total", "Jobs", "jobs"), Column("jobs_women", "Women", "jobs"),
+             Column("jobs_men", "Men", "jobs"),
+             Column("jobs_per_million", "Jobs per million spent", f"jobs per million {cur}"),
+             Column("net_funding_pct_gross", "Net funding", "% of spending")), crow,
+            notes="Central scenario values (input-output model of the country).",
+            source="scenario"))
+        alt = ("Stacked bar chart of the jobs created by the same spending in three cases, "
+               "split into women and men: " + "; ".join(
+                   f"{r['case']}: {fmt_number(r['jobs_total'])} jobs, "
+                   f"{_pct(r['jobs_women'], r['jobs_total'])} women"
+                   for r in crow) + ".")
+        svg = charts.stacked_bars(
+            "chart-comparison", "Same spending, different sectors", alt,
+            [r["case"] for r in crow], {"Women": [r["jobs_women"] for r in crow],
+                                        "Men": [r["jobs_men"] for r in crow]},
+            unit="jobs", horizontal=True)
+        charts_out.append(Chart("comparison", "Same spending, different sectors", alt,
+                                "comparison", svg))
+    return tables, charts_out

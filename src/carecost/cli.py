@@ -1,0 +1,672 @@
+"""The ``carecost`` command line: gap, value, simulate, brief, run, serve, read, validate.
+
+Every command prints a short summary to the terminal and can write its
+tables as CSV, Excel (``.xlsx``, one sheet per table plus an "about" sheet)
+or JSON, chosen by the extension of ``--out``.  Every number comes with its
+standard error or interval, unit, source and method (the ``quantities``
+table).
+
+Exit codes
+----------
+0
+    Success.
+1
+    Bad input: a data set, scenario or parameter that cannot be used as
+    given.  The message says what and where, and how to fix it.
+2
+    Bad usage: an unknown option or a value of the wrong type (from typer).
+3
+    Output could not be written (folder missing or not writable).
+4
+    A needed optional package is not installed (the message names it).
+70
+    Internal error (a bug: please report it with ``--debug`` output).
+
+The main job, on the embedded example data (synthetic 'Exampleland')::
+
+    carecost run --out carecost-output/
+
+writes the gap, value and investment briefs (HTML and JSON), an index page
+and all their tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+import carecost
+from carecost.briefs import (
+    METHODS,
+    Brief,
+    BriefError,
+    DatasetRegistry,
+    DatasetSpec,
+    gap_brief,
+    investment_brief,
+    load_dataset_spec,
+    value_brief,
+    write_brief,
+)
+from carecost.briefs._format import fmt_interval, fmt_number
+
+__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_MISSING", "EXIT_OUTPUT", "app", "main",
+           "main_job"]
+
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+EXIT_MISSING = 4
+EXIT_INTERNAL = 70
+TABLE_FORMATS = (".csv", ".xlsx", ".json")
+
+app = typer.Typer(
+    name="carecost",
+    help=("Numbers for the care economy: the unpaid-care gender gap, the value of unpaid care "
+          "work and care investment, with standard errors. Start with: carecost run --out "
+          "carecost-output/"),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    epilog=("Exit codes: 0 ok, 1 bad input (the message says what to fix), 2 bad usage, "
+            "3 output not writable, 4 optional package missing, 70 internal error."),
+)
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+_STATE = {"debug": False, "quiet": False}
+
+
+class CliInputError(Exception):
+    """Bad input found by the command line itself (exit code 1)."""
+
+
+# ------------------------------------------------------------------------ errors
+def _input_errors() -> tuple[type[BaseException], ...]:
+    from carecost.investment import InvestmentInputError
+    from carecost.survey import DesignError
+    from carecost.timeuse import TimeUseError
+    from carecost.valuation import ValuationError
+
+    return (BriefError, InvestmentInputError, ValuationError, TimeUseError, DesignError,
+            CliInputError, tomllib.TOMLDecodeError, json.JSONDecodeError)
+
+
+@contextlib.contextmanager
+def _guard(what: str) -> Iterator[None]:
+    """Turn exceptions into a clear message and an exit code."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except _input_errors() as err:
+        err_console.print(f"[bold red]error[/]: {what}: {_escape(str(err))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except ModuleNotFoundError as err:
+        err_console.print(f"[bold red]error[/]: {what} needs the package {err.name!r}: "
+                          f"pip install 'carecost[service]' (or 'carecost[cli]')")
+        raise typer.Exit(EXIT_MISSING) from None
+    except OSError as err:
+        name = getattr(err, "filename", None)
+        where = f" ({name})" if name else ""
+        err_console.print(f"[bold red]error[/]: {what}: cannot read or write a file{where}: "
+                          f"{_escape(err.strerror or str(err))}. Check the path and its "
+                          "permissions.")
+        raise typer.Exit(EXIT_OUTPUT) from None
+    except Exception as err:  # a bug: say so, show details only on request
+        if _STATE["debug"]:
+            err_console.print_exception()
+        err_console.print(f"[bold red]internal error[/] in {what}: {type(err).__name__}: "
+                          f"{_escape(str(err))}. This is a bug in carecost; please report it "
+                          "with the output of --debug.")
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _say(msg: str) -> None:
+    if not _STATE["quiet"]:
+        out_console.print(msg)
+
+
+@contextlib.contextmanager
+def _progress(total: int, description: str) -> Iterator[Callable[[str], None]]:
+    """A progress bar advanced once per step; yields ``step(message)``."""
+    if _STATE["quiet"]:
+        yield lambda _msg: None
+        return
+    cols = (SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
+            BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+    with Progress(*cols, console=err_console, transient=True) as prog:
+        task = prog.add_task(description, total=total)
+        started = [False]
+
+        def step(msg: str) -> None:
+            if started[0]:
+                prog.advance(task)
+            started[0] = True
+            prog.update(task, description=msg)
+
+        yield step
+        prog.update(task, completed=total)
+
+
+# ------------------------------------------------------------------ data sets
+def _registry(data: str) -> tuple[DatasetRegistry, str]:
+    """The registry with ``data`` in it: a registered name, or a data-set TOML file."""
+    reg = DatasetRegistry.default()
+    if data.endswith(".toml") or os.sep in data or "/" in data:
+        spec = load_dataset_spec(data)
+        reg.register(spec)
+        return reg, spec.name
+    if data not in reg.names():
+        raise CliInputError(f"--data {data!r} is neither a registered data set "
+                            f"({reg.names()}) nor a data-set .toml file")
+    return reg, data
+
+
+def _scenario(scenario: str) -> Any:
+    from carecost.investment import example_scenario, load_scenario
+
+    if scenario == "example":
+        return example_scenario()
+    p = Path(scenario)
+    if not p.exists():
+        raise CliInputError(f"scenario file {scenario!r} not found; give a scenario .toml file "
+                            "or 'example'")
+    return load_scenario(p)
+
+
+# ------------------------------------------------------------------ tables out
+def brief_frames(brief: Brief) -> dict[str, pd.DataFrame]:
+    """A brief's numbers as DataFrames: ``quantities`` (tidy, one row per number) and its tables.
+
+    Column headings of the tables carry their units in brackets.
+    """
+    qs = []
+    for q in brief.quantities:
+        d = q.to_dict()
+        d["domain"] = "; ".join(f"{k}={v}" for k, v in (d["domain"] or {}).items())
+        qs.append(d)
+    frames = {"quantities": pd.DataFrame(qs)}
+    for t in brief.tables:
+        cols = {c.name: (f"{c.label} [{c.unit}]" if c.unit else c.label) for c in t.columns}
+        frames[t.id] = pd.DataFrame([{cols[k]: r.get(k) for k in cols} for r in t.rows],
+                                    columns=list(cols.values()))
+    return frames
+
+
+def _about(brief: Brief | None, extra: dict[str, str] | None = None) -> pd.DataFrame:
+    rows: list[dict[str, str]] = [{"item": "carecost version", "text": carecost.__version__}]
+    if brief is not None:
+        rows += [{"item": "question", "text": brief.question},
+                 {"item": "answer", "text": brief.answer}]
+        rows += [{"item": "method", "text": m} for m in brief.method]
+        rows += [{"item": "caveat", "text": c} for c in brief.caveats]
+        rows += [{"item": f"source {s.id}", "text": s.citation + (f" {s.url}" if s.url else "")}
+                 for s in brief.sources]
+    for k, v in (extra or {}).items():
+        rows.append({"item": k, "text": v})
+    return pd.DataFrame(rows)
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out: Path, about: pd.DataFrame) -> list[Path]:
+    """Write tables to ``out`` by its extension: ``.csv``, ``.xlsx`` or ``.json``.
+
+    CSV writes ``<stem>-<table>.csv`` for each table (and ``<stem>-about.csv``);
+    Excel one sheet per table plus "about"; JSON one document.
+    """
+    ext = out.suffix.lower()
+    if ext not in TABLE_FORMATS:
+        raise CliInputError(f"--out {str(out)!r}: unknown table format {ext or '(none)'!r}; use "
+                            f"a file name ending in {', '.join(TABLE_FORMATS)}")
+    if not out.parent.exists():
+        raise CliInputError(f"--out {str(out)!r}: the folder {str(out.parent)!r} does not exist; "
+                            "create it first")
+    written: list[Path] = []
+    if ext == ".csv":
+        for name, df in {**frames, "about": about}.items():
+            p = out.with_name(f"{out.stem}-{name}.csv")
+            df.to_csv(p, index=False)
+            written.append(p)
+    elif ext == ".xlsx":
+        try:
+            import openpyxl  # noqa: F401
+        except ModuleNotFoundError as err:
+            raise ModuleNotFoundError("Excel output needs openpyxl", name="openpyxl") from err
+        with pd.ExcelWriter(out, engine="openpyxl") as xw:
+            for name, df in {**frames, "about": about}.items():
+                df.to_excel(xw, sheet_name=name[:31], index=False)
+                ws = xw.sheets[name[:31]]
+                for col in ws.columns:
+                    width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
+                    ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2),
+                                                                           60)
+        written.append(out)
+    else:
+        from carecost.briefs.model import clean_json
+
+        doc = {"carecost_version": carecost.__version__,
+               "tables": {k: clean_json(df.to_dict(orient="records")) for k, df in frames.items()},
+               "about": clean_json(about.to_dict(orient="records"))}
+        out.write_text(json.dumps(doc, indent=2, allow_nan=False, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+        written.append(out)
+    return written
+
+
+def _print_headline(brief: Brief) -> None:
+    if _STATE["quiet"]:
+        return
+    t = RichTable(title=brief.title, title_justify="left", show_lines=False)
+    t.add_column("Measure")
+    t.add_column("Estimate", justify="right")
+    t.add_column("Interval", justify="right")
+    t.add_column("SE", justify="right")
+    t.add_column("Unit")
+    for q in brief.headline:
+        lv = f"{100 * q.level:.0f}% " if q.level else ""
+        t.add_row(q.label, fmt_number(q.estimate), lv + fmt_interval(q.ci_low, q.ci_high),
+                  fmt_number(q.se), q.unit)
+    out_console.print(t)
+    out_console.print(brief.answer, soft_wrap=False)
+
+
+def _finish(brief: Brief, out: Path | None, extra: dict[str, pd.DataFrame] | None = None) -> None:
+    _print_headline(brief)
+    if out is not None:
+        frames = {**brief_frames(brief), **(extra or {})}
+        for p in write_tables(frames, out, _about(brief)):
+            _say(f"wrote {p}")
+
+
+# ------------------------------------------------------------------- options
+DataOpt = Annotated[str, typer.Option(
+    "--data", "-d", help="Registered data set name ('example', the embedded synthetic survey) "
+    "or a data-set .toml file (see carecost.briefs.datasets).")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Write the tables to this file: .csv (one file per table), .xlsx "
+    "(one sheet per table) or .json.", dir_okay=False)]
+LevelOpt = Annotated[float, typer.Option(
+    "--level", min=0.5, max=0.999, help="Confidence level of the intervals (share, e.g. 0.95).")]
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+    = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")]
+    = False,
+) -> None:
+    """carecost command line."""
+    _STATE["debug"] = debug or bool(os.environ.get("CARECOST_DEBUG"))
+    _STATE["quiet"] = quiet
+    if version:
+        out_console.print(f"carecost {carecost.__version__}")
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        out_console.print(ctx.get_help())
+        raise typer.Exit(0)
+
+
+@app.command()
+def gap(
+    data: DataOpt = "example",
+    by: Annotated[list[str] | None, typer.Option(
+        "--by", help="Domain variable for the breakdown (repeat for two), e.g. age_group.")]
+    = None,
+    overall: Annotated[bool, typer.Option(
+        "--overall", help="No breakdown: whole population only.")] = False,
+    y: Annotated[str, typer.Option(
+        "--y", help="Minutes-per-day column of unpaid domestic and care work.")]
+    = "unpaid_care_work",
+    level: LevelOpt = 0.95,
+    out: OutOpt = None,
+) -> None:
+    """Unpaid-care gender gap (minutes per day) and SDG 5.4.1 (% of 24 hours), with SEs."""
+    with _guard("gap"):
+        reg, name = _registry(data)
+        with _progress(2, "reading the survey") as step:
+            step(f"reading data set {name!r}")
+            survey = reg.survey(name)
+            step("estimating the gap")
+            b = gap_brief(survey, dataset=reg.spec(name),
+                          by=None if overall else (by or ["age_group"]), y=y, level=level)
+        _finish(b, out)
+
+
+@app.command()
+def value(
+    data: DataOpt = "example",
+    method: Annotated[list[str] | None, typer.Option(
+        "--method", "-m", help=f"Valuation method (repeat for several): {', '.join(METHODS)}. "
+        "Default: all.")] = None,
+    main: Annotated[str, typer.Option("--main", help="Method of the headline numbers.")]
+    = "hybrid",
+    draws: Annotated[int, typer.Option(
+        "--draws", min=2, max=100_000, help="Monte Carlo draws for the interval with wage "
+        "uncertainty (count).")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    level: LevelOpt = 0.95,
+    out: OutOpt = None,
+) -> None:
+    """Value of unpaid household and care work (currency per year, % of GDP), by method."""
+    with _guard("value"):
+        reg, name = _registry(data)
+        meths = method or list(METHODS)
+        with _progress(2, "reading the survey") as step:
+            step(f"reading data set {name!r}")
+            survey = reg.survey(name)
+            step("valuing unpaid work and running the Monte Carlo")
+            b = value_brief(survey, reg.spec(name), methods=meths,
+                            main=main if main in meths else meths[0], level=level, draws=draws,
+                            seed=seed)
+        _finish(b, out)
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str, typer.Argument(
+        help="Scenario .toml file, or 'example' for the shipped example scenario.")]
+    = "example",
+    draws: Annotated[int, typer.Option(
+        "--draws", min=2, max=100_000, help="Monte Carlo draws (count).")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    level: Annotated[float, typer.Option(
+        "--level", min=0.5, max=0.999, help="Coverage of the Monte Carlo interval (share).")]
+    = 0.90,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Year of the headline numbers (default: the target year).")] = None,
+    out: OutOpt = None,
+) -> None:
+    """Care-investment scenario: cost (currency, % of GDP), jobs, fiscal returns, net funding."""
+    with _guard("simulate"):
+        from carecost.investment import monte_carlo
+        from carecost.investment import simulate as run_sim
+
+        from .briefs import default_ranges
+
+        with _progress(3, "loading the scenario") as step:
+            step("loading and validating the scenario")
+            scn = _scenario(scenario)
+            step("simulating")
+            res = run_sim(scn)
+            step(f"Monte Carlo ({draws:,} draws)")
+            b = investment_brief(scn, draws=draws, seed=seed, level=level, year=year,
+                                 result=res)
+            mc = monte_carlo(scn, default_ranges(scn), n_draws=draws, seed=seed, level=level,
+                             model=res.model)
+        extra = {"summary_by_year": res.summary, "monte_carlo": mc.reset_index(drop=True),
+                 "by_service": res.by_service, "jobs_by_type_sex": res.jobs,
+                 "fiscal_components": res.fiscal}
+        _finish(b, out, extra)
+
+
+@app.command()
+def brief(
+    kind: Annotated[str, typer.Argument(help="gap, value, investment or all.")],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Folder for the brief files (created if missing).",
+        file_okay=False)] = Path("carecost-output"),
+    data: DataOpt = "example",
+    scenario: Annotated[str, typer.Option(
+        "--scenario", help="Scenario .toml file or 'example' (investment brief).")] = "example",
+    fmt: Annotated[list[str] | None, typer.Option(
+        "--format", "-f", help="html, json or pdf (repeat; default html and json; pdf needs "
+        "Chromium).")] = None,
+    by: Annotated[str, typer.Option("--by", help="Domain of the gap breakdown.")]
+    = "age_group",
+    draws: Annotated[int, typer.Option("--draws", min=2, max=100_000,
+                                       help="Monte Carlo draws (count).")] = 2000,
+) -> None:
+    """Write a data brief as self-contained HTML (charts as SVG) and JSON (and PDF)."""
+    with _guard("brief"):
+        kinds = ["gap", "value", "investment"] if kind == "all" else [kind]
+        if kinds[0] not in ("gap", "value", "investment"):
+            raise CliInputError(f"brief kind {kind!r}: use gap, value, investment or all")
+        formats = fmt or ["html", "json"]
+        briefs = []
+        with _progress(len(kinds), "making briefs") as step:
+            for k in kinds:
+                step(f"{k} brief")
+                if k == "investment":
+                    briefs.append(investment_brief(_scenario(scenario), draws=draws))
+                else:
+                    reg, name = _registry(data)
+                    survey = reg.survey(name)
+                    briefs.append(gap_brief(survey, dataset=reg.spec(name), by=by or None)
+                                  if k == "gap" else
+                                  value_brief(survey, reg.spec(name), draws=draws))
+        for b in briefs:
+            for f, p in write_brief(b, out, formats=formats).items():
+                _say(f"wrote {f.upper():4} {p}")
+
+
+def _run(out: Path, table_format: str, pdf: bool, draws: int) -> dict[str, Path]:
+    from carecost.briefs import example_briefs
+    from carecost.briefs.html import render_index
+
+    t0 = time.perf_counter()
+    with _progress(4, "main job") as step:
+        briefs = example_briefs(progress=step, draws=draws)
+    out.mkdir(parents=True, exist_ok=True)
+    formats = ["html", "json"] + (["pdf"] if pdf else [])
+    entries = []
+    paths: dict[str, Path] = {}
+    for k, b in briefs.items():
+        files = write_brief(b, out, formats=formats)
+        paths.update({f"{k}.{f}": p for f, p in files.items()})
+        entries.append((b, files["html"].name))
+        _print_headline(b)
+        if not _STATE["quiet"]:
+            out_console.print()
+        tables_dir = out / "tables"
+        tables_dir.mkdir(exist_ok=True)
+        for p in write_tables(brief_frames(b), tables_dir / f"{k}{table_format}", _about(b)):
+            paths[f"{k}.table.{p.name}"] = p
+    index = out / "index.html"
+    index.write_text(render_index(entries, title="carecost briefs: Exampleland"),
+                     encoding="utf-8")
+    paths["index"] = index
+    _say(f"wrote {len(paths)} files to {out}/ in {time.perf_counter() - t0:.1f} s; open "
+         f"[bold]{index}[/] in a browser")
+    return paths
+
+
+@app.command()
+def run(
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Folder for the briefs and tables (created if missing).",
+        file_okay=False)] = Path("carecost-output"),
+    table_format: Annotated[str, typer.Option(
+        "--tables", help="Format of the tables: .csv, .xlsx or .json.")] = ".xlsx",
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print each brief to PDF (needs "
+                                      "Chromium).")] = False,
+    draws: Annotated[int, typer.Option("--draws", min=2, max=100_000,
+                                       help="Monte Carlo draws (count).")] = 2000,
+) -> None:
+    """The main job on the embedded example data: gap, value and investment briefs + tables.
+
+    Uses the example time-use survey and the example country and scenario
+    (synthetic 'Exampleland'); needs no files and no network.
+    """
+    with _guard("run"):
+        fmt = table_format if table_format.startswith(".") else f".{table_format}"
+        if fmt not in TABLE_FORMATS:
+            raise CliInputError(f"--tables {table_format!r}: use one of {TABLE_FORMATS}")
+        _run(out, fmt, pdf, draws)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1 = this "
+                                      "machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    dataset: Annotated[list[Path] | None, typer.Option(
+        "--dataset", help="Register a data set from its .toml file (repeat).", exists=True,
+        dir_okay=False)] = None,
+    scenario: Annotated[list[str] | None, typer.Option(
+        "--scenario", help="Register a scenario as NAME=FILE.toml (repeat).")] = None,
+    api_key_env: Annotated[str | None, typer.Option(
+        "--api-key-env", help="Name of an environment variable holding the API key; requests "
+        "must then send it in the X-API-Key header.")] = None,
+    cors_origin: Annotated[list[str] | None, typer.Option(
+        "--cors-origin", help="Allowed browser origin for CORS, e.g. https://portal.example "
+        "(repeat; default: none).")] = None,
+    max_body_kb: Annotated[int, typer.Option(
+        "--max-body-kb", min=1, max=10_240, help="Largest request body (KiB).")] = 64,
+    max_draws: Annotated[int, typer.Option(
+        "--max-draws", min=2, max=100_000, help="Largest Monte Carlo draws a request may ask "
+        "(count).")] = 5000,
+) -> None:
+    """Serve the HTTP API (FastAPI + uvicorn): gap, value, simulate, briefs, health, /docs."""
+    with _guard("serve"):
+        import uvicorn
+
+        from carecost.service import UVICORN_OPTIONS, ServiceSettings, create_app
+
+        settings = ServiceSettings.from_cli(
+            datasets=list(dataset or []), scenarios=list(scenario or []),
+            api_key_env=api_key_env, cors_origins=list(cors_origin or []),
+            max_body_bytes=max_body_kb * 1024, max_draws=max_draws)
+        application = create_app(settings)
+        _say(f"carecost {carecost.__version__} serving on http://{host}:{port} "
+             f"(docs: http://{host}:{port}/docs); data sets: {settings.datasets.names()}")
+        uvicorn.run(application, host=host, port=port, log_level="info", **UVICORN_OPTIONS)
+
+
+@app.command()
+def read(
+    source: Annotated[str, typer.Argument(
+        help="A data-set .toml file, a registered name ('example'), or one table file "
+        "(.csv, .parquet, .dta, .sav).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the person-level table: .csv, .parquet, .xlsx or .json.",
+        dir_okay=False)] = None,
+) -> None:
+    """Read a data set or a table, check it, and print what was found (diaries, weights)."""
+    with _guard("read"):
+        p = Path(source)
+        if p.suffix.lower() in (".csv", ".parquet", ".pq", ".dta", ".sav", ".zsav", ".txt",
+                                ".dat"):
+            from carecost.timeuse import read_table
+
+            with _progress(1, f"reading {p.name}") as step:
+                step(f"reading {p.name}")
+                df = read_table(p)
+            _say(f"{p}: {len(df):,} rows, {len(df.columns)} columns: "
+                 f"{', '.join(map(str, df.columns[:12]))}{' ...' if len(df.columns) > 12 else ''}")
+        else:
+            reg, name = _registry(source)
+            with _progress(1, "reading") as step:
+                step(f"reading data set {name!r}")
+                survey = reg.survey(name)
+            df = survey.persons
+            _say(f"data set {name!r}: {len(df):,} respondents; {survey.report.summary()}")
+            _say(f"standard errors: {survey.variance}")
+        if out is not None:
+            _write_frame(df, out)
+            _say(f"wrote {out}")
+
+
+def _write_frame(df: pd.DataFrame, out: Path) -> None:
+    ext = out.suffix.lower()
+    if not out.parent.exists():
+        raise CliInputError(f"--out {str(out)!r}: the folder {str(out.parent)!r} does not exist")
+    if ext == ".csv":
+        df.to_csv(out, index=False)
+    elif ext == ".parquet":
+        df.to_parquet(out, index=False)
+    elif ext == ".xlsx":
+        if len(df) > 1_048_575 or len(df.columns) > 16_384:
+            raise CliInputError(f"{len(df):,} rows x {len(df.columns)} columns do not fit an "
+                                "Excel sheet; write .csv or .parquet")
+        df.to_excel(out, index=False, engine="openpyxl")
+    elif ext == ".json":
+        df.to_json(out, orient="records")
+    else:
+        raise CliInputError(f"--out {str(out)!r}: use .csv, .parquet, .xlsx or .json")
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(
+        help="A scenario .toml, a data-set .toml or a scenario .json file.", dir_okay=False)],
+) -> None:
+    """Check a scenario or data-set file; exit 0 when valid, 1 with the first problem."""
+    with _guard(f"validate {file}"):
+        if not file.exists():
+            raise CliInputError(f"{file}: file not found")
+        text = file.read_bytes()
+        if file.suffix.lower() == ".json":
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError as err:
+                raise CliInputError(f"{file}: not valid JSON at line {err.lineno}, column "
+                                    f"{err.colno}: {err.msg}") from err
+            from carecost.investment import scenario_from_dict
+            from carecost.service.schemas import ScenarioModel, validation_message
+
+            try:
+                model = ScenarioModel.model_validate(raw)
+            except ValueError as err:
+                raise CliInputError(f"{file}: {validation_message(err)}") from err
+            scn = scenario_from_dict(model.to_raw())
+            _say(f"[green]valid[/] scenario {scn.name!r}: {len(scn.services)} services, "
+                 f"{scn.base_year}-{scn.end_year}")
+            return
+        try:
+            raw = tomllib.loads(text.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise CliInputError(f"{file}: not valid TOML: {err}") from err
+        if "dataset" in raw:
+            spec: DatasetSpec = load_dataset_spec(file)
+            _say(f"[green]valid[/] data-set file: {spec.name!r} ({spec.kind}), domains "
+                 f"{list(spec.domains)}")
+        elif "meta" in raw or "services" in raw:
+            from carecost.investment import load_scenario
+
+            scn = load_scenario(file)
+            _say(f"[green]valid[/] scenario {scn.name!r}: {len(scn.services)} services, "
+                 f"{scn.base_year}-{scn.end_year}")
+        else:
+            raise CliInputError(f"{file}: neither a scenario ([meta] and [[services]]) nor a "
+                                "data set ([dataset])")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    try:
+        app(args=argv, prog_name="carecost", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_INPUT)
+    return 0
+
+
+def main_job(out: str | Path = "carecost-output") -> int:
+    """The README's main job (``python -m carecost``): ``carecost run --out <out>``."""
+    return main(["run", "--out", str(out)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,391 @@
+"""The FastAPI application: gap, value, simulate and briefs over HTTP.
+
+Endpoints (JSON unless stated; OpenAPI at ``/openapi.json``, docs at ``/docs``):
+
+``GET /health``
+    Liveness, version, registered data sets and cache statistics.
+``GET /v1/datasets``, ``GET /v1/scenarios``, ``GET /v1/scenarios/{name}``
+    What is registered (a scenario as JSON, a template for ``POST /v1/simulate``).
+``POST /v1/gap``, ``POST /v1/value``, ``POST /v1/simulate``
+    Results: every number with its standard error or interval, unit, source
+    and method, plus tables.
+``POST /v1/briefs/{kind}?format=json|html``, ``GET /v1/briefs/{kind}?format=...``
+    A whole brief (``kind``: gap, value, investment); HTML is one
+    self-contained page.
+
+Security: data sets and scenarios are named, never given as paths; bodies are
+limited in size (413); every parameter is bounded (422 with a message per
+problem); an optional API key (``X-API-Key``); CORS only for the origins
+configured; no stack traces in responses (errors get an id that is logged).
+Results are cached by their validated inputs (``X-Cache: hit|miss``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any, Literal
+
+from fastapi import FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import carecost
+from carecost.briefs import (
+    Brief,
+    BriefError,
+    gap_brief,
+    investment_brief,
+    value_brief,
+)
+from carecost.briefs.model import clean_json
+
+from .cache import ResultCache
+from .schemas import (
+    NAME,
+    NAME_HELP,
+    GapRequest,
+    ScenarioModel,
+    SimulateRequest,
+    ValueRequest,
+)
+from .settings import ServiceSettings
+
+__all__ = ["UVICORN_OPTIONS", "create_app"]
+
+UVICORN_OPTIONS: dict[str, Any] = {
+    "server_header": False,
+    "proxy_headers": False,
+    "timeout_keep_alive": 5,
+    "h11_max_incomplete_event_size": 16 * 1024,
+    "limit_concurrency": 512,
+}
+"""Options ``carecost serve`` passes to uvicorn: no Server header, no trust in proxy headers,
+short keep-alive, bounded request-head size and concurrency (503 beyond it)."""
+
+log = logging.getLogger("carecost.service")
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+Kind = Literal["gap", "value", "investment"]
+Format = Literal["json", "html"]
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with 413 (by header, and while streaming)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    too_big = int(v) > self.max_bytes
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    await self._reject(send)
+                    return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _BodyTooLarge
+            return msg
+
+        async def tracking_send(msg: Message) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        body = json.dumps({"error": "request too large",
+                           "detail": [{"where": "body", "message":
+                                       f"the request body is larger than {self.max_bytes} bytes;"
+                                       " send a smaller request"}]}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _input_errors() -> tuple[type[Exception], ...]:
+    from carecost.investment import InvestmentInputError
+    from carecost.survey import DesignError
+    from carecost.timeuse import TimeUseError
+    from carecost.valuation import ValuationError
+
+    return (BriefError, InvestmentInputError, ValuationError, TimeUseError, DesignError)
+
+
+def _problem(status: int, error: str, detail: list[dict[str, Any]]) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status)
+
+
+def _short(value: Any) -> Any:
+    """The offending input, when it is a short finite scalar (never echo large inputs)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bool | int | float | str) and len(repr(value)) <= 80:
+        return value
+    return None
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """Build the FastAPI application.
+
+    Parameters
+    ----------
+    settings
+        Registered data sets and scenarios, limits and security settings
+        (default: the example data set and scenario, no API key, no CORS).
+
+    Returns
+    -------
+    fastapi.FastAPI
+        Serve it with uvicorn (``carecost serve`` does).
+    """
+    cfg = settings or ServiceSettings()
+    cache = ResultCache(cfg.cache_entries)
+    input_errors = _input_errors()
+    app = FastAPI(
+        title="carecost API",
+        version=carecost.__version__,
+        description=(
+            "Numbers for the care economy over HTTP: the unpaid-care gender gap with SDG "
+            "5.4.1, the value of unpaid care work, care-investment scenarios, and data briefs "
+            "(JSON and self-contained HTML). Every number carries its standard error or "
+            "interval, unit, source and method. Data sets and scenarios are registered on "
+            "the server and named in requests."
+        ),
+    )
+    app.state.settings = cfg
+    app.state.cache = cache
+
+    # ------------------------------------------------------------ middleware
+    @app.middleware("http")
+    async def security(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                       ) -> Response:
+        if cfg.api_key is not None and request.url.path.startswith("/v1/") \
+                and request.method != "OPTIONS":
+            sent = request.headers.get("x-api-key", "")
+            if not secrets.compare_digest(sent.encode(), cfg.api_key.encode()):
+                return _problem(401, "unauthorized", [{"where": "header X-API-Key", "message":
+                                "send a valid API key in the X-API-Key header"}])
+        try:
+            response = await call_next(request)
+        except Exception:  # a bug: log it with an id, never send the trace
+            error_id = uuid.uuid4().hex[:12]
+            log.exception("internal error %s on %s %s", error_id, request.method,
+                          request.url.path)
+            response = _problem(500, "internal error", [{"where": request.url.path, "message":
+                                f"the server could not complete the request (error id "
+                                f"{error_id})"}])
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    if cfg.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(cfg.cors_origins),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type", "X-API-Key"],
+                           allow_credentials=False, max_age=600)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=cfg.max_body_bytes)
+
+    # -------------------------------------------------------------- errors
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = []
+        for e in exc.errors()[:20]:
+            loc = [str(x) for x in e.get("loc", ())]
+            msg = str(e.get("msg", "invalid"))
+            if e.get("type") == "string_pattern_mismatch" and loc and \
+                    loc[-1] in ("dataset", "scenario_name", "country"):
+                msg += f" ({NAME_HELP}; see GET /v1/datasets and GET /v1/scenarios)"
+            item = {"where": ".".join(loc) or "request", "message": msg, "type": e.get("type")}
+            short = _short(e.get("input"))
+            if short is not None:
+                item["got"] = short
+            detail.append(item)
+        return _problem(422, "invalid request", detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _problem(exc.status_code, "http error", [{"where": request.url.path,
+                                                         "message": str(exc.detail)}])
+
+    async def on_input(request: Request, exc: Exception) -> JSONResponse:
+        return _problem(422, "invalid input", [{"where": "body", "message": str(exc)}])
+
+    for cls in input_errors:
+        app.add_exception_handler(cls, on_input)
+
+    # ------------------------------------------------------------- helpers
+    def check_draws(draws: int) -> None:
+        if draws > cfg.max_draws:
+            raise BriefError(f"draws = {draws}: this server allows at most {cfg.max_draws}")
+
+    def build(kind: str, req: Any) -> Brief:
+        if kind == "gap":
+            g: GapRequest = req
+            spec = cfg.datasets.spec(g.dataset)
+            return gap_brief(cfg.datasets.survey(g.dataset), dataset=spec, by=g.by or None,
+                             y=g.y, level=g.level)
+        if kind == "value":
+            v: ValueRequest = req
+            check_draws(v.draws)
+            spec = cfg.datasets.spec(v.dataset)
+            return value_brief(cfg.datasets.survey(v.dataset), spec, methods=v.methods,
+                               main=v.main, level=v.level, draws=v.draws, seed=v.seed)
+        s: SimulateRequest = req
+        check_draws(s.draws)
+        from carecost.investment import ParameterRange, scenario_from_dict
+
+        if s.scenario is not None:
+            scn = scenario_from_dict(s.scenario.to_raw(), base_dir=None)
+        else:
+            name = s.scenario_name or "example"
+            reg = cfg.scenarios.get(name)
+            if reg is None:
+                raise BriefError(f"unknown scenario {name!r}; registered scenarios: "
+                                 f"{sorted(cfg.scenarios)}")
+            scn = scenario_from_dict(reg.raw, base_dir=reg.base_dir)
+        ranges = None if s.ranges is None else [
+            ParameterRange(r.path, r.low, r.high, r.mode, r.dist) for r in s.ranges]
+        return investment_brief(scn, ranges=ranges, draws=s.draws, seed=s.seed, level=s.level,
+                                year=s.year)
+
+    def key_of(kind: str, req: Any) -> str:
+        return kind + ":" + json.dumps(req.model_dump(mode="json"), sort_keys=True,
+                                       separators=(",", ":"))
+
+    def respond(kind: str, req: Any, fmt: str, *, full: bool, include_svg: bool = False
+                ) -> Response:
+        bkey = key_of(kind, req)
+        rkey = f"{bkey}|{fmt}|{full}|{include_svg}"
+
+        def render() -> tuple[bytes, str]:
+            b, _ = cache.get_or_compute(bkey, lambda: build(kind, req))
+            if fmt == "html":
+                return b.to_html().encode("utf-8"), "text/html; charset=utf-8"
+            doc = b.to_dict(include_svg=include_svg)
+            if not full:
+                doc.pop("charts", None)
+            return (json.dumps(doc, ensure_ascii=False, allow_nan=False,
+                               separators=(",", ":")).encode("utf-8"),
+                    "application/json")
+
+        (body, media), hit = cache.get_or_compute(rkey, render)
+        headers = {"X-Cache": "hit" if hit else "miss", "Cache-Control": "no-store"}
+        if fmt == "html":
+            headers["Content-Security-Policy"] = HTML_CSP
+        return Response(body, media_type=media, headers=headers)
+
+    # ------------------------------------------------------------ endpoints
+    @app.get("/health", tags=["service"], summary="Liveness and what is registered")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": carecost.__version__,
+                "datasets": cfg.datasets.names(), "scenarios": sorted(cfg.scenarios),
+                "cache": cache.stats(), "api_key_required": cfg.api_key is not None}
+
+    @app.get("/v1/datasets", tags=["registry"], summary="Registered data sets")
+    def datasets() -> dict[str, Any]:
+        return {"datasets": [cfg.datasets.spec(n).describe() for n in cfg.datasets.names()]}
+
+    @app.get("/v1/scenarios", tags=["registry"], summary="Registered scenarios")
+    def scenarios() -> dict[str, Any]:
+        out = []
+        for n in sorted(cfg.scenarios):
+            meta = dict(cfg.scenarios[n].raw.get("meta", {}))
+            out.append({"name": n, "title": meta.get("name", n),
+                        "country": meta.get("country", "example"),
+                        "base_year": meta.get("base_year"),
+                        "target_year": meta.get("target_year")})
+        return {"scenarios": out}
+
+    @app.get("/v1/scenarios/{name}", tags=["registry"],
+             summary="A registered scenario as JSON (a template for POST /v1/simulate)")
+    def scenario(name: str = Path(pattern=NAME, max_length=40)) -> dict[str, Any]:
+        reg = cfg.scenarios.get(name)
+        if reg is None:
+            raise BriefError(f"unknown scenario {name!r}; registered scenarios: "
+                             f"{sorted(cfg.scenarios)}")
+        return {"name": name, "scenario": clean_json(reg.public())}
+
+    @app.post("/v1/gap", tags=["results"], summary="Unpaid-care gender gap and SDG 5.4.1")
+    def gap(req: GapRequest) -> Response:
+        return respond("gap", req, "json", full=False)
+
+    @app.post("/v1/value", tags=["results"], summary="Value of unpaid care work by method")
+    def value(req: ValueRequest) -> Response:
+        return respond("value", req, "json", full=False)
+
+    @app.post("/v1/simulate", tags=["results"], summary="Care-investment scenario")
+    def simulate(req: SimulateRequest) -> Response:
+        return respond("investment", req, "json", full=False)
+
+    @app.post("/v1/briefs/gap", tags=["briefs"], summary="Gap brief (JSON or HTML)")
+    def brief_gap(req: GapRequest, format: Format = "json", include_svg: bool = False
+                  ) -> Response:
+        return respond("gap", req, format, full=True, include_svg=include_svg)
+
+    @app.post("/v1/briefs/value", tags=["briefs"], summary="Value brief (JSON or HTML)")
+    def brief_value(req: ValueRequest, format: Format = "json", include_svg: bool = False
+                    ) -> Response:
+        return respond("value", req, format, full=True, include_svg=include_svg)
+
+    @app.post("/v1/briefs/investment", tags=["briefs"],
+              summary="Investment brief (JSON or HTML)")
+    def brief_investment(req: SimulateRequest, format: Format = "json",
+                         include_svg: bool = False) -> Response:
+        return respond("investment", req, format, full=True, include_svg=include_svg)
+
+    @app.get("/v1/briefs/{kind}", tags=["briefs"],
+             summary="A brief with default settings (for links and iframes)")
+    def brief_get(
+        kind: Kind, format: Format = "html",
+        dataset: str = Query("example", pattern=NAME, max_length=40),
+        scenario_name: str = Query("example", pattern=NAME, max_length=40),
+    ) -> Response:
+        req: Any
+        if kind == "gap":
+            req = GapRequest(dataset=dataset)
+        elif kind == "value":
+            req = ValueRequest(dataset=dataset)
+        else:
+            req = SimulateRequest(scenario_name=scenario_name)
+        return respond(kind, req, format, full=True)
+
+    _ = ScenarioModel  # documented in the OpenAPI schema through SimulateRequest
+    return app

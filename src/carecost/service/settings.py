@@ -1,0 +1,125 @@
+"""Settings of the HTTP service: registered data sets and scenarios, limits, security."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from carecost.briefs import BriefError, DatasetRegistry, check_name, load_dataset_spec
+
+__all__ = ["RegisteredScenario", "ServiceSettings", "example_scenario_raw"]
+
+
+@dataclass(frozen=True)
+class RegisteredScenario:
+    """A scenario registered on the server: its parsed TOML and the folder it came from."""
+
+    name: str
+    raw: Mapping[str, Any]
+    base_dir: Path | None = None
+
+    def public(self) -> dict[str, Any]:
+        """The scenario as JSON in the request layout (file references removed)."""
+        return {k: v for k, v in self.raw.items() if k not in ("population", "io")}
+
+
+def example_scenario_raw() -> RegisteredScenario:
+    """The shipped example scenario (synthetic example country)."""
+    ref = (resources.files("carecost.investment") / "data" / "scenarios"
+           / "example_universal_care_2035.toml")
+    with ref.open("rb") as fh:
+        return RegisteredScenario("example", tomllib.load(fh), None)
+
+
+@dataclass
+class ServiceSettings:
+    """Everything the service needs to know; nothing of it comes from a request.
+
+    Attributes
+    ----------
+    datasets
+        Registered data sets (default: the built-in ``"example"``).
+    scenarios
+        Registered scenarios by name (default: ``"example"``).
+    api_key
+        When set, every ``/v1`` request must send it in the ``X-API-Key``
+        header (``/health``, ``/docs`` and ``/openapi.json`` stay open).
+    cors_origins
+        Browser origins allowed by CORS (exact match); empty: no CORS headers.
+    max_body_bytes
+        Largest request body (bytes); larger ones get 413.
+    max_draws
+        Largest Monte Carlo draws a request may ask for.
+    cache_entries
+        Results kept in the in-memory LRU cache.
+    """
+
+    datasets: DatasetRegistry = field(default_factory=DatasetRegistry.default)
+    scenarios: dict[str, RegisteredScenario] = field(
+        default_factory=lambda: {"example": example_scenario_raw()})
+    api_key: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 64 * 1024
+    max_draws: int = 5000
+    cache_entries: int = 256
+
+    def __post_init__(self) -> None:
+        if self.api_key is not None and len(self.api_key) < 16:
+            raise BriefError("the API key must be at least 16 characters long")
+        for o in self.cors_origins:
+            if o == "*" or not re.match(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$", o):
+                raise BriefError(f"CORS origin {o!r}: give an exact origin such as "
+                                 "https://portal.example.org (no '*', no path)")
+        if not 1024 <= self.max_body_bytes <= 10 * 1024 * 1024:
+            raise BriefError("max_body_bytes must be between 1 KiB and 10 MiB")
+        if not 2 <= self.max_draws <= 100_000:
+            raise BriefError("max_draws must be between 2 and 100000")
+
+    @classmethod
+    def from_cli(
+        cls, *, datasets: Sequence[str | Path] = (), scenarios: Sequence[str] = (),
+        api_key_env: str | None = None, cors_origins: Sequence[str] = (),
+        max_body_bytes: int = 64 * 1024, max_draws: int = 5000,
+    ) -> ServiceSettings:
+        """Settings from command-line values (data-set files, ``NAME=FILE`` scenarios).
+
+        Raises
+        ------
+        BriefError
+            A bad file, name, or an API-key variable that is not set.
+        """
+        reg = DatasetRegistry.default()
+        for d in datasets:
+            reg.register(load_dataset_spec(d))
+        scn = {"example": example_scenario_raw()}
+        for item in scenarios:
+            name, sep, file = item.partition("=")
+            if not sep:
+                raise BriefError(f"--scenario {item!r}: write NAME=FILE.toml")
+            check_name(name, "scenario")
+            p = Path(file)
+            try:
+                with p.open("rb") as fh:
+                    raw = tomllib.load(fh)
+            except FileNotFoundError as err:
+                raise BriefError(f"--scenario {item!r}: file {file!r} not found") from err
+            except tomllib.TOMLDecodeError as err:
+                raise BriefError(f"--scenario {item!r}: not valid TOML ({err})") from err
+            from carecost.investment import scenario_from_dict
+
+            scenario_from_dict(raw, base_dir=p.resolve().parent)  # validate now, not per request
+            scn[name] = RegisteredScenario(name, raw, p.resolve().parent)
+        key = None
+        if api_key_env:
+            key = os.environ.get(api_key_env)
+            if not key:
+                raise BriefError(f"--api-key-env {api_key_env}: that environment variable is "
+                                 "not set or empty")
+        return cls(datasets=reg, scenarios=scn, api_key=key, cors_origins=tuple(cors_origins),
+                   max_body_bytes=max_body_bytes, max_draws=max_draws)

@@ -1,0 +1,184 @@
+"""The command line through typer's CliRunner and as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+typer_testing = pytest.importorskip("typer.testing")
+
+from carecost.cli import EXIT_INPUT, app, main  # noqa: E402
+
+runner = typer_testing.CliRunner()
+EXAMPLE_SCENARIO = (resources.files("carecost.investment") / "data" / "scenarios"
+                    / "example_universal_care_2035.toml")
+
+
+def _run(*args: str) -> typer_testing.Result:
+    return runner.invoke(app, list(args), env={"COLUMNS": "120", "NO_COLOR": "1"})
+
+
+def _all(res: typer_testing.Result) -> str:
+    out = res.output
+    try:
+        out += res.stderr
+    except ValueError:  # older Click mixes stderr into output
+        pass
+    return out
+
+
+@pytest.fixture(scope="module")
+def main_job(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "out"
+    res = _run("run", "--out", str(out), "--draws", "300")
+    assert res.exit_code == 0, _all(res)
+    return out
+
+
+def test_main_job_writes_briefs_and_tables(main_job: Path) -> None:
+    for kind in ("gap", "value", "investment"):
+        doc = json.loads((main_job / f"{kind}-brief.json").read_text(encoding="utf-8"))
+        assert doc["kind"] == kind and doc["quantities"]
+        html = (main_job / f"{kind}-brief.html").read_text(encoding="utf-8")
+        assert html.count("<svg") >= 2
+        book = pd.read_excel(main_job / "tables" / f"{kind}.xlsx", sheet_name=None)
+        assert "quantities" in book and "about" in book
+        q = book["quantities"]
+        assert {"estimate", "se", "ci_low", "ci_high", "unit", "source", "method"} <= set(q)
+    index = (main_job / "index.html").read_text(encoding="utf-8")
+    assert "gap-brief.html" in index and "investment-brief.html" in index
+
+
+@pytest.mark.parametrize("ext", [".csv", ".xlsx", ".json"])
+def test_gap_outputs(tmp_path: Path, ext: str) -> None:
+    out = tmp_path / f"gap{ext}"
+    res = _run("gap", "--by", "urban", "--level", "0.9", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    assert "Gap (women minus men)" in res.output
+    if ext == ".csv":
+        q = pd.read_csv(tmp_path / "gap-quantities.csv")
+        assert (q["level"] == 0.9).all() and q["se"].notna().all()
+        assert (tmp_path / "gap-gap_by_domain.csv").exists()
+    elif ext == ".xlsx":
+        assert "gap_by_domain" in pd.read_excel(out, sheet_name=None)
+    else:
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        assert doc["tables"]["quantities"][0]["unit"] == "minutes per day"
+
+
+def test_value_and_simulate(tmp_path: Path) -> None:
+    res = _run("value", "--method", "generalist", "--method", "hybrid", "--draws", "100")
+    assert res.exit_code == 0, _all(res)
+    assert "XCU per year" in res.output
+    out = tmp_path / "sim.json"
+    res = _run("simulate", str(EXAMPLE_SCENARIO), "--draws", "200", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    tables = json.loads(out.read_text(encoding="utf-8"))["tables"]
+    assert {"summary_by_year", "monte_carlo", "quantities"} <= set(tables)
+
+
+def test_brief_command(tmp_path: Path) -> None:
+    res = _run("brief", "gap", "--out", str(tmp_path), "--format", "json", "--by", "region")
+    assert res.exit_code == 0, _all(res)
+    doc = json.loads((tmp_path / "gap-brief.json").read_text(encoding="utf-8"))
+    assert doc["inputs"]["by"] == ["region"]
+    assert not (tmp_path / "gap-brief.html").exists()
+
+
+def test_read_and_validate(tmp_path: Path) -> None:
+    res = _run("read", "example")
+    assert res.exit_code == 0 and "3,600 respondents" in res.output, _all(res)
+    csv = tmp_path / "t.csv"
+    pd.DataFrame({"a": [1, 2], "b": [3, 4]}).to_csv(csv, index=False)
+    res = _run("read", str(csv), "--out", str(tmp_path / "t.xlsx"))
+    assert res.exit_code == 0 and "2 rows, 2 columns" in res.output, _all(res)
+    res = _run("validate", str(EXAMPLE_SCENARIO))
+    assert res.exit_code == 0 and "valid" in res.output, _all(res)
+
+
+def test_validate_json_scenario(tmp_path: Path) -> None:
+    import tomllib
+
+    raw = tomllib.loads(EXAMPLE_SCENARIO.read_text(encoding="utf-8"))
+    good = tmp_path / "s.json"
+    good.write_text(json.dumps(raw), encoding="utf-8")
+    res = _run("validate", str(good))
+    assert res.exit_code == 0, _all(res)
+    raw["services"][0]["women_share"] = 1.5
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(raw), encoding="utf-8")
+    res = _run("validate", str(bad))
+    assert res.exit_code == EXIT_INPUT
+    assert "services.0.women_share" in _all(res)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["gap", "--data", "nope"], 1, "neither a registered data set"),
+        (["gap", "--data", "../nowhere/x.toml"], 1, "file not found"),
+        (["gap", "--by", "income"], 1, "not a domain of data set 'example'"),
+        (["gap", "--level", "2"], 2, "--level"),
+        (["gap", "--out", "x.docx"], 1, "unknown table format '.docx'"),
+        (["gap", "--out", "no/such/folder/x.csv"], 1, "does not exist"),
+        (["value", "--method", "magic"], 1, "allowed any of"),
+        (["value", "--draws", "1000000000"], 2, "--draws"),
+        (["value", "--draws", "many"], 2, "--draws"),
+        (["simulate", "missing.toml"], 1, "not found"),
+        (["brief", "everything"], 1, "use gap, value, investment or all"),
+        (["run", "--tables", ".docx"], 1, "--tables"),
+        (["nonsense"], 2, "No such command"),
+    ],
+)
+def test_bad_usage(args: list[str], code: int, text: str) -> None:
+    res = _run(*args)
+    assert res.exit_code == code, _all(res)
+    assert text in _all(res)
+    assert "Traceback" not in _all(res)
+
+
+@pytest.mark.parametrize(
+    ("content", "text"),
+    [
+        ("[meta\nname = 1", "not valid TOML"),
+        ("[meta]\nname = 'x'\nbase_year = 2025\ntarget_year = 2020\n[[services]]\nname='a'\n",
+         "meta.target_year"),
+        ("title = 'neither'\n", "neither a scenario"),
+        ("[dataset]\nkind = 'episodes'\n", "dataset.persons is missing"),
+    ],
+)
+def test_validate_bad_files(tmp_path: Path, content: str, text: str) -> None:
+    f = tmp_path / "f.toml"
+    f.write_text(content, encoding="utf-8")
+    res = _run("validate", str(f))
+    assert res.exit_code == EXIT_INPUT, _all(res)
+    assert text in _all(res)
+
+
+def test_version_and_main() -> None:
+    res = _run("--version")
+    assert res.exit_code == 0 and "carecost" in res.output
+    assert main(["--quiet", "gap", "--data", "nope"]) == EXIT_INPUT
+
+
+def test_subprocess(tmp_path: Path) -> None:
+    env = {**os.environ, "COLUMNS": "120"}
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "carecost.cli", "run", "--out", str(out), "--tables", "csv",
+         "--draws", "200"], capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "open" in proc.stdout and (out / "index.html").exists()
+    assert (out / "tables" / "gap-quantities.csv").exists()
+    proc = subprocess.run([sys.executable, "-m", "carecost.cli", "gap", "--data", "nope"],
+                          capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert proc.returncode == EXIT_INPUT
+    assert "error" in proc.stderr and "registered data set" in proc.stderr
+    assert proc.stdout == ""

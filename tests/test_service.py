@@ -1,0 +1,292 @@
+"""The HTTP service over real HTTP on loopback: uvicorn in a thread, httpx as the client.
+
+Every bad input must give a clear 4xx error without a stack trace, and leave the
+service up (checked with /health after each)."""
+
+from __future__ import annotations
+
+import copy
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+httpx = pytest.importorskip("httpx")
+uvicorn = pytest.importorskip("uvicorn")
+
+from carecost.briefs import DatasetRegistry, DatasetSpec  # noqa: E402
+from carecost.service import UVICORN_OPTIONS, ServiceSettings, create_app  # noqa: E402
+
+ORIGIN = "https://portal.example.org"
+API_KEY = "test-key-0123456789abcdef"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(settings: ServiceSettings) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="off", **UVICORN_OPTIONS)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            server.should_exit = True
+            raise RuntimeError("the test server did not start within 30 s")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    reg = DatasetRegistry.default()
+    # a data set whose loader fails with a programming error: exercises the 500 path
+    reg.register(DatasetSpec(name="broken", description="", source="x", kind="persons",
+                             options={}, domains=("age_group",)))
+    yield from _serve(ServiceSettings(datasets=reg, cors_origins=(ORIGIN,),
+                                      max_body_bytes=16 * 1024, max_draws=3000))
+
+
+@pytest.fixture(scope="module")
+def client(base: str) -> Iterator[Any]:
+    with httpx.Client(base_url=base, timeout=60) as c:
+        yield c
+
+
+def _up(client: Any) -> None:
+    r = client.get("/health")
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+
+
+def _no_trace(text: str) -> None:
+    assert "Traceback" not in text and 'File "' not in text and "site-packages" not in text
+
+
+def test_health_docs_openapi(client: Any) -> None:
+    r = client.get("/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["datasets"] == ["broken", "example"] and body["scenarios"] == ["example"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "server" not in r.headers
+    spec = client.get("/openapi.json").json()
+    for path in ("/v1/gap", "/v1/value", "/v1/simulate", "/v1/briefs/gap", "/health"):
+        assert path in spec["paths"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_registry_endpoints(client: Any) -> None:
+    ds = client.get("/v1/datasets").json()["datasets"]
+    ex = next(d for d in ds if d["name"] == "example")
+    assert "age_group" in ex["domains"] and ex["synthetic"] is True
+    assert ex["valuation"]["currency"] == "XCU"
+    sc = client.get("/v1/scenarios/example").json()["scenario"]
+    assert sc["meta"]["target_year"] == 2035 and len(sc["services"]) == 4
+
+
+def test_gap_cached(client: Any) -> None:
+    body = {"dataset": "example", "by": ["urban"], "level": 0.9}
+    r1 = client.post("/v1/gap", json=body)
+    assert r1.status_code == 200, r1.text
+    doc = r1.json()
+    assert doc["kind"] == "gap" and "charts" not in doc
+    for q in doc["quantities"]:
+        assert q["se"] is not None and q["ci_low"] is not None and q["unit"] and q["method"]
+    r2 = client.post("/v1/gap", json=body)
+    assert r2.content == r1.content
+    assert r1.headers["x-cache"] == "miss" and r2.headers["x-cache"] == "hit"
+
+
+def test_value_and_simulate(client: Any) -> None:
+    r = client.post("/v1/value", json={"methods": ["generalist", "hybrid"], "draws": 200})
+    assert r.status_code == 200, r.text
+    ids = {q["id"] for q in r.json()["quantities"]}
+    assert "value.hybrid.share_of_gdp" in ids
+    r = client.post("/v1/simulate", json={"draws": 200, "seed": 1})
+    assert r.status_code == 200, r.text
+    assert any(q["id"] == "investment.jobs_total.2035" for q in r.json()["quantities"])
+
+
+def test_simulate_custom_scenario(client: Any) -> None:
+    sc = client.get("/v1/scenarios/example").json()["scenario"]
+    sc = copy.deepcopy(sc)
+    sc["meta"]["name"] = "Childcare only"
+    sc["services"] = sc["services"][:1]
+    sc["services"][0]["target_coverage"] = 0.4
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 100,
+                                          "ranges": [{"path": "fiscal.income_tax_rate",
+                                                      "low": 0.1, "high": 0.14}]})
+    assert r.status_code == 200, r.text
+    assert r.json()["title"] == "Investing in care: Childcare only"
+
+
+def test_briefs_json_and_html(client: Any) -> None:
+    r = client.post("/v1/briefs/gap?format=json", json={})
+    assert r.status_code == 200 and r.json()["charts"]
+    r = client.post("/v1/briefs/value?format=html", json={"draws": 100})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assert r.text.count("<svg") == 2 and "<table" in r.text
+    r = client.get("/v1/briefs/investment", params={"format": "html"})
+    assert r.status_code == 200 and r.text.count("<svg") == 4
+    r = client.post("/v1/briefs/gap?format=json&include_svg=true", json={"by": []})
+    assert all(c["svg"].startswith("<svg") for c in r.json()["charts"])
+
+
+BAD: list[tuple[str, str, Any, int, str]] = [
+    # (method, path, json body or raw bytes, status, text expected in the message)
+    ("post", "/v1/gap", {"level": "high"}, 422, "valid number"),
+    ("post", "/v1/gap", {"level": 5}, 422, "less than or equal to 0.999"),
+    ("post", "/v1/gap", {"dataset": "nope"}, 422, "unknown data set 'nope'; registered"),
+    ("post", "/v1/gap", {"dataset": "../../etc/passwd"}, 422, "should match pattern"),
+    ("post", "/v1/gap", {"dataset": "/etc/passwd"}, 422, "should match pattern"),
+    ("post", "/v1/gap", {"dataset": "C:\\data\\x.csv"}, 422, "should match pattern"),
+    ("post", "/v1/gap", {"by": ["age_group", "urban", "region"]}, 422, "at most 2"),
+    ("post", "/v1/gap", {"by": ["income"]}, 422, "not a domain of data set 'example'"),
+    ("post", "/v1/gap", {"path": "/etc/passwd"}, 422, "Extra inputs are not permitted"),
+    ("post", "/v1/gap", b'{"level": 0.9,', 422, "JSON"),
+    ("post", "/v1/gap", b'{"level": NaN}', 422, "finite number"),
+    ("post", "/v1/gap", b"[1, 2, 3]", 422, "valid dictionary"),
+    ("post", "/v1/value", {"draws": 10**12}, 422, "less than or equal to 100000"),
+    ("post", "/v1/value", {"draws": 50000}, 422, "this server allows at most 3000"),
+    ("post", "/v1/value", {"draws": "many"}, 422, "valid integer"),
+    ("post", "/v1/value", {"methods": ["magic"]}, 422, "generalist"),
+    ("post", "/v1/value", {"methods": ["generalist"]}, 422, "main = 'hybrid' must be one of"),
+    ("post", "/v1/simulate", {"scenario_name": "nope"}, 422, "unknown scenario 'nope'"),
+    ("post", "/v1/simulate", {"scenario_name": "../x"}, 422, "should match pattern"),
+    ("post", "/v1/simulate", {"year": 1e308}, 422, "integer"),
+    ("post", "/v1/simulate", {"year": 2200}, 422, "less than or equal to 2100"),
+    ("post", "/v1/simulate", {"year": 2050}, 422, "year = 2050"),
+    ("post", "/v1/simulate", {"ranges": [{"path": "os.system", "low": 0, "high": 1}]}, 422,
+     "should match pattern"),
+    ("post", "/v1/simulate", {"ranges": [{"path": "macro.nope", "low": 0, "high": 1}]}, 422,
+     "does not exist"),
+    ("post", "/v1/briefs/gap?format=pdf", {}, 422, "'json' or 'html'"),
+    ("get", "/v1/briefs/other", None, 422, "'gap', 'value' or 'investment'"),
+    ("get", "/v1/scenarios/..%2F..%2Fetc", None, 404, "Not Found"),
+    ("get", "/v1/briefs/gap?dataset=..%2Fetc%2Fpasswd", None, 422, "should match pattern"),
+    ("get", "/nowhere", None, 404, "Not Found"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status", "text"), BAD,
+                         ids=[f"{m} {p} {str(b)[:30]}" for m, p, b, _, _ in BAD])
+def test_bad_inputs(client: Any, method: str, path: str, body: Any, status: int,
+                    text: str) -> None:
+    if method == "get":
+        r = client.get(path)
+    elif isinstance(body, bytes):
+        r = client.post(path, content=body, headers={"content-type": "application/json"})
+    else:
+        r = client.post(path, json=body)
+    assert r.status_code == status, r.text
+    assert text in r.text, r.text
+    assert r.json()["error"]
+    _no_trace(r.text)
+    _up(client)
+
+
+def _scenario(client: Any) -> dict[str, Any]:
+    return copy.deepcopy(client.get("/v1/scenarios/example").json()["scenario"])
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        (lambda s: s["services"][0].update(target_coverage=0.01), "below current_coverage"),
+        (lambda s: s["services"][0].update(persons_per_staff=1e308), "less than or equal to"),
+        (lambda s: s["services"][0].update(persons_per_staff=-4), "greater than 0"),
+        (lambda s: s["services"][0].update(women_share="most"), "valid number"),
+        (lambda s: s["meta"].update(country="../../etc/passwd"), "should match pattern"),
+        (lambda s: s["meta"].update(country="atlantis"), "country = 'atlantis' has no dataset"),
+        (lambda s: s.update(population={"file": "/etc/passwd"}), "Extra inputs"),
+        (lambda s: s.update(io={"dataset": "x"}), "Extra inputs"),
+        (lambda s: s["meta"].update(target_year=2020), "must be after meta.base_year"),
+        (lambda s: s.update(macro={"gdp": 1e300}), "less than or equal to 10000000000000000"),
+        (lambda s: s.update(services=s["services"][:1] * 13), "at most 12 items"),
+        (lambda s: s["services"][0].update(sector="XYZ"), "XYZ"),
+    ],
+)
+def test_bad_scenarios(client: Any, change: Any, text: str) -> None:
+    sc = _scenario(client)
+    change(sc)
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 50})
+    assert r.status_code == 422, r.text
+    assert text in r.text
+    _no_trace(r.text)
+    _up(client)
+
+
+def test_body_limit(client: Any) -> None:
+    r = client.post("/v1/gap", content=b'{"by": [' + b'"x",' * 20000 + b'"x"]}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "larger than 16384 bytes" in r.text
+    _up(client)
+
+
+def test_internal_error_has_no_trace(client: Any) -> None:
+    r = client.post("/v1/gap", json={"dataset": "broken"})
+    assert r.status_code == 500
+    assert "error id" in r.json()["detail"][0]["message"]
+    _no_trace(r.text)
+    _up(client)
+
+
+def test_cors(client: Any) -> None:
+    pre = {"Access-Control-Request-Method": "POST",
+           "Access-Control-Request-Headers": "content-type"}
+    r = client.options("/v1/gap", headers={"Origin": ORIGIN, **pre})
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == ORIGIN
+    r = client.options("/v1/gap", headers={"Origin": "https://evil.example", **pre})
+    assert "access-control-allow-origin" not in r.headers
+    r = client.post("/v1/gap", json={}, headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in r.headers
+
+
+@pytest.fixture(scope="module")
+def keyed() -> Iterator[str]:
+    yield from _serve(ServiceSettings(api_key=API_KEY))
+
+
+def test_api_key(keyed: str) -> None:
+    with httpx.Client(base_url=keyed, timeout=60) as c:
+        assert c.get("/health").status_code == 200
+        r = c.post("/v1/gap", json={"by": []})
+        assert r.status_code == 401 and "X-API-Key" in r.text
+        r = c.post("/v1/gap", json={"by": []}, headers={"X-API-Key": "wrong"})
+        assert r.status_code == 401
+        r = c.post("/v1/gap", json={"by": []}, headers={"X-API-Key": API_KEY})
+        assert r.status_code == 200
+
+
+def test_settings_refuse_bad_config(tmp_path: Path) -> None:
+    from carecost.briefs import BriefError
+
+    with pytest.raises(BriefError, match="at least 16"):
+        ServiceSettings(api_key="short")
+    with pytest.raises(BriefError, match="exact origin"):
+        ServiceSettings(cors_origins=("*",))
+    with pytest.raises(BriefError, match="NAME=FILE"):
+        ServiceSettings.from_cli(scenarios=["nofile"])
+    bad = tmp_path / "s.toml"
+    bad.write_text("[meta\n", encoding="utf-8")
+    with pytest.raises(BriefError, match="not valid TOML"):
+        ServiceSettings.from_cli(scenarios=[f"mine={bad}"])
+    with pytest.raises(BriefError, match="not set"):
+        ServiceSettings.from_cli(api_key_env="CARECOST_TEST_NO_SUCH_VARIABLE")
