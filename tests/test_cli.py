@@ -182,3 +182,17 @@ def test_subprocess(tmp_path: Path) -> None:
     assert proc.returncode == EXIT_INPUT
     assert "error" in proc.stderr and "registered data set" in proc.stderr
     assert proc.stdout == ""
+
+
+def test_read_an_atus_directory() -> None:
+    """`carecost read DIR` reads official BLS ATUS files (here the test fixtures)."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from carecost.cli import app
+
+    fixture = Path(__file__).parent / "fixtures" / "atus_official"
+    res = CliRunner().invoke(app, ["read", str(fixture)])
+    assert res.exit_code == 0, res.output
+    assert "4 respondents" in res.output and "sdr, 160 replicates" in res.output

@@ -41,8 +41,12 @@ def test_survey_example_main_prints_gap(capsys) -> None:
     assert "women / men" in out
 
 
-def test_main_job_runs_as_module() -> None:
-    out = subprocess.run([sys.executable, "-m", "carecost"], check=True, capture_output=True,
-                         text=True, timeout=120)
-    assert "SDG 5.4.1" in out.stdout
-    assert "women_share" in out.stdout
+def test_main_job_runs_as_module(tmp_path) -> None:
+    """`python -m carecost` is the README's main job: it writes the three briefs and tables."""
+    subprocess.run([sys.executable, "-m", "carecost"], check=True, capture_output=True,
+                   text=True, timeout=300, cwd=tmp_path)
+    out = tmp_path / "carecost-output"
+    for name in ("index.html", "gap-brief.html", "gap-brief.json", "value-brief.html",
+                 "investment-brief.json", "tables/gap.xlsx"):
+        assert (out / name).is_file(), name
+    assert "SDG 5.4.1" in (out / "gap-brief.html").read_text()

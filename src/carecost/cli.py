@@ -557,7 +557,8 @@ def serve(
 @app.command()
 def read(
     source: Annotated[str, typer.Argument(
-        help="A data-set .toml file, a registered name ('example'), or one table file "
+        help="A data-set .toml file, a registered name ('example'), an ATUS directory "
+        "(official BLS .dat/.zip files or the abridged Parquet files), or one table file "
         "(.csv, .parquet, .dta, .sav).")],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Write the person-level table: .csv, .parquet, .xlsx or .json.",
@@ -566,8 +567,17 @@ def read(
     """Read a data set or a table, check it, and print what was found (diaries, weights)."""
     with _guard("read"):
         p = Path(source)
-        if p.suffix.lower() in (".csv", ".parquet", ".pq", ".dta", ".sav", ".zsav", ".txt",
-                                ".dat"):
+        if p.is_dir():
+            from carecost.timeuse import read_atus
+
+            with _progress(1, f"reading ATUS files in {p}") as step:
+                step(f"reading ATUS files in {p}")
+                survey = read_atus(p)
+            df = survey.persons
+            _say(f"{p}: {len(df):,} respondents; {survey.report.summary()}")
+            _say(f"standard errors: {survey.variance}")
+        elif p.suffix.lower() in (".csv", ".parquet", ".pq", ".dta", ".sav", ".zsav", ".txt",
+                                  ".dat"):
             from carecost.timeuse import read_table
 
             with _progress(1, f"reading {p.name}") as step:
