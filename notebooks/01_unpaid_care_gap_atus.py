@@ -34,14 +34,13 @@
 
 # %%
 # ruff: noqa: ERA001  (the jupytext header above is a comment block, not dead code)
-import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-import carecost
+from carecost.paths import shared_data_dir
 from carecost.survey import contrast
 from carecost.timeuse import (
     gender_gap,
@@ -57,22 +56,7 @@ pd.set_option("display.width", 140)
 pd.set_option("display.max_columns", 20)
 
 
-def repo_root() -> Path | None:
-    """The carecost repository (the folder with pyproject.toml), found by walking up from this
-    file (or the working directory, in a notebook), else from the installed package."""
-    here = globals().get("__file__")
-    starts = [Path(here).resolve().parent] if here else []
-    starts += [Path.cwd().resolve(), Path(carecost.__file__).resolve().parent]
-    for start in starts:
-        for folder in (start, *start.parents):
-            if (folder / "pyproject.toml").is_file() and (folder / "src" / "carecost").is_dir():
-                return folder
-    return None
-
-
-ROOT = repo_root()
-env = os.environ.get("CARECOST_SHARED_DATA")
-SHARED = Path(env) if env else (ROOT.parent / "shared" / "data" if ROOT else None)
+SHARED = shared_data_dir([Path(globals().get("__file__", Path.cwd())).parent])
 ATUS = SHARED / "atus_0316" if SHARED else None
 FILES = ("atusact.parquet", "atusresp.parquet", "atuscps.parquet")
 REAL = ATUS is not None and all((ATUS / f).is_file() for f in FILES)

@@ -39,14 +39,13 @@
 # %%
 # ruff: noqa: ERA001  (the jupytext header above is a comment block, not dead code)
 import dataclasses
-import os
 from importlib import resources
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-import carecost
+from carecost.paths import shared_data_dir
 from carecost.timeuse import bls_table1, bls_table1_rows, read_atus, weekend_or_holiday
 
 pd.set_option("display.width", 160)
@@ -54,22 +53,7 @@ pd.set_option("display.max_colwidth", 60)
 pd.set_option("display.max_rows", 100)
 
 
-def repo_root() -> Path | None:
-    """The carecost repository (the folder with pyproject.toml), found by walking up from this
-    file (or the working directory, in a notebook), else from the installed package."""
-    here = globals().get("__file__")
-    starts = [Path(here).resolve().parent] if here else []
-    starts += [Path.cwd().resolve(), Path(carecost.__file__).resolve().parent]
-    for start in starts:
-        for folder in (start, *start.parents):
-            if (folder / "pyproject.toml").is_file() and (folder / "src" / "carecost").is_dir():
-                return folder
-    return None
-
-
-ROOT = repo_root()
-env = os.environ.get("CARECOST_SHARED_DATA")
-SHARED = Path(env) if env else (ROOT.parent / "shared" / "data" if ROOT else None)
+SHARED = shared_data_dir([Path(globals().get("__file__", Path.cwd())).parent])
 ATUS = SHARED / "atus_0316" if SHARED else None
 if ATUS is None or not (ATUS / "atusact.parquet").is_file():
     raise FileNotFoundError(

@@ -26,13 +26,12 @@
 
 # %%
 # ruff: noqa: ERA001  (the jupytext header above is a comment block, not dead code)
-import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-import carecost
+from carecost.paths import shared_data_dir
 from carecost.survey import Design
 from carecost.timeuse import read_atus
 from carecost.valuation import (
@@ -61,27 +60,8 @@ from carecost.valuation import (
     wage_keys,
 )
 
-
-def repo_root() -> Path | None:
-    """The carecost repository (the folder with pyproject.toml), found by walking up from this
-    file (or the working directory, in a notebook), else from the installed package."""
-    here = globals().get("__file__")
-    starts = [Path(here).resolve().parent] if here else []
-    starts += [Path.cwd().resolve(), Path(carecost.__file__).resolve().parent]
-    for start in starts:
-        for folder in (start, *start.parents):
-            if (folder / "pyproject.toml").is_file() and (folder / "src" / "carecost").is_dir():
-                return folder
-    return None
-
-
-root = repo_root()
-env = os.environ.get("CARECOST_SHARED_DATA")
-if env:
-    SHARED = Path(env)
-elif root is not None:
-    SHARED = root.parent / "shared" / "data"
-else:
+SHARED = shared_data_dir([Path(globals().get("__file__", Path.cwd())).parent])
+if SHARED is None:
     raise FileNotFoundError("repository not found: set CARECOST_SHARED_DATA to the folder "
                             "holding atus_0316/")
 YEAR = 2016

@@ -23,13 +23,11 @@
 
 # %%
 # ruff: noqa: ERA001  (the jupytext header above is a comment block, not dead code)
-import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-import carecost
 from carecost.investment import (
     IOModel,
     ParameterRange,
@@ -45,19 +43,7 @@ from carecost.investment import (
     sensitivity,
     simulate,
 )
-
-
-def repo_root() -> Path | None:
-    """The carecost repository (the folder with pyproject.toml), found by walking up from this
-    file (or the working directory, in a notebook), else from the installed package."""
-    here = globals().get("__file__")
-    starts = [Path(here).resolve().parent] if here else []
-    starts += [Path.cwd().resolve(), Path(carecost.__file__).resolve().parent]
-    for start in starts:
-        for folder in (start, *start.parents):
-            if (folder / "pyproject.toml").is_file() and (folder / "src" / "carecost").is_dir():
-                return folder
-    return None
+from carecost.paths import shared_data_dir
 
 # %% [markdown]
 # ## 1. Scenario and country parameters (with provenance)
@@ -138,9 +124,7 @@ fig.tight_layout()
 # data, year and job unit, not a reproduction.
 
 # %%
-root = repo_root()
-env = os.environ.get("CARECOST_SHARED_DATA")
-shared = Path(env) if env else (root.parent / "shared" / "data" if root else None)
+shared = shared_data_dir([Path(globals().get("__file__", Path.cwd())).parent])
 bea = shared / "io_bea" if shared is not None else None
 if bea is not None and (bea / "bea_summary_use_pro_afterredef_2018.parquet").exists():
     us = IOModel.from_bea(bea, 2018)

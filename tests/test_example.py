@@ -50,3 +50,18 @@ def test_main_job_runs_as_module(tmp_path) -> None:
                  "investment-brief.json", "tables/gap.xlsx"):
         assert (out / name).is_file(), name
     assert "SDG 5.4.1" in (out / "gap-brief.html").read_text()
+
+
+def test_shared_data_dir(monkeypatch, tmp_path) -> None:
+    from pathlib import Path
+
+    from carecost.paths import repo_root, shared_data_dir
+
+    root = repo_root([Path(__file__).parent])
+    assert root is not None and (root / "pyproject.toml").is_file()
+    monkeypatch.delenv("CARECOST_SHARED_DATA", raising=False)
+    assert shared_data_dir([Path(__file__).parent]) == root.parent / "shared" / "data"
+    monkeypatch.setenv("CARECOST_SHARED_DATA", str(tmp_path))
+    assert shared_data_dir() == tmp_path
+    monkeypatch.delenv("CARECOST_SHARED_DATA")
+    assert repo_root([tmp_path]) is None

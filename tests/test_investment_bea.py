@@ -8,7 +8,6 @@ employment coefficients built from NIPA Table 6.5D (full-time equivalents, publi
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +16,10 @@ import pytest
 
 from carecost.investment import IOModel, industry_total_requirements
 from carecost.investment.io import nipa_fte_by_io_code, read_bea_matrix
+from carecost.paths import shared_data_dir
 
-SHARED = Path(
-    os.environ.get(
-        "CARECOST_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    )
-)
+SHARED = (shared_data_dir([Path(__file__).parent])
+          or Path(__file__).resolve().parents[2] / "shared" / "data")
 BEA = SHARED / "io_bea"
 
 pytestmark = [

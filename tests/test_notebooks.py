@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from carecost.paths import shared_data_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-SHARED = Path(os.environ.get("CARECOST_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = shared_data_dir([Path(__file__).parent]) or ROOT.parent / "shared" / "data"
 HAS_ATUS = (SHARED / "atus_0316" / "atusact.parquet").is_file()
 MAX_SECONDS = 120.0
 

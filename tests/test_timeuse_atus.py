@@ -9,7 +9,6 @@ USDL-13-1178); BLS LABSTAT "TU" series 2008–2016 by day type; and partial
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
 
@@ -17,10 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from carecost.paths import shared_data_dir
 from carecost.timeuse import bls_table1, gender_gap, read_atus, weekend_or_holiday
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("CARECOST_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = shared_data_dir([Path(__file__).parent]) or ROOT.parent / "shared" / "data"
 ATUS = SHARED / "atus_0316"
 DATA = resources.files("carecost.timeuse") / "data"
 

@@ -13,13 +13,13 @@ percent (see ``test_orders_of_magnitude_against_bea``).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from carecost.paths import shared_data_dir
 from carecost.survey import Design
 from carecost.timeuse import read_atus
 from carecost.valuation import (
@@ -44,7 +44,7 @@ from carecost.valuation import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("CARECOST_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = shared_data_dir([Path(__file__).parent]) or ROOT.parent / "shared" / "data"
 ATUS = SHARED / "atus_0316"
 YEAR = 2016
 
