@@ -175,7 +175,7 @@ def test_interval_arithmetic() -> None:
     assert (b - a) == Interval(1.0, 4.0)
     assert (a * b) == Interval(3.0, 10.0)
     assert (b / a) == Interval(1.5, 5.0)
-    assert 1.5 in a and 2.5 not in a and "x" not in a
+    assert (1.5 in a) and (2.5 not in a) and ("x" not in a)
     assert a.intersect(b) is None and not a.overlaps(b)
     r = rounded(0.3, 0.1)
     assert (r.lo, r.hi) == (pytest.approx(0.25), pytest.approx(0.35))
