@@ -181,3 +181,16 @@ def test_cached_sorted_replicate_path_equals_sparse_path() -> None:
     p3 = d.proportion("grp", by="sex")
     np.testing.assert_allclose(p3[["estimate", "se"]], p1[["estimate", "se"]], rtol=1e-12)
     np.testing.assert_allclose(p2[["estimate", "se"]], p1[["estimate", "se"]], rtol=1e-12)
+
+
+def test_contrast_on_a_filtered_table_and_empty_domains() -> None:
+    from carecost.survey import difference
+
+    df = _frame(3, 120)
+    d = _designs(df)[1]
+    res = d.mean("y", by=["grp", "sex"])
+    full = difference(res, {"grp": "a", "sex": "female"}, {"grp": "a", "sex": "male"})
+    part = difference(res[res["grp"] == "a"], {"sex": "female"}, {"sex": "male"})
+    np.testing.assert_allclose(part[["estimate", "se"]], full[["estimate", "se"]], rtol=1e-12)
+    empty = _designs(df)[0].subset(np.zeros(len(df), dtype=bool)).mean("y")
+    assert np.isnan(empty["estimate"].iloc[0]) and np.isnan(empty["se"].iloc[0])

@@ -178,3 +178,20 @@ def test_generated_replicate_weights_match_as_svrepdesign(design: str, stem: str
     np.testing.assert_allclose(rd.rscales, np.broadcast_to(np.asarray(fpc_meta["rscales"],
                                                                       dtype=float),
                                                            rd.rscales.shape), rtol=1e-12)
+
+
+QBY = pd.read_csv(REF / "quantile_by.csv")
+
+
+@pytest.mark.parametrize(("case", "p"), sorted(set(zip(QBY["case"], QBY["p"], strict=True))))
+def test_quantiles_by_domain_match_svyby_svyquantile(case: str, p: float) -> None:
+    """Each domain's Woodruff interval uses that domain's degf, as R (make_reference_quantile.R).
+
+    The R ``ci_low``/``ci_high`` columns are ``confint`` on the ``svyby`` object (normal,
+    around the estimate), so only the estimate and the Woodruff SE are compared.
+    """
+    ref = QBY[(QBY["case"] == case) & (QBY["p"] == p)].set_index("domain")
+    got = designs()[case].quantile("api00", p, by="stype").set_index("stype")
+    for dom, r in ref.iterrows():
+        np.testing.assert_allclose(got.loc[dom, "estimate"], r["estimate"], rtol=1e-12)
+        np.testing.assert_allclose(got.loc[dom, "se"], r["se"], rtol=1e-8)

@@ -316,3 +316,36 @@ def test_gender_gap_keeps_domains_with_one_sex() -> None:
     assert np.isnan(out.loc[("b", "men"), "estimate"]) and np.isnan(out.loc[("b", "gap"),
                                                                             "estimate"])
     assert out.loc[("b", "women"), "n"] == 2 and out.loc[("b", "men"), "n"] == 0
+
+
+@pytest.mark.parametrize("as_type", ["float", "str", "padded"])
+def test_codes_read_as_floats_or_text_classify_like_integers(as_type: str) -> None:
+    persons, ep = _episodes_fixture()
+    ep = ep.assign(dur=ep["end"] - ep["start"], act=ep["act"].astype(int))
+    base = from_episodes(ep, persons, id="pid", code="act", duration="dur", weights="wt")
+    conv = {"float": ep["act"].astype(float), "str": ep["act"].astype(str),
+            "padded": ep["act"].astype(str).str.zfill(6)}[as_type]
+    other = from_episodes(ep.assign(act=conv), persons, id="pid", code="act", duration="dur",
+                          weights="wt")
+    pd.testing.assert_frame_equal(base.persons, other.persons)
+    assert other.persons["Household activities"].tolist() == [100.0, 0.0]
+
+
+def test_bad_codes_are_errors() -> None:
+    persons, ep = _episodes_fixture()
+    ep = ep.assign(dur=ep["end"] - ep["start"])
+    for bad in ([20101.5, 10101, 10101, 50101], ["02x101", "010101", "010101", "050101"],
+                [1234567, 10101, 10101, 50101]):
+        with pytest.raises(ClassificationError):
+            from_episodes(ep.assign(act=bad), persons, id="pid", code="act", duration="dur",
+                          weights="wt")
+
+
+def test_unmapped_codes_warn_and_are_reported() -> None:
+    persons, ep = _episodes_fixture()
+    ep = ep.assign(dur=ep["end"] - ep["start"], act=["020101", "010101", "010101", "999999"])
+    with pytest.warns(UserWarning, match="1 activity codes are outside the crosswalk"):
+        s = from_episodes(ep, persons, id="pid", code="act", duration="dur", weights="wt",
+                          icatus=False)
+    assert s.report.unmapped_codes.to_dict("records") == [
+        {"code": "999999", "rows": 1, "minutes": 540.0}]

@@ -104,6 +104,10 @@ class SurveyDesign(ABC):
         """One sentence on how variances are estimated."""
 
     @abstractmethod
+    def _group_degf(self, codes: NDArray[np.intp], n_groups: int) -> FloatArray:
+        """Degrees of freedom of each domain's subset design (R ``degf`` of ``subset``)."""
+
+    @abstractmethod
     def _srs_rows(self, codes: NDArray[np.intp]) -> NDArray[np.float64]:
         """Per-group row counts used as ``n`` in design effects."""
 
@@ -427,15 +431,17 @@ class SurveyDesign(ABC):
         ``qrule="math"``).  The interval inverts a Wald interval for
         :math:`\\hat F(\\hat x_q)`, the design-based mean of
         :math:`1\\{y \\le \\hat x_q\\}` (R ``interval.type="mean"``), using a
-        Student t with ``df`` (default: the design degrees of freedom, as R);
+        Student t with ``df`` (default: the degrees of freedom of each domain's
+        subset design, as R ``svyby(..., svyquantile)``);
         ``se`` is the interval's width divided by twice the critical value.
         Interval ends are NaN when the interval for :math:`F` leaves [0, 1].
 
         Notes
         -----
-        For ``q`` below the first sorted weight share, R returns the second
-        smallest value (a quirk of its ``qs`` helper); carecost returns the
-        smallest.
+        For a probability below the first sorted weight share, R's ``qs``
+        helper returns the *second* smallest value; carecost does the same, so
+        that estimates and interval ends (whose probabilities can fall there)
+        reproduce R exactly.
 
         References
         ----------
@@ -458,16 +464,16 @@ class SurveyDesign(ABC):
         order = rows_in[np.lexsort((x[rows_in], codes[rows_in]))]
         oc = codes[order]
         ox = x[order]
-        cw = _group_cumsum(w[order], oc, g)
-        totw = np.asarray(np.bincount(oc, weights=w[order], minlength=g), dtype=np.float64)
         start = np.searchsorted(oc, np.arange(g), side="left")
         stop = np.searchsorted(oc, np.arange(g), side="right")
-        design_df = self.degf() if df is None else df
-        crit = critical_value(level, design_df)
+        cw = _group_cumsum(w[order], start, stop)
+        # as R svyby(..., svyquantile): each domain's interval uses that domain's degf
+        dfs = (self._group_degf(codes, g) if df is None else np.full(g, float(df)))
+        crit = np.array([critical_value(level, v) for v in dfs])
         counts = np.bincount(codes[codes >= 0], minlength=g)
         out = []
         for p in qs_:
-            qhat = _weighted_quantile(ox, cw, totw, start, stop, np.full(g, p))
+            qhat = _weighted_quantile(ox, cw, start, stop, np.full(g, p))
             ind = (x <= qhat[np.maximum(codes, 0)]).astype(float)
             ind = np.where(codes >= 0, ind, 0.0)
             values = np.column_stack([ind, np.ones(len(x))])
@@ -475,8 +481,8 @@ class SurveyDesign(ABC):
             fhat, fvar, _ = self._variance(plan, full=False)
             fse = np.sqrt(np.clip(fvar, 0, None))
             plo, phi = fhat - crit * fse, fhat + crit * fse
-            lo = _weighted_quantile(ox, cw, totw, start, stop, plo)
-            hi = _weighted_quantile(ox, cw, totw, start, stop, phi)
+            lo = _weighted_quantile(ox, cw, start, stop, plo)
+            hi = _weighted_quantile(ox, cw, start, stop, phi)
             lo[plo < 0] = np.nan
             hi[phi > 1] = np.nan
             frame = groups.table.copy()
@@ -488,7 +494,7 @@ class SurveyDesign(ABC):
             frame["ci_high"] = hi
             with np.errstate(divide="ignore", invalid="ignore"):
                 frame["cv"] = frame["se"] / np.abs(qhat)
-            frame["df"] = float(self.degf())
+            frame["df"] = dfs
             frame["n"] = counts.astype(np.int64)
             out.append(frame)
         res = pd.concat(out, ignore_index=True)
@@ -500,29 +506,44 @@ class SurveyDesign(ABC):
         return self._variance_note()
 
 
-def _group_cumsum(w: FloatArray, codes: NDArray[np.intp], g: int) -> FloatArray:
-    """Cumulative sum of ``w`` restarting at each group (rows sorted by group)."""
-    cs = np.cumsum(w)
-    totals = np.bincount(codes, weights=w, minlength=g)
-    offsets = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
-    return cs - offsets[codes]
+def _group_cumsum(w: FloatArray, starts: NDArray[np.intp], stops: NDArray[np.intp]
+                  ) -> FloatArray:
+    """Cumulative sums of ``w`` restarting at each group (rows sorted by group).
+
+    Summed group by group in sorted order, as R's ``cumsum`` in ``survey:::qs``
+    (a global cumulative sum minus offsets would differ in the last bits and
+    break exact ties).
+    """
+    out = np.empty_like(w)
+    for lo, hi in zip(starts, stops, strict=True):  # one vectorised cumsum per group
+        out[lo:hi] = np.cumsum(w[lo:hi])
+    return out
 
 
 def _weighted_quantile(
-    ox: FloatArray, cw: FloatArray, totw: FloatArray, start: NDArray[np.intp],
-    stop: NDArray[np.intp], p: FloatArray,
+    ox: FloatArray, cw: FloatArray, start: NDArray[np.intp], stop: NDArray[np.intp],
+    p: FloatArray,
 ) -> FloatArray:
-    """Smallest sorted value with cumulative weight share >= p, per group."""
-    g = len(totw)
+    """Smallest sorted value whose cumulative weight share is >= p, per group.
+
+    A cumulative share within 1e-12 (relative) of ``p`` counts as equal to it, so
+    that ties (e.g. the median of an even number of equal weights) are decided as
+    in exact arithmetic, as R's ``qrule_math`` does.
+    """
+    g = len(start)
     out = np.full(g, np.nan)
     for j in range(g):  # one binary search per group, not per row
         if stop[j] <= start[j] or not np.isfinite(p[j]):
             continue
         seg = cw[start[j]:stop[j]]
-        target = p[j] * totw[j]
-        pos = int(np.searchsorted(seg, target, side="right"))  # count with cw <= target
-        if pos > 0 and p[j] - seg[pos - 1] / totw[j] == 0:
+        tot = seg[-1]
+        target = p[j] * tot
+        eps = 1e-12 * tot
+        pos = int(np.searchsorted(seg, target + eps, side="right"))  # cw <= target (+eps)
+        if pos > 0 and abs(seg[pos - 1] - target) <= eps:
             idx = pos - 1
+        elif pos == 0:
+            idx = min(1, len(seg) - 1)  # R's qs(): no cw <= target -> position 1, then qup
         else:
             idx = min(pos, len(seg) - 1)
         out[j] = ox[start[j] + idx]

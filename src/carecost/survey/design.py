@@ -78,7 +78,8 @@ class Design(SurveyDesign):
         What to do with a stratum that has a single PSU (R option
         ``survey.lonely.psu``): ``"fail"`` (default, an error naming the
         stratum), ``"remove"`` or ``"certainty"`` (contributes zero),
-        ``"adjust"`` (centred at the grand mean instead of the stratum mean),
+        ``"adjust"`` (centred at zero instead of the stratum mean, as R; for means
+        and ratios zero is the grand mean of the influence values),
         ``"average"`` (replaced by the average of the other strata).
 
     References
@@ -337,6 +338,18 @@ class Design(SurveyDesign):
         strata = np.count_nonzero(np.bincount(self._strat_codes[0][inset]))
         return float(psus - strata)
 
+    def _group_degf(self, codes: NDArray[np.intp], n_groups: int) -> FloatArray:
+        """PSUs minus strata among each domain's rows with non-zero weight."""
+        inset = (codes >= 0) & self._mask & (self._w != 0)
+        c = codes[inset].astype(np.int64)
+        psu = self._unit_codes[0][inset].astype(np.int64)
+        st = self._strat_codes[0][inset].astype(np.int64)
+        n_psu = np.bincount(np.unique(c * (psu.max(initial=0) + 1) + psu)
+                            // (psu.max(initial=0) + 1), minlength=n_groups)
+        n_st = np.bincount(np.unique(c * (st.max(initial=0) + 1) + st)
+                           // (st.max(initial=0) + 1), minlength=n_groups)
+        return np.asarray(n_psu - n_st, dtype=float)
+
     def _variance_note(self) -> str:
         if self._popsize is not None:
             return "Taylor linearization, multistage with finite population corrections"
@@ -402,8 +415,8 @@ class Design(SurveyDesign):
             scale :math:`(1-f)(n-1)/n`.  ``"jkn"``: stratified jackknife,
             one replicate per PSU, ``rscales`` :math:`(1-f_h)(n_h-1)/n_h`
             (single-PSU strata follow ``lonely_psu``).  ``"bootstrap"``:
-            Rao–Wu rescaling bootstrap with :math:`n_h - 1` PSUs drawn with
-            replacement per stratum, with the Rao–Wu–Yue factor
+            Rao–Wu rescaling bootstrap (R's ``type="subbootstrap"``, not R's
+            ``"bootstrap"``) with :math:`n_h - 1` PSUs drawn with replacement per stratum, with the Rao–Wu–Yue factor
             :math:`\\lambda_h=\\sqrt{1-f_h}` when an fpc is given; scale
             :math:`1/(R-1)`.
         replicates

@@ -203,18 +203,17 @@ class ReplicateDesign(SurveyDesign):
             return float(self._df_user)
         key = np.packbits(self._mask).tobytes()
         if key not in self._df_cache:
-            sub = self._repw[self._mask]
-            if sub.shape[0] == 0:
-                self._df_cache[key] = 0.0
-            else:
-                norms = np.linalg.norm(sub, axis=0)
-                norms[norms == 0] = 1.0
-                gram = (sub / norms).T @ (sub / norms)
-                ev = np.linalg.eigvalsh(gram)
-                sv = np.sqrt(np.clip(ev, 0, None))
-                rank = int((sv > 1e-5 * sv.max()).sum()) if sv.max() > 0 else 0
-                self._df_cache[key] = float(rank - 1)
+            self._df_cache[key] = float(_rank(self._repw[self._mask]) - 1)
         return self._df_cache[key]
+
+    def _group_degf(self, codes: NDArray[np.intp], n_groups: int) -> FloatArray:
+        """Rank of each domain's replicate weights minus one (R ``degf`` of the subset)."""
+        if self._df_user is not None:
+            return np.full(n_groups, float(self._df_user))
+        out = np.empty(n_groups)
+        for g in range(n_groups):  # one Gram matrix per domain (n_g x R^2 work in all)
+            out[g] = _rank(self._repw[(codes == g) & self._mask]) - 1.0
+        return out
 
     def _variance_note(self) -> str:
         centre = "full-sample estimate" if self._mse else "replicate mean"
@@ -320,6 +319,18 @@ def replicate_constants(
     if rs.shape != (r,):
         raise DesignError(f"rscales has {rs.size} values for {r} replicate columns")
     return float(c), rs
+
+def _rank(sub: FloatArray) -> int:
+    """Numerical rank of a replicate-weight matrix (relative tolerance 1e-5, as R's ``qr``)."""
+    if sub.shape[0] == 0:
+        return 0
+    norms = np.linalg.norm(sub, axis=0)
+    norms[norms == 0] = 1.0
+    scaled = sub / norms
+    ev = np.linalg.eigvalsh(scaled.T @ scaled)
+    sv = np.sqrt(np.clip(ev, 0, None))
+    return int((sv > 1e-5 * sv.max()).sum()) if sv.max() > 0 else 0
+
 
 def _check_weights(w: FloatArray, name: str) -> None:
     nmiss = int(np.isnan(w).sum())

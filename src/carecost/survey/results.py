@@ -87,6 +87,7 @@ def build_table(
 ) -> pd.DataFrame:
     """Assemble the tidy result table."""
     se = np.sqrt(np.clip(variance_diag, 0.0, None))
+    se = np.where(np.isnan(estimate), np.nan, se)  # an empty domain has no estimate and no SE
     use_df = df if ci_df is None else ci_df
     crit = critical_value(level, use_df)
     out = rows.reset_index(drop=True).copy()
@@ -102,7 +103,7 @@ def build_table(
         out["deff"] = deff
     out.attrs["carecost"] = EstimateInfo(
         statistic=statistic, vcov=vcov, index=out.index.copy(), level=level,
-        variance=variance,
+        variance=variance, extra={"estimates": np.asarray(estimate, dtype=float).copy()},
     )
     return out
 
@@ -189,21 +190,20 @@ def contrast(
         pos = _positions(result, info, labels)
         c[i, pos] = [coefficients[name][lab] for lab in labels]
     theta = _full_estimates(result, info)
-    est = c @ theta
-    vcov = c @ info.vcov @ c.T
+    used = np.any(c != 0, axis=0)  # 0 x NaN must not spoil a contrast
+    est = c[:, used] @ theta[used]
+    vcov = c[:, used] @ info.vcov[np.ix_(used, used)] @ c[:, used].T
     return _contrast_table(names, est, vcov, result, info, level, df)
 
 
 def _full_estimates(result: pd.DataFrame, info: EstimateInfo) -> np.ndarray:
-    pos = info.index.get_indexer(result.index)
-    if np.any(pos < 0) or len(result) != len(info.index):
-        full = info.extra.get("estimates")
-        if full is None:
-            full = np.full(len(info.index), np.nan)
-            full[pos] = result["estimate"].to_numpy()
+    """Estimates in the order of ``info.index`` (all rows, even when ``result`` is filtered)."""
+    full = info.extra.get("estimates")
+    if full is not None:
         return np.asarray(full)
-    theta = np.empty(len(info.index))
-    theta[pos] = result["estimate"].to_numpy()
+    pos = info.index.get_indexer(result.index)
+    theta = np.full(len(info.index), np.nan)
+    theta[pos[pos >= 0]] = result["estimate"].to_numpy()[pos >= 0]
     return theta
 
 

@@ -30,11 +30,40 @@ class ClassificationError(ValueError):
 
 
 def _code_str(codes: pd.Series | np.ndarray, width: int) -> np.ndarray:
-    """Activity codes as zero-padded strings (ATUS 030101 is stored as the integer 30101)."""
+    """Activity codes as zero-padded strings of ``width`` digits.
+
+    ATUS code 030101 arrives as the integer 30101, as the float 30101.0 (Stata
+    and SPSS files, or a CSV column with a missing value) or as the text
+    "30101"; all become "030101".  A non-integral number, a negative number, a
+    code with non-digit characters or more than ``width`` digits is an error:
+    it would otherwise match the wrong prefix silently.
+    """
     s = pd.Series(codes)
-    if pd.api.types.is_integer_dtype(s.dtype):
-        return s.astype(str).str.zfill(width).to_numpy()
-    return s.astype(str).str.strip().to_numpy()
+    if s.isna().any():
+        raise ClassificationError(f"{int(s.isna().sum())} activity codes are missing")
+    if pd.api.types.is_bool_dtype(s.dtype):
+        raise ClassificationError("activity codes are booleans; expected numeric codes")
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        v = s.to_numpy(dtype=float)
+        bad = (v != np.round(v)) | (v < 0)
+        if bad.any():
+            raise ClassificationError(
+                f"{int(bad.sum())} activity codes are not whole non-negative numbers "
+                f"(first: {s[bad].head(3).tolist()})")
+        text = pd.Series(v.astype(np.int64), index=s.index).astype(str)
+    else:
+        text = s.astype(str).str.strip()
+        bad = ~text.str.fullmatch(r"\d+")
+        if bad.any():
+            raise ClassificationError(
+                f"{int(bad.sum())} activity codes are not digit strings "
+                f"(first: {text[bad].head(3).tolist()})")
+    long = text.str.len() > width
+    if long.any():
+        raise ClassificationError(
+            f"{int(long.sum())} activity codes have more than {width} digits "
+            f"(first: {text[long].head(3).tolist()})")
+    return text.str.zfill(width).to_numpy()
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,12 @@ def _diary_report(total: pd.Series, unmapped: pd.DataFrame, policy: DiaryPolicy)
         mean_minutes=float(total.mean()) if len(total) else float("nan"),
         unmapped_codes=unmapped,
     )
+    if len(unmapped) and policy != "keep":
+        minutes = float(unmapped["minutes"].sum()) if "minutes" in unmapped else float("nan")
+        warnings.warn(
+            f"{len(unmapped)} activity codes are outside the crosswalk ({minutes:,.0f} minutes, "
+            f"first: {unmapped['code'].head(5).tolist()}); their minutes count in "
+            "diary_minutes but in no category (see report.unmapped_codes)", stacklevel=3)
     off = rep.short + rep.long
     if off and policy == "error":
         raise TimeUseError(
