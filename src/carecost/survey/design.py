@@ -416,7 +416,8 @@ class Design(SurveyDesign):
             one replicate per PSU, ``rscales`` :math:`(1-f_h)(n_h-1)/n_h`
             (single-PSU strata follow ``lonely_psu``).  ``"bootstrap"``:
             Rao–Wu rescaling bootstrap (R's ``type="subbootstrap"``, not R's
-            ``"bootstrap"``) with :math:`n_h - 1` PSUs drawn with replacement per stratum, with the Rao–Wu–Yue factor
+            ``"bootstrap"``) with :math:`n_h - 1` PSUs drawn with replacement
+            per stratum, with the Rao–Wu–Yue factor
             :math:`\\lambda_h=\\sqrt{1-f_h}` when an fpc is given; scale
             :math:`1/(R-1)`.
         replicates
