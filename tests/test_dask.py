@@ -170,3 +170,52 @@ def test_parquet_partitions_and_derived_columns(tmp_path) -> None:
         _same(sdg_541(mem, by="sex"), sdg_541(big, by="sex"))
         _same(gender_gap(mem.design, "unpaid_care_work"),
               gender_gap(big.design, "unpaid_care_work"))
+
+
+def test_large_means_do_not_cancel_and_unknown_categories(frame: pd.DataFrame) -> None:
+    big = frame.assign(y=1e8 + np.random.default_rng(1).normal(size=len(frame)), w=2.0)
+    for kw in ({"strata": "st"}, {}):
+        a = Design(big, weights="w", **kw).total("y")
+        b = DaskDesign(_ddf(big), "w", **kw).total("y")
+        np.testing.assert_allclose(b["se"], a["se"], rtol=1e-8)
+    reps = [f"r{r:02d}" for r in range(16)]
+    ddf = _ddf(frame).astype({"act": "category"})  # categories unknown to Dask
+    got = DaskReplicateDesign(ddf, "w", reps).proportion("act")
+    _same(ReplicateDesign(frame, "w", reps).proportion("act"), got)
+
+
+def test_dask_weights_are_validated(frame: pd.DataFrame) -> None:
+    from carecost.survey import DesignError
+
+    bad = frame.copy()
+    bad.loc[3, "w"] = np.nan
+    bad.loc[4, "r02"] = -1.0
+    with pytest.raises(DesignError, match="'w' has 1 bad value"):
+        DaskDesign(_ddf(bad), "w").mean("y")
+    with pytest.raises(DesignError, match="'r02' has 1 bad value"):
+        DaskReplicateDesign(_ddf(bad.assign(w=1.0)), "w", [f"r{r:02d}" for r in range(16)]
+                            ).mean("y")
+
+
+def test_dask_episode_validation() -> None:
+    from carecost.timeuse import TimeUseError
+
+    persons, episodes = example_data()
+    persons, episodes = persons.iloc[:50], episodes[episodes["id"] <= 50].copy()
+    kw = {"weights": "weight", "replicates": r"^repw\d{3}$"}
+    nan_dur = episodes.astype({"duration": float})
+    nan_dur.iloc[3, nan_dur.columns.get_loc("duration")] = np.nan
+    with pytest.raises(TimeUseError, match="1 missing durations"):
+        from_episodes_dask(dd.from_pandas(nan_dur, npartitions=2),
+                           dd.from_pandas(persons, npartitions=2), **kw)
+    badw = persons.copy()
+    badw.loc[badw.index[0], "weight"] = 0.0
+    with pytest.raises(TimeUseError, match="1 missing or non-positive weights"):
+        from_episodes_dask(dd.from_pandas(episodes, npartitions=2),
+                           dd.from_pandas(badw, npartitions=2), **kw)
+    odd = episodes.copy()
+    odd.iloc[0, odd.columns.get_loc("code")] = "999999"
+    with pytest.warns(UserWarning, match="1 activity codes are outside the crosswalk"):
+        s = from_episodes_dask(dd.from_pandas(odd, npartitions=2),
+                               dd.from_pandas(persons, npartitions=2), **kw)
+    assert s.report.unmapped_codes["code"].tolist() == ["999999"]

@@ -194,3 +194,14 @@ def test_contrast_on_a_filtered_table_and_empty_domains() -> None:
     np.testing.assert_allclose(part[["estimate", "se"]], full[["estimate", "se"]], rtol=1e-12)
     empty = _designs(df)[0].subset(np.zeros(len(df), dtype=bool)).mean("y")
     assert np.isnan(empty["estimate"].iloc[0]) and np.isnan(empty["se"].iloc[0])
+
+
+def test_undefined_replicate_estimates_are_left_out_as_r() -> None:
+    th = np.array([[1.0, 2.0, np.nan, 4.0]])
+    with pytest.warns(UserWarning, match="1 replicate estimates are undefined"):
+        v = replicate_variance(th, np.array([2.0]), 0.5, np.ones(4), mse=True, full=False)
+    np.testing.assert_allclose(v, 0.5 * ((1 - 2) ** 2 + 0 + (4 - 2) ** 2))
+    with pytest.warns(UserWarning):
+        v2 = replicate_variance(th, np.array([2.0]), 0.5, np.ones(4), mse=False, full=False)
+    m = (1 + 2 + 4) / 3
+    np.testing.assert_allclose(v2, 0.5 * ((1 - m) ** 2 + (2 - m) ** 2 + (4 - m) ** 2))

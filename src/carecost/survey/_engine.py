@@ -18,6 +18,7 @@ that can be accumulated partition by partition.
 from __future__ import annotations
 
 import os
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -190,13 +191,27 @@ def replicate_variance(
     """Replicate variance, as R ``survey:::svrVar``.
 
     ``theta_rep`` is ``P x R``.  Centred on ``theta`` when ``mse`` else on
-    the mean of the replicates that have a positive ``rscales``.
+    the mean of the replicates that have a positive ``rscales``.  Non-finite
+    replicate estimates are left out of their estimate's variance (with a
+    warning), as R's ``svrVar`` does.
     """
+    bad = ~np.isfinite(theta_rep)
+    if bad.any():
+        # as R's svrVar: replicates whose estimate is undefined (e.g. a domain empty in that
+        # replicate) are left out of that estimate's variance, with a warning
+        rows = int(bad.any(axis=1).sum())
+        warnings.warn(
+            f"{int(bad.sum())} replicate estimates are undefined (in {rows} estimate(s)); "
+            "those replicates are left out of their variance, as R's svrVar does",
+            stacklevel=4)
+    ok = ~bad
+    use = ok & (rscales > 0)[None, :]
     if mse:
         centre = theta
     else:
-        centre = theta_rep[:, rscales > 0].mean(axis=1)
-    dev = theta_rep - centre[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            centre = np.where(use, theta_rep, 0.0).sum(axis=1) / use.sum(axis=1)
+    dev = np.where(ok, theta_rep - centre[:, None], 0.0)
     if full:
         return np.asarray(scale * (dev * rscales[None, :]) @ dev.T)
     return np.asarray(scale * (dev * dev) @ rscales)

@@ -116,12 +116,24 @@ def _codes(pdf: pd.DataFrame, by: tuple[str, ...], ok: np.ndarray, table: pd.Dat
     return codes
 
 
-def _pass0(pdf: pd.DataFrame, spec: _Spec, masks: tuple[MaskFn | str, ...]) -> dict[str, Any]:
+def _pass0(pdf: pd.DataFrame, spec: _Spec, masks: tuple[MaskFn | str, ...],
+           weights: list[str]) -> dict[str, Any]:
     ok, nmiss = _active(pdf, spec, masks)
-    out: dict[str, Any] = {"nmiss": nmiss}
+    out: dict[str, Any] = {"nmiss": nmiss, "bad_weights": _bad_weights(pdf, weights)}
     out["groups"] = pdf.loc[ok, list(spec.by)].drop_duplicates() if spec.by else None
     if spec.kind == "proportion":
         out["levels"] = pd.unique(pdf.loc[ok, spec.variables[0]])
+    return out
+
+
+def _bad_weights(pdf: pd.DataFrame, weights: list[str]) -> dict[str, int]:
+    """Per weight column: number of missing, infinite or negative values in a partition."""
+    out = {}
+    for c in weights:
+        v = pd.to_numeric(pdf[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        k = int((~np.isfinite(v) | (v < 0)).sum())
+        if k:
+            out[c] = k
     return out
 
 
@@ -129,6 +141,7 @@ class _DaskBase(ABC):
     """Shared front-end of the Dask designs."""
 
     _ddf: Any
+    _weight_columns: list[str]
     _masks: tuple[MaskFn | str, ...]
 
     def _spec(self, kind: str, variables: Sequence[str], by: str | Sequence[str] | None,
@@ -145,7 +158,18 @@ class _DaskBase(ABC):
     def _groups(self, spec: _Spec) -> tuple[_Spec, Groups]:
         dask, _ = _require_dask()
         parts = self._ddf.to_delayed()
-        res = dask.compute(*[dask.delayed(_pass0)(p, spec, self._masks) for p in parts])
+        res = dask.compute(*[dask.delayed(_pass0)(p, spec, self._masks, self._weight_columns)
+                             for p in parts])
+        bad: dict[str, int] = {}
+        for r in res:
+            for c, k in r["bad_weights"].items():
+                bad[c] = bad.get(c, 0) + k
+        if bad:
+            first = sorted(bad)[:5]
+            raise DesignError(
+                "weights must be finite and non-negative: "
+                + ", ".join(f"{c!r} has {bad[c]} bad value(s)" for c in first)
+                + (f" (and {len(bad) - 5} more columns)" if len(bad) > 5 else ""))
         if spec.na == "raise":
             for c in (*spec.variables, *spec.by):
                 k = sum(r["nmiss"][c] for r in res)
@@ -155,9 +179,11 @@ class _DaskBase(ABC):
                         "to estimate for the non-missing domain"
                     )
         if spec.kind == "proportion":
-            dtype = self._ddf[spec.variables[0]].dtype
-            if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None:
-                levels = tuple(dtype.categories)
+            col = self._ddf[spec.variables[0]]
+            known = isinstance(col.dtype, pd.CategoricalDtype) and bool(
+                getattr(col.cat, "known", False))
+            if known:
+                levels = tuple(col.dtype.categories)
             else:
                 levels = tuple(sorted(set().union(*[set(r["levels"]) for r in res])))
             spec = _Spec(spec.kind, spec.variables, spec.by, spec.na, levels)
@@ -306,6 +332,7 @@ class DaskReplicateDesign(_DaskBase):
         self._ddf = data
         self._weights = weights
         self._reps = cols
+        self._weight_columns = [weights, *cols]
         self._method = method
         self._mse = mse
         self._masks: tuple[MaskFn | str, ...] = ()
@@ -398,16 +425,53 @@ def _lin_pass2(pdf: pd.DataFrame, spec: _Spec, table: pd.DataFrame, wcol: str,
     h = (strata_index.get_indexer(pd.Index(pdf[strata])) if strata
          else np.zeros(len(pdf), dtype=np.intp))
     hs = len(strata_index) if strata else 1
+    n_est = z.shape[1]
+    n_h = np.bincount(h, minlength=hs).astype(float)
     ind = sp.csr_matrix((np.ones(len(h)), (h, np.arange(len(h)))), shape=(hs, len(h)))
-    s = np.asarray((ind @ z).todense())
-    a = coef[h]
+    mean = np.asarray((ind @ z).todense())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(n_h[:, None] > 0, mean / n_h[:, None], 0.0)
+    # centred sums of squares per stratum from the non-zero influence values (no cancellation)
+    coo = z.tocoo()
+    hh = h[coo.row]
+    dev = coo.data - mean[hh, coo.col]
+    flat = hh * n_est + coo.col
+    ss = np.bincount(flat, weights=dev * dev, minlength=hs * n_est).reshape(hs, n_est)
+    nnz = np.bincount(flat, minlength=hs * n_est).reshape(hs, n_est)
+    ss = ss + (n_h[:, None] - nnz) * mean * mean
+    cross = None
     if full:
-        q = (z.T @ sp.diags(a) @ z).toarray()
-    else:
-        q = np.asarray(z.multiply(z).T @ a).ravel()
+        cross = np.zeros((hs, n_est, n_est))
+        for k in np.flatnonzero(n_h):  # one small cross-product per stratum present
+            zk = z[h == k]
+            c = (zk.T @ zk).toarray() - n_h[k] * np.outer(mean[k], mean[k])
+            np.fill_diagonal(c, ss[k])
+            cross[k] = c
     inset = _mask_of(pdf, masks) & (w != 0)
-    return {"Q": q, "S": s, "rows_in": int(inset.sum()),
+    return {"n": n_h, "mean": mean, "ss": ss, "cross": cross, "rows_in": int(inset.sum()),
             "strata_in": np.bincount(h[inset], minlength=hs) > 0}
+
+
+def _combine_moments(parts: list[dict[str, Any]], full: bool
+                     ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
+    """Pool per-partition stratum counts, means and centred sums of squares (Chan et al. 1979).
+
+    :math:`M_2 = \\sum_p M_{2,p} + \\sum_p n_p (\bar z_p - \bar z)(\bar z_p - \bar z)^\top`.
+    """
+    n = sum(p["n"] for p in parts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(n[:, None] > 0, sum(p["n"][:, None] * p["mean"] for p in parts)
+                        / n[:, None], 0.0)
+    ss = sum(p["ss"] + p["n"][:, None] * (p["mean"] - mean) ** 2 for p in parts)
+    cross = None
+    if full:
+        cross = sum(p["cross"] for p in parts)
+        for p in parts:
+            d = p["mean"] - mean
+            cross = cross + p["n"][:, None, None] * d[:, :, None] * d[:, None, :]
+        idx = np.arange(cross.shape[1])
+        cross[:, idx, idx] = ss
+    return n, mean, ss, cross
 
 
 class DaskDesign(_DaskBase):
@@ -428,8 +492,9 @@ class DaskDesign(_DaskBase):
     variables (a sparse PSUs x base-variables matrix; PSUs may be split across
     partitions, their totals add up); without clusters, a second pass returns
     per-stratum sums and cross-products of the influence values, which are
-    combined as :math:`\\sum_h a_h (\\sum_i z_i z_i^\\top - n_h \\bar z_h
-    \\bar z_h^\\top)`.  The PSU list (not the rows) is collected once.
+    pooled across partitions from per-partition counts, means and centred
+    sums of squares (Chan, Golub and LeVeque 1979), so large means do not
+    cancel.  The PSU list (not the rows) is collected once.
     """
 
     def __init__(self, data: Any, weights: str, strata: str | None = None,
@@ -444,6 +509,7 @@ class DaskDesign(_DaskBase):
                               f"or 'adjust'; got {lonely_psu!r}")
         self._ddf = data
         self._weights = weights
+        self._weight_columns = [weights]
         self._strata = strata
         self._psu = psu
         self._masks = ()
@@ -490,7 +556,11 @@ class DaskDesign(_DaskBase):
                 raise DesignError(f"fpc column {fpc!r} varies within a stratum")
             vals = (info.groupby(strata)[fpc].first().reindex(sidx).to_numpy(dtype=float)
                     if strata else np.array([float(info[fpc].iloc[0])]))
-            pop = vals if np.all(vals > 1) else n_h / vals
+            is_pop = bool(np.any(vals > 1))
+            if is_pop and not np.all(vals >= 1):
+                raise DesignError(f"fpc column {fpc!r} mixes population sizes (> 1) and "
+                                  "sampling fractions (< 1)")
+            pop = vals if is_pop else n_h / vals
             if np.any(pop < n_h):
                 raise DesignError("fpc implies more than 100% sampling in a stratum")
             f = (pop - n_h) / pop
@@ -558,11 +628,15 @@ class DaskDesign(_DaskBase):
                 dask.delayed(_lin_pass2)(p, spec, groups.table, self._weights, self._strata,
                                          self._strata_index, jac, self._coef, self._masks, full)
                 for p in parts])
-            q = sum(r["Q"] for r in res2)
-            s = sum(r["S"] for r in res2)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                bcoef = np.where(self._n_h > 0, self._coef * self._centred / self._n_h, 0.0)
-            v = q - (s.T @ (bcoef[:, None] * s) if full else (bcoef[:, None] * s * s).sum(0))
+            n_h, mean, ss, cross = _combine_moments(list(res2), full)
+            # centred strata: a_h M2_h; uncentred (lonely, adjust): a_h (M2_h + n_h m m')
+            unc = (1.0 - self._centred) * n_h
+            if full:
+                assert cross is not None
+                v = np.einsum("h,hij->ij", self._coef, cross) + np.einsum(
+                    "h,hi,hj->ij", self._coef * unc, mean, mean)
+            else:
+                v = (self._coef[:, None] * (ss + unc[:, None] * mean * mean)).sum(axis=0)
             strata_in = np.logical_or.reduce([r["strata_in"] for r in res2])
             self._df = float(sum(r["rows_in"] for r in res2) - strata_in.sum())
         var = np.diag(v).copy() if full else np.asarray(v)

@@ -440,6 +440,12 @@ class Design(SurveyDesign):
         psu = self._unit_codes[0]
         strat = self._strat_codes[0]
         n_psu = int(psu.max()) + 1
+        n_rep = n_psu if method in ("jk1", "jkn") else replicates
+        if len(self._data) * n_rep > 2 * 10**8:
+            raise DesignError(
+                f"{method} replicate weights for {len(self._data):,} rows x {n_rep:,} "
+                f"replicates would need {len(self._data) * n_rep * 8 / 2**30:.1f} GiB; use fewer "
+                "replicates (bootstrap) or the linearization design itself")
         first = np.unique(psu, return_index=True)[1]
         psu_stratum = strat[first]
         n_h = self._sampsize[0][first]

@@ -12,6 +12,7 @@ reduction over partitions and no rows are collected.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,6 +45,12 @@ def _classify_partition(pdf: pd.DataFrame, id_col: str, code: str, duration: str
     out = pd.concat([*parts, *extra], axis=1)
     out.index.name = id_col
     return out.reset_index()
+
+
+def _unmapped_partition(pdf: pd.DataFrame, code: str, duration: str, cw: Crosswalk
+                        ) -> pd.DataFrame:
+    out = cw.unmapped(pdf[code], pdf[duration].to_numpy(dtype=float))
+    return out.astype({"rows": "int64", "minutes": float})
 
 
 def _merge_partition(persons: pd.DataFrame, minutes: pd.DataFrame, id_col: str) -> pd.DataFrame:
@@ -98,8 +105,10 @@ def from_episodes_dask(
     Raises
     ------
     TimeUseError
-        Negative durations, episodes whose person is missing, persons without
-        episodes (each counted with a Dask reduction).
+        Missing or negative durations, missing or non-positive weights,
+        episodes whose person is missing, persons without episodes (each
+        counted with a Dask reduction).  Codes outside the crosswalk are
+        reported (``report.unmapped_codes``) with a warning.
     """
     cw = crosswalk or bls_table1_crosswalk()
     for c in (id, code, duration):
@@ -139,7 +148,14 @@ def from_episodes_dask(
         merged = persons.merge(per_person, left_on=id, right_index=True, how="left")
     del per_person
 
-    n_neg, n_ids, n_matched, n_persons, n_short, n_long, n_full, dmin, dmean = dask.compute(
+    unmapped_parts = episodes.map_partitions(
+        _unmapped_partition, code, duration, cw,
+        meta=pd.DataFrame({"code": pd.Series(dtype=str), "rows": pd.Series(dtype="int64"),
+                           "minutes": pd.Series(dtype=float)}))
+    w = persons[weights]
+    (n_nan, n_badw, unmapped, n_neg, n_ids, n_matched, n_persons, n_short, n_long, n_full, dmin,
+     dmean) = dask.compute(
+        episodes[duration].isna().sum(), (w.isna() | ~(w > 0)).sum(), unmapped_parts,
         (episodes[duration] < 0).sum(),
         per_part[id].nunique() if aligned else episodes[id].nunique(),
         merged["diary_minutes"].count(),
@@ -148,15 +164,27 @@ def from_episodes_dask(
         (merged["diary_minutes"] == DIARY_MINUTES).sum(), merged["diary_minutes"].min(),
         merged["diary_minutes"].mean(),
     )
+    if n_nan:
+        raise TimeUseError(f"episode table: {int(n_nan)} missing durations in {duration!r}")
+    if n_badw:
+        raise TimeUseError(f"person table: {int(n_badw)} missing or non-positive weights in "
+                           f"{weights!r}")
     if n_neg:
         raise TimeUseError(f"episode table: {int(n_neg)} negative durations")
+    unmapped = (unmapped.groupby("code", as_index=False)[["rows", "minutes"]].sum()
+                .sort_values("code").reset_index(drop=True))
+    if len(unmapped):
+        warnings.warn(
+            f"{len(unmapped)} activity codes are outside the crosswalk "
+            f"({unmapped['minutes'].sum():,.0f} minutes, first: "
+            f"{unmapped['code'].head(5).tolist()}); see report.unmapped_codes", stacklevel=2)
     if n_ids != n_matched:
         raise TimeUseError(f"{int(n_ids - n_matched)} diary ids are not in the person table")
     if n_matched != n_persons:
         raise TimeUseError(f"{int(n_persons - n_matched)} persons have no diary episodes")
     report = DiaryReport(persons=int(n_persons), complete=int(n_full), short=int(n_short),
                          long=int(n_long), min_minutes=float(dmin), mean_minutes=float(dmean),
-                         unmapped_codes=pd.DataFrame(columns=["code", "rows", "minutes"]))
+                         unmapped_codes=unmapped)
     design: DaskReplicateDesign | DaskDesign
     if replicates is not None:
         design = DaskReplicateDesign(merged, weights, replicates, method=method)
