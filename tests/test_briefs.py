@@ -3,9 +3,12 @@ data-set specs and bad inputs."""
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
 import math
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,7 @@ from carecost.briefs import (
     value_brief,
     write_brief,
 )
+from carecost.briefs._format import fmt_number
 from carecost.briefs.charts import bars_with_intervals
 from carecost.briefs.output import find_chromium
 from carecost.investment import ParameterRange, example_scenario
@@ -44,7 +48,7 @@ def test_three_briefs_have_complete_numbers(briefs: dict[str, Brief]) -> None:
     for b in briefs.values():
         doc = json.loads(b.to_json())  # strict JSON: no NaN
         json.dumps(doc, allow_nan=False)
-        assert doc["schema"] == "carecost.brief/1"
+        assert doc["schema"] == "carecost.brief/2"
         assert doc["headline"] and doc["quantities"] and doc["charts"] and doc["sources"]
         src = {s["id"] for s in doc["sources"]}
         for q in doc["quantities"]:
@@ -52,8 +56,11 @@ def test_three_briefs_have_complete_numbers(briefs: dict[str, Brief]) -> None:
             assert q["source"] in src
             assert q["estimate"] is not None and math.isfinite(q["estimate"]), q["id"]
             assert q["ci_low"] is not None and q["ci_high"] is not None, q["id"]
-            assert q["ci_low"] <= q["estimate"] + 1e-9 * abs(q["estimate"]) + 1e-12
-            assert q["estimate"] <= q["ci_high"] + 1e-9 * abs(q["estimate"]) + 1e-12
+            assert q["ci_low"] <= q["ci_high"], q["id"]
+            assert isinstance(q["flags"], list)
+            inside = q["ci_low"] <= q["estimate"] <= q["ci_high"]
+            # a central value outside its (raw percentile) interval must carry a flag
+            assert inside or any("outside" in f for f in q["flags"]), q["id"]
             assert 0.5 <= q["level"] < 1
         tables = {t["id"] for t in doc["tables"]}
         assert all(c["table"] in tables and c["alt"] for c in doc["charts"])
@@ -81,6 +88,9 @@ def test_value_and_investment_headlines(briefs: dict[str, Brief]) -> None:
     mc = v.quantity("value.hybrid.annual_value.with_wage_uncertainty")
     base = v.quantity("value.hybrid.annual_value")
     assert (mc.ci_high or 0) - (mc.ci_low or 0) > (base.ci_high or 0) - (base.ci_low or 0)
+    # a Monte Carlo percentile interval has no standard error (the SD of the draws is not one)
+    assert mc.se is None and "Monte Carlo percentile interval" in mc.interval
+    assert "'se'" not in mc.interval
     inv = briefs["investment"]
     jobs = inv.quantity("investment.jobs_total.2035")
     assert jobs.se is None and "Monte Carlo" in jobs.interval
@@ -99,8 +109,13 @@ def test_html_is_self_contained_and_accessible(briefs: dict[str, Brief]) -> None
         for tag in svgs:
             assert 'role="img"' in tag and "aria-labelledby" in tag and 'width="100%"' in tag
         assert page.count("<title id=") == len(b.charts)
-        assert page.count("<desc id=") == len(b.charts)
-        assert page.count("Data table for this chart") == len(b.charts)
+        for c in b.charts:
+            # each toggle names its chart; the alt text is read once (figure caption only)
+            assert page.count(f"<summary>Data table: {html.escape(c.title)}</summary>") == 1
+            assert page.count(html.escape(c.alt)) == 1, c.id
+        assert "<desc" not in page and "Data table for this chart" not in page
+        for tag in svgs:
+            assert re.search(r'aria-labelledby="[^" ]+"', tag), tag
         assert page.count("<table") == len(b.tables)
         assert page.count('scope="col"') > 10
 
@@ -140,7 +155,7 @@ def test_chart_svg_is_accessible() -> None:
         ({"by": "no_such_column"}, "not a domain of data set 'example'"),
         ({"by": ["age_group", "urban", "region"]}, "at most 2 domain variables"),
         ({"level": 1.5}, "confidence level between 0.5 and 0.999"),
-        ({"y": "not_a_column"}, "is not a time-use column"),
+        ({"y": "not_a_column"}, "is not an activity column"),
     ],
 )
 def test_gap_bad_inputs(registry: DatasetRegistry, kwargs: dict, message: str) -> None:
@@ -162,7 +177,7 @@ def test_value_bad_inputs(registry: DatasetRegistry) -> None:
         value_brief(s, spec, methods=["magic"])
     with pytest.raises(BriefError, match="main = 'hybrid' must be one of"):
         value_brief(s, spec, methods=["generalist"])
-    with pytest.raises(BriefError, match="draws"):
+    with pytest.raises(BriefError, match="draws = 1000000000; allowed a whole number from 2"):
         value_brief(s, spec, draws=10**9)
     nowage = DatasetSpec(name="nowage", description="", source="x", kind="example")
     with pytest.raises(BriefError, match="has no \\[valuation\\] wages"):
@@ -173,7 +188,8 @@ def test_investment_custom_ranges_and_errors() -> None:
     scn = example_scenario()
     b = investment_brief(scn, ranges=[ParameterRange("fiscal.propensity_to_consume", 0.7, 0.9)],
                          draws=200, seed=3, level=0.8)
-    assert b.inputs["ranges"] == [["fiscal.propensity_to_consume", 0.7, 0.9, "uniform"]]
+    assert b.inputs["ranges"] == [{"path": "fiscal.propensity_to_consume", "low": 0.7,
+                                   "high": 0.9, "mode": None, "dist": "uniform"}]
     assert b.table("uncertain_parameters").rows[0]["parameter"] == "fiscal.propensity_to_consume"
     with pytest.raises(BriefError, match="year = 1999"):
         investment_brief(scn, year=1999, draws=10)
@@ -258,3 +274,256 @@ def test_write_brief(briefs: dict[str, Brief], tmp_path: Path) -> None:
 def test_pdf(briefs: dict[str, Brief], tmp_path: Path) -> None:
     files = write_brief(briefs["value"], tmp_path, formats=["pdf"])
     assert files["pdf"].read_bytes()[:5] == b"%PDF-"
+
+
+# ------------------------------------------------------------------ review fixes
+def test_gap_of_another_activity_is_not_sdg541(registry: DatasetRegistry) -> None:
+    """Only the unpaid-care column is labelled and computed as SDG 5.4.1."""
+    b = gap_brief(registry.survey("example"), dataset=registry.spec("example"), y="icatus_9",
+                  by="urban")
+    doc = b.to_dict()
+    text = json.dumps({k: doc[k] for k in ("title", "question", "answer", "quantities",
+                                           "tables", "charts")})
+    assert "5.4.1" not in text and "unpaid domestic and care work" not in b.answer
+    assert any("not computed" in p for p in b.method)
+    assert not any(q.id.startswith("sdg541") for q in b.quantities)
+    assert "sdg541" not in {s.id for s in b.sources}
+    assert "self-care and maintenance" in b.answer.lower()
+    assert "Self-care" in b.title and "Self-care" in b.charts[0].title
+    assert b.quantity("gap.gap").method.startswith("Difference")
+    assert "self-care" in b.quantity("gap.women").method.lower()
+    unpaid = gap_brief(registry.survey("example"), dataset=registry.spec("example"), by=None)
+    assert unpaid.quantity("sdg541.female").unit == "% of 24 hours"
+    assert "unpaid domestic and care work" in unpaid.answer
+
+
+def test_gap_y_must_be_an_activity_column(registry: DatasetRegistry) -> None:
+    with pytest.raises(BriefError, match=r"not an activity column.*allowed:.*icatus_9"):
+        gap_brief(registry.survey("example"), dataset=registry.spec("example"), y="age")
+
+
+def _with_domain(registry: DatasetRegistry, name: str, values: object
+                 ) -> tuple[object, DatasetSpec]:
+    s = registry.survey("example")
+    survey = dataclasses.replace(s, persons=s.persons.assign(**{name: values}),
+                                 design=s.design.assign(**{name: values}))
+    spec = dataclasses.replace(registry.spec("example"), domains=(name,))
+    return survey, spec
+
+
+def test_domain_keys_are_one_to_one(registry: DatasetRegistry) -> None:
+    """'<45' and '45+' used to give the same key '45' and a 422 for a valid request."""
+    from carecost.briefs._common import slug_part, unique_slugs
+
+    assert slug_part("<45") != slug_part("45+")
+    keys = unique_slugs(["a b", "a_b", "a-b", "A B", "<45", "45+", "a b"])
+    assert len(set(keys.values())) == len(keys) == 6
+    age = registry.survey("example").persons["age"].to_numpy()
+    survey, spec = _with_domain(registry, "age2", [("<45" if a < 45 else "45+") for a in age])
+    b = gap_brief(survey, dataset=spec, by="age2")  # type: ignore[arg-type]
+    ids = [q.id for q in b.quantities]
+    assert len(ids) == len(set(ids))
+    assert b.quantity("gap.lt_45.gap").domain == {"age2": "<45"}
+    assert b.quantity("gap.45_plus.gap").domain == {"age2": "45+"}
+    # values whose readable keys clash still get distinct ids
+    grp = ["x y" if i % 2 else "x_y" for i in range(len(age))]
+    survey, spec = _with_domain(registry, "grp", grp)
+    b = gap_brief(survey, dataset=spec, by="grp")  # type: ignore[arg-type]
+    assert {q.domain.get("grp") for q in b.quantities} == {None, "x y", "x_y"}
+
+
+def test_small_cells_are_flagged(briefs: dict[str, Brief]) -> None:
+    """Age 15-24 has 17 women and 9 men in the example: flagged, never named as an extreme."""
+    b = briefs["gap"]
+    for stat in ("women", "men", "gap", "ratio", "women_share"):
+        q = b.quantity(f"gap.15_24.{stat}")
+        assert q.flags and "small sample: 17 women and 9 men" in q.flags[0]
+    assert not b.quantity("gap.35_44.gap").flags and not b.quantity("gap.gap").flags
+    assert b.quantity("sdg541.male.15_24").flags and not b.quantity("sdg541.male").flags
+    rows = [r for r in b.table("gap_by_domain").rows if r["age_group"] == "15-24"]
+    assert rows and all("small sample" in r["flags"] for r in rows)
+    assert all(r["flags"] == "" for r in b.table("gap_by_domain").rows
+               if r["age_group"] != "15-24")
+    alt = b.charts[0].alt
+    assert "largest for 15-24" not in alt and "smallest for 15-24" not in alt
+    assert "marked * (15-24)" in alt and "15-24 *" in b.charts[0].svg
+    gap_15 = b.quantity("gap.15_24.gap").estimate or 0
+    assert gap_15 > max(b.quantity(f"gap.{a}.gap").estimate or 0
+                        for a in ("25_34", "35_44", "45_54", "55_64", "65_plus"))
+    sdg_alt = b.charts[1].alt
+    low_men = fmt_number(b.quantity("sdg541.male.15_24").estimate)
+    assert f"men: {low_men}%" not in sdg_alt and "marked * (15-24)" in sdg_alt
+    assert "small sample: 17 women and 9 men" in b.to_html()
+
+
+def test_example_value_scales_to_the_population(briefs: dict[str, Brief]) -> None:
+    """Per-person value x the country's population aged 15+, not the survey's weight sum."""
+    from importlib import resources
+
+    import pandas as pd
+
+    root = resources.files("carecost.investment") / "data" / "countries"
+    country = tomllib.loads((root / "example.toml").read_text(encoding="utf-8"))
+    pop = pd.read_csv(str(root / "example_population.csv"))
+    m = country["macro"]
+    derived = (m["working_age_women"]["value"] + m["working_age_men"]["value"]
+               + pop[(pop["year"] == 2025) & (pop["age"] >= 65)]["population"].sum())
+    ref = resources.files("carecost.briefs") / "data" / "example_valuation.toml"
+    raw = tomllib.loads(ref.read_text(encoding="utf-8"))
+    assert raw["population"]["value"] == pytest.approx(derived, abs=0.5)
+    assert "sum to the population aged 15+" not in ref.read_text(encoding="utf-8")
+    v = briefs["value"]
+    per = v.quantity("value.hybrid.value_per_capita")
+    total = v.quantity("value.hybrid.annual_value")
+    assert total.estimate == pytest.approx((per.estimate or 0) * derived, rel=1e-9)
+    assert total.se == pytest.approx((per.se or 0) * derived, rel=1e-9)
+    share = v.quantity("value.hybrid.share_of_gdp")
+    assert share.estimate == pytest.approx(100 * (total.estimate or 0) / 448.6e9, rel=1e-9)
+    assert 20 < (share.estimate or 0) < 30  # was 3.9% with the survey's 3.3 M weight sum
+    assert any("20.7 million persons" in p for p in v.method)
+    mc = v.quantity("value.hybrid.annual_value.with_wage_uncertainty")
+    assert (mc.ci_low or 0) < (total.estimate or 0) < (mc.ci_high or 0)
+    assert (mc.ci_high or 0) / (total.estimate or 1) == pytest.approx(1.145, abs=0.03)
+
+
+def test_value_wording(registry: DatasetRegistry) -> None:
+    s, spec = registry.survey("example"), registry.spec("example")
+    one = value_brief(s, spec, methods=["hybrid"], draws=50)
+    assert "Across" not in one.answer
+    mw = value_brief(s, spec, methods=["minimum_wage", "generalist"], main="minimum_wage",
+                     draws=50)
+    assert mw.answer.startswith("Valued at the hourly minimum wage")
+    assert "hire workers" not in mw.answer and "Across the 2 methods" in mw.answer
+    page = one.to_html()
+    assert "95% Monte Carlo interval:" in page and "95% confidence interval:" in page
+
+
+def _outside_case() -> Brief:
+    # the scenario's income tax rate (0.12) is the bottom of the range: every draw has higher
+    # fiscal returns than the central scenario, so central net funding lies above them all
+    return investment_brief(example_scenario(), draws=200, seed=1, ranges=[
+        ParameterRange("fiscal.income_tax_rate", 0.12, 0.2)])
+
+
+def test_investment_intervals_are_raw_percentiles() -> None:
+    from carecost.briefs import investment_analysis
+
+    a = investment_analysis(example_scenario(), draws=200, seed=1, ranges=[
+        ParameterRange("fiscal.income_tax_rate", 0.12, 0.2)])
+    b = a.brief
+    mc = a.monte_carlo.set_index(["measure", "year"])
+    q = b.quantity("investment.net_funding.2035")
+    assert q.ci_low == pytest.approx(mc.at[("net_funding", 2035), "ci_low"], rel=1e-12)
+    assert q.ci_high == pytest.approx(mc.at[("net_funding", 2035), "ci_high"], rel=1e-12)
+    assert (q.ci_high or 0) < (q.estimate or 0)  # not widened to include the central value
+    assert q.flags and "outside its Monte Carlo percentile interval" in q.flags[0]
+    assert any("outside its Monte Carlo percentile interval" in c for c in b.caveats)
+    row = next(r for r in b.table("investment_headline").rows
+               if r["label"] == "Net funding requirement" and r["unit"] == "XCU per year")
+    assert "outside" in row["flags"]
+    ok = b.quantity("investment.gross_cost.2035")  # the tax rate does not change the cost
+    assert not ok.flags
+
+
+def test_brief_id_changes_with_inputs(briefs: dict[str, Brief],
+                                      registry: DatasetRegistry) -> None:
+    s, spec = registry.survey("example"), registry.spec("example")
+    gap_ids = {gap_brief(s, dataset=spec, **kw).id for kw in
+               ({}, {"by": "urban"}, {"level": 0.9}, {"y": "icatus_3"})}
+    assert len(gap_ids) == 4 and briefs["gap"].id in gap_ids
+    val_ids = {value_brief(s, spec, draws=50, **kw).id for kw in
+               ({}, {"seed": 1}, {"main": "generalist"}, {"methods": ["hybrid"]})}
+    assert len(val_ids) == 4
+    assert value_brief(s, spec, draws=50).id != value_brief(s, spec, draws=60).id
+    assert spec.valuation is not None
+    no_pop = dataclasses.replace(spec, valuation=dataclasses.replace(spec.valuation,
+                                                                     population=None))
+    assert value_brief(s, no_pop, draws=50).id != value_brief(s, spec, draws=50).id
+    scn = example_scenario()
+    tri = [ParameterRange("services.childcare_0_2.persons_per_staff", 3.0, 5.0,
+                          dist="triangular")]
+    svc = scn.services[0]
+    assert svc.name == "childcare_0_2"
+    nsi = dict(svc.non_staff_inputs or {"TRD": 1.0})
+    other = {k: 0.0 for k in nsi}
+    other[next(iter(nsi))] = 1.0
+    if other == nsi:
+        other = {"MAN": 1.0}
+    changed = dataclasses.replace(scn, services=(dataclasses.replace(svc,
+                                                 non_staff_inputs=other), *scn.services[1:]))
+    ids = [investment_brief(scn, draws=20, ranges=tri).id,
+           investment_brief(scn, draws=20, ranges=[dataclasses.replace(tri[0], mode=4.5)]).id,
+           investment_brief(changed, draws=20, ranges=tri).id,
+           investment_brief(scn, draws=20, ranges=tri, seed=5).id]
+    assert len(set(ids)) == 4
+    table = investment_brief(scn, draws=20, ranges=[dataclasses.replace(tri[0], mode=4.5)]
+                             ).table("uncertain_parameters")
+    assert "mode" in [c.name for c in table.columns] and table.rows[0]["mode"] == 4.5
+    default = investment_brief(scn, draws=20, ranges=tri).table("uncertain_parameters")
+    assert default.rows[0]["mode"] == pytest.approx(svc.persons_per_staff)
+
+
+def test_charts_are_readable_on_a_phone(briefs: dict[str, Brief]) -> None:
+    """On a 390 px phone a chart is about 358 px wide: its text must be >= 14 CSS px."""
+    for b in briefs.values():
+        for c in b.charts:
+            width = float(re.search(r'viewBox="0 0 ([\d.]+) ', c.svg).group(1))  # type: ignore[union-attr]
+            sizes = [float(x) for x in re.findall(r"font-size: ([\d.]+)px", c.svg)]
+            assert sizes, c.id
+            assert min(sizes) * 358 / width >= 14, (c.id, width, min(sizes))
+
+
+def test_palette_has_non_text_contrast() -> None:
+    from carecost.briefs.charts import PALETTE
+
+    def lum(h: str) -> float:
+        c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    for colour in PALETTE:
+        assert 1.05 / (lum(colour) + 0.05) >= 3.0, colour
+    assert "#E69F00" not in PALETTE and "#56B4E9" not in PALETTE
+
+
+class _CountingSpec(DatasetSpec):
+    calls = 0
+
+    def load(self):  # type: ignore[no-untyped-def]
+        type(self).calls += 1
+        raise OSError(2, "No such file or directory", "/srv/data/persons.csv")
+
+
+def test_broken_dataset_fails_once_and_is_remembered() -> None:
+    from carecost.briefs import DatasetUnavailableError
+
+    reg = DatasetRegistry({"gone": _CountingSpec(name="gone", description="", source="x",
+                                                 kind="persons")})
+    for _ in range(3):
+        with pytest.raises(DatasetUnavailableError, match="could not be loaded"):
+            reg.survey("gone")
+    assert _CountingSpec.calls == 1
+    with pytest.raises(BriefError, match=r"persons\.csv"):
+        reg.check("gone")
+
+
+def test_dataset_with_missing_declared_columns_is_invalid(tmp_path: Path) -> None:
+    spec_file = _small_dataset(tmp_path)
+    text = spec_file.read_text(encoding="utf-8")
+    spec_file.write_text(text.replace('domains = ["urban"]', 'domains = ["urban", "income"]'),
+                         encoding="utf-8")
+    reg = DatasetRegistry()
+    reg.register(load_dataset_spec(spec_file))
+    with pytest.raises(BriefError, match=r"dataset\.domains names \['income'\]"):
+        reg.check("small")
+    spec_file.write_text(text.replace('weights = "weight"', 'weights = "wgt"'), encoding="utf-8")
+    reg.register(load_dataset_spec(spec_file))
+    with pytest.raises(BriefError, match="wgt"):
+        reg.check("small")
+
+
+def test_binary_dataset_file(tmp_path: Path) -> None:
+    blob = tmp_path / "data.toml"
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    with pytest.raises(BriefError, match="not a TOML text file"):
+        load_dataset_spec(blob)

@@ -196,3 +196,102 @@ def test_read_an_atus_directory() -> None:
     res = CliRunner().invoke(app, ["read", str(fixture)])
     assert res.exit_code == 0, res.output
     assert "4 respondents" in res.output and "sdr, 160 replicates" in res.output
+
+
+# ------------------------------------------------------------------ review fixes
+def test_binary_data_set_file(tmp_path: Path) -> None:
+    blob = tmp_path / "blob.toml"
+    blob.write_bytes(bytes(range(256)) * 4)
+    for args in (["gap", "--data", str(blob)], ["validate", str(blob)], ["read", str(blob)]):
+        res = _run(*args)
+        assert res.exit_code == EXIT_INPUT, (args, _all(res))
+        assert "not a TOML text file" in _all(res)
+        assert "internal error" not in _all(res)
+
+
+def test_read_rejects_unsupported_files(tmp_path: Path) -> None:
+    doc = tmp_path / "notes.docx"
+    doc.write_bytes(b"PK\x03\x04")
+    res = _run("read", str(doc))
+    assert res.exit_code == EXIT_INPUT
+    text = _all(res)
+    assert "cannot read '.docx' files" in text and ".csv" in text and ".parquet" in text
+    assert "--data" not in text
+    res = _run("read", "nope")
+    assert res.exit_code == EXIT_INPUT and "--data" not in _all(res)
+    assert "source 'nope' is neither a registered data set" in _all(res)
+
+
+def test_value_main_must_be_asked_for() -> None:
+    res = _run("value", "--method", "generalist", "--main", "specialist", "--draws", "50")
+    assert res.exit_code == EXIT_INPUT
+    assert "--main 'specialist' is not among the methods" in _all(res)
+    res = _run("--quiet", "value", "--method", "generalist", "--draws", "50")
+    assert res.exit_code == 0, _all(res)
+
+
+def test_simulate_json_scenario(tmp_path: Path) -> None:
+    """A scenario that `validate` accepts as JSON is one that `simulate` runs."""
+    import tomllib
+
+    raw = tomllib.loads(EXAMPLE_SCENARIO.read_text(encoding="utf-8"))
+    good = tmp_path / "s.json"
+    good.write_text(json.dumps(raw), encoding="utf-8")
+    assert _run("validate", str(good)).exit_code == 0
+    out = tmp_path / "sim.json"
+    res = _run("simulate", str(good), "--draws", "100", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    assert json.loads(out.read_text(encoding="utf-8"))["tables"]["monte_carlo"]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    res = _run("simulate", str(bad))
+    assert res.exit_code == EXIT_INPUT and "not valid JSON" in _all(res)
+
+
+def test_simulate_writes_the_briefs_monte_carlo(tmp_path: Path) -> None:
+    """The Monte Carlo table written is the one the brief's intervals come from."""
+    out = tmp_path / "sim.json"
+    res = _run("simulate", "--draws", "150", "--seed", "4", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    tables = json.loads(out.read_text(encoding="utf-8"))["tables"]
+    q = next(r for r in tables["quantities"] if r["id"] == "investment.jobs_total.2035")
+    mc = next(r for r in tables["monte_carlo"]
+              if r["measure"] == "jobs_total" and r["year"] == 2035)
+    assert (q["ci_low"], q["ci_high"]) == (mc["ci_low"], mc["ci_high"])
+    assert {"gdp", "jobs_direct_care"} <= {r["measure"] for r in tables["monte_carlo"]}
+
+
+def test_unwritable_output_exits_3(tmp_path: Path) -> None:
+    from carecost.cli import EXIT_OUTPUT
+
+    a_file = tmp_path / "taken"
+    a_file.write_text("x", encoding="utf-8")
+    for args in (["brief", "gap", "--out", str(a_file / "briefs"), "--format", "json"],
+                 ["gap", "--overall", "--out", str(a_file / "x.json")],
+                 ["read", "example", "--out", str(a_file / "x.csv")]):
+        res = _run(*args)
+        assert res.exit_code == EXIT_OUTPUT, (args, _all(res))
+        assert "cannot read or write a file" in " ".join(_all(res).split())
+        assert "Traceback" not in _all(res)
+
+
+def test_validate_data_set_with_missing_columns(tmp_path: Path) -> None:
+    from carecost.timeuse.example import example_data
+
+    persons, episodes = example_data()
+    persons = persons[persons["psu"] <= 20].drop(columns=["weight"])
+    persons.to_csv(tmp_path / "persons.csv", index=False)
+    episodes[episodes["id"].isin(persons["id"])].to_csv(tmp_path / "episodes.csv", index=False)
+    spec = tmp_path / "ds.toml"
+    spec.write_text('[dataset]\nname = "small"\nkind = "episodes"\npersons = "persons.csv"\n'
+                    'episodes = "episodes.csv"\nweights = "weight"\nstrata = "stratum"\n'
+                    'psu = "psu"\ndomains = ["urban"]\n', encoding="utf-8")
+    res = _run("validate", str(spec))
+    assert res.exit_code == EXIT_INPUT, _all(res)
+    text = " ".join(_all(res).split())
+    assert "could not be loaded" in text and "weight column 'weight' not found" in text
+    spec.write_text(spec.read_text(encoding="utf-8").replace('weights = "weight"',
+                                                             'weights = "age"'),
+                    encoding="utf-8")
+    res = _run("validate", str(spec))
+    assert res.exit_code == 0 and "valid" in _all(res), _all(res)

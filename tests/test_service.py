@@ -52,11 +52,20 @@ def _serve(settings: ServiceSettings) -> Iterator[str]:
         thread.join(timeout=15)
 
 
+class _BrokenSpec(DatasetSpec):
+    """A registered data set whose files are gone (counts the attempts to read them)."""
+
+    loads = 0
+
+    def load(self):  # type: ignore[no-untyped-def]
+        type(self).loads += 1
+        raise FileNotFoundError(2, "No such file or directory", "/srv/secret/persons.csv")
+
+
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
     reg = DatasetRegistry.default()
-    # a data set whose loader fails with a programming error: exercises the 500 path
-    reg.register(DatasetSpec(name="broken", description="", source="x", kind="persons",
+    reg.register(_BrokenSpec(name="broken", description="", source="x", kind="persons",
                              options={}, domains=("age_group",)))
     yield from _serve(ServiceSettings(datasets=reg, cors_origins=(ORIGIN,),
                                       max_body_bytes=16 * 1024, max_draws=3000))
@@ -82,6 +91,7 @@ def test_health_docs_openapi(client: Any) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["datasets"] == ["broken", "example"] and body["scenarios"] == ["example"]
+    assert body["api_key_required"] is False
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "server" not in r.headers
     spec = client.get("/openapi.json").json()
@@ -164,7 +174,9 @@ BAD: list[tuple[str, str, Any, int, str]] = [
     ("post", "/v1/gap", b'{"level": NaN}', 422, "finite number"),
     ("post", "/v1/gap", b"[1, 2, 3]", 422, "valid dictionary"),
     ("post", "/v1/value", {"draws": 10**12}, 422, "less than or equal to 100000"),
-    ("post", "/v1/value", {"draws": 50000}, 422, "this server allows at most 3000"),
+    ("post", "/v1/value", {"draws": 50000}, 422, "from 2 to 3000 on this server"),
+    ("post", "/v1/gap", {"y": "../etc/passwd"}, 422, "should match pattern"),
+    ("post", "/v1/gap", {"y": "age"}, 422, "not an activity column of data set 'example'"),
     ("post", "/v1/value", {"draws": "many"}, 422, "valid integer"),
     ("post", "/v1/value", {"methods": ["magic"]}, 422, "generalist"),
     ("post", "/v1/value", {"methods": ["generalist"]}, 422, "main = 'hybrid' must be one of"),
@@ -235,15 +247,69 @@ def test_bad_scenarios(client: Any, change: Any, text: str) -> None:
 
 def test_body_limit(client: Any) -> None:
     r = client.post("/v1/gap", content=b'{"by": [' + b'"x",' * 20000 + b'"x"]}',
-                    headers={"content-type": "application/json"})
+                    headers={"content-type": "application/json", "Origin": ORIGIN})
     assert r.status_code == 413 and "larger than 16384 bytes" in r.text
+    assert r.headers["access-control-allow-origin"] == ORIGIN  # the browser may read it
     _up(client)
 
 
-def test_internal_error_has_no_trace(client: Any) -> None:
-    r = client.post("/v1/gap", json={"dataset": "broken"})
+def _chunks(body: bytes, size: int = 2048) -> Iterator[bytes]:
+    for i in range(0, len(body), size):
+        yield body[i:i + size]
+
+
+def test_body_limit_chunked(base: str) -> None:
+    """A chunked body (no Content-Length) over the limit gets the same 413, not a 400."""
+    big = b'{"by": [' + b'"x",' * 5000 + b'"x"]}'
+    assert len(big) > 16 * 1024
+    with httpx.Client(base_url=base, timeout=60) as c:
+        r = c.post("/v1/gap", content=_chunks(big),
+                   headers={"content-type": "application/json", "Origin": ORIGIN})
+        assert "content-length" not in r.request.headers
+        assert r.request.headers["transfer-encoding"] == "chunked"
+        assert r.status_code == 413, r.text
+        assert "larger than 16384 bytes" in r.text
+        assert r.headers["access-control-allow-origin"] == ORIGIN
+    with httpx.Client(base_url=base, timeout=60) as c:
+        small = b'{"by": ["urban"], "level": 0.93}'
+        r = c.post("/v1/gap", content=_chunks(small, 5),
+                   headers={"content-type": "application/json"})
+        assert r.status_code == 200, r.text
+        assert r.json()["inputs"]["level"] == 0.93
+        _up(c)
+
+
+def test_gap_of_another_activity(client: Any) -> None:
+    r = client.post("/v1/gap", json={"y": "icatus_9", "by": ["urban"]})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert not any(q["id"].startswith("sdg541") for q in doc["quantities"])
+    assert "SDG" not in doc["answer"] and "self-care" in doc["answer"].lower()
+
+
+def test_broken_dataset_is_503_and_read_once(client: Any) -> None:
+    """A registered data set that cannot be loaded is the server's problem, not the client's."""
+    for _ in range(3):
+        r = client.post("/v1/gap", json={"dataset": "broken"})
+        assert r.status_code == 503, r.text
+        assert r.json()["error"] == "data set unavailable"
+        assert "'broken'" in r.text and "/srv/secret" not in r.text
+        _no_trace(r.text)
+    assert _BrokenSpec.loads == 1  # the failure is remembered, the files not read again
+    _up(client)
+
+
+def test_internal_error_has_no_trace(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import carecost.service.app as service_app
+
+    def boom(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug at /srv/carecost/secret.py")
+
+    monkeypatch.setattr(service_app, "gap_brief", boom)  # the server runs in this process
+    r = client.post("/v1/gap", json={"level": 0.917})
     assert r.status_code == 500
     assert "error id" in r.json()["detail"][0]["message"]
+    assert "secret" not in r.text
     _no_trace(r.text)
     _up(client)
 
@@ -266,7 +332,10 @@ def keyed() -> Iterator[str]:
 
 def test_api_key(keyed: str) -> None:
     with httpx.Client(base_url=keyed, timeout=60) as c:
-        assert c.get("/health").status_code == 200
+        h = c.get("/health")
+        assert h.status_code == 200 and h.json()["api_key_required"] is True
+        assert "datasets" not in h.json() and "scenarios" not in h.json()
+        assert "example" not in h.text
         r = c.post("/v1/gap", json={"by": []})
         assert r.status_code == 401 and "X-API-Key" in r.text
         r = c.post("/v1/gap", json={"by": []}, headers={"X-API-Key": "wrong"})
@@ -290,3 +359,24 @@ def test_settings_refuse_bad_config(tmp_path: Path) -> None:
         ServiceSettings.from_cli(scenarios=[f"mine={bad}"])
     with pytest.raises(BriefError, match="not set"):
         ServiceSettings.from_cli(api_key_env="CARECOST_TEST_NO_SUCH_VARIABLE")
+
+
+def test_settings_refuse_a_broken_dataset(tmp_path: Path) -> None:
+    """Registered data sets are loaded and checked at server start."""
+    from carecost.briefs import BriefError
+
+    (tmp_path / "persons.csv").write_text("id,sex,weight\n1,female,1.0\n2,male,1.0\n",
+                                          encoding="utf-8")
+    spec = tmp_path / "ds.toml"
+    spec.write_text('[dataset]\nname = "tiny"\nkind = "persons"\npersons = "persons.csv"\n'
+                    'weights = "weight"\nactivities = ["care_min"]\n', encoding="utf-8")
+    with pytest.raises(BriefError, match=r"data set 'tiny' could not be loaded.*care_min"):
+        ServiceSettings.from_cli(datasets=[spec])
+    (tmp_path / "persons.csv").write_text("id,sex,weight,care_min\n1,female,1.0,30\n"
+                                          "2,male,1.0,10\n", encoding="utf-8")
+    settings = ServiceSettings.from_cli(datasets=[spec])
+    assert settings.datasets.names() == ["example", "tiny"]
+    bad = tmp_path / "blob.toml"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(BriefError, match="not a TOML text file"):
+        ServiceSettings.from_cli(scenarios=[f"mine={bad}"])

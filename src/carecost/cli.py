@@ -52,26 +52,30 @@ import carecost
 from carecost.briefs import (
     METHODS,
     Brief,
-    BriefError,
     DatasetRegistry,
     DatasetSpec,
+    DatasetUnavailableError,
     gap_brief,
+    input_errors,
+    investment_analysis,
     investment_brief,
     load_dataset_spec,
     value_brief,
     write_brief,
 )
-from carecost.briefs._format import fmt_interval, fmt_number
+from carecost.briefs._common import MAX_DRAWS, MAX_LEVEL, MIN_LEVEL
+from carecost.briefs._format import fmt_interval, fmt_number, interval_name
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_MISSING", "EXIT_OUTPUT", "app", "main",
            "main_job"]
 
 EXIT_INPUT = 1
-EXIT_USAGE = 2
 EXIT_OUTPUT = 3
 EXIT_MISSING = 4
 EXIT_INTERNAL = 70
 TABLE_FORMATS = (".csv", ".xlsx", ".json")
+READ_TABLES = (".csv", ".parquet", ".pq", ".dta", ".sav", ".zsav", ".txt", ".dat")
+"""File types ``carecost read`` reads as one table."""
 
 app = typer.Typer(
     name="carecost",
@@ -96,13 +100,13 @@ class CliInputError(Exception):
 
 # ------------------------------------------------------------------------ errors
 def _input_errors() -> tuple[type[BaseException], ...]:
-    from carecost.investment import InvestmentInputError
-    from carecost.survey import DesignError
-    from carecost.timeuse import TimeUseError
-    from carecost.valuation import ValuationError
+    """carecost's input errors plus those of the command line (all exit code 1).
 
-    return (BriefError, InvestmentInputError, ValuationError, TimeUseError, DesignError,
-            CliInputError, tomllib.TOMLDecodeError, json.JSONDecodeError)
+    A data set that cannot be loaded is the user's own input here (a data-set file they
+    named), so it is an input error too.
+    """
+    return (*input_errors(), DatasetUnavailableError, CliInputError, tomllib.TOMLDecodeError,
+            json.JSONDecodeError)
 
 
 @contextlib.contextmanager
@@ -169,28 +173,57 @@ def _progress(total: int, description: str) -> Iterator[Callable[[str], None]]:
 
 
 # ------------------------------------------------------------------ data sets
-def _registry(data: str) -> tuple[DatasetRegistry, str]:
-    """The registry with ``data`` in it: a registered name, or a data-set TOML file."""
+def _registry(data: str, what: str = "--data") -> tuple[DatasetRegistry, str]:
+    """The registry with ``data`` in it: a registered name, or a data-set TOML file.
+
+    ``what`` names the argument in messages (``--data``, or ``source`` for ``read``).
+    """
     reg = DatasetRegistry.default()
     if data.endswith(".toml") or os.sep in data or "/" in data:
         spec = load_dataset_spec(data)
         reg.register(spec)
         return reg, spec.name
     if data not in reg.names():
-        raise CliInputError(f"--data {data!r} is neither a registered data set "
+        raise CliInputError(f"{what} {data!r} is neither a registered data set "
                             f"({reg.names()}) nor a data-set .toml file")
     return reg, data
 
 
+def _json_scenario(p: Path) -> Any:
+    """A scenario from a JSON file in the layout of ``POST /v1/simulate`` (validated)."""
+    from carecost.investment import scenario_from_dict
+
+    try:
+        raw = json.loads(p.read_bytes())
+    except json.JSONDecodeError as err:
+        raise CliInputError(f"{p}: not valid JSON at line {err.lineno}, column {err.colno}: "
+                            f"{err.msg}") from err
+    except UnicodeDecodeError as err:
+        raise CliInputError(f"{p}: not a JSON text file (byte {err.start} is not UTF-8 "
+                            "text)") from err
+    try:
+        from carecost.service.schemas import ScenarioModel, validation_message
+    except ModuleNotFoundError as err:  # pydantic comes with the service extra
+        raise ModuleNotFoundError("JSON scenarios need pydantic", name="pydantic") from err
+    try:
+        model = ScenarioModel.model_validate(raw)
+    except ValueError as err:
+        raise CliInputError(f"{p}: {validation_message(err)}") from err
+    return scenario_from_dict(model.to_raw())
+
+
 def _scenario(scenario: str) -> Any:
+    """``'example'``, a scenario .toml file or a scenario .json file (as the HTTP API takes)."""
     from carecost.investment import example_scenario, load_scenario
 
     if scenario == "example":
         return example_scenario()
     p = Path(scenario)
-    if not p.exists():
-        raise CliInputError(f"scenario file {scenario!r} not found; give a scenario .toml file "
-                            "or 'example'")
+    if not p.is_file():
+        raise CliInputError(f"scenario file {scenario!r} not found; give a scenario .toml or "
+                            ".json file, or 'example'")
+    if p.suffix.lower() == ".json":
+        return _json_scenario(p)
     return load_scenario(p)
 
 
@@ -283,9 +316,13 @@ def _print_headline(brief: Brief) -> None:
     t.add_column("Unit")
     for q in brief.headline:
         lv = f"{100 * q.level:.0f}% " if q.level else ""
-        t.add_row(q.label, fmt_number(q.estimate), lv + fmt_interval(q.ci_low, q.ci_high),
-                  fmt_number(q.se), q.unit)
+        kind = interval_name(q.interval, short=True)
+        t.add_row(q.label + ("  (!)" if q.flags else ""), fmt_number(q.estimate),
+                  f"{lv}{kind} {fmt_interval(q.ci_low, q.ci_high)}", fmt_number(q.se), q.unit)
     out_console.print(t)
+    for q in brief.headline:
+        for f in q.flags:
+            out_console.print(f"(!) {q.label}: {f}", soft_wrap=False)
     out_console.print(brief.answer, soft_wrap=False)
 
 
@@ -305,7 +342,8 @@ OutOpt = Annotated[Path | None, typer.Option(
     "--out", "-o", help="Write the tables to this file: .csv (one file per table), .xlsx "
     "(one sheet per table) or .json.", dir_okay=False)]
 LevelOpt = Annotated[float, typer.Option(
-    "--level", min=0.5, max=0.999, help="Confidence level of the intervals (share, e.g. 0.95).")]
+    "--level", min=MIN_LEVEL, max=MAX_LEVEL,
+    help="Confidence level of the intervals (share, e.g. 0.95).")]
 
 
 @app.callback(invoke_without_command=True)
@@ -360,10 +398,11 @@ def value(
     method: Annotated[list[str] | None, typer.Option(
         "--method", "-m", help=f"Valuation method (repeat for several): {', '.join(METHODS)}. "
         "Default: all.")] = None,
-    main: Annotated[str, typer.Option("--main", help="Method of the headline numbers.")]
-    = "hybrid",
+    main: Annotated[str | None, typer.Option(
+        "--main", help="Method of the headline numbers (one of those asked for; default "
+        "hybrid when asked for, else the first).")] = None,
     draws: Annotated[int, typer.Option(
-        "--draws", min=2, max=100_000, help="Monte Carlo draws for the interval with wage "
+        "--draws", min=2, max=MAX_DRAWS, help="Monte Carlo draws for the interval with wage "
         "uncertainty (count).")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
     level: LevelOpt = 0.95,
@@ -373,26 +412,31 @@ def value(
     with _guard("value"):
         reg, name = _registry(data)
         meths = method or list(METHODS)
+        if main is None:
+            main = "hybrid" if "hybrid" in meths else meths[0]
+        elif main not in meths:
+            raise CliInputError(f"--main {main!r} is not among the methods asked for {meths}; "
+                                "add it with --method or choose one of them")
         with _progress(2, "reading the survey") as step:
             step(f"reading data set {name!r}")
             survey = reg.survey(name)
             step("valuing unpaid work and running the Monte Carlo")
-            b = value_brief(survey, reg.spec(name), methods=meths,
-                            main=main if main in meths else meths[0], level=level, draws=draws,
-                            seed=seed)
+            b = value_brief(survey, reg.spec(name), methods=meths, main=main, level=level,
+                            draws=draws, seed=seed)
         _finish(b, out)
 
 
 @app.command()
 def simulate(
     scenario: Annotated[str, typer.Argument(
-        help="Scenario .toml file, or 'example' for the shipped example scenario.")]
-    = "example",
+        help="Scenario .toml or .json file (the JSON layout of POST /v1/simulate), or "
+        "'example' for the shipped example scenario.")] = "example",
     draws: Annotated[int, typer.Option(
-        "--draws", min=2, max=100_000, help="Monte Carlo draws (count).")] = 2000,
+        "--draws", min=2, max=MAX_DRAWS, help="Monte Carlo draws (count).")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
     level: Annotated[float, typer.Option(
-        "--level", min=0.5, max=0.999, help="Coverage of the Monte Carlo interval (share).")]
+        "--level", min=MIN_LEVEL, max=MAX_LEVEL,
+        help="Coverage of the Monte Carlo interval (share).")]
     = 0.90,
     year: Annotated[int | None, typer.Option(
         "--year", help="Year of the headline numbers (default: the target year).")] = None,
@@ -400,10 +444,7 @@ def simulate(
 ) -> None:
     """Care-investment scenario: cost (currency, % of GDP), jobs, fiscal returns, net funding."""
     with _guard("simulate"):
-        from carecost.investment import monte_carlo
         from carecost.investment import simulate as run_sim
-
-        from .briefs import default_ranges
 
         with _progress(3, "loading the scenario") as step:
             step("loading and validating the scenario")
@@ -411,14 +452,13 @@ def simulate(
             step("simulating")
             res = run_sim(scn)
             step(f"Monte Carlo ({draws:,} draws)")
-            b = investment_brief(scn, draws=draws, seed=seed, level=level, year=year,
-                                 result=res)
-            mc = monte_carlo(scn, default_ranges(scn), n_draws=draws, seed=seed, level=level,
-                             model=res.model)
-        extra = {"summary_by_year": res.summary, "monte_carlo": mc.reset_index(drop=True),
+            a = investment_analysis(scn, draws=draws, seed=seed, level=level, year=year,
+                                    result=res, all_measures=True)
+        extra = {"summary_by_year": res.summary,
+                 "monte_carlo": a.monte_carlo.reset_index(drop=True),
                  "by_service": res.by_service, "jobs_by_type_sex": res.jobs,
                  "fiscal_components": res.fiscal}
-        _finish(b, out, extra)
+        _finish(a.brief, out, extra)
 
 
 @app.command()
@@ -429,13 +469,14 @@ def brief(
         file_okay=False)] = Path("carecost-output"),
     data: DataOpt = "example",
     scenario: Annotated[str, typer.Option(
-        "--scenario", help="Scenario .toml file or 'example' (investment brief).")] = "example",
+        "--scenario", help="Scenario .toml or .json file, or 'example' (investment brief).")]
+    = "example",
     fmt: Annotated[list[str] | None, typer.Option(
         "--format", "-f", help="html, json or pdf (repeat; default html and json; pdf needs "
         "Chromium).")] = None,
     by: Annotated[str, typer.Option("--by", help="Domain of the gap breakdown.")]
     = "age_group",
-    draws: Annotated[int, typer.Option("--draws", min=2, max=100_000,
+    draws: Annotated[int, typer.Option("--draws", min=2, max=MAX_DRAWS,
                                        help="Monte Carlo draws (count).")] = 2000,
 ) -> None:
     """Write a data brief as self-contained HTML (charts as SVG) and JSON (and PDF)."""
@@ -501,7 +542,7 @@ def run(
         "--tables", help="Format of the tables: .csv, .xlsx or .json.")] = ".xlsx",
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print each brief to PDF (needs "
                                       "Chromium).")] = False,
-    draws: Annotated[int, typer.Option("--draws", min=2, max=100_000,
+    draws: Annotated[int, typer.Option("--draws", min=2, max=MAX_DRAWS,
                                        help="Monte Carlo draws (count).")] = 2000,
 ) -> None:
     """The main job on the embedded example data: gap, value and investment briefs + tables.
@@ -535,7 +576,7 @@ def serve(
     max_body_kb: Annotated[int, typer.Option(
         "--max-body-kb", min=1, max=10_240, help="Largest request body (KiB).")] = 64,
     max_draws: Annotated[int, typer.Option(
-        "--max-draws", min=2, max=100_000, help="Largest Monte Carlo draws a request may ask "
+        "--max-draws", min=2, max=MAX_DRAWS, help="Largest Monte Carlo draws a request may ask "
         "(count).")] = 5000,
 ) -> None:
     """Serve the HTTP API (FastAPI + uvicorn): gap, value, simulate, briefs, health, /docs."""
@@ -567,6 +608,12 @@ def read(
     """Read a data set or a table, check it, and print what was found (diaries, weights)."""
     with _guard("read"):
         p = Path(source)
+        ext = p.suffix.lower()
+        if not p.is_dir() and ext and ext not in (*READ_TABLES, ".toml"):
+            raise CliInputError(
+                f"{source}: cannot read {ext!r} files; read takes a data-set .toml file, a "
+                "registered data set name ('example'), an ATUS directory, or one table file ("
+                f"{', '.join(READ_TABLES)})")
         if p.is_dir():
             from carecost.timeuse import read_atus
 
@@ -576,8 +623,7 @@ def read(
             df = survey.persons
             _say(f"{p}: {len(df):,} respondents; {survey.report.summary()}")
             _say(f"standard errors: {survey.variance}")
-        elif p.suffix.lower() in (".csv", ".parquet", ".pq", ".dta", ".sav", ".zsav", ".txt",
-                                  ".dat"):
+        elif ext in READ_TABLES:
             from carecost.timeuse import read_table
 
             with _progress(1, f"reading {p.name}") as step:
@@ -586,7 +632,7 @@ def read(
             _say(f"{p}: {len(df):,} rows, {len(df.columns)} columns: "
                  f"{', '.join(map(str, df.columns[:12]))}{' ...' if len(df.columns) > 12 else ''}")
         else:
-            reg, name = _registry(source)
+            reg, name = _registry(source, "source")
             with _progress(1, "reading") as step:
                 step(f"reading data set {name!r}")
                 survey = reg.survey(name)
@@ -622,36 +668,34 @@ def validate(
     file: Annotated[Path, typer.Argument(
         help="A scenario .toml, a data-set .toml or a scenario .json file.", dir_okay=False)],
 ) -> None:
-    """Check a scenario or data-set file; exit 0 when valid, 1 with the first problem."""
-    with _guard(f"validate {file}"):
-        if not file.exists():
-            raise CliInputError(f"{file}: file not found")
-        text = file.read_bytes()
-        if file.suffix.lower() == ".json":
-            try:
-                raw = json.loads(text)
-            except json.JSONDecodeError as err:
-                raise CliInputError(f"{file}: not valid JSON at line {err.lineno}, column "
-                                    f"{err.colno}: {err.msg}") from err
-            from carecost.investment import scenario_from_dict
-            from carecost.service.schemas import ScenarioModel, validation_message
+    """Check a scenario or data-set file; exit 0 when valid, 1 with the first problem.
 
-            try:
-                model = ScenarioModel.model_validate(raw)
-            except ValueError as err:
-                raise CliInputError(f"{file}: {validation_message(err)}") from err
-            scn = scenario_from_dict(model.to_raw())
+    A data-set file is valid when its files can be read and hold the declared columns
+    (weights, design, sex, domains, and the activity groups when [valuation] is given).
+    """
+    with _guard(f"validate {file}"):
+        if not file.is_file():
+            raise CliInputError(f"{file}: file not found")
+        if file.suffix.lower() == ".json":
+            scn = _json_scenario(file)
             _say(f"[green]valid[/] scenario {scn.name!r}: {len(scn.services)} services, "
                  f"{scn.base_year}-{scn.end_year}")
             return
         try:
-            raw = tomllib.loads(text.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raw = tomllib.loads(file.read_bytes().decode("utf-8"))
+        except UnicodeDecodeError as err:
+            raise CliInputError(f"{file}: not a TOML text file (byte {err.start} is not UTF-8 "
+                                "text)") from err
+        except tomllib.TOMLDecodeError as err:
             raise CliInputError(f"{file}: not valid TOML: {err}") from err
         if "dataset" in raw:
             spec: DatasetSpec = load_dataset_spec(file)
-            _say(f"[green]valid[/] data-set file: {spec.name!r} ({spec.kind}), domains "
-                 f"{list(spec.domains)}")
+            reg = DatasetRegistry({spec.name: spec})
+            with _progress(1, "reading the data set") as step:
+                step(f"reading and checking data set {spec.name!r}")
+                survey = reg.check(spec.name)
+            _say(f"[green]valid[/] data-set file: {spec.name!r} ({spec.kind}), "
+                 f"{len(survey.persons):,} respondents, domains {list(spec.domains)}")
         elif "meta" in raw or "services" in raw:
             from carecost.investment import load_scenario
 

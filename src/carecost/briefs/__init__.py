@@ -20,23 +20,31 @@ Examples
 >>> html = brief.to_html()  # doctest: +SKIP
 """
 
+from ._common import DatasetUnavailableError, check_draws, check_level, input_errors
 from .datasets import (
     NAME_PATTERN,
     DatasetRegistry,
     DatasetSpec,
     ValuationSpec,
     check_name,
+    check_survey,
     example_dataset,
     load_dataset_spec,
 )
 from .gap import gap_brief
-from .html import render_html
-from .investment import default_ranges, investment_brief
+from .html import CSP, render_html
+from .investment import (
+    InvestmentAnalysis,
+    default_ranges,
+    investment_analysis,
+    investment_brief,
+)
 from .model import SCHEMA, Brief, BriefError, Chart, Column, Quantity, Source, Table
 from .output import example_briefs, html_to_pdf, write_brief
 from .value import METHODS, value_brief
 
 __all__ = [
+    "CSP",
     "METHODS",
     "NAME_PATTERN",
     "SCHEMA",
@@ -46,16 +54,23 @@ __all__ = [
     "Column",
     "DatasetRegistry",
     "DatasetSpec",
+    "DatasetUnavailableError",
+    "InvestmentAnalysis",
     "Quantity",
     "Source",
     "Table",
     "ValuationSpec",
+    "check_draws",
+    "check_level",
     "check_name",
+    "check_survey",
     "default_ranges",
     "example_briefs",
     "example_dataset",
     "gap_brief",
     "html_to_pdf",
+    "input_errors",
+    "investment_analysis",
     "investment_brief",
     "load_dataset_spec",
     "render_html",

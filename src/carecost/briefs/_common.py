@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -68,12 +68,35 @@ def check_domains(bys: Sequence[str], allowed: Sequence[str], dataset: str,
                          f"{list(allowed)}")
 
 
+MAX_DRAWS = 100_000
+"""Largest Monte Carlo draws any brief accepts (a server may allow fewer)."""
+MIN_LEVEL, MAX_LEVEL = 0.5, 0.999
+"""Allowed confidence levels (coverage of intervals)."""
+
+
 def check_level(level: object) -> float:
+    """``level`` as a float if it is a confidence level in [0.5, 0.999], else raise."""
     if isinstance(level, bool) or not isinstance(level, int | float) \
-            or not 0.5 <= float(level) <= 0.999:
-        raise BriefError(f"level = {level!r}; give a confidence level between 0.5 and 0.999, "
-                         "e.g. 0.95")
+            or not MIN_LEVEL <= float(level) <= MAX_LEVEL:
+        raise BriefError(f"level = {level!r}; give a confidence level between {MIN_LEVEL:g} and "
+                         f"{MAX_LEVEL:g}, e.g. 0.95")
     return float(level)
+
+
+def check_draws(draws: object, maximum: int = MAX_DRAWS, *, context: str = "") -> int:
+    """``draws`` if it is a whole number from 2 to ``maximum``, else raise.
+
+    Parameters
+    ----------
+    maximum
+        Largest allowed (at most :data:`MAX_DRAWS`; a server may set a lower limit).
+    context
+        Appended to the message, e.g. ``" on this server"``.
+    """
+    top = min(int(maximum), MAX_DRAWS)
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 2 <= draws <= top:
+        raise BriefError(f"draws = {draws!r}; allowed a whole number from 2 to {top}{context}")
+    return draws
 
 
 def domain_of(row: Mapping[str, Any] | pd.Series, bys: Sequence[str]) -> dict[str, Any]:
@@ -91,7 +114,7 @@ def domain_text(domain: Mapping[str, Any]) -> str:
 def quantity_from_row(
     row: Mapping[str, Any] | pd.Series, *, id: str, label: str, unit: str, source: str,
     method: str, interval: str, level: float | None, scale: float = 1.0,
-    domain: Mapping[str, Any] | None = None, se: bool = True,
+    domain: Mapping[str, Any] | None = None, se: bool = True, flags: Sequence[str] = (),
 ) -> Quantity:
     """A :class:`Quantity` from a tidy result row (``estimate, se, ci_low, ci_high, n``)."""
     def g(k: str) -> float | None:
@@ -104,13 +127,122 @@ def quantity_from_row(
         id=id, label=label, estimate=g("estimate"), se=g("se") if se else None,
         ci_low=g("ci_low"), ci_high=g("ci_high"), level=level, interval=interval, unit=unit,
         source=source, method=method, domain=dict(domain or {}),
-        n=None if n is None or pd.isna(n) else int(n),
+        n=None if n is None or pd.isna(n) else int(n), flags=tuple(flags),
     )
 
 
-def slug(*parts: object) -> str:
-    out = []
-    for p in parts:
-        s = "".join(ch if ch.isalnum() else "_" for ch in str(p).lower()).strip("_")
-        out.append(s or "x")
-    return ".".join(out)
+_SYMBOLS = (("<=", "le"), (">=", "ge"), ("<", "lt"), (">", "gt"), ("+", "plus"),
+            ("%", "pct"), ("&", "and"))
+
+
+def slug_part(value: object) -> str:
+    """A readable key for one value: lowercase letters, digits and ``_``.
+
+    Symbols that carry meaning in domain labels become words (``"<45"`` ->
+    ``"lt_45"``, ``"45+"`` -> ``"45_plus"``, ``"25-34"`` -> ``"25_34"``).  Not
+    one-to-one in general ("a b" and "a_b" agree): use :func:`unique_slugs`
+    for the values of one variable.
+    """
+    s = str(value).lower()
+    for sym, word in _SYMBOLS:
+        s = s.replace(sym, f"_{word}_")
+    s = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in s)
+    s = "_".join(p for p in s.split("_") if p)
+    return s or "x"
+
+
+def slug(*parts: object, sep: str = ".") -> str:
+    """Join :func:`slug_part` of each part with ``sep`` (quantity ids, HTML element ids)."""
+    return sep.join(slug_part(p) for p in parts)
+
+
+def unique_slugs(values: Iterable[object]) -> dict[object, str]:
+    """A one-to-one map of distinct values to readable keys.
+
+    Each value gets its :func:`slug_part`; values whose keys would clash get
+    ``_2``, ``_3``... in order of appearance, so that distinct values never
+    share an id.
+    """
+    out: dict[object, str] = {}
+    taken: set[str] = set()
+    for v in values:
+        if v in out:
+            continue
+        base = slug_part(v)
+        key, i = base, 1
+        while key in taken:
+            i += 1
+            key = f"{base}_{i}"
+        out[v] = key
+        taken.add(key)
+    return out
+
+
+# ---------------------------------------------------------------- reliability
+MIN_N = 30
+"""Fewer respondents than this in a domain flag its estimates as based on a small sample."""
+MAX_CV = 0.3
+"""A coefficient of variation (SE / estimate) above this flags an estimate as imprecise."""
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if np.isfinite(v) else None
+
+
+def reliability_flags(n: Any = None, se: Any = None, estimate: Any = None, *,
+                      who: str = "respondents") -> tuple[str, ...]:
+    """Flags for an estimate with few respondents or a large coefficient of variation.
+
+    Parameters
+    ----------
+    n
+        Respondents behind the estimate (``None``: not checked).
+    se, estimate
+        For the coefficient of variation, SE / |estimate| (``None``: not checked).
+    who
+        How to name the respondents in the message ("women", "respondents").
+    """
+    flags: list[str] = []
+    nn = _finite(n)
+    if nn is not None and nn < MIN_N:
+        flags.append(f"small sample: {int(nn)} {who} (fewer than {MIN_N}); treat with caution")
+    e, s = _finite(estimate), _finite(se)
+    if e is not None and s is not None and e != 0 and abs(s / e) > MAX_CV:
+        flags.append(f"imprecise: coefficient of variation {abs(s / e):.2f} (above {MAX_CV:g});"
+                     " treat with caution")
+    return tuple(flags)
+
+
+# ---------------------------------------------------------------------- errors
+class DatasetUnavailableError(RuntimeError):
+    """A registered data set that cannot be loaded (a server-side problem, not the request's).
+
+    Attributes
+    ----------
+    name
+        The data set's registered name.
+    reason
+        Why loading failed (may name files: show it to operators, not to web clients).
+    """
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"data set {name!r} could not be loaded: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def input_errors() -> tuple[type[Exception], ...]:
+    """Exceptions that mean "bad input" across carecost (the message says what to fix).
+
+    The command line turns them into exit code 1, the HTTP service into 422.
+    """
+    from carecost.investment import InvestmentInputError
+    from carecost.survey import DesignError
+    from carecost.timeuse import TimeUseError
+    from carecost.valuation import ValuationError
+
+    return (BriefError, InvestmentInputError, ValuationError, TimeUseError, DesignError)

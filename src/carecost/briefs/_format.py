@@ -54,3 +54,17 @@ def fmt_interval(lo: Any, hi: Any) -> str:
     if lo is None or hi is None:
         return "–"
     return f"{fmt_number(lo)} to {fmt_number(hi)}"
+
+
+def interval_name(interval: str, *, short: bool = False) -> str:
+    """What kind of interval a quantity's ``interval`` text describes.
+
+    ``"confidence interval"`` (``"CI"`` when ``short``) for design-based
+    intervals, ``"Monte Carlo interval"`` (``"MC interval"``) for Monte Carlo
+    percentile intervals, else ``"interval"``.
+    """
+    if "Monte Carlo" in interval:
+        return "MC interval" if short else "Monte Carlo interval"
+    if "confidence interval" in interval:
+        return "CI" if short else "confidence interval"
+    return "interval"

@@ -5,8 +5,15 @@ Each function returns inline SVG markup: text stays text (``svg.fonttype =
 ``viewBox``), and it carries ``role="img"`` with a ``<title>`` and a
 ``<desc>`` (the alt text) for screen readers.  No pyplot state is used, and
 rendering is serialised by a lock, so charts can be drawn from the threads of
-a web server.  Colours are from the Okabe–Ito palette (distinguishable with
-the common colour-vision deficiencies).
+a web server.
+
+Charts are drawn for a phone first: 4.2 inches (302 pt) wide with 13-14 pt
+text, so that on a 390 px wide screen (about 358 px for the chart) the text is
+15-16 CSS px; the page caps their width on larger screens.  Colours are the
+darker Okabe–Ito colours (distinguishable with the common colour-vision
+deficiencies), each with at least 3:1 contrast against the white background
+(WCAG 2.1, 1.4.11 non-text contrast); bars have white edges, so adjacent
+stacked segments are told apart by a white line as well as by colour.
 """
 
 from __future__ import annotations
@@ -22,23 +29,28 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 __all__ = ["PALETTE", "bars_with_intervals", "lines_with_bands", "render_svg", "stacked_bars"]
 
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-"""Okabe–Ito colours (blue, orange, green, purple, sky blue, vermillion, yellow)."""
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000")
+"""Okabe–Ito blue, vermillion, bluish green, reddish purple and black: contrast against white
+5.2, 3.9, 3.4, 3.1 and 21 to 1 (the light orange, sky blue and yellow, 1.3-2.3 to 1, are not
+used)."""
+WIDTH = 4.2
+"""Figure width in inches (302 pt): at 13 pt, text is about 15 CSS px on a 390 px phone."""
 
 _LOCK = threading.Lock()
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
-    "font.size": 12,
-    "axes.titlesize": 13,
-    "axes.labelsize": 12,
-    "xtick.labelsize": 11,
-    "ytick.labelsize": 11,
-    "legend.fontsize": 11,
+    "font.size": 13,
+    "axes.titlesize": 14,
+    "axes.labelsize": 13,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -54,7 +66,7 @@ def _rc(extra: dict[str, Any] | None = None) -> Any:
     return matplotlib.rc_context(cast(Any, {**_RC, **(extra or {})}))
 
 
-def _figure(width: float = 6.4, height: float = 3.6) -> Figure:
+def _figure(width: float = WIDTH, height: float = 3.6) -> Figure:
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasSVG(fig)
     return fig
@@ -101,7 +113,7 @@ def render_svg(fig: Figure, chart_id: str, title: str, alt: str) -> str:
     return head + a11y + text[head_end:]
 
 
-def _wrap(label: str, width: int = 18) -> str:
+def _wrap(label: str, width: int = 16) -> str:
     words, lines, cur = label.split(), [], ""
     for w in words:
         if cur and len(cur) + 1 + len(w) > width:
@@ -111,6 +123,40 @@ def _wrap(label: str, width: int = 18) -> str:
             cur = f"{cur} {w}".strip()
     lines.append(cur)
     return "\n".join(lines)
+
+
+def _lines(labels: Sequence[str]) -> int:
+    return max((lab.count("\n") + 1 for lab in labels), default=1)
+
+
+def _title(fig: Figure, title: str) -> None:
+    """The title at the top left, wrapped to the figure's width."""
+    fig.suptitle(_wrap(title, 34), x=0.02, ha="left", fontsize=_RC["axes.titlesize"])
+
+
+def _legend_above(ax: Any, ncol: int = 2) -> None:
+    """The legend in rows between the title and the plot (never over the bars).
+
+    Two entries share a row only when their labels are short enough for a phone.
+    """
+    _, labels = ax.get_legend_handles_labels()
+    if sum(len(str(x)) for x in labels) > 22:
+        ncol = 1
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(-0.02, 1.0), ncol=ncol,
+              borderaxespad=0.3, handlelength=1.2, columnspacing=1.0)
+
+
+def _thousands(axis: Any, values: Any) -> None:
+    """Thousands separators on a value axis with large numbers (30,000 rather than 30000)."""
+    v = np.asarray(values, dtype=float)
+    if v.size and np.nanmax(np.abs(v)) >= 1000:
+        axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+
+def _thin_ticks(ax: Any, pos: np.ndarray, labels: Sequence[str], most: int = 6) -> None:
+    """Category ticks on the x axis, at most ``most`` labels (e.g. years), none overlapping."""
+    step = max(1, int(np.ceil(len(pos) / most)))
+    ax.set_xticks(pos[::step], list(labels)[::step])
 
 
 def bars_with_intervals(
@@ -136,8 +182,15 @@ def bars_with_intervals(
     """
     with _LOCK, _rc():
         n, k = len(categories), len(series)
-        height = max(2.6, 0.9 + (0.42 * k + 0.25) * n) if horizontal else 3.8
-        fig = _figure(6.4, height)
+        labels = [_wrap(str(c)) for c in categories]
+        if horizontal:
+            # each category band is tall enough for its bars and its (wrapped) label, so a
+            # label never reaches into the next band or the x tick labels
+            band = max(0.34 * k + 0.2, 0.24 * _lines(labels) + 0.14)
+            height = 1.5 + (0.35 if k > 1 else 0.0) + band * n
+        else:
+            height = 4.2
+        fig = _figure(WIDTH, height)
         ax = fig.add_subplot()
         pos = np.arange(n, dtype=float)
         bw = 0.8 / max(k, 1)
@@ -148,28 +201,32 @@ def bars_with_intervals(
             off = pos + (i - (k - 1) / 2) * bw
             color = PALETTE[i % len(PALETTE)]
             if horizontal:
-                ax.barh(off, e, height=bw * 0.92, color=color, label=label)
+                ax.barh(off, e, height=bw * 0.92, color=color, label=label,
+                        edgecolor="white", linewidth=0.6)
                 ax.errorbar(e, off, xerr=err, fmt="none", ecolor="#222222", capsize=3, lw=1)
             else:
-                ax.bar(off, e, width=bw * 0.92, color=color, label=label)
+                ax.bar(off, e, width=bw * 0.92, color=color, label=label,
+                       edgecolor="white", linewidth=0.6)
                 ax.errorbar(off, e, yerr=err, fmt="none", ecolor="#222222", capsize=3, lw=1)
-        labels = [_wrap(str(c)) for c in categories]
         if horizontal:
             ax.set_yticks(pos, labels)
-            ax.invert_yaxis()
+            ax.set_ylim(n - 0.5, -0.5)
             ax.set_xlabel(unit)
             ax.grid(axis="y", visible=False)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
             if reference is not None:
                 ax.axvline(reference, color="#444444", lw=0.8)
         else:
-            ax.set_xticks(pos, labels)
+            _thin_ticks(ax, pos, labels)
             ax.set_ylabel(unit)
             ax.grid(axis="x", visible=False)
             if reference is not None:
                 ax.axhline(reference, color="#444444", lw=0.8)
-        ax.set_title(title, loc="left")
+        _thousands(ax.xaxis if horizontal else ax.yaxis,
+                   [np.asarray(hi, dtype=float) for _, _, hi in series.values()])
+        _title(fig, title)
         if k > 1:
-            ax.legend(frameon=False, loc="best")
+            _legend_above(ax, min(k, 2))
     return render_svg(fig, chart_id, title, alt)
 
 
@@ -187,7 +244,7 @@ def lines_with_bands(
     """
     markers = ("o", "s", "^", "D", "v")
     with _LOCK, _rc():
-        fig = _figure(6.4, 3.8)
+        fig = _figure(WIDTH, 4.6)
         ax = fig.add_subplot()
         xs = np.asarray(x, dtype=float)
         for i, (label, (y, lo, hi)) in enumerate(series.items()):
@@ -200,8 +257,8 @@ def lines_with_bands(
         ax.set_ylabel(unit)
         if xlabel:
             ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
-        ax.legend(frameon=False, loc="best")
+        _title(fig, title)
+        _legend_above(ax, 1)
         _integer_ticks(ax, xs)
     return render_svg(fig, chart_id, title, alt)
 
@@ -222,7 +279,13 @@ def stacked_bars(
     """
     with _LOCK, _rc():
         n = len(categories)
-        fig = _figure(6.4, max(2.8, 1.0 + 0.55 * n) if horizontal else 3.8)
+        labels = [_wrap(str(c), 14) for c in categories]
+        if horizontal:
+            band = max(0.5, 0.24 * _lines(labels) + 0.14)
+            height = 1.9 + band * n
+        else:
+            height = 4.4
+        fig = _figure(WIDTH, height)
         ax = fig.add_subplot()
         pos = np.arange(n, dtype=float)
         base = np.zeros(n)
@@ -230,9 +293,11 @@ def stacked_bars(
             v = np.asarray(vals, dtype=float)
             color = PALETTE[i % len(PALETTE)]
             if horizontal:
-                ax.barh(pos, v, left=base, color=color, label=label, height=0.7)
+                ax.barh(pos, v, left=base, color=color, label=label, height=0.7,
+                        edgecolor="white", linewidth=0.8)
             else:
-                ax.bar(pos, v, bottom=base, color=color, label=label, width=0.7)
+                ax.bar(pos, v, bottom=base, color=color, label=label, width=0.7,
+                       edgecolor="white", linewidth=0.8)
             base = base + v
         if totals is not None:
             t, lo, hi = (np.asarray(a, dtype=float) for a in totals)
@@ -241,22 +306,23 @@ def stacked_bars(
                 ax.errorbar(t, pos, xerr=err, fmt="none", ecolor="#222222", capsize=3, lw=1)
             else:
                 ax.errorbar(pos, t, yerr=err, fmt="none", ecolor="#222222", capsize=3, lw=1)
-        labels = [_wrap(str(c), 14) for c in categories]
         if horizontal:
             ax.set_yticks(pos, labels)
-            ax.invert_yaxis()
+            ax.set_ylim(n - 0.5, -0.5)
             ax.set_xlabel(unit)
             ax.grid(axis="y", visible=False)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         else:
-            ax.set_xticks(pos, labels)
+            _thin_ticks(ax, pos, labels, most=4)
             ax.set_ylabel(unit)
             ax.grid(axis="x", visible=False)
-        ax.set_title(title, loc="left")
-        ax.legend(frameon=False, loc="best")
+        _thousands(ax.xaxis if horizontal else ax.yaxis, base)
+        _title(fig, title)
+        _legend_above(ax, min(len(stacks), 2))
     return render_svg(fig, chart_id, title, alt)
 
 
 def _integer_ticks(ax: Any, xs: np.ndarray) -> None:
     if len(xs) and np.allclose(xs, np.round(xs)):
-        step = max(1, int(np.ceil(len(xs) / 8)))
+        step = max(1, int(np.ceil(len(xs) / 6)))
         ax.set_xticks(xs[::step], [str(int(v)) for v in xs[::step]])

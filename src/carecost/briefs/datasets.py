@@ -43,12 +43,15 @@ Data-set TOML
     wage_source = "..."
     gdp = 18.5656e12
     gdp_source = "..."
+    population = 255.2e6             # optional: persons the survey stands for (e.g. aged 15+);
+    population_source = "..."        # totals are then value per person x population
     [valuation.wages]                # currency per hour, by occupation key
     domestic_cleaner = 11.2
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import tomllib
@@ -60,6 +63,7 @@ from typing import Any, Literal
 
 from carecost.timeuse import TimeUseSurvey
 
+from ._common import DatasetUnavailableError, input_errors
 from .model import BriefError
 
 __all__ = [
@@ -68,9 +72,12 @@ __all__ = [
     "DatasetSpec",
     "ValuationSpec",
     "check_name",
+    "check_survey",
     "example_dataset",
     "load_dataset_spec",
 ]
+
+log = logging.getLogger("carecost.briefs")
 
 NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 """Data-set and scenario names: 1 to 40 lowercase letters, digits, '-' or '_'."""
@@ -116,6 +123,12 @@ class ValuationSpec:
         GDP of the reference year, for shares of GDP (optional).
     weights
         ``"persons"`` or ``"person_days"`` (what the survey weights sum to).
+    population, population_source
+        Optional: the persons the survey stands for (e.g. the population aged
+        15+) and its citation.  When given, annual totals (value, hours, share
+        of GDP) are the survey-weighted value per person times this
+        population, whatever the weights sum to; use it when the weights do
+        not sum to the population (a synthetic or re-weighted sample).
     wage_uncertainty
         Half-width of the uniform wage factor of the Monte Carlo interval
         (0.15 = wages between 85% and 115% of the values given).
@@ -135,6 +148,8 @@ class ValuationSpec:
     weights: Literal["persons", "person_days"] = "persons"
     wage_uncertainty: float = 0.15
     synthetic: bool = False
+    population: float | None = None
+    population_source: str = ""
 
     def __post_init__(self) -> None:
         if self.generalist not in self.wages:
@@ -150,6 +165,9 @@ class ValuationSpec:
         if self.weights not in ("persons", "person_days"):
             raise BriefError(f"valuation.weights = {self.weights!r}; allowed 'persons' or "
                              "'person_days'")
+        if self.population is not None and not 1 <= self.population <= 1e10:
+            raise BriefError(f"valuation.population = {self.population!r}; give the number of "
+                             "persons the survey stands for (1 to 1e10)")
 
 
 @dataclass(frozen=True)
@@ -198,7 +216,7 @@ class DatasetSpec:
             "kind": self.kind, "domains": list(self.domains), "synthetic": self.synthetic,
             "valuation": None if self.valuation is None else {
                 "currency": self.valuation.currency, "year": self.valuation.year,
-                "methods": _methods(self.valuation)},
+                "methods": _methods(self.valuation), "population": self.valuation.population},
         }
 
     def load(self) -> TimeUseSurvey:
@@ -248,6 +266,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError as err:
         raise BriefError(f"{path}: file not found") from err
+    except IsADirectoryError as err:
+        raise BriefError(f"{path}: is a folder; give a data-set .toml file") from err
+    except UnicodeDecodeError as err:
+        raise BriefError(f"{path}: not a TOML text file (byte {err.start} is not UTF-8 text); "
+                         "give a data-set .toml file") from err
     except tomllib.TOMLDecodeError as err:
         raise BriefError(f"{path}: not valid TOML ({err}); fix the syntax at that line") from err
 
@@ -267,6 +290,8 @@ def _example_valuation() -> ValuationSpec:
         minimum_wage_source=raw["minimum_wage"]["source"], gdp=float(raw["gdp"]["value"]),
         gdp_source=raw["gdp"]["source"], weights=raw["weights"],
         wage_uncertainty=float(raw["wage_uncertainty"]), synthetic=True,
+        population=float(raw["population"]["value"]),
+        population_source=raw["population"]["source"],
     )
 
 
@@ -297,6 +322,8 @@ def _valuation_from(raw: Mapping[str, Any], where: str) -> ValuationSpec:
             gdp_source=str(raw.get("gdp_source", "")),
             weights=raw.get("weights", "persons"),
             wage_uncertainty=float(raw.get("wage_uncertainty", 0.15)),
+            population=None if raw.get("population") is None else float(raw["population"]),
+            population_source=str(raw.get("population_source", "")),
         )
     except KeyError as err:
         raise BriefError(f"{where}: [valuation] needs {err.args[0]!r} (see the data-set TOML "
@@ -355,8 +382,53 @@ def load_dataset_spec(path: str | Path) -> DatasetSpec:
     )
 
 
+def check_survey(spec: DatasetSpec, survey: TimeUseSurvey) -> None:
+    """Check that a loaded survey has what its spec declares (sex coding, domains, wages).
+
+    Raises
+    ------
+    BriefError
+        Naming the data set and the declared column or value that is missing.
+    """
+    cols = set(map(str, survey.persons.columns))
+    where = f"data set {spec.name!r}"
+    if spec.sex not in cols:
+        raise BriefError(f"{where}: the sex column {spec.sex!r} is not in the data; set "
+                         "dataset.sex to the column that holds it")
+    present = set(survey.persons[spec.sex].dropna().astype(str))
+    absent = [v for v in (spec.female, spec.male) if str(v) not in present]
+    if absent:
+        raise BriefError(f"{where}: no respondent has {spec.sex} = {absent[0]!r}; set "
+                         f"dataset.female and dataset.male to the codes used (found "
+                         f"{sorted(present)[:6]})")
+    missing = [d for d in spec.domains if d not in cols]
+    if missing:
+        raise BriefError(f"{where}: dataset.domains names {missing}, which are not columns of "
+                         f"the data; columns include {sorted(cols)[:12]}")
+    if spec.valuation is not None:
+        from carecost.valuation import atus_activity_map
+
+        groups = [g for g in atus_activity_map().groups if g not in cols]
+        if groups:
+            raise BriefError(f"{where}: [valuation] is given but the data lack the valuation "
+                             f"activity groups {groups[:3]}...; read ATUS-coded episodes "
+                             "(kind = 'episodes' or 'atus') or drop [valuation]")
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, (*input_errors(), OSError)):
+        return str(err)
+    return f"{type(err).__name__}: {err}"
+
+
 class DatasetRegistry:
-    """Data sets by name, each loaded once on first use (thread-safe).
+    """Data sets by name, each loaded and checked once on first use (thread-safe).
+
+    A data set that fails to load (missing file, a declared column not in the
+    data) is remembered as failed: later requests get
+    :class:`~carecost.briefs._common.DatasetUnavailableError` at once instead
+    of reading the files again.  :meth:`check` loads a data set eagerly (at
+    server start, in ``carecost validate``).
 
     Examples
     --------
@@ -368,6 +440,7 @@ class DatasetRegistry:
     def __init__(self, specs: Mapping[str, DatasetSpec] | None = None) -> None:
         self._specs: dict[str, DatasetSpec] = dict(specs or {})
         self._loaded: dict[str, TimeUseSurvey] = {}
+        self._failed: dict[str, str] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -377,10 +450,11 @@ class DatasetRegistry:
         return cls({"example": example_dataset()})
 
     def register(self, spec: DatasetSpec) -> None:
-        """Add (or replace) a data set."""
+        """Add (or replace) a data set (forgetting any earlier load or failure)."""
         with self._lock:
             self._specs[spec.name] = spec
             self._loaded.pop(spec.name, None)
+            self._failed.pop(spec.name, None)
 
     def names(self) -> list[str]:
         """Registered names, sorted."""
@@ -400,11 +474,41 @@ class DatasetRegistry:
         return self._specs[n]
 
     def survey(self, name: object) -> TimeUseSurvey:
-        """The loaded survey of data set ``name`` (read on first use, then kept)."""
+        """The loaded survey of data set ``name`` (read and checked on first use, then kept).
+
+        Raises
+        ------
+        BriefError
+            For an invalid or unknown name.
+        DatasetUnavailableError
+            When the data set cannot be loaded or lacks a declared column (the
+            failure is logged once and remembered).
+        """
         spec = self.spec(name)
         with self._lock:
             lock = self._locks.setdefault(spec.name, threading.Lock())
         with lock:
+            if spec.name in self._failed:
+                raise DatasetUnavailableError(spec.name, self._failed[spec.name])
             if spec.name not in self._loaded:
-                self._loaded[spec.name] = spec.load()
+                try:
+                    survey = spec.load()
+                    check_survey(spec, survey)
+                except Exception as err:
+                    reason = _reason(err)
+                    log.error("data set %r could not be loaded: %s", spec.name, reason)
+                    self._failed[spec.name] = reason
+                    raise DatasetUnavailableError(spec.name, reason) from err
+                self._loaded[spec.name] = survey
             return self._loaded[spec.name]
+
+    def check(self, name: object) -> TimeUseSurvey:
+        """Load and check data set ``name`` now; a failure is a :class:`BriefError` (bad input).
+
+        For operators (server start) and the command line, where the data set
+        is their own input.
+        """
+        try:
+            return self.survey(name)
+        except DatasetUnavailableError as err:
+            raise BriefError(str(err)) from err

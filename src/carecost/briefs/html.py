@@ -23,10 +23,15 @@ from importlib import resources
 
 import carecost
 
-from ._format import fmt_cell, fmt_interval, fmt_number
-from .model import Brief, Quantity, Table
+from ._common import slug
+from ._format import fmt_cell, fmt_interval, fmt_number, interval_name
+from .model import Brief, Chart, Quantity, Table
 
-__all__ = ["render_html"]
+__all__ = ["CSP", "render_html", "render_index"]
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+"""Content-Security-Policy of every brief page (the ``meta`` tag and the service's header):
+nothing may be loaded, no script runs; only the inline styles and data: images."""
 
 KIND_LABELS = {
     "gap": "the unpaid-care gender gap",
@@ -46,8 +51,13 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
+def _id(key: str) -> str:
+    """An HTML element id for a brief key (quantity, table, chart or source id)."""
+    return slug(*key.split("."), sep="-")
+
+
+def _flags(flags: tuple[str, ...]) -> str:
+    return "".join(f'<span class="flag">Caution: {_e(f)}</span>' for f in flags)
 
 
 def _card(q: Quantity) -> str:
@@ -56,17 +66,28 @@ def _card(q: Quantity) -> str:
              f'<span class="value">{_e(fmt_number(q.estimate))} '
              f'<span class="unit">{_e(q.unit)}</span></span>']
     if q.ci_low is not None and q.ci_high is not None:
-        kind = "interval"
-        parts.append(f'<span class="ci">{_e(level)}{kind}: '
+        parts.append(f'<span class="ci">{_e(level)}{_e(interval_name(q.interval))}: '
                      f'{_e(fmt_interval(q.ci_low, q.ci_high))}'
                      + (f"; SE {_e(fmt_number(q.se))}" if q.se is not None else "")
                      + "</span>")
-    return f'<li class="card" id="q-{_e(_slug(q.id))}">{"".join(parts)}</li>'
+    parts.append(_flags(q.flags))
+    return f'<li class="card" id="q-{_e(_id(q.id))}">{"".join(parts)}</li>'
+
+
+def _page_svg(chart: Chart) -> str:
+    """The chart's SVG for the page: named by its title only.
+
+    The text alternative is printed in the figure caption; the SVG's ``<desc>``
+    (kept in the JSON form for use on its own) is dropped here so that screen
+    readers do not read the alternative twice.
+    """
+    svg = re.sub(r"<desc id=\"[^\"]*\">.*?</desc>", "", chart.svg, count=1, flags=re.S)
+    return re.sub(r'aria-labelledby="([^" ]+) [^"]*"', r'aria-labelledby="\1"', svg, count=1)
 
 
 def render_table(table: Table) -> str:
     """One table as accessible HTML (caption, headings with units, numeric cells aligned)."""
-    cid = f"cap-{_slug(table.id)}"
+    cid = f"cap-{_id(table.id)}"
     head = []
     for c in table.columns:
         unit = f'<span class="unit">{_e(c.unit)}</span>' if c.unit else ""
@@ -86,7 +107,7 @@ def render_table(table: Table) -> str:
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = f'<p class="note">{_e(table.notes)}</p>' if table.notes else ""
     return (f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
-            f'<table id="table-{_e(_slug(table.id))}"><caption id="{cid}">{_e(table.title)}'
+            f'<table id="table-{_e(_id(table.id))}"><caption id="{cid}">{_e(table.title)}'
             f"</caption><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}"
             f"</tbody></table></div>{note}")
 
@@ -113,11 +134,11 @@ def render_html(brief: Brief, *, open_tables: bool = False) -> str:
     for c in brief.charts:
         used.add(c.table)
         figs.append(
-            f'<figure class="figure" id="chart-{_e(_slug(c.id))}">'
-            f'<div class="svg">{c.svg}</div>'
+            f'<figure class="figure" id="chart-{_e(_id(c.id))}">'
+            f'<div class="svg">{_page_svg(c)}</div>'
             f'<figcaption><strong>{_e(c.title)}.</strong> <span class="what">{_e(c.alt)}'
             f"</span></figcaption>"
-            f'<details{" open" if open_tables else ""}><summary>Data table for this chart'
+            f'<details{" open" if open_tables else ""}><summary>Data table: {_e(c.title)}'
             f"</summary>{render_table(tables[c.table])}</details></figure>"
         )
     charts = ""
@@ -139,9 +160,10 @@ def render_html(brief: Brief, *, open_tables: bool = False) -> str:
     for s in brief.sources:
         tag = ' <span class="tag">synthetic</span>' if s.synthetic else ""
         link = f' <a href="{_e(s.url)}">{_e(s.url)}</a>' if s.url else ""
-        sources.append(f'<li id="src-{_e(_slug(s.id))}">{_e(s.citation)}{link}{tag}</li>')
+        sources.append(f'<li id="src-{_e(_id(s.id))}">{_e(s.citation)}{link}{tag}</li>')
     page = string.Template(_template("brief.html")).substitute(
         version=_e(carecost.__version__),
+        csp=_e(CSP),
         title=_e(brief.title),
         question=_e(brief.question),
         kind_label=_e(KIND_LABELS.get(brief.kind, brief.kind)),
@@ -174,8 +196,7 @@ def render_index(entries: list[tuple[Brief, str]], *, title: str = "carecost bri
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        'style-src \'unsafe-inline\'; img-src data:">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">'
         f"<title>{_e(title)}</title><style>{_template('brief.css')}</style></head><body>"
         f'<header class="top"><p class="kicker">carecost {_e(carecost.__version__)}</p>'
         f"<h1>{_e(title)}</h1>{banner}</header>"

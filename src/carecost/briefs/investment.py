@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,11 +19,11 @@ from carecost.investment import (
 )
 
 from . import charts
-from ._common import carecost_source, slug
+from ._common import carecost_source, check_draws, check_level, slug
 from ._format import fmt_interval, fmt_number
 from .model import Brief, BriefError, Chart, Column, Quantity, Source, Table
 
-__all__ = ["default_ranges", "investment_brief"]
+__all__ = ["InvestmentAnalysis", "default_ranges", "investment_analysis", "investment_brief"]
 
 UNWOMEN_ILO = Source(
     "unwomen_ilo2021",
@@ -103,6 +104,29 @@ def default_ranges(scenario: Scenario) -> list[ParameterRange]:
     return out
 
 
+@dataclass(frozen=True)
+class InvestmentAnalysis:
+    """An investment brief with the simulation and Monte Carlo it was made from.
+
+    Attributes
+    ----------
+    brief
+        The brief.
+    result
+        The central simulation (:func:`carecost.investment.simulate`).
+    monte_carlo
+        The Monte Carlo summary by measure and year (:func:`carecost.investment.monte_carlo`;
+        the brief's intervals come from it).
+    ranges
+        The uncertain parameters drawn.
+    """
+
+    brief: Brief
+    result: SimulationResult
+    monte_carlo: pd.DataFrame
+    ranges: tuple[ParameterRange, ...]
+
+
 def investment_brief(
     scenario: Scenario, *, ranges: Sequence[ParameterRange] | None = None, draws: int = 2000,
     seed: int = 0, level: float = 0.90, year: int | None = None,
@@ -110,6 +134,22 @@ def investment_brief(
     synthetic: bool | None = None,
 ) -> Brief:
     """The care-investment brief: cost, jobs, fiscal returns and net funding.
+
+    Same as ``investment_analysis(...).brief`` (see :func:`investment_analysis`, which
+    also returns the simulation and the Monte Carlo table).
+    """
+    return investment_analysis(
+        scenario, ranges=ranges, draws=draws, seed=seed, level=level, year=year, result=result,
+        scenario_source=scenario_source, synthetic=synthetic).brief
+
+
+def investment_analysis(
+    scenario: Scenario, *, ranges: Sequence[ParameterRange] | None = None, draws: int = 2000,
+    seed: int = 0, level: float = 0.90, year: int | None = None,
+    result: SimulationResult | None = None, scenario_source: str = "",
+    synthetic: bool | None = None, all_measures: bool = False,
+) -> InvestmentAnalysis:
+    """The care-investment brief (cost, jobs, fiscal returns, net funding) and its inputs.
 
     Parameters
     ----------
@@ -129,25 +169,28 @@ def investment_brief(
         Citation of the scenario (default: its name and country).
     synthetic
         Whether the country data are invented (default: the example country is).
+    all_measures
+        Summarise every measure of the Monte Carlo (for writing the table out), not only
+        the brief's; the draws, and so the brief's intervals, are the same either way.
 
     Returns
     -------
-    Brief
-        Every number is the central scenario value with a Monte Carlo
-        percentile interval over the uncertain parameters (``se`` is None:
-        the interval is what the method gives).
+    InvestmentAnalysis
+        The brief, in which every number is the central scenario value with
+        the raw Monte Carlo percentile interval over the uncertain parameters
+        (``se`` is None: the interval is what the method gives; a central
+        value outside its interval is flagged), the simulation and the Monte
+        Carlo summary of all measures.
     """
-    if isinstance(draws, bool) or not isinstance(draws, int) or not 2 <= draws <= 100_000:
-        raise BriefError(f"draws = {draws!r}; allowed a whole number from 2 to 100000")
-    if isinstance(level, bool) or not isinstance(level, int | float) or not 0.5 <= level <= 0.999:
-        raise BriefError(f"level = {level!r}; allowed 0.5 to 0.999")
+    draws = check_draws(draws)
+    level = check_level(level)
     yr = scenario.target_year if year is None else int(year)
     if yr not in set(int(y) for y in scenario.years):
         raise BriefError(f"year = {year!r}; allowed {scenario.base_year}-{scenario.end_year}")
     res = result if result is not None else simulate(scenario)
     rng = list(ranges) if ranges is not None else default_ranges(scenario)
-    mc = monte_carlo(scenario, rng, n_draws=draws, seed=seed, level=level,
-                     model=res.model, measures=list(MEASURES))
+    mc = monte_carlo(scenario, rng, n_draws=draws, seed=seed, level=level, model=res.model,
+                     measures=None if all_measures else list(MEASURES))
     cur = scenario.currency
     is_synth = scenario.country == "example" if synthetic is None else synthetic
     scn_src = Source("scenario", scenario_source or (
@@ -167,13 +210,13 @@ def investment_brief(
         est = _fl(summ.at[y, measure]) * scale
         lo = _fl(mci.at[(measure, y), "ci_low"]) * scale
         hi = _fl(mci.at[(measure, y), "ci_high"]) * scale
+        flags = _outside_flag(est, lo, hi)
         return Quantity(
             id=slug("investment", measure, y), label=f"{label}, {y}", estimate=est, se=None,
-            ci_low=min(lo, est) if np.isfinite(lo) else None,
-            ci_high=max(hi, est) if np.isfinite(hi) else None, level=level,
-            interval=interval, unit=unit.format(cur=cur), source="scenario",
+            ci_low=lo if np.isfinite(lo) else None, ci_high=hi if np.isfinite(hi) else None,
+            level=level, interval=interval, unit=unit.format(cur=cur), source="scenario",
             method=_METHOD_TEXT.get(measure, "carecost.investment.simulate"),
-            domain={"year": y})
+            domain={"year": y}, flags=flags)
 
     quantities = [quantity(m, yr) for m in MEASURES]
     qmap = {q.id: q for q in quantities}
@@ -184,22 +227,28 @@ def investment_brief(
     headline = tuple(qmap[slug("investment", m, yr)] for m in HEADLINE)
     comp = compare_sectors(res, year=yr) if scenario.comparison_sector else None
     tables, charts_out = _tables_and_charts(scenario, res, mc, yr, level, interval, cur, comp)
-    tables.insert(0, Table(
-        "investment_headline", f"Headline results, {yr}",
-        (Column("label", "Measure"), Column("estimate", "Central value"),
-         Column("ci_low", f"{100 * level:.0f}% interval low"),
-         Column("ci_high", f"{100 * level:.0f}% interval high"), Column("unit", "Unit")),
-        tuple({"label": MEASURES[m][0], "estimate": qmap[slug("investment", m, yr)].estimate,
-               "ci_low": qmap[slug("investment", m, yr)].ci_low,
-               "ci_high": qmap[slug("investment", m, yr)].ci_high,
-               "unit": qmap[slug("investment", m, yr)].unit} for m in MEASURES),
-        notes=f"Intervals: {interval}.", source="scenario"))
+    head_q = [qmap[slug("investment", m, yr)] for m in MEASURES]
+    outside = [q for q in quantities if q.flags]
+    cols = [Column("label", "Measure"), Column("estimate", "Central value"),
+            Column("ci_low", f"{100 * level:.0f}% interval low"),
+            Column("ci_high", f"{100 * level:.0f}% interval high"), Column("unit", "Unit")]
+    rows: list[dict[str, Any]] = [
+        {"label": MEASURES[m][0], "estimate": q.estimate, "ci_low": q.ci_low,
+         "ci_high": q.ci_high, "unit": q.unit} for m, q in zip(MEASURES, head_q, strict=True)]
+    if any(q.flags for q in head_q):
+        cols.append(Column("flags", "Note"))
+        for r, q in zip(rows, head_q, strict=True):
+            r["flags"] = "; ".join(q.flags)
+    tables.insert(0, Table("investment_headline", f"Headline results, {yr}", tuple(cols),
+                           tuple(rows), notes=f"Intervals: {interval}.", source="scenario"))
     tables.append(Table(
         "uncertain_parameters", "Uncertain parameters of the Monte Carlo intervals",
         (Column("parameter", "Parameter"), Column("distribution", "Distribution"),
-         Column("low", "Low"), Column("high", "High")),
-        tuple({"parameter": r.path, "distribution": r.dist, "low": r.low, "high": r.high}
-              for r in rng), notes="Parameters are drawn independently.", source="scenario"))
+         Column("low", "Low"), Column("mode", "Mode"), Column("high", "High")),
+        tuple({"parameter": r.path, "distribution": r.dist, "low": r.low,
+               "mode": _mode(r, scenario), "high": r.high} for r in rng),
+        notes=("Parameters are drawn independently. The mode of a triangular distribution "
+               "is the scenario value unless given."), source="scenario"))
     g = qmap[slug("investment", "gross_cost", yr)]
     gp = qmap[slug("investment", "gross_cost_pct_gdp", yr)]
     jobs = qmap[slug("investment", "jobs_total", yr)]
@@ -246,6 +295,11 @@ def investment_brief(
     caveats = [
         "The intervals cover only the parameters listed as uncertain; the input-output "
         "structure, population projection and phase-in path are taken as given.",
+        *([f"For {len(outside)} number(s) ({', '.join(q.label for q in outside[:4])}"
+           f"{', ...' if len(outside) > 4 else ''}) the central scenario value lies outside "
+           "its Monte Carlo percentile interval: the model responds asymmetrically to the "
+           "uncertain parameters (e.g. a triangular range whose mode is at one end). They "
+           "are flagged; the interval is shown as computed."] if outside else []),
         "Input-output multipliers assume fixed technical coefficients and no supply "
         "constraints; induced effects depend on the propensity to consume.",
     ]
@@ -253,7 +307,7 @@ def investment_brief(
         caveats.insert(0, "The country data (population, GDP, wages, input-output table) are "
                        "synthetic ('Exampleland'), made for illustration; they describe no "
                        "real country.")
-    return Brief(
+    brief = Brief(
         kind="investment", title=f"Investing in care: {scenario.name}",
         question=(f"What would it cost to extend care services to the targets by "
                   f"{scenario.target_year}, how many jobs would it create, and how much of the "
@@ -264,8 +318,27 @@ def investment_brief(
                  or scenario.country, "scenario": scenario.name},
         inputs={"scenario": _scenario_key(scenario), "draws": draws, "seed": seed,
                 "level": level, "year": yr,
-                "ranges": [[r.path, r.low, r.high, r.dist] for r in rng]},
+                "ranges": [{"path": r.path, "low": r.low, "high": r.high, "mode": r.mode,
+                            "dist": r.dist} for r in rng]},
     )
+    return InvestmentAnalysis(brief, res, mc, tuple(rng))
+
+
+def _outside_flag(est: float, lo: float, hi: float) -> tuple[str, ...]:
+    """A flag when the central value lies outside its Monte Carlo interval."""
+    if np.isfinite(lo) and np.isfinite(hi) and not lo <= est <= hi:
+        tol = 1e-9 * max(abs(est), abs(lo), abs(hi), 1e-300)
+        if est < lo - tol or est > hi + tol:
+            return ("the central scenario value lies outside its Monte Carlo percentile "
+                    "interval",)
+    return ()
+
+
+def _mode(r: ParameterRange, scenario: Scenario) -> float | None:
+    """The mode of a triangular range (the scenario value when not given); None for uniform."""
+    if r.dist != "triangular":
+        return None
+    return r.mode if r.mode is not None else r.validate(scenario)
 
 
 _METHOD_TEXT = {
@@ -297,8 +370,9 @@ def _scenario_key(s: Scenario) -> dict[str, Any]:
         "name": s.name, "country": s.country, "base_year": s.base_year,
         "target_year": s.target_year, "end_year": s.end_year, "phase_in": list(s.phase_in),
         "induced": s.induced, "comparison_sector": s.comparison_sector,
-        "services": [{k: (list(v) if isinstance(v, tuple) else v)
-                      for k, v in vars(x).items() if k != "non_staff_inputs"}
+        "services": [{k: (list(v) if isinstance(v, tuple)
+                          else dict(v) if isinstance(v, Mapping) else v)
+                      for k, v in vars(x).items()}
                      for x in s.services],
         "macro": vars(s.macro), "fiscal": vars(s.fiscal),
     }

@@ -13,7 +13,7 @@ import datetime as _dt
 import hashlib
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -34,8 +34,12 @@ __all__ = [
     "inputs_digest",
 ]
 
-SCHEMA = "carecost.brief/1"
-"""Identifier and version of the brief JSON layout (``Brief.to_dict()["schema"]``)."""
+SCHEMA = "carecost.brief/2"
+"""Identifier and version of the brief JSON layout (``Brief.to_dict()["schema"]``).
+
+Version 2 added ``flags`` to every quantity, one-to-one domain keys in quantity ids
+(``"65+"`` -> ``"65plus"``), ``se: null`` for Monte Carlo intervals, and the triangular
+``mode`` in the investment brief's ``inputs.ranges``."""
 
 BriefKind = Literal["gap", "value", "investment"]
 
@@ -140,6 +144,9 @@ class Quantity:
         The population domain (``{"age_group": "25-34"}``; empty for all).
     n
         Sample size behind the estimate, where there is one.
+    flags
+        Warnings a reader must see with this number: a small sample, a large
+        coefficient of variation, a central value outside its interval.
     """
 
     id: str
@@ -155,6 +162,7 @@ class Quantity:
     method: str
     domain: Mapping[str, Any] = field(default_factory=dict)
     n: int | None = None
+    flags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +171,7 @@ class Quantity:
             "level": _num(self.level), "interval": self.interval, "unit": self.unit,
             "source": self.source, "method": self.method,
             "domain": clean_json(dict(self.domain)), "n": None if self.n is None else int(self.n),
+            "flags": list(self.flags),
         }
 
 
@@ -391,26 +400,3 @@ class Brief:
 
         return render_html(self)
 
-
-def quantities_table(
-    id: str, title: str, quantities: Sequence[Quantity], *, label: str = "Estimate",
-    domain_columns: Sequence[tuple[str, str]] = (), notes: str = "", source: str = "",
-) -> Table:
-    """A table of quantities: domain columns, label, estimate, SE, interval and unit.
-
-    Parameters
-    ----------
-    domain_columns
-        ``(domain key, heading)`` pairs shown first.
-    """
-    cols = [Column(k, h) for k, h in domain_columns]
-    cols += [Column("label", label), Column("estimate", "Estimate"),
-             Column("se", "Standard error"), Column("ci_low", "Interval low"),
-             Column("ci_high", "Interval high"), Column("unit", "Unit")]
-    rows = []
-    for q in quantities:
-        r: dict[str, Any] = {k: q.domain.get(k) for k, _ in domain_columns}
-        r.update(label=q.label, estimate=q.estimate, se=q.se, ci_low=q.ci_low,
-                 ci_high=q.ci_high, unit=q.unit)
-        rows.append(r)
-    return Table(id, title, tuple(cols), tuple(rows), notes=notes, source=source)

@@ -25,10 +25,13 @@ from carecost.valuation import (
 from . import charts
 from ._common import (
     LUMLEY,
+    MAX_CV,
     carecost_source,
+    check_draws,
     check_level,
     design_interval,
     quantity_from_row,
+    reliability_flags,
     slug,
 )
 from ._format import fmt_interval, fmt_number
@@ -122,8 +125,7 @@ def value_brief(
         raise BriefError(f"methods = {list(methods)}: allowed any of {list(METHODS)}")
     if main not in meths:
         raise BriefError(f"main = {main!r} must be one of the methods asked for {meths}")
-    if isinstance(draws, bool) or not isinstance(draws, int) or not 2 <= draws <= 100_000:
-        raise BriefError(f"draws = {draws!r}; allowed a whole number from 2 to 100000")
+    check_draws(draws)
     amap = atus_activity_map()
     missing = [c for c in amap.groups if c not in survey.persons.columns]
     if missing:
@@ -134,14 +136,16 @@ def value_brief(
     wt = WageTable.from_mapping(dict(v.wages), currency=v.currency, year=v.year,
                                 source=v.wage_source)
     gdp = None if v.gdp is None else GDP(v.gdp, v.currency, v.year, v.gdp_source)
+    pop = v.population
     vals: dict[str, Valuation] = {}
     summaries: dict[str, pd.DataFrame] = {}
+    group_totals: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for m in meths:
         val = value_unpaid_work(survey.design, amap, _method(m, v, wt), year=v.year,
                                 currency=v.currency, weights=v.weights)
         vals[m] = val
-        summaries[m] = val.summary(gdp, sex=dataset.sex, female=dataset.female,
-                                   male=dataset.male, level=level)
+        group_totals[m] = _totals(val, pop, level)
+        summaries[m] = _summary(val, group_totals[m], gdp, dataset, level)
     df = float(summaries[main]["df"].iloc[0])
     interval = design_interval(level, df)
     data_src = Source("data", dataset.source, synthetic=dataset.synthetic)
@@ -149,6 +153,9 @@ def value_brief(
     sources = [data_src, wage_src]
     if v.gdp is not None:
         sources.append(Source("gdp", v.gdp_source, synthetic=v.synthetic))
+    if pop is not None:
+        sources.append(Source("population", v.population_source or "population",
+                              synthetic=v.synthetic))
     if "minimum_wage" in meths:
         sources.append(Source("minwage", v.minimum_wage_source, synthetic=v.synthetic))
     sources += [UNECE, EUROSTAT, ILO, LUMLEY, carecost_source()]
@@ -166,7 +173,7 @@ def value_brief(
     for m in meths:
         s = summaries[m]
         by_method[m] = {}
-        for _, r in s[s["group"] == "total"].iterrows():
+        for _, r in s.iterrows():
             stat = str(r["statistic"])
             if stat not in stat_spec:
                 continue
@@ -179,58 +186,48 @@ def value_brief(
             by_method[m][stat] = qq
     # Monte Carlo for the main method's total: sampling + wage factor
     u = v.wage_uncertainty
-    mc = monte_carlo(vals[main], wage_factor=Uniform(1 - u, 1 + u) if u > 0 else None,
-                     draws=draws, seed=seed, level=level, gdp=gdp)
-    mcs = mc.summary[mc.summary["group"] == "total"]
+    mcs = _monte_carlo(vals[main], pop, u, draws, seed, level, gdp)
+    mc_interval = (f"{100 * level:.0f}% Monte Carlo percentile interval ({draws:,} draws, "
+                   f"seed {seed}): sampling error of the hours and all wages x a uniform "
+                   f"factor in [{1 - u:g}, {1 + u:g}]")
     mc_q = []
     for _, r in mcs.iterrows():
         qty = str(r["quantity"])
         scale = 100.0 if qty == "share_of_gdp" else 1.0
-        unit = "% of GDP" if qty == "share_of_gdp" else f"{cur} per year"
+        est, lo, hi = (float(r[k]) * scale for k in ("point", "ci_low", "ci_high"))
+        flags: tuple[str, ...] = () if lo <= est <= hi else (
+            "the survey estimate lies outside its Monte Carlo percentile interval",)
         mc_q.append(Quantity(
             id=slug("value", main, qty, "with_wage_uncertainty"),
             label=f"{stat_spec[qty][0]}, with wage uncertainty ({METHOD_LABELS[main]})",
-            estimate=float(r["point"]) * scale, se=float(r["sd"]) * scale,
-            ci_low=float(r["ci_low"]) * scale, ci_high=float(r["ci_high"]) * scale, level=level,
-            interval=(f"{100 * level:.0f}% Monte Carlo percentile interval ({draws:,} draws, "
-                      f"seed {seed}): sampling error of the hours and all wages x a uniform "
-                      f"factor in [{1 - u:g}, {1 + u:g}]; 'se' is the standard deviation of the "
-                      "draws"),
-            unit=unit, source="data", method=_method_text(main, "annual_value", v)))
+            estimate=est, se=None, ci_low=lo, ci_high=hi, level=level, interval=mc_interval,
+            unit=stat_spec[qty][1], source="data",
+            method=_method_text(main, "annual_value" if qty == "annual_value"
+                                else "share_of_gdp", v), flags=flags))
     quantities += mc_q
     # by activity group (main method)
-    tot = vals[main].total(groups=True, level=level)
-    hrs = vals[main].hours(groups=True, level=level)
+    tot, hrs = group_totals[main]
     rates = vals[main].rates.set_index("group")
     group_q = []
     group_rows = []
     for (_, r), (_, h) in zip(tot.iterrows(), hrs.iterrows(), strict=True):
         g = str(r["group"])
+        flags = reliability_flags(None, r["se"], r["estimate"]) if g != "total" else ()
         qq = quantity_from_row(
             r, id=slug("value", main, "group", g), label=f"{g} ({METHOD_LABELS[main]})",
             unit=f"{cur} per year", source="data", interval=interval, level=level,
-            domain={"activity": g}, method=_method_text(main, "annual_value", v))
+            domain={"activity": g}, method=_method_text(main, "annual_value", v), flags=flags)
         group_q.append(qq)
         wage = rates["wage"].get(g, np.nan) if g != "total" else np.nan
         occ = rates["occupation"].get(g, "") if g != "total" else ""
         group_rows.append({"activity": g, "occupation": occ, "wage": _f(wage),
                            "hours": _f(h["estimate"]), "hours_se": _f(h["se"]),
                            "estimate": qq.estimate, "se": qq.se, "ci_low": qq.ci_low,
-                           "ci_high": qq.ci_high})
+                           "ci_high": qq.ci_high, "flags": "; ".join(flags)})
     quantities += group_q
     tables = [
         _method_table(meths, by_method, stat_spec, level, interval),
-        Table("value_by_activity", f"Annual value by activity ({METHOD_LABELS[main]})",
-              (Column("activity", "Activity"), Column("occupation", "Market occupation"),
-               Column("wage", "Wage", f"{cur} per hour"),
-               Column("hours", "Hours", "hours per year"),
-               Column("hours_se", "Hours SE", "hours per year"),
-               Column("estimate", "Value", f"{cur} per year"),
-               Column("se", "Value SE", f"{cur} per year"),
-               Column("ci_low", f"{100 * level:.0f}% CI low", f"{cur} per year"),
-               Column("ci_high", f"{100 * level:.0f}% CI high", f"{cur} per year")),
-              tuple(group_rows), notes=f"Intervals: {interval}. Wages taken as fixed.",
-              source="data"),
+        _activity_table(group_rows, main, level, interval, cur),
         Table("wages", f"Hourly wages used ({cur} {v.year}, gross)",
               (Column("occupation", "Occupation"), Column("wage", "Wage", f"{cur} per hour")),
               tuple({"occupation": k, "wage": float(w)} for k, w in v.wages.items()),
@@ -243,23 +240,38 @@ def value_brief(
     if "share_of_gdp" in mq:
         headline.append(mq["share_of_gdp"])
     headline += [mq["value_per_capita"], mq["women_share"], *mc_q[:1]]
-    lo_m = min(meths, key=lambda m: by_method[m]["annual_value"].estimate or 0.0)
-    hi_m = max(meths, key=lambda m: by_method[m]["annual_value"].estimate or 0.0)
+    if main == "minimum_wage":
+        how = "Valued at the hourly minimum wage (the ILO 2018 variant)"
+    else:
+        how = ("Valued at what it would cost to hire workers to do it "
+               f"({METHOD_LABELS[main].lower()})")
     answer = (
-        f"Valued at what it would cost to hire workers to do it ({METHOD_LABELS[main].lower()}), "
-        f"unpaid household service and care work is worth {fmt_number(mq['annual_value'].estimate)}"
-        f" {cur} a year ({100 * level:.0f}% CI "
+        f"{how}, unpaid household service and care work is worth "
+        f"{fmt_number(mq['annual_value'].estimate)} {cur} a year ({100 * level:.0f}% CI "
         f"{fmt_interval(mq['annual_value'].ci_low, mq['annual_value'].ci_high)})"
     )
     if "share_of_gdp" in mq:
         answer += f", {fmt_number(mq['share_of_gdp'].estimate)}% of GDP"
-    answer += (
-        f". Women do {fmt_number(mq['women_share'].estimate, digits=0)}% of it. Across methods "
-        f"the value ranges from {fmt_number(by_method[lo_m]['annual_value'].estimate)} "
-        f"({METHOD_LABELS[lo_m]}) to "
-        f"{fmt_number(by_method[hi_m]['annual_value'].estimate)} {cur} "
-        f"({METHOD_LABELS[hi_m]})."
-    )
+    answer += f". Women do {fmt_number(mq['women_share'].estimate, digits=0)}% of it."
+    if len(meths) > 1:
+        lo_m = min(meths, key=lambda m: by_method[m]["annual_value"].estimate or 0.0)
+        hi_m = max(meths, key=lambda m: by_method[m]["annual_value"].estimate or 0.0)
+        answer += (
+            f" Across the {len(meths)} methods the value ranges from "
+            f"{fmt_number(by_method[lo_m]['annual_value'].estimate)} {cur} ({_short(lo_m)}) to "
+            f"{fmt_number(by_method[hi_m]['annual_value'].estimate)} {cur} ({_short(hi_m)})."
+        )
+    implied = vals[main].implied_population
+    if pop is None:
+        scaling = (f"Totals are survey-weighted sums; the weights count {v.weights} and stand "
+                   f"for {fmt_number(implied)} persons.")
+    else:
+        scaling = (f"Totals (annual value, hours, share of GDP) are the survey-weighted value "
+                   f"per person times the population the survey stands for, "
+                   f"{fmt_number(pop)} persons ({v.population_source or 'population'}); the "
+                   f"survey's weights sum to {fmt_number(implied)} persons, so weighted sums "
+                   "are not used. The population is taken as known: the standard errors of "
+                   "the totals are those of the per-person means times the population.")
     method = (
         "The input method values each hour of unpaid household service and care work at a wage "
         "(UNECE 2017, chapter 5; Eurostat 2003): the generalist replacement cost uses one wage, "
@@ -269,13 +281,16 @@ def value_brief(
         "(shopping, travel); the ILO (2018) variant uses the hourly minimum wage.",
         f"Hours come from the time-use diaries, grouped into {len(amap.groups)} activities of "
         "carecost's valuation crosswalk (ICATUS 2016 divisions 3 and 4), and are annualised "
-        f"over {vals[main].days} days; weights are {v.weights}.",
+        f"over {vals[main].days} days. {scaling}",
         f"Each person's daily value is a variable of the survey design, so totals, shares and "
         f"per-person values have design-based standard errors ({survey.variance}); intervals: "
         f"{interval}. These treat the wages as fixed.",
         f"A Monte Carlo interval ({draws:,} draws, seed {seed}) adds wage uncertainty: all "
         f"wages are multiplied by a uniform factor between {1 - u:g} and {1 + u:g}, together "
-        "with the sampling error of the hours (UNECE 2017, chapter 7).",
+        "with the sampling error of the hours (UNECE 2017, chapter 7). It is a percentile "
+        "interval, with no standard error.",
+        f"Activity values with a coefficient of variation above {MAX_CV:g} are flagged as "
+        "imprecise (marked * in the chart) and are not named in its description.",
     )
     caveats = [
         "Replacement cost values the time, not the output, and assumes a market worker would "
@@ -287,9 +302,8 @@ def value_brief(
         caveats.append("GDP is taken as known, without error; household production is not "
                        "part of GDP, so the share compares a value outside GDP with GDP.")
     if dataset.synthetic:
-        caveats.insert(0, "The data, wages and GDP are synthetic ('Exampleland'), made for "
-                       "illustration; the survey's weights represent fewer people than the "
-                       "example country's macro data, so the share of GDP is illustrative.")
+        caveats.insert(0, "The data, wages, population and GDP are synthetic ('Exampleland'), "
+                       "made for illustration; they describe no real country.")
     return Brief(
         kind="value", title="What is unpaid care work worth?",
         question=("What is the money value of unpaid household service and care work, how does "
@@ -298,8 +312,81 @@ def value_brief(
         tables=tuple(tables), charts=tuple(charts_out), method=method, caveats=tuple(caveats),
         sources=tuple(sources), dataset=dataset.describe(),
         inputs={"dataset": dataset.name, "methods": meths, "main": main, "level": level,
-                "draws": draws, "seed": seed},
+                "draws": draws, "seed": seed,
+                "valuation": {"currency": v.currency, "year": v.year, "wages": dict(v.wages),
+                              "generalist": v.generalist, "minimum_wage": v.minimum_wage,
+                              "gdp": v.gdp, "population": v.population, "weights": v.weights,
+                              "wage_uncertainty": v.wage_uncertainty}},
     )
+
+
+_ROW = ["estimate", "se", "ci_low", "ci_high"]
+
+
+def _totals(val: Valuation, pop: float | None, level: float
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Annual value and hours by activity group (and ``"total"``).
+
+    Survey-weighted totals, or, with a population, the weighted means per person x days x
+    population (the population taken as known).
+    """
+    if pop is None:
+        return val.total(groups=True, level=level), val.hours(groups=True, level=level)
+    labels = [*val.groups, "total"]
+    out = []
+    for cols in (val.value_columns, val.hours_columns):
+        res = val.design.mean(list(cols), level=level)
+        res = res.assign(group=res["variable"].map(dict(zip(cols, labels, strict=True))))
+        res[_ROW] = res[_ROW] * (val.days * pop)
+        out.append(res.reset_index(drop=True))
+    return out[0], out[1]
+
+
+def _summary(val: Valuation, totals: tuple[pd.DataFrame, pd.DataFrame], gdp: GDP | None,
+             dataset: DatasetSpec, level: float) -> pd.DataFrame:
+    """Headline statistics of one method (rows ``statistic``), totals from :func:`_totals`."""
+    base = val.summary(None, sex=dataset.sex, female=dataset.female, male=dataset.male,
+                       level=level)
+    keep = base[~base["statistic"].isin(["annual_value", "annual_hours"])]
+    tv, th = (t[t["group"] == "total"] for t in totals)
+    parts = [tv.assign(statistic="annual_value"), th.assign(statistic="annual_hours")]
+    if gdp is not None:
+        share = tv.copy()
+        share[_ROW] = share[_ROW] / gdp.value
+        parts.append(share.assign(statistic="share_of_gdp"))
+    cols = ["statistic", "group", *_ROW, "df", "n"]
+    return pd.concat([p[cols] for p in (*parts, keep)], ignore_index=True)
+
+
+def _monte_carlo(val: Valuation, pop: float | None, u: float, draws: int, seed: int,
+                 level: float, gdp: GDP | None) -> pd.DataFrame:
+    """Monte Carlo of the total value: ``quantity, point, ci_low, ci_high`` (total only).
+
+    Without a population: :func:`carecost.valuation.monte_carlo`.  With one: the same
+    draws (group values multivariate normal with their design covariance, times a uniform
+    wage factor) made from the per-person means x days x population.
+    """
+    factor = Uniform(1 - u, 1 + u) if u > 0 else None
+    if pop is None:
+        mc = monte_carlo(val, wage_factor=factor, draws=draws, seed=seed, level=level, gdp=gdp)
+        out = mc.summary[mc.summary["group"] == "total"]
+        return out[["quantity", "point", "ci_low", "ci_high"]].reset_index(drop=True)
+    res = val.design.mean(list(val.value_columns[:-1]), vcov=True)
+    f = val.days * pop
+    point = res["estimate"].to_numpy(dtype=float) * f
+    cov = np.asarray(res.attrs["carecost"].vcov, dtype=float) * f * f
+    rng = np.random.default_rng(seed)
+    w, vecs = np.linalg.eigh((cov + cov.T) / 2)
+    base = point + rng.standard_normal((draws, len(point))) @ (vecs * np.sqrt(np.clip(w, 0, None))
+                                                               ).T
+    fw = factor.sample(rng, draws) if factor is not None else np.ones(draws)
+    total = (base * fw[:, None]).sum(axis=1)
+    lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
+    rows = [("annual_value", float(point.sum()), total)]
+    if gdp is not None:
+        rows.append(("share_of_gdp", float(point.sum()) / gdp.value, total / gdp.value))
+    return pd.DataFrame([{"quantity": q, "point": p, "ci_low": float(np.quantile(d, lo_q)),
+                          "ci_high": float(np.quantile(d, hi_q))} for q, p, d in rows])
 
 
 def _f(x: Any) -> float | None:
@@ -318,12 +405,17 @@ def _method_text(m: str, stat: str, v: ValuationSpec) -> str:
                    f"{v.generalist.replace('_', ' ')} wage otherwise"),
         "minimum_wage": "every hour at the hourly minimum wage",
     }[m]
+    pop = v.population
     what = {
-        "annual_value": "survey-weighted total of hours x wage, annualised",
+        "annual_value": ("survey-weighted total of hours x wage, annualised" if pop is None
+                         else "survey-weighted mean of hours x wage per person, annualised, x "
+                         f"the population ({pop:,.0f} persons)"),
         "share_of_gdp": "annual value / GDP (GDP without error)",
         "value_per_capita": "survey-weighted mean of the daily value x days in the year",
         "women_share": "women's total value / total value of women and men (delta method)",
-        "annual_hours": "survey-weighted total of hours, annualised",
+        "annual_hours": ("survey-weighted total of hours, annualised" if pop is None
+                         else "survey-weighted mean of hours per person, annualised, x the "
+                         f"population ({pop:,.0f} persons)"),
         "average_wage": "total value / total hours (ratio estimator)",
     }[stat]
     return f"{METHOD_LABELS[m]}: {base}; {what}"
@@ -356,8 +448,8 @@ def _method_chart(meths: list[str], by_method: dict[str, dict[str, Quantity]], l
     unit = "% of GDP" if has_gdp else f"{cur} per year"
     qs = [by_method[m][stat] for m in meths]
     cats = [METHOD_LABELS[m] for m in meths]
-    series = {"Value": ([q.estimate or np.nan for q in qs], [q.ci_low or np.nan for q in qs],
-                        [q.ci_high or np.nan for q in qs])}
+    series = {"Value": ([_nan(q.estimate) for q in qs], [_nan(q.ci_low) for q in qs],
+                        [_nan(q.ci_high) for q in qs])}
     parts = "; ".join(f"{c}: {fmt_number(q.estimate)}" for c, q in zip(cats, qs, strict=True))
     alt = (f"Bar chart of the annual value of unpaid household and care work, in {unit}, by "
            f"valuation method, with {100 * level:.0f}% confidence intervals. {parts}.")
@@ -366,21 +458,54 @@ def _method_chart(meths: list[str], by_method: dict[str, dict[str, Quantity]], l
     return Chart("value_by_method", title, alt, "value_by_method", svg)
 
 
+def _short(m: str) -> str:
+    """A method's label inside parentheses: "replacement cost, hybrid", "minimum wage, ILO 2018"."""
+    return "minimum wage, ILO 2018" if m == "minimum_wage" else METHOD_LABELS[m].lower()
+
+
+def _nan(x: float | None) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def _activity_table(rows: list[dict[str, Any]], main: str, level: float, interval: str,
+                    cur: str) -> Table:
+    cols = [Column("activity", "Activity"), Column("occupation", "Market occupation"),
+            Column("wage", "Wage", f"{cur} per hour"),
+            Column("hours", "Hours", "hours per year"),
+            Column("hours_se", "Hours SE", "hours per year"),
+            Column("estimate", "Value", f"{cur} per year"),
+            Column("se", "Value SE", f"{cur} per year"),
+            Column("ci_low", f"{100 * level:.0f}% CI low", f"{cur} per year"),
+            Column("ci_high", f"{100 * level:.0f}% CI high", f"{cur} per year")]
+    notes = f"Intervals: {interval}. Wages taken as fixed."
+    flagged = any(r["flags"] for r in rows)
+    if flagged:
+        cols.append(Column("flags", "Note"))
+        notes += f" Values with a coefficient of variation above {MAX_CV:g} are flagged."
+    out = rows if flagged else [{k: v for k, v in r.items() if k != "flags"} for r in rows]
+    return Table("value_by_activity", f"Annual value by activity ({METHOD_LABELS[main]})",
+                 tuple(cols), tuple(out), notes=notes, source="data")
+
+
 def _activity_chart(rows: list[dict[str, Any]], main: str, level: float, cur: str) -> Chart:
     rs = [r for r in rows if r["activity"] != "total"]
     rs.sort(key=lambda r: -(r["estimate"] or 0.0))
-    cats = [r["activity"] for r in rs]
+    cats = [f"{r['activity']} *" if r["flags"] else r["activity"] for r in rs]
     scale = 1e9 if max((r["estimate"] or 0.0) for r in rs) >= 1e9 else 1e6
     word = "billion" if scale == 1e9 else "million"
-    series = {"Value": ([(r["estimate"] or np.nan) / scale for r in rs],
-                        [(r["ci_low"] or np.nan) / scale for r in rs],
-                        [(r["ci_high"] or np.nan) / scale for r in rs])}
-    top = rs[:3]
+    series = {"Value": ([_nan(r["estimate"]) / scale for r in rs],
+                        [_nan(r["ci_low"]) / scale for r in rs],
+                        [_nan(r["ci_high"]) / scale for r in rs])}
+    top = [r for r in rs if not r["flags"]][:3]
     alt = (f"Horizontal bar chart of the annual value of each unpaid activity "
            f"({METHOD_LABELS[main].lower()}), in {cur} {word} per year, with "
            f"{100 * level:.0f}% confidence intervals. The largest are "
            + ", ".join(f"{r['activity']} ({fmt_number(r['estimate'])} {cur})" for r in top)
            + ".")
+    bad = [r["activity"] for r in rs if r["flags"]]
+    if bad:
+        alt += (f" Activities marked * ({', '.join(bad)}) are imprecise (coefficient of "
+                f"variation above {MAX_CV:g}).")
     title = "Value of unpaid work by activity"
     svg = charts.bars_with_intervals("chart-value-activities", title, alt, cats, series,
                                      unit=f"{cur} {word} per year")

@@ -3,7 +3,8 @@
 Endpoints (JSON unless stated; OpenAPI at ``/openapi.json``, docs at ``/docs``):
 
 ``GET /health``
-    Liveness, version, registered data sets and cache statistics.
+    Liveness, version, cache statistics and (without an API key) the registered data
+    sets and scenarios.
 ``GET /v1/datasets``, ``GET /v1/scenarios``, ``GET /v1/scenarios/{name}``
     What is registered (a scenario as JSON, a template for ``POST /v1/simulate``).
 ``POST /v1/gap``, ``POST /v1/value``, ``POST /v1/simulate``
@@ -14,10 +15,14 @@ Endpoints (JSON unless stated; OpenAPI at ``/openapi.json``, docs at ``/docs``):
     self-contained page.
 
 Security: data sets and scenarios are named, never given as paths; bodies are
-limited in size (413); every parameter is bounded (422 with a message per
-problem); an optional API key (``X-API-Key``); CORS only for the origins
-configured; no stack traces in responses (errors get an id that is logged).
-Results are cached by their validated inputs (``X-Cache: hit|miss``).
+limited in size (413, also for chunked bodies without a length); every
+parameter is bounded (422 with a message per problem); an optional API key
+(``X-API-Key``; ``/health`` then names no data set or scenario); CORS only for
+the origins configured (error responses included); no stack traces in
+responses (errors get an id that is logged).  A registered data set that
+cannot be loaded gives 503 "data set unavailable" (logged; the failure is
+remembered, the files are not read again on every request).  Results are
+cached by their validated inputs (``X-Cache: hit|miss``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import json
 import logging
 import math
 import secrets
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Literal
@@ -38,9 +44,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import carecost
 from carecost.briefs import (
+    CSP,
     Brief,
     BriefError,
+    DatasetUnavailableError,
+    check_draws,
     gap_brief,
+    input_errors,
     investment_brief,
     value_brief,
 )
@@ -51,7 +61,6 @@ from .schemas import (
     NAME,
     NAME_HELP,
     GapRequest,
-    ScenarioModel,
     SimulateRequest,
     ValueRequest,
 )
@@ -75,17 +84,19 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 Kind = Literal["gap", "value", "investment"]
 Format = Literal["json", "html"]
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` with 413 (by header, and while streaming)."""
+    """Refuse request bodies over ``max_bytes`` with 413.
+
+    A declared ``Content-Length`` over the limit is refused at once.  Otherwise the body
+    is read here, counting bytes as they arrive (chunked bodies have no length), and
+    refused as soon as it passes the limit; a body within the limit is handed on to the
+    application unchanged.  So the application never sees a body over the limit, and a
+    streamed one gets the same 413 as a declared one.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -104,29 +115,33 @@ class BodyLimitMiddleware:
                 if too_big:
                     await self._reject(send)
                     return
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
+        while True:
             msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _BodyTooLarge
-            return msg
-
-        async def tracking_send(msg: Message) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
+            if msg["type"] == "http.disconnect":
+                return  # the client left: nobody to answer
+            if msg["type"] != "http.request":
+                continue
+            chunk = msg.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_bytes:
                 await self._reject(send)
+                return
+            chunks.append(chunk)
+            if not msg.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps({"error": "request too large",
@@ -138,15 +153,6 @@ class BodyLimitMiddleware:
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
-
-
-def _input_errors() -> tuple[type[Exception], ...]:
-    from carecost.investment import InvestmentInputError
-    from carecost.survey import DesignError
-    from carecost.timeuse import TimeUseError
-    from carecost.valuation import ValuationError
-
-    return (BriefError, InvestmentInputError, ValuationError, TimeUseError, DesignError)
 
 
 def _problem(status: int, error: str, detail: list[dict[str, Any]]) -> JSONResponse:
@@ -178,7 +184,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """
     cfg = settings or ServiceSettings()
     cache = ResultCache(cfg.cache_entries)
-    input_errors = _input_errors()
+    slots = threading.BoundedSemaphore(cfg.max_computations)
     app = FastAPI(
         title="carecost API",
         version=carecost.__version__,
@@ -216,12 +222,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
+    # Starlette runs the middleware added last first: CORS wraps the body limit, so that a
+    # 413 (like every other response) carries the CORS headers the browser needs to read it.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=cfg.max_body_bytes)
     if cfg.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cfg.cors_origins),
                            allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "X-API-Key"],
                            allow_credentials=False, max_age=600)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=cfg.max_body_bytes)
 
     # -------------------------------------------------------------- errors
     @app.exception_handler(RequestValidationError)
@@ -248,13 +256,22 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def on_input(request: Request, exc: Exception) -> JSONResponse:
         return _problem(422, "invalid input", [{"where": "body", "message": str(exc)}])
 
-    for cls in input_errors:
+    for cls in input_errors():
         app.add_exception_handler(cls, on_input)
 
+    async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        name = getattr(exc, "name", "?")
+        log.warning("%s %s: data set %r unavailable: %s", request.method, request.url.path,
+                    name, getattr(exc, "reason", exc))
+        return _problem(503, "data set unavailable", [{"where": "dataset", "message":
+                        f"data set {name!r} is registered but cannot be loaded on this server; "
+                        "the operator has been told (see the server log)"}])
+
+    app.add_exception_handler(DatasetUnavailableError, on_unavailable)
+
     # ------------------------------------------------------------- helpers
-    def check_draws(draws: int) -> None:
-        if draws > cfg.max_draws:
-            raise BriefError(f"draws = {draws}: this server allows at most {cfg.max_draws}")
+    def draws_ok(draws: int) -> None:
+        check_draws(draws, cfg.max_draws, context=" on this server")
 
     def build(kind: str, req: Any) -> Brief:
         if kind == "gap":
@@ -264,12 +281,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                              y=g.y, level=g.level)
         if kind == "value":
             v: ValueRequest = req
-            check_draws(v.draws)
+            draws_ok(v.draws)
             spec = cfg.datasets.spec(v.dataset)
             return value_brief(cfg.datasets.survey(v.dataset), spec, methods=v.methods,
                                main=v.main, level=v.level, draws=v.draws, seed=v.seed)
         s: SimulateRequest = req
-        check_draws(s.draws)
+        draws_ok(s.draws)
         from carecost.investment import ParameterRange, scenario_from_dict
 
         if s.scenario is not None:
@@ -296,28 +313,34 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         rkey = f"{bkey}|{fmt}|{full}|{include_svg}"
 
         def render() -> tuple[bytes, str]:
-            b, _ = cache.get_or_compute(bkey, lambda: build(kind, req))
-            if fmt == "html":
-                return b.to_html().encode("utf-8"), "text/html; charset=utf-8"
-            doc = b.to_dict(include_svg=include_svg)
-            if not full:
-                doc.pop("charts", None)
-            return (json.dumps(doc, ensure_ascii=False, allow_nan=False,
-                               separators=(",", ":")).encode("utf-8"),
-                    "application/json")
+            # one slot per computation (a thread waiting here for another's result of the same
+            # brief holds its slot, but that one already has its own: no deadlock)
+            with slots:
+                b, _ = cache.get_or_compute(bkey, lambda: build(kind, req))
+                if fmt == "html":
+                    return b.to_html().encode("utf-8"), "text/html; charset=utf-8"
+                doc = b.to_dict(include_svg=include_svg)
+                if not full:
+                    doc.pop("charts", None)
+                return (json.dumps(doc, ensure_ascii=False, allow_nan=False,
+                                   separators=(",", ":")).encode("utf-8"),
+                        "application/json")
 
         (body, media), hit = cache.get_or_compute(rkey, render)
         headers = {"X-Cache": "hit" if hit else "miss", "Cache-Control": "no-store"}
         if fmt == "html":
-            headers["Content-Security-Policy"] = HTML_CSP
+            headers["Content-Security-Policy"] = CSP
         return Response(body, media_type=media, headers=headers)
 
     # ------------------------------------------------------------ endpoints
     @app.get("/health", tags=["service"], summary="Liveness and what is registered")
     def health() -> dict[str, Any]:
-        return {"status": "ok", "version": carecost.__version__,
-                "datasets": cfg.datasets.names(), "scenarios": sorted(cfg.scenarios),
-                "cache": cache.stats(), "api_key_required": cfg.api_key is not None}
+        out: dict[str, Any] = {"status": "ok", "version": carecost.__version__,
+                               "api_key_required": cfg.api_key is not None,
+                               "cache": cache.stats()}
+        if cfg.api_key is None:  # what is registered is for key holders (GET /v1/datasets)
+            out.update(datasets=cfg.datasets.names(), scenarios=sorted(cfg.scenarios))
+        return out
 
     @app.get("/v1/datasets", tags=["registry"], summary="Registered data sets")
     def datasets() -> dict[str, Any]:
@@ -387,5 +410,4 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             req = SimulateRequest(scenario_name=scenario_name)
         return respond(kind, req, format, full=True)
 
-    _ = ScenarioModel  # documented in the OpenAPI schema through SimulateRequest
     return app

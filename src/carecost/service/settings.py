@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from carecost.briefs import BriefError, DatasetRegistry, check_name, load_dataset_spec
+from carecost.briefs._common import MAX_DRAWS
 
 __all__ = ["RegisteredScenario", "ServiceSettings", "example_scenario_raw"]
 
@@ -58,6 +59,10 @@ class ServiceSettings:
         Largest Monte Carlo draws a request may ask for.
     cache_entries
         Results kept in the in-memory LRU cache.
+    max_computations
+        Results computed at the same time; further requests with new inputs
+        wait for a slot (cached results do not).  The work is mostly
+        CPU-bound, so more than a few per CPU only adds memory, not speed.
     """
 
     datasets: DatasetRegistry = field(default_factory=DatasetRegistry.default)
@@ -68,6 +73,7 @@ class ServiceSettings:
     max_body_bytes: int = 64 * 1024
     max_draws: int = 5000
     cache_entries: int = 256
+    max_computations: int = field(default_factory=lambda: max(2, min(8, os.cpu_count() or 2)))
 
     def __post_init__(self) -> None:
         if self.api_key is not None and len(self.api_key) < 16:
@@ -78,8 +84,10 @@ class ServiceSettings:
                                  "https://portal.example.org (no '*', no path)")
         if not 1024 <= self.max_body_bytes <= 10 * 1024 * 1024:
             raise BriefError("max_body_bytes must be between 1 KiB and 10 MiB")
-        if not 2 <= self.max_draws <= 100_000:
-            raise BriefError("max_draws must be between 2 and 100000")
+        if not 2 <= self.max_draws <= MAX_DRAWS:
+            raise BriefError(f"max_draws must be between 2 and {MAX_DRAWS}")
+        if not 1 <= self.max_computations <= 256:
+            raise BriefError("max_computations must be between 1 and 256")
 
     @classmethod
     def from_cli(
@@ -89,14 +97,20 @@ class ServiceSettings:
     ) -> ServiceSettings:
         """Settings from command-line values (data-set files, ``NAME=FILE`` scenarios).
 
+        Every registered data set is loaded and checked here, at server start (its files
+        readable, the declared columns present), and every scenario validated, so that a
+        broken one stops the start with a message instead of failing requests.
+
         Raises
         ------
         BriefError
-            A bad file, name, or an API-key variable that is not set.
+            A bad file, name, data set or scenario, or an API-key variable that is not set.
         """
         reg = DatasetRegistry.default()
         for d in datasets:
             reg.register(load_dataset_spec(d))
+        for n in reg.names():
+            reg.check(n)
         scn = {"example": example_scenario_raw()}
         for item in scenarios:
             name, sep, file = item.partition("=")
@@ -107,8 +121,10 @@ class ServiceSettings:
             try:
                 with p.open("rb") as fh:
                     raw = tomllib.load(fh)
-            except FileNotFoundError as err:
+            except (FileNotFoundError, IsADirectoryError) as err:
                 raise BriefError(f"--scenario {item!r}: file {file!r} not found") from err
+            except UnicodeDecodeError as err:
+                raise BriefError(f"--scenario {item!r}: not a TOML text file") from err
             except tomllib.TOMLDecodeError as err:
                 raise BriefError(f"--scenario {item!r}: not valid TOML ({err})") from err
             from carecost.investment import scenario_from_dict
