@@ -349,3 +349,14 @@ def test_unmapped_codes_warn_and_are_reported() -> None:
                           icatus=False)
     assert s.report.unmapped_codes.to_dict("records") == [
         {"code": "999999", "rows": 1, "minutes": 540.0}]
+
+
+def test_gender_gap_in_blocks_equals_one_pass(monkeypatch, example) -> None:
+    import carecost.timeuse.indicators as ind
+
+    one = gender_gap(example.design, "unpaid_care_work", by=["region", "age_group"])
+    monkeypatch.setattr(ind, "GAP_CHUNK", 5)
+    blocks = gender_gap(example.design, "unpaid_care_work", by=["region", "age_group"])
+    pd.testing.assert_frame_equal(one.drop(columns="df"), blocks.drop(columns="df"),
+                                  rtol=1e-10)
+    assert (blocks["df"] == one["df"]).all()

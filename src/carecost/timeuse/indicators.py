@@ -13,6 +13,10 @@ from carecost.survey.results import EstimateInfo, critical_value
 from .survey import TimeUseSurvey
 
 
+GAP_CHUNK = 500
+"""Domains per block in :func:`gender_gap` (each block's covariance is 2 x 500 squared)."""
+
+
 def _is_dask(design: object) -> bool:
     return hasattr(design, "_ddf")
 
@@ -59,6 +63,22 @@ def gender_gap(
     """
     bys = [by] if isinstance(by, str) else list(by or [])
     d = _subset_isin(design, sex, [female, male])
+    if bys and not _is_dask(d):
+        domains = d.data.loc[d.in_subset, bys].drop_duplicates()
+        if len(domains) > GAP_CHUNK:
+            # the covariance is only needed within a domain: estimate blocks of domains on
+            # subset designs (same estimates and SEs as domains of the full design) instead of
+            # one covariance matrix over every sex x domain estimate
+            design_df = d.degf() if df is None else df
+            domains = domains.sort_values(bys, kind="stable").reset_index(drop=True)
+            key = pd.MultiIndex.from_frame(d.data[bys])
+            parts = []
+            for lo in range(0, len(domains), GAP_CHUNK):
+                block = pd.MultiIndex.from_frame(domains.iloc[lo:lo + GAP_CHUNK])
+                part = d.subset(key.isin(block))
+                parts.append(gender_gap(part, y, sex=sex, female=female, male=male, by=bys,
+                                        level=level, df=design_df))
+            return pd.concat(parts, ignore_index=True)
     means = d.mean(y, by=[*bys, sex], vcov=True)
     totals = d.total(y, by=[*bys, sex], vcov=True)
     mi: EstimateInfo = means.attrs["carecost"]
