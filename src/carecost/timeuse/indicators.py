@@ -12,7 +12,6 @@ from carecost.survey.results import EstimateInfo, critical_value
 
 from .survey import TimeUseSurvey
 
-
 GAP_CHUNK = 500
 """Domains per block in :func:`gender_gap` (each block's covariance is 2 x 500 squared)."""
 
@@ -72,13 +71,13 @@ def gender_gap(
             design_df = d.degf() if df is None else df
             domains = domains.sort_values(bys, kind="stable").reset_index(drop=True)
             key = pd.MultiIndex.from_frame(d.data[bys])
-            parts = []
+            pieces: list[pd.DataFrame] = []
             for lo in range(0, len(domains), GAP_CHUNK):
                 block = pd.MultiIndex.from_frame(domains.iloc[lo:lo + GAP_CHUNK])
-                part = d.subset(key.isin(block))
-                parts.append(gender_gap(part, y, sex=sex, female=female, male=male, by=bys,
-                                        level=level, df=design_df))
-            return pd.concat(parts, ignore_index=True)
+                sub = d.subset(key.isin(block))
+                pieces.append(gender_gap(sub, y, sex=sex, female=female, male=male, by=bys,
+                                         level=level, df=design_df))
+            return pd.concat(pieces, ignore_index=True)
     means = d.mean(y, by=[*bys, sex], vcov=True)
     totals = d.total(y, by=[*bys, sex], vcov=True)
     mi: EstimateInfo = means.attrs["carecost"]
