@@ -14,10 +14,17 @@ I could not read the book itself; these values are taken as reproduced, with the
 numbers, in the pymrio documentation notebook ``pymrio_directly_assign_attributes`` (IndEcol/
 pymrio, "Table 2.3 (on page 22 in the 2009 edition)", "Table 2.4 and L given on the next page",
 "xnew values given in Miller and Blair (2009) at formula 2.13") and in R. Vargas's course script
-of the same example (which prints the new flows and payments).  I did not find the numbers of the
-book's labour/employment example, so employment multipliers are tested against hand-computed
-values and the algebraic identities of Miller and Blair (2009), sections 2.4, 2.5 and 6.2,
-rather than against published figures.
+of the same example (which prints the new flows and payments).
+
+The chapter 2 labour example ("labor inputs" of 300 and 500 in the base year, i.e. labour-input
+coefficients .30 and .25, and the labour needed to produce the new outputs x_new rounded to
+(1247.5, 1841.6): 374.25 and 460.4) is taken as reproduced in pymrio's test suite
+(IndEcol/pymrio, ``tests/test_math.py``, fixture ``td_IO_Data_Miller``: "This data is from the
+chapter 2 of Input-output analysis ... Miller, Ronald E and Blair, Peter D -- 2009", with
+``labcoeff`` (0.3, 0.25), ``xnew`` (1247.5, 1841.6) and ``labtot`` (374.25, 460.4)).  The
+household-closed (section 2.5) numbers of the book were not found in a source I could read, so
+Type II multipliers are tested against hand-computed values and the algebraic identities of
+sections 2.5 and 6.2.
 """
 
 from __future__ import annotations
@@ -80,6 +87,21 @@ def test_miller_blair_eq_2_13_new_final_demand():
     np.testing.assert_allclose(z_new, [[187.13, 460.40], [249.51, 92.08]], atol=0.0101)
     payments_new = x_new - z_new.sum(axis=0)
     np.testing.assert_allclose(payments_new, [810.89, 1289.11], atol=0.005)
+
+
+def test_miller_blair_chapter_2_labour_example():
+    # Labour inputs of 300 and 500 at x = (1000, 2000): coefficients .30 and .25.
+    e = employment_coefficients([300.0, 500.0], X)
+    np.testing.assert_allclose(e, [0.30, 0.25], atol=1e-15)
+    lo = leontief_inverse(technical_coefficients(Z, X))
+    x_new = lo @ np.array([600.0, 1500.0])
+    # the book works with x_new to one decimal (1247.5, 1841.6) and prints 374.25 and 460.4
+    np.testing.assert_allclose(e * np.round(x_new, 1), [374.25, 460.4], atol=1e-9)
+    # the same labour through the employment multipliers e'L applied to the new final demand
+    em = employment_multipliers(lo, e)
+    labour = em["total"].to_numpy() * np.array([600.0, 1500.0])
+    np.testing.assert_allclose(labour.sum(), (e * x_new).sum(), rtol=1e-12)
+    np.testing.assert_allclose((e * x_new).sum(), 374.25 + 460.4, atol=0.05)
 
 
 def test_output_multipliers_are_column_sums():
