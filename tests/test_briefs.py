@@ -197,6 +197,29 @@ def test_investment_custom_ranges_and_errors() -> None:
         investment_brief(scn, draws=1)
 
 
+def test_investment_brief_shows_capital_replaced_spending_and_parents_when_used() -> None:
+    scn = example_scenario()
+    plain = investment_brief(scn, draws=20, seed=1)
+    labels = [r["label"] for r in plain.table("investment_headline").rows]
+    assert not any("Capital" in x or "Parents" in x or "replaced" in x for x in labels)
+    first = scn.services[0]
+    svc = dataclasses.replace(
+        first, capital_cost_per_place=10_000.0, capital_sector="CON",
+        replaced_spending_pct_gdp=0.05, parent_employment_per_person=0.1,
+        parent_earnings_relative_to_average=0.6)
+    rich = dataclasses.replace(scn, services=(svc, *scn.services[1:]))
+    b = investment_brief(rich, draws=20, seed=1)
+    rows = {r["label"]: r for r in b.table("investment_headline").rows}
+    assert "Capital cost of new places (in the additional cost)" in rows
+    assert "Jobs building and equipping new places" in rows
+    assert "Current spending replaced by the new provision" in rows
+    assert "Parents taking up paid work" in rows
+    q = {x.id: x for x in b.quantities}
+    yr = scn.target_year
+    assert q[f"investment.parents_employed.{yr}"].estimate > 0
+    assert "replaced" in q[f"investment.net_funding.{yr}"].method
+
+
 def test_brief_id_is_stable(briefs: dict[str, Brief], registry: DatasetRegistry) -> None:
     again = gap_brief(registry.survey("example"), dataset=registry.spec("example"))
     assert again.id == briefs["gap"].id

@@ -127,7 +127,9 @@ def test_example_scenario_and_provenance():
     assert s.loc[2025, "gross_cost"] == 0 and s.loc[2025, "jobs_total"] == 0
     assert (s["gross_cost"].diff().iloc[1:] > 0).all()
     assert res.report().year == 2035
-    assert set(res.jobs["type"]) == {"direct_care", "direct_other", "indirect", "induced"}
+    assert set(res.jobs["type"]) == {
+        "direct_care", "direct_other", "indirect", "induced", "capital"
+    }
     # sector detail adds up to the totals
     by_type = res.jobs_by_sector.groupby(["year", "type"])["jobs"].sum().unstack()
     np.testing.assert_allclose(by_type["indirect"].to_numpy(), s["jobs_indirect"].to_numpy())
@@ -899,3 +901,243 @@ def test_newly_covered_in_year_is_the_increment(hand, tmp_path):
     d["meta"]["end_year"] = 2028
     s2 = simulate(scenario_from_dict(d), model).summary.set_index("year")
     assert s2.loc[2028, "newly_covered_in_year"] == pytest.approx(0.4 * 2700 - 0.4 * 3000)
+
+
+# ------------------------------------------------------------------ annual weeks, replaced spending
+def test_weeks_per_year_scale_staff_and_cost(pop_file):
+    """Staff FTE = persons / ratio x (service hours x service weeks) / (staff hours x staff
+    weeks): a service used 48 weeks a year whose staff work 44 weeks needs 48/44 as many
+    workers as with 52/52 (the default), and costs scale with the staff."""
+    base = simulate(scenario_from_dict(hand_dict(pop_file)), tiny_model()).summary
+    weeks = simulate(
+        scenario_from_dict(
+            hand_dict(pop_file, service_weeks_per_year=48, staff_weeks_per_year=44)
+        ),
+        tiny_model(),
+    ).summary
+    b, w = base.set_index("year").loc[2027], weeks.set_index("year").loc[2027]
+    # by hand: 1200 newly covered children / 5 x 40*48 / (40*44) = 261.818...
+    assert w["jobs_direct_care"] == pytest.approx(1200 / 5 * 48 / 44)
+    assert w["jobs_direct"] == pytest.approx(b["jobs_direct"] * 48 / 44)
+    assert w["gross_cost"] == pytest.approx(b["gross_cost"] * 48 / 44)
+    assert w["jobs_indirect"] == pytest.approx(b["jobs_indirect"] * 48 / 44)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"service_weeks_per_year": 0}, "service_weeks_per_year = 0"),
+        ({"staff_weeks_per_year": 60}, "staff_weeks_per_year = 60"),
+        ({"replaced_spending_pct_gdp": 0.2}, "exceeds services.cc.current_spending_pct_gdp"),
+        ({"replaced_spending_pct_gdp": -0.01}, "replaced_spending_pct_gdp = -0.01"),
+    ],
+)
+def test_bad_weeks_and_replaced_spending(pop_file, override, message):
+    with pytest.raises(InvestmentInputError, match=message.replace("(", r"\(")):
+        scenario_from_dict(hand_dict(pop_file, **override))
+
+
+def test_replaced_spending_nets_against_gross_cost(pop_file):
+    """Spending that the new provision replaces is saved along the phase-in path and counted
+    against the gross cost: net = gross - returns - replaced; total spending after the
+    reform = current + gross - replaced (De Henau 2022, Table 5 convention)."""
+    plain = simulate(scenario_from_dict(hand_dict(pop_file)), tiny_model()).summary
+    repl = simulate(
+        scenario_from_dict(hand_dict(pop_file, replaced_spending_pct_gdp=0.06)), tiny_model()
+    )
+    s, p = repl.summary.set_index("year"), plain.set_index("year")
+    phase = {2025: 0.0, 2026: 0.5, 2027: 1.0}
+    for year, ph in phase.items():
+        saved = 0.0006 * 1e9 * ph
+        assert s.loc[year, "replaced_spending"] == pytest.approx(saved)
+        assert s.loc[year, "gross_cost"] == pytest.approx(p.loc[year, "gross_cost"])
+        assert s.loc[year, "fiscal_returns"] == pytest.approx(p.loc[year, "fiscal_returns"])
+        assert s.loc[year, "net_funding"] == pytest.approx(p.loc[year, "net_funding"] - saved)
+        assert s.loc[year, "total_spending"] == pytest.approx(
+            p.loc[year, "total_spending"] - saved
+        )
+    fiscal = repl.fiscal[repl.fiscal["year"] == 2027].set_index("component")["value"]
+    assert fiscal.sum() == pytest.approx(s.loc[2027, "gross_cost"] - s.loc[2027, "net_funding"])
+    assert "spending it replaces saves" in repl.report().summary()
+
+
+def test_monte_carlo_checks_replaced_below_current(pop_file):
+    scn = scenario_from_dict(hand_dict(pop_file, replaced_spending_pct_gdp=0.05))
+    with pytest.raises(InvestmentInputError, match="replaced_spending_pct_gdp"):
+        monte_carlo(
+            scn,
+            [ParameterRange("services.cc.replaced_spending_pct_gdp", 0.05, 0.15)],
+            n_draws=50,
+            seed=1,
+            model=tiny_model(),
+        )
+
+
+# ------------------------------------------------------------------ capital costs, present value
+def test_capital_cost_of_new_places_hand_computed(pop_file):
+    """Places are built as newly covered persons rise (linear phase-in: 600 in 2026, 600 in
+    2027); each costs kappa once; the capital spending is final demand for the capital sector,
+    whose direct and indirect jobs are e'L u K."""
+    base = simulate(scenario_from_dict(hand_dict(pop_file)), tiny_model())
+    res = simulate(
+        scenario_from_dict(
+            hand_dict(pop_file, capital_cost_per_place=5000.0, capital_sector="S1")
+        ),
+        tiny_model(),
+    )
+    s, b = res.summary.set_index("year"), base.summary.set_index("year")
+    lo = np.linalg.inv(np.eye(2) - TINY_A)
+    e = np.array([0.01, 0.02])
+    for year, built in ((2025, 0.0), (2026, 600.0), (2027, 600.0)):
+        cap = 5000.0 * built
+        assert s.loc[year, "capital_cost"] == pytest.approx(cap)
+        assert s.loc[year, "gross_cost"] == pytest.approx(b.loc[year, "gross_cost"] + cap)
+        assert s.loc[year, "jobs_capital"] == pytest.approx((e @ lo)[0] * cap)
+        assert s.loc[year, "jobs_total"] == pytest.approx(
+            b.loc[year, "jobs_total"] + (e @ lo)[0] * cap
+        )
+        # recurrent staff are unchanged
+        assert s.loc[year, "jobs_direct"] == pytest.approx(b.loc[year, "jobs_direct"])
+    caps = res.jobs_by_sector.query("type == 'capital' and year == 2027")
+    assert caps["jobs"].sum() == pytest.approx(s.loc[2027, "jobs_capital"])
+    by = res.by_service.set_index("year")
+    assert by.loc[2027, "places_built"] == pytest.approx(600)
+    # the comparison sends capital spending to the capital sector, not the care sector
+    cmp = compare_sectors(res, year=2027)
+    assert cmp.attrs["care_demand_by_sector"]["S1"] == pytest.approx(3e6)
+
+
+def test_places_are_built_once_when_the_population_dips(tmp_path):
+    """Covered persons 300, 240, 330 beyond base: places are built for 300, then none, then
+    30 more (the running maximum), never for places left empty by a smaller cohort."""
+    rows = [(2025, a, 1000) for a in range(3)]
+    rows += [(2026, a, 1000) for a in range(3)]
+    rows += [(2027, a, 800) for a in range(3)]
+    rows += [(2028, a, 1100) for a in range(3)]
+    path = tmp_path / "pop.csv"
+    pd.DataFrame(rows, columns=["year", "age", "population"]).to_csv(path, index=False)
+    d = hand_dict(str(path), capital_cost_per_place=1.0, capital_sector="S1")
+    d["meta"].update({"target_year": 2026, "end_year": 2028})
+    res = simulate(scenario_from_dict(d), tiny_model()).summary.set_index("year")
+    new = res["newly_covered"].to_numpy()
+    np.testing.assert_allclose(new, [0, 1200, 960, 1320])
+    np.testing.assert_allclose(res["capital_cost"].to_numpy(), [0, 1200, 0, 120])
+
+
+def test_capital_needs_a_sector(pop_file):
+    with pytest.raises(InvestmentInputError, match="capital_sector is missing"):
+        scenario_from_dict(hand_dict(pop_file, capital_cost_per_place=100.0))
+    scn = scenario_from_dict(
+        hand_dict(pop_file, capital_cost_per_place=100.0, capital_sector="NOPE")
+    )
+    with pytest.raises(InvestmentInputError, match="NOPE"):
+        simulate(scn, tiny_model())
+
+
+@settings(max_examples=25, deadline=None)
+@given(gap=st.floats(0.0, 0.8), lam=st.floats(0.0, 1.0))
+def test_capital_cost_linear_in_gap(pop_file, gap, lam):
+    def run(g):
+        d = hand_dict(
+            pop_file,
+            current_coverage=0.1,
+            target_coverage=0.1 + g,
+            capital_cost_per_place=2500.0,
+            capital_sector="S1",
+        )
+        return simulate(scenario_from_dict(d), tiny_model()).summary
+
+    full, part = run(gap), run(lam * gap)
+    for m in ("capital_cost", "jobs_capital", "gross_cost", "jobs_direct"):
+        np.testing.assert_allclose(part[m], lam * full[m], rtol=1e-9, atol=1e-6)
+
+
+def test_present_value(pop_file):
+    res = simulate(
+        scenario_from_dict(hand_dict(pop_file, capital_cost_per_place=10.0, capital_sector="S1")),
+        tiny_model(),
+    )
+    pv = res.present_value(0.05).set_index("measure")
+    g = res.summary.set_index("year")["gross_cost"]
+    assert pv.loc["gross_cost", "total"] == pytest.approx(g.sum())
+    assert pv.loc["gross_cost", "present_value"] == pytest.approx(
+        g[2025] + g[2026] / 1.05 + g[2027] / 1.05**2
+    )
+    assert (res.present_value(0.0)["present_value"] == res.present_value(0.0)["total"]).all()
+    for bad in (-0.01, 1.0, float("nan")):
+        with pytest.raises(InvestmentInputError, match="discount_rate"):
+            res.present_value(bad)
+    with pytest.raises(InvestmentInputError, match="unknown"):
+        res.present_value(0.03, measures=["nope"])
+
+
+# ------------------------------------------------------------------ parents' employment
+def test_parents_employment_hand_computed(pop_file):
+    """mu = 0.25 more employed parents per newly covered child, 80% mothers, earning 0.5 x the
+    average wage: 300 parents in 2027 (1,200 newly covered); their compensation is taxed like
+    other earnings; employment rates rise by the parents, not scaled by the job-changer share;
+    jobs created by the spending are unchanged (induced method 'none')."""
+    d = hand_dict(
+        pop_file,
+        parent_employment_per_person=0.25,
+        parent_women_share=0.8,
+        parent_earnings_relative_to_average=0.5,
+    )
+    d["macro"]["share_from_non_employment"] = 0.6
+    d["fiscal"]["share_from_unemployment"] = 0.5
+    res = simulate(scenario_from_dict(d), tiny_model())
+    d0 = hand_dict(pop_file)
+    d0["macro"]["share_from_non_employment"] = 0.6
+    d0["fiscal"]["share_from_unemployment"] = 0.5
+    base = simulate(scenario_from_dict(d0), tiny_model())
+    s, b = res.summary.set_index("year").loc[2027], base.summary.set_index("year").loc[2027]
+    assert s["parents_employed"] == pytest.approx(300)
+    assert s["parents_employed_women"] == pytest.approx(240)
+    comp = 300 * 0.5 * 30000 * 1.2
+    tax = comp * (1 - 0.85 / 1.2)  # (tau + r) x gross earnings
+    assert s["tax_parents_labour"] == pytest.approx(tax)
+    assert tax == pytest.approx(0.35 * 300 * 0.5 * 30000)
+    # consumption taxes on the parents' spending: v m (1 - tau) x gross earnings
+    extra_vat = 0.1 * 0.8 * 0.85 * 300 * 0.5 * 30000
+    assert s["fiscal_returns"] == pytest.approx(b["fiscal_returns"] + tax + extra_vat)
+    assert s["jobs_total"] == pytest.approx(b["jobs_total"])
+    assert s["women_emp_rate_change_pp"] == pytest.approx(
+        b["women_emp_rate_change_pp"] + 100 * 240 / 1e5
+    )
+    assert s["men_emp_rate_change_pp"] == pytest.approx(
+        b["men_emp_rate_change_pp"] + 100 * 60 / 1e5
+    )
+    assert s["net_funding"] == pytest.approx(b["net_funding"] - tax - extra_vat)
+    assert res.by_service.set_index("year").loc[2027, "parents_employed"] == pytest.approx(300)
+
+
+def test_parents_need_earnings(pop_file):
+    with pytest.raises(InvestmentInputError, match="parent_earnings_relative_to_average"):
+        scenario_from_dict(hand_dict(pop_file, parent_employment_per_person=0.1))
+    with pytest.raises(InvestmentInputError, match="parent_employment_per_person = 3"):
+        scenario_from_dict(
+            hand_dict(
+                pop_file, parent_employment_per_person=3, parent_earnings_relative_to_average=1
+            )
+        )
+
+
+@settings(max_examples=25, deadline=None)
+@given(mu=st.floats(0.0, 1.0), lam=st.floats(0.0, 1.0))
+def test_parents_effects_linear_and_net_below_gross(pop_file, mu, lam):
+    def run(m):
+        d = hand_dict(
+            pop_file, parent_employment_per_person=m, parent_earnings_relative_to_average=0.7
+        )
+        d["induced"] = {"method": "type_ii"}
+        return simulate(scenario_from_dict(d), tiny_model()).summary
+
+    full, part = run(mu), run(lam * mu)
+    np.testing.assert_allclose(
+        part["parents_employed"], lam * full["parents_employed"], rtol=1e-9, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        part["tax_parents_labour"], lam * full["tax_parents_labour"], rtol=1e-9, atol=1e-6
+    )
+    assert (full["net_funding"] <= full["gross_cost"] + 1e-9).all()
+    assert (full["women_emp_rate_change_pp"] >= part["women_emp_rate_change_pp"] - 1e-12).all()

@@ -145,6 +145,20 @@ def test_simulate_custom_scenario(client: Any) -> None:
     assert r.json()["title"] == "Investing in care: Childcare only"
 
 
+def test_simulate_with_capital_replaced_spending_and_parents(client: Any) -> None:
+    sc = _scenario(client)
+    sc["services"][0].update(capital_cost_per_place=12000, capital_sector="CON",
+                             replaced_spending_pct_gdp=0.05, parent_employment_per_person=0.15,
+                             parent_earnings_relative_to_average=0.6, service_weeks_per_year=48,
+                             staff_weeks_per_year=44)
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 50, "seed": 2})
+    assert r.status_code == 200, r.text
+    q = {x["id"]: x for x in r.json()["quantities"]}
+    assert q["investment.capital_cost.2035"]["estimate"] > 0
+    assert q["investment.parents_employed.2035"]["estimate"] > 0
+    assert q["investment.replaced_spending.2035"]["estimate"] > 0
+
+
 def test_briefs_json_and_html(client: Any) -> None:
     r = client.post("/v1/briefs/gap?format=json", json={})
     assert r.status_code == 200 and r.json()["charts"]
@@ -233,6 +247,15 @@ def _scenario(client: Any) -> dict[str, Any]:
         (lambda s: s.update(macro={"gdp": 1e300}), "less than or equal to 10000000000000000"),
         (lambda s: s.update(services=s["services"][:1] * 13), "at most 12 items"),
         (lambda s: s["services"][0].update(sector="XYZ"), "XYZ"),
+        (lambda s: s["services"][0].update(capital_cost_per_place=5000),
+         "capital_sector is missing"),
+        (lambda s: s["services"][0].update(capital_cost_per_place=5000, capital_sector="QQQ"),
+         "QQQ"),
+        (lambda s: s["services"][0].update(replaced_spending_pct_gdp=50),
+         "exceeds current_spending_pct_gdp"),
+        (lambda s: s["services"][0].update(parent_employment_per_person=0.2),
+         "parent_earnings_relative_to_average is missing"),
+        (lambda s: s["services"][0].update(staff_weeks_per_year=60), "less than or equal to 53"),
     ],
 )
 def test_bad_scenarios(client: Any, change: Any, text: str) -> None:

@@ -62,6 +62,15 @@ MEASURES: dict[str, tuple[str, str]] = {
     "gender_gap_change_pp": ("Change in the gender employment gap (men minus women)",
                              "percentage points"),
 }
+#: Shown only when the scenario uses them (a non-zero value in some year).
+OPTIONAL_MEASURES: dict[str, tuple[str, str]] = {
+    "capital_cost": ("Capital cost of new places (in the additional cost)", "{cur} per year"),
+    "jobs_capital": ("Jobs building and equipping new places", "jobs"),
+    "replaced_spending": ("Current spending replaced by the new provision", "{cur} per year"),
+    "parents_employed": ("Parents taking up paid work", "persons"),
+    "tax_parents_labour": ("Taxes and contributions on parents' new earnings",
+                           "{cur} per year"),
+}
 HEADLINE = ("gross_cost_pct_gdp", "jobs_total", "women_share_of_jobs", "net_funding_pct_gdp",
             "gender_gap_change_pp")
 _PERCENT_OF_ONE = {"women_share_of_jobs"}
@@ -188,9 +197,11 @@ def investment_analysis(
     if yr not in set(int(y) for y in scenario.years):
         raise BriefError(f"year = {year!r}; allowed {scenario.base_year}-{scenario.end_year}")
     res = result if result is not None else simulate(scenario)
+    used = {m: v for m, v in OPTIONAL_MEASURES.items() if (res.summary[m] != 0).any()}
+    measures = {**MEASURES, **used}
     rng = list(ranges) if ranges is not None else default_ranges(scenario)
     mc = monte_carlo(scenario, rng, n_draws=draws, seed=seed, level=level, model=res.model,
-                     measures=None if all_measures else list(MEASURES))
+                     measures=None if all_measures else list(measures))
     cur = scenario.currency
     is_synth = scenario.country == "example" if synthetic is None else synthetic
     scn_src = Source("scenario", scenario_source or (
@@ -205,7 +216,7 @@ def investment_analysis(
     mci = mc.set_index(["measure", "year"])
 
     def quantity(measure: str, y: int) -> Quantity:
-        label, unit = MEASURES[measure]
+        label, unit = measures[measure]
         scale = 100.0 if measure in _PERCENT_OF_ONE else 1.0
         est = _fl(summ.at[y, measure]) * scale
         lo = _fl(mci.at[(measure, y), "ci_low"]) * scale
@@ -218,7 +229,7 @@ def investment_analysis(
             method=_METHOD_TEXT.get(measure, "carecost.investment.simulate"),
             domain={"year": y}, flags=flags)
 
-    quantities = [quantity(m, yr) for m in MEASURES]
+    quantities = [quantity(m, yr) for m in measures]
     qmap = {q.id: q for q in quantities}
     path_years = [int(y) for y in scenario.years if int(y) != yr]
     for y in path_years:
@@ -227,14 +238,14 @@ def investment_analysis(
     headline = tuple(qmap[slug("investment", m, yr)] for m in HEADLINE)
     comp = compare_sectors(res, year=yr) if scenario.comparison_sector else None
     tables, charts_out = _tables_and_charts(scenario, res, mc, yr, level, interval, cur, comp)
-    head_q = [qmap[slug("investment", m, yr)] for m in MEASURES]
+    head_q = [qmap[slug("investment", m, yr)] for m in measures]
     outside = [q for q in quantities if q.flags]
     cols = [Column("label", "Measure"), Column("estimate", "Central value"),
             Column("ci_low", f"{100 * level:.0f}% interval low"),
             Column("ci_high", f"{100 * level:.0f}% interval high"), Column("unit", "Unit")]
     rows: list[dict[str, Any]] = [
-        {"label": MEASURES[m][0], "estimate": q.estimate, "ci_low": q.ci_low,
-         "ci_high": q.ci_high, "unit": q.unit} for m, q in zip(MEASURES, head_q, strict=True)]
+        {"label": measures[m][0], "estimate": q.estimate, "ci_low": q.ci_low,
+         "ci_high": q.ci_high, "unit": q.unit} for m, q in zip(measures, head_q, strict=True)]
     if any(q.flags for q in head_q):
         cols.append(Column("flags", "Note"))
         for r, q in zip(rows, head_q, strict=True):
@@ -343,23 +354,34 @@ def _mode(r: ParameterRange, scenario: Scenario) -> float | None:
 
 _METHOD_TEXT = {
     "gross_cost": "Recurrent cost of the newly covered places plus the pay rise of existing "
-                  "staff to the wage floor (constant base-year prices)",
+                  "staff to the wage floor plus the capital cost of new places (constant "
+                  "base-year prices)",
     "gross_cost_pct_gdp": "Additional cost over GDP of the year (GDP grown at the scenario "
                           "rate)",
     "newly_covered": "(coverage of the year - current coverage) x persons in need",
-    "jobs_total": "Direct + indirect + induced jobs",
-    "jobs_direct": "Care staff FTE (newly covered / staff ratio x service hours / staff "
-                   "hours) plus other staff",
+    "jobs_total": "Direct + indirect + induced jobs (+ jobs building new places)",
+    "jobs_direct": "Care staff FTE (newly covered / staff ratio x service hours x weeks / "
+                   "(staff hours x weeks)) plus other staff",
     "jobs_indirect": "Employment coefficients x Leontief inverse x non-staff spending",
     "jobs_induced": "Jobs from the household spending of the new disposable earnings "
                     "(Type II input-output)",
     "women_share_of_jobs": "Women's jobs / all jobs (service and sector women's shares)",
-    "fiscal_returns": "Taxes and contributions on new earnings + indirect taxes on induced "
-                      "consumption + unemployment-benefit savings",
-    "net_funding": "Gross cost - fiscal returns",
-    "net_funding_pct_gdp": "(Gross cost - fiscal returns) / GDP",
-    "net_funding_pct_gross": "(Gross cost - fiscal returns) / gross cost",
-    "women_emp_rate_change_pp": "Women's new jobs / working-age women (base-year population)",
+    "fiscal_returns": "Taxes and contributions on new earnings (incl. parents' new earnings) + "
+                      "indirect taxes on induced consumption + unemployment-benefit savings",
+    "net_funding": "Gross cost - fiscal returns - current spending replaced",
+    "net_funding_pct_gdp": "(Gross cost - fiscal returns - spending replaced) / GDP",
+    "net_funding_pct_gross": "(Gross cost - fiscal returns - spending replaced) / gross cost",
+    "women_emp_rate_change_pp": "(Women's new jobs x share from non-employment + mothers "
+                                "taking up paid work) / working-age women (base-year "
+                                "population)",
+    "capital_cost": "One-off cost per new place x places built (running maximum of newly "
+                    "covered persons)",
+    "jobs_capital": "Employment coefficients x Leontief inverse x capital spending in the "
+                    "capital sector",
+    "replaced_spending": "Current spending that the new provision replaces x phase-in",
+    "parents_employed": "Newly covered persons x parents taking up paid work per person "
+                        "(external estimate)",
+    "tax_parents_labour": "(Income tax + contributions) on the parents' new earnings",
     "gender_gap_change_pp": "Change in men's minus women's employment rate",
 }
 

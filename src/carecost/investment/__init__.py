@@ -29,6 +29,7 @@ from .model import (
     SimulationResult,
     compare_sectors,
     example_io_model,
+    net_funding_requirement,
     parameter_value,
     simulate,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "leontief_inverse",
     "load_scenario",
     "monte_carlo",
+    "net_funding_requirement",
     "output_multipliers",
     "parameter_value",
     "plot_comparison",

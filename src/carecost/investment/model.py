@@ -14,16 +14,22 @@ Coverage and deficits (UN Women and ILO 2021, step 1; De Henau 2022, section 2):
 
 Costs (UN Women and ILO 2021, step 2; De Henau 2022, section 3):
 
-* care staff (FTE) ``S_kt = n_kt / ratio_k * service_hours_k / staff_hours_k``; other staff
-  ``O_kt = o_k S_kt``;
+* care staff (FTE) ``S_kt = n_kt / ratio_k * (service_hours_k service_weeks_k) /
+  (staff_hours_k staff_weeks_k)`` (weeks default to 52); other staff ``O_kt = o_k S_kt``;
 * wages ``w_kt = max(rel_k, floor_k) * wbar_t`` (or an absolute wage), ``wbar_t`` the average
   wage growing at the real wage growth rate; other staff earn ``rel^o_k wbar_t`` (required
   when ``o_k > 0``);
 * staff cost ``(S w + O w_o)(1 + r)`` with employer contributions ``r``; recurrent cost
   ``R = staff cost / (1 - s_k)`` with non-staff share ``s_k``;
 * pay rise of existing staff to the floor ``U_kt = E_k (w_kt - w0_kt)(1 + r) p_t``;
-* gross additional cost ``G_t = sum_k (R_kt + U_kt)``, also as % of ``GDP_t = GDP_0 (1+g)^t``;
-  current spending ``sum_k sigma_k GDP_t`` and total spending.
+* capital cost of new places ``K_kt = kappa_k max(0, n_kt - max_{s<t} n_ks)`` (one-off cost per
+  place ``kappa_k`` in constant prices, paid when covered persons beyond base-year coverage
+  first exceed their earlier maximum; UN Women and ILO 2021, step 2);
+* gross additional cost ``G_t = sum_k (R_kt + U_kt + K_kt)``, also as % of
+  ``GDP_t = GDP_0 (1+g)^t``;
+  current spending ``sum_k sigma_k GDP_t``; spending replaced by the new provision
+  ``V_t = sum_k rho_k GDP_t p_t`` (subsidies, vouchers or tax relief that end, ``rho_k <=
+  sigma_k``); total spending ``sum_k sigma_k GDP_t + G_t - V_t``.
 
 ``R`` and the direct and indirect jobs are proportional to the coverage gap ``c* - c0``; the
 pay rise ``U`` is not.  With a wage floor above the current wage and existing staff
@@ -35,6 +41,8 @@ zero jobs.
 Jobs (De Henau 2022, section 4; Miller and Blair 2009, sections 2.3, 2.5 and 6.2):
 
 * direct jobs = ``S + O``;
+* capital jobs (direct and indirect, in the sectors supplying the capital spending): ``e' L
+  u_k K_kt`` with ``u_k`` the unit vector of the service's ``capital_sector``;
 * indirect jobs: non-staff spending follows the input structure ``d_k`` of the service's
   input–output sector (its column of ``A``, normalised), ``J_ind = e' L d_k s_k R_kt``;
 * induced jobs, Type II (households endogenous): household disposable income ``y``, of which
@@ -49,11 +57,16 @@ Jobs (De Henau 2022, section 4; Miller and Blair 2009, sections 2.3, 2.5 and 6.2
   Alternatively a consumption multiplier ``k``: induced = ``(k - 1)`` x (direct + indirect).
 * jobs by sex: care and other staff by the service's women shares; indirect and induced jobs
   by the sector women's shares ``g``: ``(e o g)' L d``.
-* employment rates: ``(E_w + q J_w) / P_w`` with working-age population held at base-year
-  level and ``q = macro.share_from_non_employment`` the share of new jobs taken by people not
+* parents' employment (labour supply, optional): ``M_kt = mu_k n_kt`` more employed parents
+  (``mu_k`` per newly covered person, from an external study), a share ``phi_k`` of them women,
+  earning ``rel^p_k wbar_t`` each.  Their jobs are taken to be additional (vacancies filled, more
+  output); their earnings are taxed and spent like the others (so they add induced jobs), but
+  they are not jobs created by the spending and no benefit savings are counted for them;
+* employment rates: ``(E_w + q J_w + M_w) / P_w`` with working-age population held at base-year
+  level, ``q = macro.share_from_non_employment`` the share of new jobs taken by people not
   previously employed (default 1: every new job raises employment by one person; the rest,
-  ``1 - q``, are job changers); gender employment gap = men's minus women's rate
-  (percentage points).  ``fiscal.share_from_unemployment <= q``.
+  ``1 - q``, are job changers) and ``M_w`` the newly employed mothers; gender employment gap =
+  men's minus women's rate (percentage points).  ``fiscal.share_from_unemployment <= q``.
 
 Fiscal returns and net funding (De Henau 2022, section 5; UN Women and ILO 2021, step 3):
 
@@ -63,7 +76,9 @@ Fiscal returns and net funding (De Henau 2022, section 5; UN Women and ILO 2021,
 * indirect taxes on consumption ``v m y``;
 * unemployment-benefit savings ``u J b_t`` (``u`` = share of new jobs taken by people on
   unemployment benefit);
-* net funding requirement = gross cost - returns (currency, % of gross cost, % of GDP).
+* net funding requirement = gross cost - returns - replaced spending ``V_t`` (currency, % of
+  gross cost, % of GDP); the share of the gross cost that pays for itself is 100 minus the
+  net requirement in % of gross cost (De Henau 2022, Table 5, "% self-funding").
 
 The household round (induced effects and all fiscal returns) is one function shared by
 :func:`simulate` (with Monte Carlo overrides) and :func:`compare_sectors`.
@@ -99,6 +114,7 @@ __all__ = [
     "SimulationResult",
     "compare_sectors",
     "example_io_model",
+    "net_funding_requirement",
     "simulate",
 ]
 
@@ -109,7 +125,9 @@ SUMMARY_MEASURES = (
     "gdp",
     "gross_cost",
     "gross_cost_pct_gdp",
+    "capital_cost",
     "current_spending",
+    "replaced_spending",
     "total_spending",
     "total_spending_pct_gdp",
     "newly_covered",
@@ -119,13 +137,18 @@ SUMMARY_MEASURES = (
     "jobs_direct",
     "jobs_indirect",
     "jobs_induced",
+    "jobs_capital",
     "jobs_total",
     "jobs_women",
     "jobs_men",
     "women_share_of_jobs",
+    "parents_employed",
+    "parents_employed_women",
     "tax_direct_labour",
     "tax_indirect_labour",
     "tax_induced_labour",
+    "tax_capital_labour",
+    "tax_parents_labour",
     "tax_consumption",
     "benefit_savings",
     "fiscal_returns",
@@ -171,7 +194,8 @@ def example_io_model() -> IOModel:
 SERVICE_NUMERIC = tuple(
     f.name
     for f in fields(Service)
-    if f.name not in ("name", "kind", "ages", "need_rate", "sector", "non_staff_inputs")
+    if f.name
+    not in ("name", "kind", "ages", "need_rate", "sector", "non_staff_inputs", "capital_sector")
 )
 
 
@@ -300,6 +324,23 @@ def _check_joint(p: _Params) -> None:
                 f"{p.key(svc, 'current_coverage')} = {_at(cur, i):g} in {p.where(i)}; allowed "
                 "target_coverage in [current_coverage, 1] (a negative coverage gap)"
             )
+        spent, repl = p.sv(svc, "current_spending_pct_gdp"), p.sv(svc, "replaced_spending_pct_gdp")
+        i = _first_bad(np.asarray(repl) > np.asarray(spent))
+        if i is not None:
+            raise InvestmentInputError(
+                f"{p.key(svc, 'replaced_spending_pct_gdp')} = {_at(repl, i):g} exceeds "
+                f"{p.key(svc, 'current_spending_pct_gdp')} = {_at(spent, i):g} in {p.where(i)}; "
+                "allowed replaced_spending_pct_gdp in [0, current_spending_pct_gdp]"
+            )
+        mu = p.sv(svc, "parent_employment_per_person")
+        earn = p.sv(svc, "parent_earnings_relative_to_average")
+        i = _first_bad((np.asarray(mu) > 0) & (np.asarray(earn) <= 0))
+        if i is not None:
+            raise InvestmentInputError(
+                f"{p.key(svc, 'parent_earnings_relative_to_average')} = {_at(earn, i):g} with "
+                f"{p.key(svc, 'parent_employment_per_person')} = {_at(mu, i):g} > 0 in "
+                f"{p.where(i)}; allowed parents' earnings range (0, 10] when parents take jobs"
+            )
         ratio = p.sv(svc, "non_care_staff_ratio")
         wage = p.sv(svc, "non_care_wage_relative_to_average")
         i = _first_bad((np.asarray(ratio) > 0) & (np.asarray(wage) <= 0))
@@ -332,6 +373,36 @@ def _check_joint(p: _Params) -> None:
                 f"macro.employed_{sex} = {_at(emp, i):g} exceeds macro.working_age_{sex} = "
                 f"{_at(wa, i):g} in {p.where(i)}; allowed range [0, working_age_{sex}]"
             )
+
+
+def net_funding_requirement(
+    gross_cost: ArrayLike, fiscal_returns: ArrayLike, replaced_spending: ArrayLike = 0.0
+) -> ArrayLike:
+    """Net funding requirement: gross cost minus fiscal returns minus replaced spending.
+
+    Parameters
+    ----------
+    gross_cost : float or ndarray
+        Gross annual cost of the programme, currency per year.
+    fiscal_returns : float or ndarray
+        Taxes, contributions and benefit savings it generates, currency per year.
+    replaced_spending : float or ndarray, default 0
+        Current public spending that the programme replaces (subsidies, vouchers, tax relief
+        that end), currency per year.
+
+    Returns
+    -------
+    float or ndarray
+        Currency per year; negative when the programme more than pays for itself.
+
+    References
+    ----------
+    De Henau, J. (2022). Simulating employment and fiscal effects of public investment in
+    high-quality universal childcare in the UK. *IJCCEP* 16, 3, Table 5 ("net funding gap"
+    = gross annual cost - tax revenues - lower cash-benefit spending - current ECEC subsidies).
+    UN Women and ILO (2021), step 3.
+    """
+    return gross_cost - fiscal_returns - replaced_spending
 
 
 def _paths(p: _Params) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
@@ -501,6 +572,7 @@ def _core(
             "other_w",
             "gross",
             "current",
+            "replaced",
             "wages_direct",
             "ind_jobs",
             "ind_jobs_w",
@@ -508,14 +580,19 @@ def _core(
             "staff_cost",
             "nonstaff",
             "upgrade",
+            "capital",
+            "cap_jobs",
+            "cap_jobs_w",
+            "cap_comp",
+            "parents",
+            "parents_w",
+            "parent_comp",
         )
     }
     per_service: dict[str, dict[str, Any]] = {}
-    ns_by_sector = (
-        np.zeros((model.n, *np.broadcast_shapes(np.shape(gdp), (1, len(years)))))
-        if detail
-        else None
-    )
+    shape = (model.n, *np.broadcast_shapes(np.shape(gdp), (1, len(years))))
+    ns_by_sector = np.zeros(shape) if detail else None
+    cap_by_sector = np.zeros(shape) if detail else None
     for svc in scn.services:
         need = scn.need_population(svc)[None, :]
         cur = np.asarray(p.sv(svc, "current_coverage"))
@@ -530,7 +607,11 @@ def _core(
             / np.asarray(p.sv(svc, "persons_per_staff"))
             * (
                 np.asarray(p.sv(svc, "service_hours_per_week"))
-                / np.asarray(p.sv(svc, "staff_hours_per_week"))
+                * np.asarray(p.sv(svc, "service_weeks_per_year"))
+                / (
+                    np.asarray(p.sv(svc, "staff_hours_per_week"))
+                    * np.asarray(p.sv(svc, "staff_weeks_per_year"))
+                )
             )
         )
         other = care * np.asarray(p.sv(svc, "non_care_staff_ratio"))
@@ -547,8 +628,29 @@ def _core(
         # pay rise of existing staff to the floor: independent of the coverage gap
         upgrade_gross = np.asarray(p.sv(svc, "current_staff")) * (wage - w0) * phase
         upgrade = upgrade_gross * (1.0 + r)
-        gross = recurrent + upgrade
+        # places built: increase of the running maximum of newly covered persons
+        peak = np.maximum.accumulate(new, axis=-1)
+        built = np.diff(peak, axis=-1, prepend=peak[..., :1])
+        capital = np.asarray(p.sv(svc, "capital_cost_per_place")) * built
+        if svc.capital_sector is not None:
+            u = np.zeros(model.n)
+            u[model.index_of(svc.capital_sector)] = 1.0
+        else:
+            u = np.zeros(model.n)
+        cap_jobs = float(eL @ u) * capital / unit
+        cap_jobs_w = float(egL @ u) * capital / unit
+        cap_comp = float(wL @ u) * capital
+        gross = recurrent + upgrade + capital
+        parents = np.asarray(p.sv(svc, "parent_employment_per_person")) * new
+        parents_w = parents * np.asarray(p.sv(svc, "parent_women_share"))
+        parent_comp = (
+            parents
+            * np.asarray(p.sv(svc, "parent_earnings_relative_to_average"))
+            * avgw
+            * (1.0 + r)
+        )
         current = np.asarray(p.sv(svc, "current_spending_pct_gdp")) / 100.0 * gdp
+        replaced = np.asarray(p.sv(svc, "replaced_spending_pct_gdp")) / 100.0 * gdp * phase
         ws = np.asarray(p.sv(svc, "women_share"))
         nws = np.asarray(p.sv(svc, "non_care_women_share"))
         if svc.non_staff_inputs is None:
@@ -569,6 +671,7 @@ def _core(
             ("other_w", other * nws),
             ("gross", gross),
             ("current", current),
+            ("replaced", replaced),
             ("wages_direct", gross_wages + upgrade_gross),
             ("ind_jobs", ind_jobs),
             ("ind_jobs_w", ind_jobs_w),
@@ -576,11 +679,22 @@ def _core(
             ("staff_cost", staff_cost),
             ("nonstaff", nonstaff),
             ("upgrade", upgrade),
+            ("capital", capital),
+            ("cap_jobs", cap_jobs),
+            ("cap_jobs_w", cap_jobs_w),
+            ("cap_comp", cap_comp),
+            ("parents", parents),
+            ("parents_w", parents_w),
+            ("parent_comp", parent_comp),
         ):
             acc[k] = acc[k] + v
         if detail:
             assert ns_by_sector is not None
+            assert cap_by_sector is not None
             ns_by_sector = ns_by_sector + d[:, None, None] * (nonstaff / unit)[None, ...]
+            cap_by_sector = cap_by_sector + u[:, None, None] * (
+                np.broadcast_to(capital, shape[1:]) / unit
+            )[None, ...]
             per_service[svc.name] = {
                 "need_population": need,
                 "coverage": cov,
@@ -592,8 +706,12 @@ def _core(
                 "staff_cost": staff_cost,
                 "non_staff_cost": nonstaff,
                 "wage_upgrade_cost": upgrade,
+                "places_built": built,
+                "capital_cost": capital,
+                "parents_employed": parents,
                 "gross_cost": gross,
                 "current_spending": current,
+                "replaced_spending": replaced,
             }
 
     direct = acc["care"] + acc["other"]
@@ -601,31 +719,39 @@ def _core(
     hh = _household_round(
         p,
         model,
-        compensation={"direct": acc["wages_direct"] * (1.0 + r), "indirect": acc["ind_comp"]},
-        jobs=direct + acc["ind_jobs"],
-        jobs_women=direct_w + acc["ind_jobs_w"],
+        compensation={
+            "direct": acc["wages_direct"] * (1.0 + r),
+            "indirect": acc["ind_comp"],
+            "capital": acc["cap_comp"],
+            "parents": acc["parent_comp"],
+        },
+        jobs=direct + acc["ind_jobs"] + acc["cap_jobs"],
+        jobs_women=direct_w + acc["ind_jobs_w"] + acc["cap_jobs_w"],
         avgw=avgw,
         wgrowth=wgrowth,
     )
     total, women = hh["jobs_total"], hh["jobs_women"]
     men = total - women
     gross = acc["gross"]
-    netf = gross - hh["fiscal_returns"]
+    netf = net_funding_requirement(gross, hh["fiscal_returns"], acc["replaced"])
+    total_spending = acc["current"] + gross - acc["replaced"]
     wa_w, wa_m = p.g("macro", "working_age_women"), p.g("macro", "working_age_men")
     sne = p.g("macro", "share_from_non_employment")
     rate_w0 = p.g("macro", "employed_women") / wa_w
     rate_m0 = p.g("macro", "employed_men") / wa_m
-    dw = 100.0 * sne * women / wa_w
-    dm = 100.0 * sne * men / wa_m
+    dw = 100.0 * (sne * women + acc["parents_w"]) / wa_w
+    dm = 100.0 * (sne * men + acc["parents"] - acc["parents_w"]) / wa_m
     gap0 = 100.0 * (rate_m0 - rate_w0)
     with np.errstate(divide="ignore", invalid="ignore"):
         out.update(
             {
                 "gross_cost": gross,
                 "gross_cost_pct_gdp": 100.0 * gross / gdp,
+                "capital_cost": acc["capital"],
                 "current_spending": acc["current"],
-                "total_spending": acc["current"] + gross,
-                "total_spending_pct_gdp": 100.0 * (acc["current"] + gross) / gdp,
+                "replaced_spending": acc["replaced"],
+                "total_spending": total_spending,
+                "total_spending_pct_gdp": 100.0 * total_spending / gdp,
                 "newly_covered": acc["newly_covered"],
                 "newly_covered_in_year": acc["newly_covered_in_year"],
                 "jobs_direct_care": acc["care"],
@@ -633,6 +759,7 @@ def _core(
                 "jobs_direct": direct,
                 "jobs_indirect": acc["ind_jobs"],
                 "jobs_induced": hh["jobs_induced"],
+                "jobs_capital": acc["cap_jobs"],
                 "jobs_total": total,
                 "jobs_women": women,
                 "jobs_men": men,
@@ -642,6 +769,10 @@ def _core(
                 "tax_direct_labour": hh["tax_labour_direct"],
                 "tax_indirect_labour": hh["tax_labour_indirect"],
                 "tax_induced_labour": hh["tax_induced_labour"],
+                "tax_capital_labour": hh["tax_labour_capital"],
+                "tax_parents_labour": hh["tax_labour_parents"],
+                "parents_employed": acc["parents"],
+                "parents_employed_women": acc["parents_w"],
                 "tax_consumption": hh["tax_consumption"],
                 "benefit_savings": hh["benefit_savings"],
                 "fiscal_returns": hh["fiscal_returns"],
@@ -657,6 +788,7 @@ def _core(
                 "direct_women": direct_w,
                 "indirect_women": acc["ind_jobs_w"],
                 "induced_women": hh["induced_women"],
+                "capital_women": acc["cap_jobs_w"],
                 "direct_care_women": acc["care_w"],
                 "direct_other_women": acc["other_w"],
                 "staff_cost": acc["staff_cost"],
@@ -669,7 +801,9 @@ def _core(
     if detail:
         assert ns_by_sector is not None
         c = model.consumption_shares
+        assert cap_by_sector is not None
         out["x_indirect"] = np.einsum("ij,jdt->idt", L, ns_by_sector)
+        out["x_capital"] = np.einsum("ij,jdt->idt", L, cap_by_sector)
         if scn.induced == "type_ii":
             prod = np.asarray(hh["producer_demand"], dtype=float) / unit
             out["x_induced"] = (L @ c)[:, None, None] * prod[None, ...]
@@ -702,11 +836,14 @@ class InvestmentReport:
     jobs_direct: float
     jobs_indirect: float
     jobs_induced: float
+    jobs_capital: float
+    parents_employed: float
     women_share_of_jobs: float
     women_emp_rate_change_pp: float
     men_emp_rate_change_pp: float
     gender_gap_change_pp: float
     fiscal_returns: float
+    replaced_spending: float
     net_funding: float
     net_funding_pct_gross: float
     net_funding_pct_gdp: float
@@ -719,10 +856,27 @@ class InvestmentReport:
             f"{self.gross_cost:,.0f} {self.currency} ({self.gross_cost_pct_gdp:.2f}% of GDP), "
             f"covering {self.newly_covered:,.0f} more persons and creating "
             f"{self.jobs_total:,.0f} jobs ({self.employment_unit}; {self.jobs_direct:,.0f} direct, "
-            f"{self.jobs_indirect:,.0f} indirect, {self.jobs_induced:,.0f} induced), "
-            f"{100 * self.women_share_of_jobs:.0f}% for women. "
+            f"{self.jobs_indirect:,.0f} indirect, {self.jobs_induced:,.0f} induced"
+            + (
+                f", {self.jobs_capital:,.0f} building new places"
+                if self.jobs_capital > 0
+                else ""
+            )
+            + f"), {100 * self.women_share_of_jobs:.0f}% for women"
+            + (
+                f"; {self.parents_employed:,.0f} more parents take up paid work"
+                if self.parents_employed > 0
+                else ""
+            )
+            + ". "
             f"Taxes, contributions and benefit savings return {self.fiscal_returns:,.0f} "
-            f"{self.currency}, leaving a net funding requirement of {self.net_funding:,.0f} "
+            f"{self.currency}"
+            + (
+                f" and the spending it replaces saves {self.replaced_spending:,.0f}"
+                if self.replaced_spending > 0
+                else ""
+            )
+            + f", leaving a net funding requirement of {self.net_funding:,.0f} "
             f"({self.net_funding_pct_gross:.0f}% of gross cost, {self.net_funding_pct_gdp:.2f}% "
             f"of GDP); women's employment rate rises by {self.women_emp_rate_change_pp:.2f} points "
             f"and the gender employment gap changes by {self.gender_gap_change_pp:+.2f} points."
@@ -749,9 +903,9 @@ class SimulationResult:
         Tidy ``year, service`` rows with coverage, newly covered (stock and in year), staff,
         wages and cost components.
     jobs : DataFrame
-        Tidy ``year, type (direct_care|direct_other|indirect|induced), sex, jobs``.
+        Tidy ``year, type (direct_care|direct_other|indirect|induced|capital), sex, jobs``.
     jobs_by_sector : DataFrame
-        Tidy ``year, sector, type (indirect|induced), jobs, jobs_women``.
+        Tidy ``year, sector, type (indirect|capital|induced), jobs, jobs_women``.
     fiscal : DataFrame
         Tidy ``year, component, value``.
     """
@@ -767,6 +921,63 @@ class SimulationResult:
     def tidy(self) -> pd.DataFrame:
         """Summary in long form: ``year, measure, value``."""
         return self.summary.melt(id_vars="year", var_name="measure", value_name="value")
+
+    def present_value(
+        self,
+        discount_rate: float,
+        measures: Sequence[str] = (
+            "gross_cost",
+            "capital_cost",
+            "fiscal_returns",
+            "replaced_spending",
+            "net_funding",
+        ),
+    ) -> pd.DataFrame:
+        """Totals over the simulated years, undiscounted and discounted to the base year.
+
+        Parameters
+        ----------
+        discount_rate : float
+            Real discount rate per year (share, e.g. 0.035 for the 3.5% of HM Treasury's
+            Green Book), in [0, 1).  Money is in constant base-year prices, so the rate is real.
+        measures : sequence of str
+            Money measures of ``summary`` to total.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``measure, total, present_value, discount_rate, first_year, last_year``;
+            ``present_value = sum_t value_t / (1 + discount_rate) ** (t - base_year)``.
+
+        References
+        ----------
+        HM Treasury (2022). *The Green Book: Central Government Guidance on Appraisal and
+        Evaluation*, section A6 (discounting).
+        """
+        rate = float(discount_rate)
+        if not np.isfinite(rate) or not 0.0 <= rate < 1.0:
+            raise InvestmentInputError(
+                f"discount_rate = {discount_rate!r}; allowed range [0, 1) (a real rate per year)"
+            )
+        bad = [m for m in measures if m not in self.summary.columns]
+        if bad:
+            raise InvestmentInputError(
+                f"measures {bad} unknown; allowed {list(SUMMARY_MEASURES)}"
+            )
+        years = self.summary["year"].to_numpy()
+        factor = (1.0 + rate) ** -(years - self.scenario.base_year).astype(float)
+        rows = [
+            {
+                "measure": m,
+                "total": float(self.summary[m].sum()),
+                "present_value": float((self.summary[m].to_numpy() * factor).sum()),
+                "discount_rate": rate,
+                "first_year": int(years[0]),
+                "last_year": int(years[-1]),
+            }
+            for m in measures
+        ]
+        return pd.DataFrame(rows)
 
     def report(self, year: int | None = None) -> InvestmentReport:
         """Headline numbers for ``year`` (default: the target year)."""
@@ -821,6 +1032,8 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
         model = example_io_model()
     for s in scenario.services:
         model.index_of(s.sector)
+        if s.capital_sector is not None:
+            model.index_of(s.capital_sector)
     core = _core(scenario, model, detail=True)
     years = scenario.years
     summary = pd.DataFrame({"year": years})
@@ -839,6 +1052,7 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
         ("direct_other", "jobs_direct_other", "direct_other_women"),
         ("indirect", "jobs_indirect", "indirect_women"),
         ("induced", "jobs_induced", "induced_women"),
+        ("capital", "jobs_capital", "capital_women"),
     ):
         t = _row(np.broadcast_to(core[tot], (1, len(years))))
         wv = _row(np.broadcast_to(core[wom], (1, len(years))))
@@ -849,6 +1063,7 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
     e, g = model.employment, model.female_share
     xi = core["x_indirect"][:, 0, :]
     sec_rows.append(("indirect", e[:, None] * xi))
+    sec_rows.append(("capital", e[:, None] * core["x_capital"][:, 0, :]))
     if "x_induced" in core:
         sec_rows.append(("induced", e[:, None] * core["x_induced"][:, 0, :]))
     else:
@@ -874,8 +1089,11 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
             "tax_direct_labour",
             "tax_indirect_labour",
             "tax_induced_labour",
+            "tax_capital_labour",
+            "tax_parents_labour",
             "tax_consumption",
             "benefit_savings",
+            "replaced_spending",
         ]
     ].melt(id_vars="year", var_name="component", value_name="value")
     return SimulationResult(scenario, model, summary, by_service, jobs, jobs_by_sector, fiscal)
@@ -965,8 +1183,13 @@ def compare_sectors(
     spend = float(s["gross_cost"])
     bs = result.by_service[result.by_service["year"] == yr]
     care_demand = np.zeros(model.n)
-    for name, cost in zip(bs["service"], bs["gross_cost"], strict=True):
-        care_demand[model.index_of(scn.service(str(name)).sector)] += float(cost)
+    for name, cost, capital in zip(
+        bs["service"], bs["gross_cost"], bs["capital_cost"], strict=True
+    ):
+        svc = scn.service(str(name))
+        care_demand[model.index_of(svc.sector)] += float(cost) - float(capital)
+        if svc.capital_sector is not None:
+            care_demand[model.index_of(svc.capital_sector)] += float(capital)
     care_sectors = "/".join(sorted({x.sector for x in scn.services}))
     cmp_demand = np.zeros(model.n)
     cmp_demand[j_cmp] = spend

@@ -17,11 +17,15 @@ Studies
     + current ECEC subsidies)``,
 
     i.e. *gross* is the cost of the whole universal system and the public subsidies that the
-    system replaces count as a return.  carecost (:mod:`carecost.investment.model`) defines
-    ``gross_cost`` as the *additional* cost over current provision and ``net_funding =
-    gross_cost - fiscal_returns`` without a replaced-spending row.  Both give the same net gap
-    once the replaced subsidies are moved from the returns to the gross cost
-    (:func:`carecost_convention`), but not the same share of the gross cost.
+    system replaces count as a return.  carecost's net funding requirement
+    (:func:`~carecost.investment.model.net_funding_requirement`, used by
+    :func:`~carecost.investment.simulate`) is ``gross_cost - fiscal_returns -
+    replaced_spending``: the same convention when a scenario costs every covered child
+    (``current_coverage = 0``) and sets ``replaced_spending_pct_gdp`` to the subsidies the
+    system replaces.  :func:`reproduce_dehenau2022` computes the net gap with that function.
+    :func:`carecost_convention` restates the table the other way, with the replaced subsidies
+    moved from the returns to the gross cost (carecost scenarios that cost only the *additional*
+    places): same net gap, different share of the gross cost.
 ``wbg2017_uk_childcare_briefing``
     UK Women's Budget Group (2017): gross cost of two pay scenarios (reference year 2014), the
     share recouped and the net funding need.
@@ -45,6 +49,7 @@ from typing import Any
 import pandas as pd
 
 from ._validate import InvestmentInputError
+from .model import net_funding_requirement
 
 __all__ = [
     "DEHENAU_RETURNS",
@@ -74,15 +79,15 @@ DEHENAU_RETURNS = (
 #: tuple means carecost has no counterpart.  UKMOD's direct tax covers income tax and
 #: contributions on all new earnings (carecost: direct, indirect and induced labour taxes);
 #: its benefit savings cover all means-tested and out-of-work benefits (carecost: unemployment
-#: benefit only); carecost has no "other tax" and never nets spending that the new system
-#: replaces (its ``gross_cost`` is additional spending over current provision).
+#: benefit only); carecost has no "other tax"; the subsidies that the system replaces are
+#: carecost's ``replaced_spending`` (``services.<name>.replaced_spending_pct_gdp``).
 DEHENAU_TO_CARECOST: dict[str, tuple[str, ...]] = {
     "gross_annual_cost": ("gross_cost",),
     "direct_tax_revenue": ("tax_direct_labour", "tax_indirect_labour", "tax_induced_labour"),
     "indirect_tax_revenue": ("tax_consumption",),
     "other_tax_revenue": (),
     "lower_cash_benefit_spending": ("benefit_savings",),
-    "current_ecec_subsidies": (),
+    "current_ecec_subsidies": ("replaced_spending",),
     "net_funding_gap": ("net_funding",),
     "net_funding_gap_pct_gdp": ("net_funding_pct_gdp",),
 }
@@ -230,7 +235,12 @@ def reproduce_dehenau2022() -> pd.DataFrame:
     rows = []
     for _, r in t.iterrows():
         rets = {k: float(r[k]) for k in DEHENAU_RETURNS}
-        net = float(r["gross_annual_cost"]) - sum(rets.values())
+        replaced = rets["current_ecec_subsidies"]
+        net = float(
+            net_funding_requirement(
+                float(r["gross_annual_cost"]), sum(rets.values()) - replaced, replaced
+            )
+        )
         net_iv = rounded(r["gross_annual_cost"], money) - _sum(
             rounded(v, money) for v in rets.values()
         )

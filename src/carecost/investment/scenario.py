@@ -71,6 +71,8 @@ FIELD_RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
     "persons_per_staff": (0.0, None, True, False),
     "service_hours_per_week": (0.0, 168.0, True, False),
     "staff_hours_per_week": (0.0, 80.0, True, False),
+    "service_weeks_per_year": (0.0, 53.0, True, False),
+    "staff_weeks_per_year": (0.0, 53.0, True, False),
     "non_care_staff_ratio": (0.0, 10.0, False, False),
     "wage_relative_to_average": (0.0, 10.0, True, False),
     "wage": (0.0, None, True, False),
@@ -79,6 +81,11 @@ FIELD_RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
     "non_staff_cost_share": (0.0, 1.0, False, True),
     "current_staff": (0.0, None, False, False),
     "current_spending_pct_gdp": (0.0, 100.0, False, False),
+    "replaced_spending_pct_gdp": (0.0, 100.0, False, False),
+    "capital_cost_per_place": (0.0, None, False, False),
+    "parent_employment_per_person": (0.0, 2.0, False, False),
+    "parent_women_share": (0.0, 1.0, False, False),
+    "parent_earnings_relative_to_average": (0.0, 10.0, False, False),
     "women_share": (0.0, 1.0, False, False),
     "non_care_women_share": (0.0, 1.0, False, False),
     # macro.<field>
@@ -154,8 +161,12 @@ class Service:
     persons_per_staff : float
         Children (persons) per full-time care worker while the service is open (> 0).
     service_hours_per_week, staff_hours_per_week : float
-        Opening (care) hours per covered person and contractual hours of a full-time worker;
-        staff FTE = persons / ratio * service hours / staff hours.
+        Opening (care) hours per covered person and contractual hours of a full-time worker.
+    service_weeks_per_year, staff_weeks_per_year : float, default 52
+        Weeks a year the service is used by a covered person, and weeks a full-time worker
+        works (net of paid leave, training and sickness days); staff FTE = persons / ratio *
+        (service hours * service weeks) / (staff hours * staff weeks), so a service open 48
+        weeks whose staff work 44 weeks needs 48/44 as many workers as the weekly ratio says.
     non_care_staff_ratio : float
         Other staff (management, cooks, cleaners) per care worker.
     wage_relative_to_average : float or None
@@ -175,6 +186,33 @@ class Service:
         the coverage gap is zero).
     current_spending_pct_gdp : float
         Current public spending on the service, % of GDP.
+    replaced_spending_pct_gdp : float, default 0
+        Part of the current spending that the new provision replaces (for example subsidies,
+        vouchers or tax relief for private care that end when the care is provided free), % of
+        GDP, at most ``current_spending_pct_gdp``.  It is saved in proportion to the phase-in
+        path and counted against the gross cost in the net funding requirement ("whole-system"
+        costings such as De Henau 2022 cost every covered person from ``current_coverage = 0``
+        and net the subsidies that the system replaces).
+    capital_cost_per_place : float, default 0
+        One-off capital cost (building, fitting out, equipment) of each new place, currency of
+        the base year (constant prices).  A place is built when the number of persons covered
+        beyond base-year coverage rises above its highest earlier level, so places left empty
+        when the population falls are reused rather than rebuilt (UN Women and ILO 2021, step 2:
+        capital investment in new facilities besides recurrent spending).
+    capital_sector : str or None
+        Input–output sector that supplies the capital spending (e.g. construction); required
+        when ``capital_cost_per_place > 0``.  Its direct and indirect jobs are the
+        ``jobs_capital`` of the results.
+    parent_employment_per_person : float, default 0
+        Additional employed parents (or other family carers) per newly covered person, in
+        [0, 2]: the labour-supply effect of the service (e.g. 0.2 = one more employed parent
+        for every five newly covered children).  It comes from an external study (an
+        estimated employment elasticity or a microsimulation), never from carecost.
+    parent_women_share : float, default 1
+        Women's share of those parents.
+    parent_earnings_relative_to_average : float
+        Their gross annual earnings relative to the average wage (below 1 for part-time
+        work); required when ``parent_employment_per_person > 0``.
     women_share, non_care_women_share : float
         Women's share of new care and other staff.
     sector : str
@@ -205,6 +243,14 @@ class Service:
     non_care_women_share: float
     sector: str
     non_staff_inputs: Mapping[str, float] | None = None
+    service_weeks_per_year: float = 52.0
+    staff_weeks_per_year: float = 52.0
+    replaced_spending_pct_gdp: float = 0.0
+    capital_cost_per_place: float = 0.0
+    capital_sector: str | None = None
+    parent_employment_per_person: float = 0.0
+    parent_women_share: float = 1.0
+    parent_earnings_relative_to_average: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -540,6 +586,29 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             f"{w}.non_staff_inputs = {nsi_raw!r}; allowed a table of sector = share"
         )
     nsi = None if nsi_raw is None else check_shares_sum_to_one(nsi_raw, f"{w}.non_staff_inputs")
+    current_spending = num("current_spending_pct_gdp", 0.0)
+    replaced = num("replaced_spending_pct_gdp", 0.0)
+    if replaced > current_spending:
+        raise InvestmentInputError(
+            f"{w}.replaced_spending_pct_gdp = {raw.get('replaced_spending_pct_gdp')!r} exceeds "
+            f"{w}.current_spending_pct_gdp = {current_spending:g}; allowed range "
+            f"[0, {current_spending:g}] (only current spending can be replaced)"
+        )
+    capital = num("capital_cost_per_place", 0.0)
+    capital_sector = raw.get("capital_sector")
+    if capital > 0 and not capital_sector:
+        raise InvestmentInputError(
+            f"{w}.capital_sector is missing but {w}.capital_cost_per_place = {capital:g} > 0; "
+            "give the input–output sector that supplies the capital spending (e.g. construction)"
+        )
+    parents = num("parent_employment_per_person", 0.0)
+    parent_earnings_raw = raw.get("parent_earnings_relative_to_average")
+    if parents > 0 and (parent_earnings_raw is None or parent_earnings_raw == 0):
+        raise InvestmentInputError(
+            f"{w}.parent_earnings_relative_to_average = {parent_earnings_raw!r} but "
+            f"{w}.parent_employment_per_person = {parents:g} > 0; give the newly employed "
+            "parents' earnings relative to the average wage, allowed range (0, 10]"
+        )
     return Service(
         name=name,
         kind=str(raw.get("kind", "care")),
@@ -567,11 +636,19 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
         non_care_wage_relative_to_average=num("non_care_wage_relative_to_average", 0.0),
         non_staff_cost_share=num("non_staff_cost_share", 0.0),
         current_staff=num("current_staff", 0.0),
-        current_spending_pct_gdp=num("current_spending_pct_gdp", 0.0),
+        current_spending_pct_gdp=current_spending,
         women_share=women,
         non_care_women_share=num("non_care_women_share", women),
         sector=str(require(raw, "sector", w)),
         non_staff_inputs=nsi,
+        service_weeks_per_year=num("service_weeks_per_year", 52.0),
+        staff_weeks_per_year=num("staff_weeks_per_year", 52.0),
+        replaced_spending_pct_gdp=replaced,
+        capital_cost_per_place=capital,
+        capital_sector=None if capital_sector is None else str(capital_sector),
+        parent_employment_per_person=parents,
+        parent_women_share=num("parent_women_share", 1.0),
+        parent_earnings_relative_to_average=num("parent_earnings_relative_to_average", 0.0),
     )
 
 

@@ -119,6 +119,8 @@ class ServiceModel(_Model):
     persons_per_staff: Annotated[float, Field(gt=0.0, le=1000.0)]
     service_hours_per_week: Annotated[float, Field(gt=0.0, le=168.0)] = 40.0
     staff_hours_per_week: Annotated[float, Field(gt=0.0, le=80.0)] = 40.0
+    service_weeks_per_year: Annotated[float, Field(gt=0.0, le=53.0)] = 52.0
+    staff_weeks_per_year: Annotated[float, Field(gt=0.0, le=53.0)] = 52.0
     non_care_staff_ratio: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
     wage_relative_to_average: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
     wage: Money | None = None
@@ -127,6 +129,12 @@ class ServiceModel(_Model):
     non_staff_cost_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
     current_staff: Persons = 0.0
     current_spending_pct_gdp: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    replaced_spending_pct_gdp: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    capital_cost_per_place: Annotated[float, Field(ge=0.0, le=1e9)] = 0.0
+    capital_sector: SectorCode | None = None
+    parent_employment_per_person: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
+    parent_women_share: Share = 1.0
+    parent_earnings_relative_to_average: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
     women_share: Share
     non_care_women_share: Share | None = None
     sector: SectorCode
@@ -141,6 +149,15 @@ class ServiceModel(_Model):
                              f"current_coverage = {self.current_coverage}")
         if (self.wage is None) == (self.wage_relative_to_average is None):
             raise ValueError("give exactly one of wage_relative_to_average or wage")
+        if self.parent_employment_per_person > 0 and self.parent_earnings_relative_to_average == 0:
+            raise ValueError("parent_earnings_relative_to_average is missing but "
+                             "parent_employment_per_person > 0")
+        if self.capital_cost_per_place > 0 and self.capital_sector is None:
+            raise ValueError("capital_sector is missing but capital_cost_per_place > 0")
+        if self.replaced_spending_pct_gdp > self.current_spending_pct_gdp:
+            raise ValueError(f"replaced_spending_pct_gdp = {self.replaced_spending_pct_gdp} "
+                             f"exceeds current_spending_pct_gdp = "
+                             f"{self.current_spending_pct_gdp}")
         return self
 
 
