@@ -403,3 +403,53 @@ def test_settings_refuse_a_broken_dataset(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe\x00binary")
     with pytest.raises(BriefError, match="not a TOML text file"):
         ServiceSettings.from_cli(scenarios=[f"mine={bad}"])
+
+
+# ------------------------------------------------------------------ rate limit
+def test_rate_limiter_token_bucket() -> None:
+    from carecost.service.ratelimit import RateLimiter
+
+    now = [0.0]
+    lim = RateLimiter(per_minute=60, burst=3, max_clients=2, clock=lambda: now[0])
+    assert [lim.take("a")[0] for _ in range(3)] == [True, True, True]
+    allowed, wait = lim.take("a")
+    assert not allowed and wait == pytest.approx(1.0)  # one token a second
+    assert lim.take("b")[0]  # other clients have their own bucket
+    now[0] = 0.5
+    assert lim.take("a") == (False, pytest.approx(0.5))
+    now[0] = 1.0
+    assert lim.take("a")[0] and not lim.take("a")[0]
+    lim.take("c")  # three clients, two kept: "b" (least recently seen) is forgotten
+    assert "b" not in lim._buckets and set(lim._buckets) == {"a", "c"}
+    for bad in ({"per_minute": 0, "burst": 1}, {"per_minute": float("nan"), "burst": 1},
+                {"per_minute": 10, "burst": 0}):
+        with pytest.raises(ValueError):
+            RateLimiter(**bad)
+
+
+@pytest.fixture(scope="module")
+def limited() -> Iterator[str]:
+    yield from _serve(ServiceSettings(rate_limit_per_minute=6, rate_limit_burst=2))
+
+
+def test_rate_limit_over_http(limited: str) -> None:
+    with httpx.Client(base_url=limited, timeout=60) as c:
+        codes = [c.get("/v1/datasets").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        r = c.get("/v1/datasets")
+        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+        body = r.json()
+        assert body["error"] == "too many requests" and "6 requests a minute" in r.text
+        _no_trace(r.text)
+        assert c.get("/health").status_code == 200  # not limited: outside /v1
+
+
+def test_rate_limit_settings_refused() -> None:
+    from carecost.briefs import BriefError
+
+    with pytest.raises(BriefError, match="rate_limit_per_minute"):
+        ServiceSettings(rate_limit_per_minute=0)
+    with pytest.raises(BriefError, match="rate_limit_burst"):
+        ServiceSettings(rate_limit_per_minute=10, rate_limit_burst=0)
+    cfg = ServiceSettings.from_cli(rate_limit_per_minute=30, rate_limit_burst=5)
+    assert (cfg.rate_limit_per_minute, cfg.rate_limit_burst) == (30, 5)

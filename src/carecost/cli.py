@@ -578,6 +578,13 @@ def serve(
     max_draws: Annotated[int, typer.Option(
         "--max-draws", min=2, max=MAX_DRAWS, help="Largest Monte Carlo draws a request may ask "
         "(count).")] = 5000,
+    rate_limit: Annotated[float | None, typer.Option(
+        "--rate-limit", min=0.001, max=1_000_000, help="Requests a minute per client IP "
+        "address (default: no limit); over it the service answers 429 with Retry-After.")
+    ] = None,
+    rate_burst: Annotated[int, typer.Option(
+        "--rate-burst", min=1, max=100_000, help="Requests a client may send at once before "
+        "--rate-limit applies.")] = 20,
 ) -> None:
     """Serve the HTTP API (FastAPI + uvicorn): gap, value, simulate, briefs, health, /docs."""
     with _guard("serve"):
@@ -588,7 +595,8 @@ def serve(
         settings = ServiceSettings.from_cli(
             datasets=list(dataset or []), scenarios=list(scenario or []),
             api_key_env=api_key_env, cors_origins=list(cors_origin or []),
-            max_body_bytes=max_body_kb * 1024, max_draws=max_draws)
+            max_body_bytes=max_body_kb * 1024, max_draws=max_draws,
+            rate_limit_per_minute=rate_limit, rate_limit_burst=rate_burst)
         application = create_app(settings)
         _say(f"carecost {carecost.__version__} serving on http://{host}:{port} "
              f"(docs: http://{host}:{port}/docs); data sets: {settings.datasets.names()}")

@@ -57,6 +57,7 @@ from carecost.briefs import (
 from carecost.briefs.model import clean_json
 
 from .cache import ResultCache
+from .ratelimit import RateLimiter
 from .schemas import (
     NAME,
     NAME_HELP,
@@ -185,6 +186,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     cfg = settings or ServiceSettings()
     cache = ResultCache(cfg.cache_entries)
     slots = threading.BoundedSemaphore(cfg.max_computations)
+    limiter = (RateLimiter(cfg.rate_limit_per_minute, cfg.rate_limit_burst)
+               if cfg.rate_limit_per_minute is not None else None)
     app = FastAPI(
         title="carecost API",
         version=carecost.__version__,
@@ -209,6 +212,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             if not secrets.compare_digest(sent.encode(), cfg.api_key.encode()):
                 return _problem(401, "unauthorized", [{"where": "header X-API-Key", "message":
                                 "send a valid API key in the X-API-Key header"}])
+        if limiter is not None and request.url.path.startswith("/v1/") \
+                and request.method != "OPTIONS":
+            allowed, wait = limiter.take(request.client.host if request.client else "unknown")
+            if not allowed:
+                retry = max(1, math.ceil(wait))
+                resp = _problem(429, "too many requests", [{
+                    "where": request.url.path,
+                    "message": f"more than {cfg.rate_limit_per_minute:g} requests a minute "
+                               f"(bursts of {cfg.rate_limit_burst}); retry in {retry} s"}])
+                resp.headers["Retry-After"] = str(retry)
+                return resp
         try:
             response = await call_next(request)
         except Exception:  # a bug: log it with an id, never send the trace

@@ -63,6 +63,13 @@ class ServiceSettings:
         Results computed at the same time; further requests with new inputs
         wait for a slot (cached results do not).  The work is mostly
         CPU-bound, so more than a few per CPU only adds memory, not speed.
+    rate_limit_per_minute
+        Sustained ``/v1`` requests a minute per client IP address; ``None``
+        (default): no limit.  Over the limit the service answers 429 with
+        ``Retry-After``.  Behind a reverse proxy all requests share the proxy's
+        address: limit at the proxy instead.
+    rate_limit_burst
+        Requests a client may send at once before the limit applies.
     """
 
     datasets: DatasetRegistry = field(default_factory=DatasetRegistry.default)
@@ -74,6 +81,8 @@ class ServiceSettings:
     max_draws: int = 5000
     cache_entries: int = 256
     max_computations: int = field(default_factory=lambda: max(2, min(8, os.cpu_count() or 2)))
+    rate_limit_per_minute: float | None = None
+    rate_limit_burst: int = 20
 
     def __post_init__(self) -> None:
         if self.api_key is not None and len(self.api_key) < 16:
@@ -88,12 +97,20 @@ class ServiceSettings:
             raise BriefError(f"max_draws must be between 2 and {MAX_DRAWS}")
         if not 1 <= self.max_computations <= 256:
             raise BriefError("max_computations must be between 1 and 256")
+        if self.rate_limit_per_minute is not None and not (
+            0 < self.rate_limit_per_minute <= 1_000_000
+        ):
+            raise BriefError(f"rate_limit_per_minute = {self.rate_limit_per_minute!r}; allowed "
+                             "a number in (0, 1000000], or None for no limit")
+        if not 1 <= self.rate_limit_burst <= 100_000:
+            raise BriefError(f"rate_limit_burst = {self.rate_limit_burst!r}; allowed 1-100000")
 
     @classmethod
     def from_cli(
         cls, *, datasets: Sequence[str | Path] = (), scenarios: Sequence[str] = (),
         api_key_env: str | None = None, cors_origins: Sequence[str] = (),
         max_body_bytes: int = 64 * 1024, max_draws: int = 5000,
+        rate_limit_per_minute: float | None = None, rate_limit_burst: int = 20,
     ) -> ServiceSettings:
         """Settings from command-line values (data-set files, ``NAME=FILE`` scenarios).
 
@@ -138,4 +155,6 @@ class ServiceSettings:
                 raise BriefError(f"--api-key-env {api_key_env}: that environment variable is "
                                  "not set or empty")
         return cls(datasets=reg, scenarios=scn, api_key=key, cors_origins=tuple(cors_origins),
-                   max_body_bytes=max_body_bytes, max_draws=max_draws)
+                   max_body_bytes=max_body_bytes, max_draws=max_draws,
+                   rate_limit_per_minute=rate_limit_per_minute,
+                   rate_limit_burst=rate_limit_burst)
