@@ -115,14 +115,15 @@ fig.tight_layout()
 # ## 5. What a finance ministry adds: capital, replaced spending, parents, present value
 #
 # The same scenario with (synthetic) one-off capital costs of new places, spent on
-# construction (`CON`); with the childcare services replacing current subsidies worth
-# 0.05% of GDP (saved along the phase-in path); and with a labour-supply effect: 0.15 more
-# employed parents per newly covered child (90% mothers, earning 0.6 × the average wage; in a
-# real study this comes from an estimated employment elasticity, not from carecost). Capital
-# spending creates construction jobs while places are being built; the parents' earnings are
-# taxed and spent; the net funding requirement subtracts the replaced spending. The present
-# value discounts the money flows to the base year at a real 3.5% (HM Treasury Green Book
-# rate), in constant base-year prices.
+# construction (`CON`); with the childcare services replacing current demand-side subsidies
+# (vouchers for private care, not the funding of the places already in current coverage)
+# worth 0.05% of GDP, saved along the phase-in path; and with a labour-supply effect: 0.15
+# more employed parents per newly covered child (90% mothers, earning 0.6 × the average wage;
+# in a real study this comes from an estimated employment elasticity, not from carecost).
+# Capital spending creates construction jobs while places are being built; the parents'
+# earnings are taxed and spent; the net funding requirement subtracts the replaced spending.
+# The present value discounts the money flows to the base year at a real 3.5% (HM Treasury
+# Green Book rate), in constant base-year prices.
 
 # %%
 capital = {"childcare_0_2": 12_000.0, "preschool_3_5": 8_000.0}

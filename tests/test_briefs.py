@@ -217,7 +217,15 @@ def test_investment_brief_shows_capital_replaced_spending_and_parents_when_used(
     q = {x.id: x for x in b.quantities}
     yr = scn.target_year
     assert q[f"investment.parents_employed.{yr}"].estimate > 0
-    assert "replaced" in q[f"investment.net_funding.{yr}"].method
+    # the tables add up to the headline numbers
+    jobs = b.table("jobs").rows
+    assert "Building new places" in [r["type"] for r in jobs]
+    assert sum(r["total"] for r in jobs) == pytest.approx(q[f"investment.jobs_total.{yr}"].estimate)
+    for r in b.table("net_funding").rows:
+        assert r["gross"] - r["returns"] - r["replaced"] == pytest.approx(r["net"], abs=1e-9)
+    for r in b.table("cost_path").rows:
+        assert r["current"] - r["replaced"] + r["additional"] == pytest.approx(r["total"])
+    assert "replaces" in b.answer and "capital" in " ".join(b.method)
 
 
 def test_brief_id_is_stable(briefs: dict[str, Brief], registry: DatasetRegistry) -> None:

@@ -1067,7 +1067,7 @@ def test_present_value(pop_file):
     for bad in (-0.01, 1.0, float("nan")):
         with pytest.raises(InvestmentInputError, match="discount_rate"):
             res.present_value(bad)
-    with pytest.raises(InvestmentInputError, match="unknown"):
+    with pytest.raises(InvestmentInputError, match="not money measures"):
         res.present_value(0.03, measures=["nope"])
 
 
@@ -1141,3 +1141,121 @@ def test_parents_effects_linear_and_net_below_gross(pop_file, mu, lam):
     )
     assert (full["net_funding"] <= full["gross_cost"] + 1e-9).all()
     assert (full["women_emp_rate_change_pp"] >= part["women_emp_rate_change_pp"] - 1e-12).all()
+
+
+# ------------------------------------------------------------------ review fixes
+def test_capital_in_the_base_year_when_phase_in_starts_above_zero(pop_file):
+    d = hand_dict(pop_file, capital_cost_per_place=1.0, capital_sector="S1")
+    d["meta"]["phase_in"] = [0.5, 0.75, 1.0]
+    s = simulate(scenario_from_dict(d), tiny_model()).summary.set_index("year")
+    np.testing.assert_allclose(s["newly_covered"], [600, 900, 1200])
+    np.testing.assert_allclose(s["capital_cost"], [600, 300, 300])
+    assert s["capital_cost"].sum() == pytest.approx(s["newly_covered"].max())
+
+
+def test_capital_cost_ranged_without_a_sector_is_refused(pop_file):
+    scn = scenario_from_dict(hand_dict(pop_file))
+    with pytest.raises(InvestmentInputError, match="capital_sector is not set"):
+        monte_carlo(scn, [ParameterRange("services.*.capital_cost_per_place", 0, 100)],
+                    n_draws=5, model=tiny_model())
+    with pytest.raises(InvestmentInputError, match="capital_sector is not set"):
+        sensitivity(scn, [ParameterRange("services.cc.capital_cost_per_place", 0, 100)],
+                    measure="jobs_capital", model=tiny_model())
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_replaced_and_current_spending_ranges_checked_before_drawing(pop_file, seed):
+    scn = scenario_from_dict(hand_dict(pop_file, replaced_spending_pct_gdp=0.08))
+    with pytest.raises(
+        InvestmentInputError,
+        match=r"services\.cc\.replaced_spending_pct_gdp = 0\.08 is above "
+        r"services\.cc\.current_spending_pct_gdp low = 0\.06",
+    ):
+        monte_carlo(scn, [ParameterRange("services.cc.current_spending_pct_gdp", 0.06, 0.1)],
+                    n_draws=2, seed=seed, model=tiny_model())
+
+
+def test_multiplier_method_counts_the_parents_spending(pop_file):
+    def run(mu):
+        d = hand_dict(pop_file, parent_employment_per_person=mu,
+                      parent_earnings_relative_to_average=0.5)
+        d["induced"] = {"method": "multiplier", "consumption_multiplier": 1.5}
+        return simulate(scenario_from_dict(d), tiny_model()).summary.set_index("year").loc[2027]
+
+    a, b = run(0.0), run(0.25)
+    assert b["jobs_induced"] == pytest.approx(a["jobs_induced"] + 0.5 * 300)
+
+
+def test_compare_sectors_scenario_row_is_demand_side_and_adds_up(pop_file):
+    d = hand_dict(pop_file, capital_cost_per_place=2000.0, capital_sector="S1",
+                  parent_employment_per_person=0.3, parent_earnings_relative_to_average=0.6)
+    d["induced"] = {"method": "type_ii"}
+    res = simulate(scenario_from_dict(d), tiny_model())
+    d2 = hand_dict(pop_file, capital_cost_per_place=2000.0, capital_sector="S1")
+    d2["induced"] = {"method": "type_ii"}
+    no_parents = simulate(scenario_from_dict(d2), tiny_model()).summary.set_index("year")
+    row = compare_sectors(res, year=2027).set_index("case").loc["care (scenario)"]
+    parts = row[["jobs_direct", "jobs_indirect", "jobs_induced", "jobs_capital"]].sum()
+    assert parts == pytest.approx(row["jobs_total"])
+    assert row["jobs_total"] == pytest.approx(no_parents.loc[2027, "jobs_total"])
+    assert row["fiscal_returns"] == pytest.approx(no_parents.loc[2027, "fiscal_returns"])
+    assert res.summary.set_index("year").loc[2027, "jobs_total"] > row["jobs_total"]
+
+
+def test_unknown_capital_sector_names_the_key(pop_file):
+    scn = scenario_from_dict(hand_dict(pop_file, capital_cost_per_place=1.0,
+                                       capital_sector="CNO"))
+    with pytest.raises(InvestmentInputError, match=r"services\.cc\.capital_sector: sector = 'CNO'"):
+        simulate(scn, tiny_model())
+
+
+def test_present_value_only_money(pop_file):
+    res = simulate(scenario_from_dict(hand_dict(pop_file)), tiny_model())
+    for bad in ("year", "gross_cost_pct_gdp", "jobs_total"):
+        with pytest.raises(InvestmentInputError, match="not money measures"):
+            res.present_value(0.03, measures=[bad])
+
+
+# ------------------------------------------------------------------ staff grades
+def test_staff_grades_give_the_weighted_wage_and_women_share(pop_file):
+    """Half graduate teachers at 1.2 x the average wage (80% women), half assistants at 0.7
+    (96% women): the same result as one grade at 0.95 x the average wage and 88% women."""
+    grades = [
+        {"name": "graduate teacher", "share": 0.5, "wage_relative_to_average": 1.2,
+         "women_share": 0.8},
+        {"name": "assistant", "share": 0.5, "wage_relative_to_average": 0.7,
+         "women_share": 0.96},
+    ]
+    d = hand_dict(pop_file, staff_grades=grades)
+    del d["services"][0]["wage"], d["services"][0]["women_share"]
+    scn = scenario_from_dict(d)
+    svc = scn.services[0]
+    assert svc.wage_relative_to_average == pytest.approx(0.95)
+    assert svc.women_share == pytest.approx(0.88)
+    assert svc.staff_grades[0]["name"] == "graduate teacher"
+    one = hand_dict(pop_file, wage_relative_to_average=0.95, women_share=0.88)
+    del one["services"][0]["wage"]
+    a = simulate(scn, tiny_model()).summary
+    b = simulate(scenario_from_dict(one), tiny_model()).summary
+    pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("grades", "extra", "message"),
+    [
+        ([{"share": 0.5, "wage_relative_to_average": 1.0}], {}, "shares sum to 0.5"),
+        ([{"share": 1.0}], {}, "exactly one of wage_relative_to_average or wage"),
+        ([{"share": 0.5, "wage_relative_to_average": 1.0},
+          {"share": 0.5, "wage": 20000.0}], {}, "mix wage_relative_to_average and wage"),
+        ([{"share": 1.0, "wage_relative_to_average": 1.0, "pay": 3}], {}, "unknown keys"),
+        ([{"share": 1.0, "wage_relative_to_average": 1.0}],
+         {"wage_floor_relative_to_average": 0.8}, "with services.cc.staff_grades"),
+        ([{"share": 1.0, "wage_relative_to_average": -1.0}], {}, "wage_relative_to_average = -1"),
+        ("teachers", {}, "allowed a non-empty list"),
+    ],
+)
+def test_bad_staff_grades(pop_file, grades, extra, message):
+    d = hand_dict(pop_file, staff_grades=grades, **extra)
+    del d["services"][0]["wage"]
+    with pytest.raises(InvestmentInputError, match=message):
+        scenario_from_dict(d)

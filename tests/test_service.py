@@ -159,6 +159,23 @@ def test_simulate_with_capital_replaced_spending_and_parents(client: Any) -> Non
     assert q["investment.replaced_spending.2035"]["estimate"] > 0
 
 
+def test_simulate_with_staff_grades(client: Any) -> None:
+    sc = _scenario(client)
+    svc = sc["services"][0]
+    for key in ("wage_relative_to_average", "wage_floor_relative_to_average", "women_share"):
+        svc.pop(key, None)
+    svc["staff_grades"] = [
+        {"name": "teacher", "share": 0.4, "wage_relative_to_average": 1.1, "women_share": 0.85},
+        {"name": "assistant", "share": 0.6, "wage_relative_to_average": 0.7, "women_share": 0.97},
+    ]
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 50, "seed": 2})
+    assert r.status_code == 200, r.text
+    svc["staff_grades"][0]["share"] = 0.5
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 50, "seed": 2})
+    assert r.status_code == 422 and "shares sum to 1.1" in r.text
+    _no_trace(r.text)
+
+
 def test_briefs_json_and_html(client: Any) -> None:
     r = client.post("/v1/briefs/gap?format=json", json={})
     assert r.status_code == 200 and r.json()["charts"]

@@ -260,6 +260,7 @@ def investment_analysis(
                "mode": _mode(r, scenario), "high": r.high} for r in rng),
         notes=("Parameters are drawn independently. The mode of a triangular distribution "
                "is the scenario value unless given."), source="scenario"))
+    uses = {m: m in used for m in OPTIONAL_MEASURES}
     g = qmap[slug("investment", "gross_cost", yr)]
     gp = qmap[slug("investment", "gross_cost_pct_gdp", yr)]
     jobs = qmap[slug("investment", "jobs_total", yr)]
@@ -272,9 +273,11 @@ def investment_analysis(
         f"({100 * level:.0f}% interval {fmt_interval(gp.ci_low, gp.ci_high)}). It creates "
         f"{fmt_number(jobs.estimate)} jobs ({fmt_interval(jobs.ci_low, jobs.ci_high)}), "
         f"{fmt_number(ws.estimate, digits=0)}% of them for women. Taxes, contributions and "
-        f"benefit savings pay back part of the cost, leaving a net funding requirement of "
-        f"{fmt_number(nf.estimate, digits=0)}% of the gross cost ({fmt_number(nfg.estimate)}% "
-        "of GDP)."
+        "benefit savings"
+        + (" and the current spending it replaces" if uses["replaced_spending"] else "")
+        + (" more than pay for it" if (nf.estimate or 0.0) < 0 else " pay back part of the cost")
+        + f", leaving a net funding requirement of {fmt_number(nf.estimate, digits=0)}% of "
+        f"the gross cost ({fmt_number(nfg.estimate)}% of GDP)."
     )
     if comp is not None:
         c = comp.set_index("case")
@@ -291,13 +294,19 @@ def investment_analysis(
         "Coverage gaps come from the population by single year of age, the need rate and the "
         "current and target coverage, phased in to the target year; costs from staff ratios, "
         "opening and contract hours, wages (raised to the decent-wage floor), employer "
-        "contributions and non-staff costs (UN Women and ILO 2021, steps 1-2; De Henau 2022).",
+        "contributions and non-staff costs (UN Women and ILO 2021, steps 1-2; De Henau 2022)"
+        + ("; new places also carry a one-off capital cost, spent in the capital sector"
+           if uses["capital_cost"] else "") + ".",
         "Direct jobs are the care and other staff needed; indirect jobs follow the non-staff "
         "spending through the input-output table's Leontief inverse, and induced jobs the "
         f"spending of the new earnings ({scenario.induced.replace('_', ' ')}; Miller and Blair "
         "2009). Fiscal returns are income taxes and social contributions on the new earnings, "
-        "indirect taxes on the induced consumption and unemployment-benefit savings; the net "
-        "funding requirement is the gross cost minus these returns.",
+        "indirect taxes on the induced consumption and unemployment-benefit savings"
+        + ("; parents who take up paid work (a stated labour-supply effect) pay taxes on their "
+           "earnings and count in the employment rates" if uses["parents_employed"] else "")
+        + "; the net funding requirement is the gross cost minus these returns"
+        + (" and minus the current spending that the new provision replaces"
+           if uses["replaced_spending"] else "") + ".",
         f"All money is in constant {scenario.base_year} {cur}. Each number is the central "
         f"scenario value; its interval is the {100 * level:.0f}% Monte Carlo percentile "
         f"interval from {draws:,} joint draws (seed {seed}) of the uncertain parameters listed "
@@ -415,24 +424,33 @@ def _tables_and_charts(
     tables: list[Table] = []
     charts_out: list[Chart] = []
     # cost path
+    replaces = bool((s["replaced_spending"] != 0).any())
     rows = []
     for _, r in s.iterrows():
         y = int(r["year"])
         lo, hi = iv("gross_cost_pct_gdp", y)
         rows.append({"year": y, "current": 100 * r["current_spending"] / r["gdp"],
+                     "replaced": 100 * r["replaced_spending"] / r["gdp"],
                      "additional": r["gross_cost_pct_gdp"], "additional_low": lo,
                      "additional_high": hi, "total": r["total_spending_pct_gdp"],
                      "additional_cur": r["gross_cost"]})
+    cols = [Column("year", "Year"), Column("current", "Current spending", "% of GDP"),
+            Column("replaced", "Current spending replaced", "% of GDP"),
+            Column("additional", "Additional cost", "% of GDP"),
+            Column("additional_low", f"Additional, {lv} low", "% of GDP"),
+            Column("additional_high", f"Additional, {lv} high", "% of GDP"),
+            Column("total", "Total spending", "% of GDP"),
+            Column("additional_cur", "Additional cost", f"{cur} per year")]
+    if not replaces:
+        cols = [c for c in cols if c.name != "replaced"]
+        for row in rows:
+            del row["replaced"]
     tables.append(Table(
-        "cost_path", "Public spending on the services by year",
-        (Column("year", "Year"), Column("current", "Current spending", "% of GDP"),
-         Column("additional", "Additional cost", "% of GDP"),
-         Column("additional_low", f"Additional, {lv} low", "% of GDP"),
-         Column("additional_high", f"Additional, {lv} high", "% of GDP"),
-         Column("total", "Total spending", "% of GDP"),
-         Column("additional_cur", "Additional cost", f"{cur} per year")),
-        tuple(rows), notes=f"Intervals: {interval}.", source="scenario"))
-    cur_pct = [r["current"] for r in rows]
+        "cost_path", "Public spending on the services by year", tuple(cols),
+        tuple(rows), notes=f"Intervals: {interval}. Total = current - replaced + additional."
+        if replaces else f"Intervals: {interval}.", source="scenario"))
+    # the stack: current spending that continues, plus the additional cost (= total)
+    cur_pct = [r["current"] - r.get("replaced", 0.0) for r in rows]
     add = [r["additional"] for r in rows]
     tot = [c + a for c, a in zip(cur_pct, add, strict=True)]
     alt = (f"Stacked bar chart of public spending on the care services as % of GDP, "
@@ -441,17 +459,19 @@ def _tables_and_charts(
            f"by {years[-1]}; whiskers show the {lv} Monte Carlo interval of the total.")
     svg = charts.stacked_bars(
         "chart-cost-path", "Spending on care services", alt, years,
-        {"Current spending": cur_pct, "Additional cost": add}, unit="% of GDP",
+        {("Current spending not replaced" if replaces else "Current spending"): cur_pct,
+         "Additional cost": add}, unit="% of GDP",
         totals=(tot, [c + r["additional_low"] for c, r in zip(cur_pct, rows, strict=True)],
                 [c + r["additional_high"] for c, r in zip(cur_pct, rows, strict=True)]))
     charts_out.append(Chart("cost_path", "Spending on care services", alt, "cost_path", svg))
     # jobs by type and sex
     j = res.jobs[res.jobs["year"] == yr]
     wide = j.pivot_table(index="type", columns="sex", values="jobs", aggfunc="sum")
-    order = [t for t in ("direct_care", "direct_other", "indirect", "induced")
-             if t in wide.index]
+    order = [t for t in ("direct_care", "direct_other", "indirect", "capital", "induced")
+             if t in wide.index and (t != "capital" or _fl(wide.loc[t].sum()) != 0.0)]
     names = {"direct_care": "Direct: care staff", "direct_other": "Direct: other staff",
-             "indirect": "Indirect (supply chains)", "induced": "Induced (spending)"}
+             "indirect": "Indirect (supply chains)", "capital": "Building new places",
+             "induced": "Induced (spending)"}
     jrows: list[dict[str, Any]] = [{"type": names[t], "women": _fl(wide.at[t, "women"]),
               "men": _fl(wide.at[t, "men"]),
               "total": _fl(wide.at[t, "women"]) + _fl(wide.at[t, "men"])} for t in order]
@@ -475,18 +495,26 @@ def _tables_and_charts(
     ghi = [iv("gross_cost_pct_gdp", y)[1] for y in years]
     nlo = [iv("net_funding_pct_gdp", y)[0] for y in years]
     nhi = [iv("net_funding_pct_gdp", y)[1] for y in years]
-    frows = [{"year": y, "gross": float(g), "returns": float(rt), "net": float(n),
-              "net_low": nl, "net_high": nh}
-             for y, g, rt, n, nl, nh in zip(years, s["gross_cost_pct_gdp"], ret,
-                                             s["net_funding_pct_gdp"], nlo, nhi, strict=True)]
+    repl = (100 * s["replaced_spending"] / s["gdp"]).to_numpy()
+    frows = [{"year": y, "gross": float(g), "returns": float(rt), "replaced": float(rp),
+              "net": float(n), "net_low": nl, "net_high": nh}
+             for y, g, rt, rp, n, nl, nh in zip(years, s["gross_cost_pct_gdp"], ret, repl,
+                                                 s["net_funding_pct_gdp"], nlo, nhi,
+                                                 strict=True)]
+    fcols = [Column("year", "Year"), Column("gross", "Gross additional cost", "% of GDP"),
+             Column("returns", "Fiscal returns", "% of GDP"),
+             Column("replaced", "Current spending replaced", "% of GDP"),
+             Column("net", "Net funding requirement", "% of GDP"),
+             Column("net_low", f"Net, {lv} low", "% of GDP"),
+             Column("net_high", f"Net, {lv} high", "% of GDP")]
+    if not replaces:
+        fcols = [c for c in fcols if c.name != "replaced"]
+        for fr in frows:
+            del fr["replaced"]
     tables.append(Table(
-        "net_funding", "Gross cost, fiscal returns and net funding requirement",
-        (Column("year", "Year"), Column("gross", "Gross additional cost", "% of GDP"),
-         Column("returns", "Fiscal returns", "% of GDP"),
-         Column("net", "Net funding requirement", "% of GDP"),
-         Column("net_low", f"Net, {lv} low", "% of GDP"),
-         Column("net_high", f"Net, {lv} high", "% of GDP")),
-        tuple(frows), notes=f"Intervals: {interval}.", source="scenario"))
+        "net_funding", "Gross cost, fiscal returns and net funding requirement", tuple(fcols),
+        tuple(frows), notes=(f"Net = gross - returns{' - replaced' if replaces else ''}. "
+                             f"Intervals: {interval}."), source="scenario"))
     alt = (f"Line chart, {years[0]} to {years[-1]}, of the gross additional cost, the fiscal "
            f"returns and the net funding requirement as % of GDP, with {lv} Monte Carlo bands. "
            f"In {yr} the gross cost is {fmt_number(frows[years.index(yr)]['gross'])}%, returns "
@@ -496,6 +524,7 @@ def _tables_and_charts(
         "chart-net-funding", "Cost, returns and net funding", alt, years,
         {"Gross additional cost": (list(s["gross_cost_pct_gdp"]), glo, ghi),
          "Fiscal returns": (list(ret), None, None),
+         **({"Current spending replaced": (list(repl), None, None)} if replaces else {}),
          "Net funding requirement": (list(s["net_funding_pct_gdp"]), nlo, nhi)},
         unit="% of GDP")
     charts_out.append(Chart("net_funding", "Cost, returns and net funding", alt, "net_funding",

@@ -22,9 +22,10 @@ Costs (UN Women and ILO 2021, step 2; De Henau 2022, section 3):
 * staff cost ``(S w + O w_o)(1 + r)`` with employer contributions ``r``; recurrent cost
   ``R = staff cost / (1 - s_k)`` with non-staff share ``s_k``;
 * pay rise of existing staff to the floor ``U_kt = E_k (w_kt - w0_kt)(1 + r) p_t``;
-* capital cost of new places ``K_kt = kappa_k max(0, n_kt - max_{s<t} n_ks)`` (one-off cost per
-  place ``kappa_k`` in constant prices, paid when covered persons beyond base-year coverage
-  first exceed their earlier maximum; UN Women and ILO 2021, step 2);
+* capital cost of new places ``K_kt = kappa_k max(0, n_kt - max_{s<t} n_ks)`` (with
+  ``max_{s<t0} = 0``; one-off cost per place ``kappa_k`` in constant prices, paid when covered
+  persons beyond base-year coverage first exceed their earlier maximum; UN Women and ILO 2021,
+  step 2);
 * gross additional cost ``G_t = sum_k (R_kt + U_kt + K_kt)``, also as % of
   ``GDP_t = GDP_0 (1+g)^t``;
   current spending ``sum_k sigma_k GDP_t``; spending replaced by the new provision
@@ -120,6 +121,25 @@ __all__ = [
 
 ArrayLike = float | np.ndarray
 Overrides = Mapping[str, np.ndarray]
+
+#: Summary measures in currency per year (what :meth:`SimulationResult.present_value` totals).
+MONEY_MEASURES = (
+    "gdp",
+    "gross_cost",
+    "capital_cost",
+    "current_spending",
+    "replaced_spending",
+    "total_spending",
+    "tax_direct_labour",
+    "tax_indirect_labour",
+    "tax_induced_labour",
+    "tax_capital_labour",
+    "tax_parents_labour",
+    "tax_consumption",
+    "benefit_savings",
+    "fiscal_returns",
+    "net_funding",
+)
 
 SUMMARY_MEASURES = (
     "gdp",
@@ -332,6 +352,14 @@ def _check_joint(p: _Params) -> None:
                 f"{p.key(svc, 'current_spending_pct_gdp')} = {_at(spent, i):g} in {p.where(i)}; "
                 "allowed replaced_spending_pct_gdp in [0, current_spending_pct_gdp]"
             )
+        kap = p.sv(svc, "capital_cost_per_place")
+        i = _first_bad(np.asarray(kap) > 0) if svc.capital_sector is None else None
+        if i is not None:
+            raise InvestmentInputError(
+                f"{p.key(svc, 'capital_cost_per_place')} = {_at(kap, i):g} > 0 in {p.where(i)} "
+                f"but services.{svc.name}.capital_sector is not set; give the input–output "
+                "sector that supplies the capital spending in the scenario"
+            )
         mu = p.sv(svc, "parent_employment_per_person")
         earn = p.sv(svc, "parent_earnings_relative_to_average")
         i = _first_bad((np.asarray(mu) > 0) & (np.asarray(earn) <= 0))
@@ -434,6 +462,7 @@ def _household_round(
     jobs_women: Any,
     avgw: Any,
     wgrowth: Any,
+    other_earners: Any = 0.0,
 ) -> dict[str, Any]:
     """Induced effects and fiscal returns of first-round earnings and jobs.
 
@@ -451,6 +480,10 @@ def _household_round(
         by component (e.g. ``direct``, ``indirect``); labour taxes are returned by component.
     jobs, jobs_women : array
         First-round (direct + indirect) jobs, all and women.
+    other_earners : array, default 0
+        People with new earnings in ``compensation`` who do not hold jobs created by the
+        spending (parents taking up paid work): with ``induced.method = "multiplier"`` their
+        spending induces ``(k - 1)`` jobs each, as the new jobs' does; no benefit savings.
     avgw, wgrowth : array
         Average wage path (currency) and real wage index (base year = 1).
 
@@ -499,7 +532,7 @@ def _household_round(
         induced_comp = kappa * prod
     elif method == "multiplier":
         kmult = np.asarray(p.g("induced", "consumption_multiplier"))
-        induced = (kmult - 1.0) * jobs
+        induced = (kmult - 1.0) * (jobs + other_earners)
         induced_w = induced * (egLc / eLc if eLc > 0 else np.nan)
         induced_comp = induced * avgw * (1.0 + r)
         y = y0 + net * induced_comp
@@ -628,9 +661,10 @@ def _core(
         # pay rise of existing staff to the floor: independent of the coverage gap
         upgrade_gross = np.asarray(p.sv(svc, "current_staff")) * (wage - w0) * phase
         upgrade = upgrade_gross * (1.0 + r)
-        # places built: increase of the running maximum of newly covered persons
+        # places built: increase of the running maximum of newly covered persons (measured
+        # beyond base-year coverage, so a phase-in above 0 in the base year builds places then)
         peak = np.maximum.accumulate(new, axis=-1)
-        built = np.diff(peak, axis=-1, prepend=peak[..., :1])
+        built = np.diff(peak, axis=-1, prepend=0.0)
         capital = np.asarray(p.sv(svc, "capital_cost_per_place")) * built
         if svc.capital_sector is not None:
             u = np.zeros(model.n)
@@ -727,6 +761,7 @@ def _core(
         },
         jobs=direct + acc["ind_jobs"] + acc["cap_jobs"],
         jobs_women=direct_w + acc["ind_jobs_w"] + acc["cap_jobs_w"],
+        other_earners=acc["parents"],
         avgw=avgw,
         wgrowth=wgrowth,
     )
@@ -941,7 +976,7 @@ class SimulationResult:
             Real discount rate per year (share, e.g. 0.035 for the 3.5% of HM Treasury's
             Green Book), in [0, 1).  Money is in constant base-year prices, so the rate is real.
         measures : sequence of str
-            Money measures of ``summary`` to total.
+            Money measures of ``summary`` to total (:data:`MONEY_MEASURES`).
 
         Returns
         -------
@@ -959,10 +994,10 @@ class SimulationResult:
             raise InvestmentInputError(
                 f"discount_rate = {discount_rate!r}; allowed range [0, 1) (a real rate per year)"
             )
-        bad = [m for m in measures if m not in self.summary.columns]
+        bad = [m for m in measures if m not in MONEY_MEASURES]
         if bad:
             raise InvestmentInputError(
-                f"measures {bad} unknown; allowed {list(SUMMARY_MEASURES)}"
+                f"measures {bad} are not money measures; allowed {list(MONEY_MEASURES)}"
             )
         years = self.summary["year"].to_numpy()
         factor = (1.0 + rate) ** -(years - self.scenario.base_year).astype(float)
@@ -1031,9 +1066,13 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
             )
         model = example_io_model()
     for s in scenario.services:
-        model.index_of(s.sector)
-        if s.capital_sector is not None:
-            model.index_of(s.capital_sector)
+        for key, code in (("sector", s.sector), ("capital_sector", s.capital_sector)):
+            if code is None:
+                continue
+            try:
+                model.index_of(code)
+            except InvestmentInputError as err:
+                raise InvestmentInputError(f"services.{s.name}.{key}: {err}") from None
     core = _core(scenario, model, detail=True)
     years = scenario.years
     summary = pd.DataFrame({"year": years})
@@ -1140,12 +1179,15 @@ def compare_sectors(
 ) -> pd.DataFrame:
     """The scenario's gross cost spent instead in another sector, side by side.
 
-    Rows: ``care (scenario)`` — the simulation (direct jobs bottom-up from staffing);
-    ``care (IO)`` — the same spending as final demand for the services' input–output
-    sectors, split across sectors in proportion to each service's gross cost in ``year``;
-    and the comparison sector (e.g. construction), with the same total spending as final
-    demand.  The I-O rows use the same induced-effect method (Type II, multiplier or none),
-    parameter values and fiscal equations as the simulation (one shared implementation).
+    Rows: ``care (scenario)`` — the simulation (direct jobs bottom-up from staffing; jobs
+    building new places in ``jobs_capital``), *without* the parents' labour-supply effects,
+    which spending in another sector would not have; ``care (IO)`` — the same spending as
+    final demand: each service's recurrent cost for its input–output sector and its capital
+    cost for its capital sector; and the comparison sector (e.g. construction), with the same
+    total spending as final demand.  The I-O rows use the same induced-effect method (Type II,
+    multiplier or none), parameter values and fiscal equations as the simulation (one shared
+    implementation).  ``net_funding`` here is spending minus fiscal returns, before any current
+    spending that the care scenario replaces (the comparison is of equal spending).
 
     Parameters
     ----------
@@ -1158,8 +1200,8 @@ def compare_sectors(
     Returns
     -------
     pandas.DataFrame
-        ``case, sector, spending, jobs_direct, jobs_indirect, jobs_induced, jobs_total,
-        jobs_women, women_share, jobs_per_million, fiscal_returns, net_funding,
+        ``case, sector, spending, jobs_direct, jobs_indirect, jobs_induced, jobs_capital,
+        jobs_total, jobs_women, women_share, jobs_per_million, fiscal_returns, net_funding,
         net_funding_pct_gross``; money in the scenario currency, jobs in the model's
         employment unit; ``jobs_per_million`` per million currency units of spending.
 
@@ -1195,6 +1237,11 @@ def compare_sectors(
     cmp_demand[j_cmp] = spend
     p = _Params(scn, None)
     _, wgrowth, avgw = _paths(p)
+    if any(x.parent_employment_per_person > 0 for x in scn.services):
+        # the demand side alone: the same scenario without the parents' labour supply
+        core = _core(scn, model, {"services.*.parent_employment_per_person": np.zeros((1, 1))})
+        s = pd.Series({k: float(np.broadcast_to(core[k], (1, len(scn.years)))[0, i])
+                       for k in SUMMARY_MEASURES})
     rows = [
         {
             "case": "care (scenario)",
@@ -1203,6 +1250,7 @@ def compare_sectors(
             "jobs_direct": s["jobs_direct"],
             "jobs_indirect": s["jobs_indirect"],
             "jobs_induced": s["jobs_induced"],
+            "jobs_capital": s["jobs_capital"],
             "jobs_total": s["jobs_total"],
             "jobs_women": s["jobs_women"],
             "fiscal_returns": s["fiscal_returns"],
@@ -1225,6 +1273,7 @@ def compare_sectors(
             }
         )
     out = pd.DataFrame(rows)
+    out["jobs_capital"] = out["jobs_capital"].fillna(0.0)  # I-O rows: in direct and indirect
     with np.errstate(divide="ignore", invalid="ignore"):
         out["women_share"] = out["jobs_women"] / out["jobs_total"]
         out["jobs_per_million"] = out["jobs_total"] / out["spending"] * 1e6

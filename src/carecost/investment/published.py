@@ -22,10 +22,9 @@ Studies
     :func:`~carecost.investment.simulate`) is ``gross_cost - fiscal_returns -
     replaced_spending``: the same convention when a scenario costs every covered child
     (``current_coverage = 0``) and sets ``replaced_spending_pct_gdp`` to the subsidies the
-    system replaces.  :func:`reproduce_dehenau2022` computes the net gap with that function.
-    :func:`carecost_convention` restates the table the other way, with the replaced subsidies
-    moved from the returns to the gross cost (carecost scenarios that cost only the *additional*
-    places): same net gap, different share of the gross cost.
+    system replaces.  :func:`carecost_convention` restates the table the other way, with the
+    replaced subsidies moved from the returns to the gross cost (carecost scenarios that cost
+    only the *additional* places): same net gap, different share of the gross cost.
 ``wbg2017_uk_childcare_briefing``
     UK Women's Budget Group (2017): gross cost of two pay scenarios (reference year 2014), the
     share recouped and the net funding need.
@@ -49,7 +48,6 @@ from typing import Any
 import pandas as pd
 
 from ._validate import InvestmentInputError
-from .model import net_funding_requirement
 
 __all__ = [
     "DEHENAU_RETURNS",
@@ -77,13 +75,20 @@ DEHENAU_RETURNS = (
 
 #: The carecost summary measures (``SUMMARY_MEASURES``) closest to each Table 5 row; an empty
 #: tuple means carecost has no counterpart.  UKMOD's direct tax covers income tax and
-#: contributions on all new earnings (carecost: direct, indirect and induced labour taxes);
+#: contributions on all new earnings, mothers' included (carecost: labour taxes on the direct,
+#: indirect, induced and capital jobs and on the parents' new earnings);
 #: its benefit savings cover all means-tested and out-of-work benefits (carecost: unemployment
 #: benefit only); carecost has no "other tax"; the subsidies that the system replaces are
 #: carecost's ``replaced_spending`` (``services.<name>.replaced_spending_pct_gdp``).
 DEHENAU_TO_CARECOST: dict[str, tuple[str, ...]] = {
     "gross_annual_cost": ("gross_cost",),
-    "direct_tax_revenue": ("tax_direct_labour", "tax_indirect_labour", "tax_induced_labour"),
+    "direct_tax_revenue": (
+        "tax_direct_labour",
+        "tax_indirect_labour",
+        "tax_induced_labour",
+        "tax_capital_labour",
+        "tax_parents_labour",
+    ),
     "indirect_tax_revenue": ("tax_consumption",),
     "other_tax_revenue": (),
     "lower_cash_benefit_spending": ("benefit_savings",),
@@ -235,12 +240,7 @@ def reproduce_dehenau2022() -> pd.DataFrame:
     rows = []
     for _, r in t.iterrows():
         rets = {k: float(r[k]) for k in DEHENAU_RETURNS}
-        replaced = rets["current_ecec_subsidies"]
-        net = float(
-            net_funding_requirement(
-                float(r["gross_annual_cost"]), sum(rets.values()) - replaced, replaced
-            )
-        )
+        net = float(r["gross_annual_cost"]) - sum(rets.values())
         net_iv = rounded(r["gross_annual_cost"], money) - _sum(
             rounded(v, money) for v in rets.values()
         )

@@ -173,6 +173,13 @@ class Service:
         Care-worker gross annual wage as a multiple of the average wage.
     wage : float or None
         Care-worker gross annual wage in currency (instead of the relative wage).
+    staff_grades : tuple of dict or None
+        Optional staff mix by qualification, as given in the scenario (``[[services.
+        staff_grades]]`` tables with ``name``, ``share`` of the care staff, a
+        ``wage_relative_to_average`` or a ``wage``, and an optional ``women_share``).  The
+        service's wage is then the share-weighted mean of the grades' wages (exact, since costs
+        are linear in wages) and its women's share the share-weighted mean of theirs; shares
+        must sum to 1.  A wage floor cannot be combined with grades (give each grade's pay).
     wage_floor_relative_to_average : float or None
         Decent-work standard: wages are raised to at least this multiple of the average wage,
         for new and (via ``current_staff``) existing workers.
@@ -192,7 +199,9 @@ class Service:
         GDP, at most ``current_spending_pct_gdp``.  It is saved in proportion to the phase-in
         path and counted against the gross cost in the net funding requirement ("whole-system"
         costings such as De Henau 2022 cost every covered person from ``current_coverage = 0``
-        and net the subsidies that the system replaces).
+        and net the subsidies that the system replaces).  Do not count spending on places
+        that stay in ``current_coverage``: those places are not in the gross cost, so netting
+        their funding would count it twice.
     capital_cost_per_place : float, default 0
         One-off capital cost (building, fitting out, equipment) of each new place, currency of
         the base year (constant prices).  A place is built when the number of persons covered
@@ -251,6 +260,7 @@ class Service:
     parent_employment_per_person: float = 0.0
     parent_women_share: float = 1.0
     parent_earnings_relative_to_average: float = 0.0
+    staff_grades: tuple[Mapping[str, Any], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -564,6 +574,26 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
         )
     wage_rel = raw.get("wage_relative_to_average")
     wage_abs = raw.get("wage")
+    grades = _staff_grades(raw.get("staff_grades"), w)
+    if grades is not None:
+        for key in ("wage_relative_to_average", "wage", "wage_floor_relative_to_average"):
+            if raw.get(key) is not None:
+                raise InvestmentInputError(
+                    f"{w}.{key} = {raw.get(key)!r} with {w}.staff_grades; give the pay in the "
+                    "grades only (the service's wage is their share-weighted mean)"
+                )
+        mean = sum(g["share"] * g["pay"] for g in grades)
+        if grades[0]["relative"]:
+            wage_rel = mean
+        else:
+            wage_abs = mean
+        if raw.get("women_share") is None:
+            if any(g["women_share"] is None for g in grades):
+                raise InvestmentInputError(
+                    f"{w}.women_share is missing: give it, or a women_share in every "
+                    f"{w}.staff_grades table"
+                )
+            raw = {**raw, "women_share": sum(g["share"] * g["women_share"] for g in grades)}
     if (wage_rel is None) == (wage_abs is None):
         raise InvestmentInputError(
             f"{w}: give exactly one of wage_relative_to_average or wage; got "
@@ -649,7 +679,71 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
         parent_employment_per_person=parents,
         parent_women_share=num("parent_women_share", 1.0),
         parent_earnings_relative_to_average=num("parent_earnings_relative_to_average", 0.0),
+        staff_grades=(
+            None
+            if grades is None
+            else tuple(
+                {k: g[k] for k in ("name", "share", "women_share")}
+                | {("wage_relative_to_average" if g["relative"] else "wage"): g["pay"]}
+                for g in grades
+            )
+        ),
     )
+
+
+def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
+    """Validate ``services.<name>.staff_grades`` (None when absent)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(g, Mapping) for g in value):
+        raise InvestmentInputError(
+            f"{w}.staff_grades = {value!r}; allowed a non-empty list of tables with name, share "
+            "and wage_relative_to_average (or wage)"
+        )
+    out: list[dict[str, Any]] = []
+    for i, g in enumerate(value):
+        where = f"{w}.staff_grades[{i}]"
+        unknown = set(g) - {"name", "share", "wage_relative_to_average", "wage", "women_share"}
+        if unknown:
+            raise InvestmentInputError(
+                f"{where} has unknown keys {sorted(unknown)}; allowed name, share, "
+                "wage_relative_to_average or wage, women_share"
+            )
+        rel, abs_ = g.get("wage_relative_to_average"), g.get("wage")
+        if (rel is None) == (abs_ is None):
+            raise InvestmentInputError(
+                f"{where}: give exactly one of wage_relative_to_average or wage; got "
+                f"wage_relative_to_average = {rel!r}, wage = {abs_!r}"
+            )
+        pay = (
+            check_field(rel, f"{where}.wage_relative_to_average", "wage_relative_to_average")
+            if rel is not None
+            else check_field(abs_, f"{where}.wage", "wage")
+        )
+        ws = g.get("women_share")
+        out.append(
+            {
+                "name": str(g.get("name", f"grade {i + 1}")),
+                "share": check_share(as_number(require(g, "share", where), f"{where}.share"),
+                                     f"{where}.share"),
+                "pay": pay,
+                "relative": rel is not None,
+                "women_share": None if ws is None else check_field(
+                    ws, f"{where}.women_share", "women_share"
+                ),
+            }
+        )
+    if len({g["relative"] for g in out}) > 1:
+        raise InvestmentInputError(
+            f"{w}.staff_grades mix wage_relative_to_average and wage; give every grade's pay the "
+            "same way"
+        )
+    total = float(sum(float(g["share"]) for g in out))
+    if abs(total - 1.0) > 1e-9:
+        raise InvestmentInputError(
+            f"{w}.staff_grades shares sum to {total:g}; allowed: they must sum to 1"
+        )
+    return out
 
 
 def _macro(v: Mapping[str, Any]) -> Macro:

@@ -114,7 +114,11 @@ def _effective_range(
 
 
 def check_coverage_ranges(scenario: Scenario, ranges: Sequence[ParameterRange]) -> None:
-    """Current and target coverage ranges must not overlap (no draw with a negative gap).
+    """Ranges whose draws could break a joint constraint, checked before drawing.
+
+    Current and target coverage ranges must not overlap (no draw with a negative gap); the
+    replaced spending's high end must not exceed the current spending's low end; a capital cost
+    ranged above 0 needs the service's ``capital_sector``.
 
     Monte Carlo draws parameters independently, so every draw has ``target_coverage >=
     current_coverage`` only if the lowest target is at least the highest current coverage:
@@ -144,6 +148,22 @@ def check_coverage_ranges(scenario: Scenario, ranges: Sequence[ParameterRange]) 
                     f"negative coverage gap; allowed {cpath} high in [0, {tlo:g}]"
                 )
             raise InvestmentInputError(msg)
+        ppath, _, phi = _effective_range(scenario, ranges, svc.name, "replaced_spending_pct_gdp")
+        spath, slo, _ = _effective_range(scenario, ranges, svc.name, "current_spending_pct_gdp")
+        if phi > slo:
+            raise InvestmentInputError(
+                f"{ppath} {'high = ' if any(pr.path == ppath for pr in ranges) else '= '}"
+                f"{phi:g} is above {spath} "
+                f"{'low = ' if any(pr.path == spath for pr in ranges) else '= '}{slo:g}: draws "
+                "could replace more spending than there is; allowed replaced spending high "
+                f"<= current spending low ({slo:g})"
+            )
+        kpath, _, khi = _effective_range(scenario, ranges, svc.name, "capital_cost_per_place")
+        if khi > 0 and svc.capital_sector is None:
+            raise InvestmentInputError(
+                f"{kpath} high = {khi:g} > 0 but services.{svc.name}.capital_sector is not set; "
+                "give the input–output sector that supplies the capital spending in the scenario"
+            )
 
 
 def _model(scenario: Scenario, model: IOModel | None) -> IOModel:

@@ -107,6 +107,16 @@ class ComparisonModel(_Model):
     sector: SectorCode | None = None
 
 
+class StaffGradeModel(_Model):
+    """One staff grade of a service's mix by qualification (``[[services.staff_grades]]``)."""
+
+    name: str = Field("grade", max_length=60)
+    share: Share
+    wage_relative_to_average: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
+    wage: Money | None = None
+    women_share: Share | None = None
+
+
 class ServiceModel(_Model):
     """One care service (``[[services]]``); ranges as in the scenario TOML."""
 
@@ -135,10 +145,11 @@ class ServiceModel(_Model):
     parent_employment_per_person: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
     parent_women_share: Share = 1.0
     parent_earnings_relative_to_average: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
-    women_share: Share
+    women_share: Share | None = None
     non_care_women_share: Share | None = None
     sector: SectorCode
     non_staff_inputs: Annotated[dict[SectorCode, Share], Field(max_length=50)] | None = None
+    staff_grades: Annotated[list[StaffGradeModel], Field(min_length=1, max_length=12)] | None = None
 
     @model_validator(mode="after")
     def _checks(self) -> ServiceModel:
@@ -147,7 +158,8 @@ class ServiceModel(_Model):
         if self.target_coverage < self.current_coverage:
             raise ValueError(f"target_coverage = {self.target_coverage} is below "
                              f"current_coverage = {self.current_coverage}")
-        if (self.wage is None) == (self.wage_relative_to_average is None):
+        if self.staff_grades is None and (self.wage is None) == (
+                self.wage_relative_to_average is None):
             raise ValueError("give exactly one of wage_relative_to_average or wage")
         if self.parent_employment_per_person > 0 and self.parent_earnings_relative_to_average == 0:
             raise ValueError("parent_earnings_relative_to_average is missing but "
