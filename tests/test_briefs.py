@@ -228,6 +228,21 @@ def test_investment_brief_shows_capital_replaced_spending_and_parents_when_used(
     assert "replaces" in b.answer and "capital" in " ".join(b.method)
 
 
+def test_investment_brief_with_staff_grades_is_json_and_stable() -> None:
+    from carecost.investment import StaffGrade
+
+    scn = example_scenario()
+    grades = (StaffGrade("teacher", 0.4, 1.1, None, 0.85),
+              StaffGrade("assistant", 0.6, 0.7, None, 0.97))
+    svc = dataclasses.replace(scn.services[0], staff_grades=grades,
+                              wage_relative_to_average=0.4 * 1.1 + 0.6 * 0.7)
+    rich = dataclasses.replace(scn, services=(svc, *scn.services[1:]))
+    a, b = investment_brief(rich, draws=20, seed=1), investment_brief(rich, draws=20, seed=1)
+    doc = json.loads(json.dumps(a.to_dict()))
+    assert doc["inputs"]["scenario"]["services"][0]["staff_grades"][0]["name"] == "teacher"
+    assert a.id == b.id != investment_brief(scn, draws=20, seed=1).id
+
+
 def test_brief_id_is_stable(briefs: dict[str, Brief], registry: DatasetRegistry) -> None:
     again = gap_brief(registry.survey("example"), dataset=registry.spec("example"))
     assert again.id == briefs["gap"].id

@@ -1232,7 +1232,7 @@ def test_staff_grades_give_the_weighted_wage_and_women_share(pop_file):
     svc = scn.services[0]
     assert svc.wage_relative_to_average == pytest.approx(0.95)
     assert svc.women_share == pytest.approx(0.88)
-    assert svc.staff_grades[0]["name"] == "graduate teacher"
+    assert svc.staff_grades[0].name == "graduate teacher"
     one = hand_dict(pop_file, wage_relative_to_average=0.95, women_share=0.88)
     del one["services"][0]["wage"]
     a = simulate(scn, tiny_model()).summary
@@ -1252,10 +1252,36 @@ def test_staff_grades_give_the_weighted_wage_and_women_share(pop_file):
          {"wage_floor_relative_to_average": 0.8}, "with services.cc.staff_grades"),
         ([{"share": 1.0, "wage_relative_to_average": -1.0}], {}, "wage_relative_to_average = -1"),
         ("teachers", {}, "allowed a non-empty list"),
+        ([{"share": 0.4, "wage_relative_to_average": 1.0},
+          {"share": 0.5999, "wage_relative_to_average": 1.0}], {}, "sum to 0.9999; allowed"),
+        ([{"name": "a", "share": 0.5, "wage_relative_to_average": 1.0},
+          {"name": "a", "share": 0.5, "wage_relative_to_average": 1.0}], {}, "repeats"),
+        ([{"name": ["x"], "share": 1.0, "wage_relative_to_average": 1.0}], {},
+         "allowed a non-empty text"),
+        ([{"share": 1.0, "wage_relative_to_average": 1.0, "women_share": 0.9}],
+         {"women_share": 0.5}, "differs from the share-weighted women's share"),
     ],
 )
 def test_bad_staff_grades(pop_file, grades, extra, message):
-    d = hand_dict(pop_file, staff_grades=grades, **extra)
+    d = hand_dict(pop_file, staff_grades=grades)
     del d["services"][0]["wage"]
+    d["services"][0].update(extra)
     with pytest.raises(InvestmentInputError, match=message):
         scenario_from_dict(d)
+
+
+def test_staff_grades_accept_a_matching_women_share_and_tiny_rounding(pop_file):
+    grades = [{"share": 0.3333333, "wage_relative_to_average": 1.2, "women_share": 0.9},
+              {"share": 0.6666667, "wage_relative_to_average": 0.8, "women_share": 0.9}]
+    d = hand_dict(pop_file, staff_grades=grades, women_share=0.9)
+    del d["services"][0]["wage"]
+    svc = scenario_from_dict(d).services[0]
+    assert [g.name for g in svc.staff_grades] == ["grade 1", "grade 2"]
+    assert hash(svc.staff_grades) is not None
+    assert svc.women_share == pytest.approx(0.9)
+
+
+def test_present_value_accepts_one_measure_name(pop_file):
+    res = simulate(scenario_from_dict(hand_dict(pop_file)), tiny_model())
+    pv = res.present_value(0.0, "gross_cost")
+    assert list(pv["measure"]) == ["gross_cost"]

@@ -363,6 +363,10 @@ def test_cors(client: Any) -> None:
     assert "access-control-allow-origin" not in r.headers
     r = client.post("/v1/gap", json={}, headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in r.headers
+    # a browser may read Retry-After (429) and X-Cache
+    r = client.post("/v1/gap", json={}, headers={"Origin": ORIGIN})
+    exposed = r.headers["access-control-expose-headers"].lower()
+    assert "retry-after" in exposed and "x-cache" in exposed
 
 
 @pytest.fixture(scope="module")
@@ -457,6 +461,7 @@ def test_rate_limit_over_http(limited: str) -> None:
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
         body = r.json()
         assert body["error"] == "too many requests" and "6 requests a minute" in r.text
+        assert r.headers["x-content-type-options"] == "nosniff"
         _no_trace(r.text)
         assert c.get("/health").status_code == 200  # not limited: outside /v1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -395,16 +396,24 @@ _METHOD_TEXT = {
 }
 
 
+def _plain(v: Any) -> Any:
+    """JSON-ready copy of a scenario value (tuples, mappings, frozen dataclasses)."""
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return {k: _plain(x) for k, x in vars(v).items()}
+    if isinstance(v, Mapping):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
+
+
 def _scenario_key(s: Scenario) -> dict[str, Any]:
     """The scenario's defining values (for the brief's id and its reproduction)."""
     return {
         "name": s.name, "country": s.country, "base_year": s.base_year,
         "target_year": s.target_year, "end_year": s.end_year, "phase_in": list(s.phase_in),
         "induced": s.induced, "comparison_sector": s.comparison_sector,
-        "services": [{k: (list(v) if isinstance(v, tuple)
-                          else dict(v) if isinstance(v, Mapping) else v)
-                      for k, v in vars(x).items()}
-                     for x in s.services],
+        "services": [{k: _plain(v) for k, v in vars(x).items()} for x in s.services],
         "macro": vars(s.macro), "fiscal": vars(s.fiscal),
     }
 
@@ -454,9 +463,11 @@ def _tables_and_charts(
     add = [r["additional"] for r in rows]
     tot = [c + a for c, a in zip(cur_pct, add, strict=True)]
     alt = (f"Stacked bar chart of public spending on the care services as % of GDP, "
-           f"{years[0]} to {years[-1]}: current spending ({fmt_number(cur_pct[0])}% in "
-           f"{years[0]}) plus the additional cost, which rises to {fmt_number(add[-1])}% of GDP "
-           f"by {years[-1]}; whiskers show the {lv} Monte Carlo interval of the total.")
+           f"{years[0]} to {years[-1]}: current spending"
+           f"{' not replaced by the new provision' if replaces else ''} "
+           f"({fmt_number(cur_pct[0])}% in {years[0]}) plus the additional cost, which rises "
+           f"to {fmt_number(add[-1])}% of GDP by {years[-1]}; whiskers show the {lv} Monte "
+           "Carlo interval of the additional cost, on top of the central current spending.")
     svg = charts.stacked_bars(
         "chart-cost-path", "Spending on care services", alt, years,
         {("Current spending not replaced" if replaces else "Current spending"): cur_pct,
@@ -515,11 +526,13 @@ def _tables_and_charts(
         "net_funding", "Gross cost, fiscal returns and net funding requirement", tuple(fcols),
         tuple(frows), notes=(f"Net = gross - returns{' - replaced' if replaces else ''}. "
                              f"Intervals: {interval}."), source="scenario"))
+    fy = frows[years.index(yr)]
     alt = (f"Line chart, {years[0]} to {years[-1]}, of the gross additional cost, the fiscal "
-           f"returns and the net funding requirement as % of GDP, with {lv} Monte Carlo bands. "
-           f"In {yr} the gross cost is {fmt_number(frows[years.index(yr)]['gross'])}%, returns "
-           f"{fmt_number(frows[years.index(yr)]['returns'])}% and the net requirement "
-           f"{fmt_number(frows[years.index(yr)]['net'])}% of GDP.")
+           f"returns{', the current spending replaced' if replaces else ''} and the net "
+           f"funding requirement as % of GDP, with {lv} Monte Carlo bands. In {yr} the gross "
+           f"cost is {fmt_number(fy['gross'])}%, returns {fmt_number(fy['returns'])}%"
+           + (f", current spending replaced {fmt_number(fy['replaced'])}%" if replaces else "")
+           + f" and the net requirement {fmt_number(fy['net'])}% of GDP.")
     svg = charts.lines_with_bands(
         "chart-net-funding", "Cost, returns and net funding", alt, years,
         {"Gross additional cost": (list(s["gross_cost_pct_gdp"]), glo, ghi),
@@ -559,7 +572,11 @@ def _tables_and_charts(
              Column("jobs_men", "Men", "jobs"),
              Column("jobs_per_million", "Jobs per million spent", f"jobs per million {cur}"),
              Column("net_funding_pct_gross", "Net funding", "% of spending")), crow,
-            notes="Central scenario values (input-output model of the country).",
+            notes=("Central scenario values (input-output model of the country). The same "
+                   "spending compared: the care scenario row leaves out any parents' "
+                   "labour-supply effect, and net funding is spending minus fiscal returns, "
+                   "before any current spending the scenario replaces; it can therefore differ "
+                   "from the headline."),
             source="scenario"))
         alt = ("Stacked bar chart of the jobs created by the same spending in three cases, "
                "split into women and men: " + "; ".join(

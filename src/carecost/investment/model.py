@@ -960,7 +960,7 @@ class SimulationResult:
     def present_value(
         self,
         discount_rate: float,
-        measures: Sequence[str] = (
+        measures: str | Sequence[str] = (
             "gross_cost",
             "capital_cost",
             "fiscal_returns",
@@ -975,7 +975,7 @@ class SimulationResult:
         discount_rate : float
             Real discount rate per year (share, e.g. 0.035 for the 3.5% of HM Treasury's
             Green Book), in [0, 1).  Money is in constant base-year prices, so the rate is real.
-        measures : sequence of str
+        measures : str or sequence of str
             Money measures of ``summary`` to total (:data:`MONEY_MEASURES`).
 
         Returns
@@ -989,6 +989,8 @@ class SimulationResult:
         HM Treasury (2022). *The Green Book: Central Government Guidance on Appraisal and
         Evaluation*, section A6 (discounting).
         """
+        if isinstance(measures, str):
+            measures = [measures]
         rate = float(discount_rate)
         if not np.isfinite(rate) or not 0.0 <= rate < 1.0:
             raise InvestmentInputError(

@@ -46,6 +46,7 @@ __all__ = [
     "Macro",
     "Scenario",
     "Service",
+    "StaffGrade",
     "check_field",
     "check_population",
     "country_parameters",
@@ -173,13 +174,16 @@ class Service:
         Care-worker gross annual wage as a multiple of the average wage.
     wage : float or None
         Care-worker gross annual wage in currency (instead of the relative wage).
-    staff_grades : tuple of dict or None
+    staff_grades : tuple of StaffGrade or None
         Optional staff mix by qualification, as given in the scenario (``[[services.
         staff_grades]]`` tables with ``name``, ``share`` of the care staff, a
         ``wage_relative_to_average`` or a ``wage``, and an optional ``women_share``).  The
         service's wage is then the share-weighted mean of the grades' wages (exact, since costs
-        are linear in wages) and its women's share the share-weighted mean of theirs; shares
-        must sum to 1.  A wage floor cannot be combined with grades (give each grade's pay).
+        are linear in wages) and its women's share the share-weighted mean of theirs (a
+        service-level ``women_share`` must then be absent or equal to it); shares must sum to
+        1.  A wage floor cannot be combined with grades (give each grade's pay).  Monte Carlo
+        and sensitivity ranges on ``wage_relative_to_average`` (or ``wage``) and
+        ``women_share`` of a graded service vary these means, not the grades.
     wage_floor_relative_to_average : float or None
         Decent-work standard: wages are raised to at least this multiple of the average wage,
         for new and (via ``current_staff``) existing workers.
@@ -260,7 +264,29 @@ class Service:
     parent_employment_per_person: float = 0.0
     parent_women_share: float = 1.0
     parent_earnings_relative_to_average: float = 0.0
-    staff_grades: tuple[Mapping[str, Any], ...] | None = None
+    staff_grades: tuple[StaffGrade, ...] | None = None
+
+
+@dataclass(frozen=True)
+class StaffGrade:
+    """One grade of a service's staff mix (``[[services.staff_grades]]``).
+
+    Attributes
+    ----------
+    name : str
+    share : float
+        Share of the service's care staff (FTE), in [0, 1]; the grades' shares sum to 1.
+    wage_relative_to_average, wage : float or None
+        Gross annual pay relative to the average wage, or in currency (exactly one is set).
+    women_share : float or None
+        Women's share of the grade.
+    """
+
+    name: str
+    share: float
+    wage_relative_to_average: float | None
+    wage: float | None
+    women_share: float | None
 
 
 @dataclass(frozen=True)
@@ -587,13 +613,20 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             wage_rel = mean
         else:
             wage_abs = mean
-        if raw.get("women_share") is None:
-            if any(g["women_share"] is None for g in grades):
+        if all(g["women_share"] is not None for g in grades):
+            derived = sum(g["share"] * g["women_share"] for g in grades)
+            given = raw.get("women_share")
+            if given is not None and abs(as_number(given, f"{w}.women_share") - derived) > 1e-6:
                 raise InvestmentInputError(
-                    f"{w}.women_share is missing: give it, or a women_share in every "
-                    f"{w}.staff_grades table"
+                    f"{w}.women_share = {given!r} differs from the share-weighted women's share "
+                    f"of {w}.staff_grades ({derived:.6g}); give one or the other"
                 )
-            raw = {**raw, "women_share": sum(g["share"] * g["women_share"] for g in grades)}
+            raw = {**raw, "women_share": derived}
+        elif raw.get("women_share") is None:
+            raise InvestmentInputError(
+                f"{w}.women_share is missing: give it, or a women_share in every "
+                f"{w}.staff_grades table"
+            )
     if (wage_rel is None) == (wage_abs is None):
         raise InvestmentInputError(
             f"{w}: give exactly one of wage_relative_to_average or wage; got "
@@ -683,8 +716,13 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             None
             if grades is None
             else tuple(
-                {k: g[k] for k in ("name", "share", "women_share")}
-                | {("wage_relative_to_average" if g["relative"] else "wage"): g["pay"]}
+                StaffGrade(
+                    name=g["name"],
+                    share=g["share"],
+                    wage_relative_to_average=g["pay"] if g["relative"] else None,
+                    wage=None if g["relative"] else g["pay"],
+                    women_share=g["women_share"],
+                )
                 for g in grades
             )
         ),
@@ -721,9 +759,18 @@ def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
             else check_field(abs_, f"{where}.wage", "wage")
         )
         ws = g.get("women_share")
+        name = g.get("name")
+        if name is None:
+            name = f"grade {i + 1}"
+        if not isinstance(name, str) or not name.strip():
+            raise InvestmentInputError(f"{where}.name = {name!r}; allowed a non-empty text")
+        if name in {x["name"] for x in out}:
+            raise InvestmentInputError(
+                f"{where}.name = {name!r} repeats an earlier grade; allowed distinct names"
+            )
         out.append(
             {
-                "name": str(g.get("name", f"grade {i + 1}")),
+                "name": name,
                 "share": check_share(as_number(require(g, "share", where), f"{where}.share"),
                                      f"{where}.share"),
                 "pay": pay,
@@ -739,9 +786,10 @@ def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
             "same way"
         )
     total = float(sum(float(g["share"]) for g in out))
-    if abs(total - 1.0) > 1e-9:
+    if abs(total - 1.0) > 1e-6:
         raise InvestmentInputError(
-            f"{w}.staff_grades shares sum to {total:g}; allowed: they must sum to 1"
+            f"{w}.staff_grades shares sum to {total:.10g}; allowed: they must sum to 1 "
+            "(within 1e-6)"
         )
     return out
 

@@ -157,7 +157,9 @@ class BodyLimitMiddleware:
 
 
 def _problem(status: int, error: str, detail: list[dict[str, Any]]) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail}, status_code=status)
+    return JSONResponse({"error": error, "detail": detail}, status_code=status,
+                        headers={"X-Content-Type-Options": "nosniff",
+                                 "Referrer-Policy": "no-referrer"})
 
 
 def _short(value: Any) -> Any:
@@ -243,7 +245,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=list(cfg.cors_origins),
                            allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "X-API-Key"],
-                           allow_credentials=False, max_age=600)
+                           allow_credentials=False, max_age=600,
+                           expose_headers=["Retry-After", "X-Cache"])
 
     # -------------------------------------------------------------- errors
     @app.exception_handler(RequestValidationError)

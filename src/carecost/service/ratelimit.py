@@ -64,10 +64,10 @@ class RateLimiter:
         (allowed, retry_after)
             ``retry_after`` is 0 when allowed, else the seconds until one token is back.
         """
-        now = self._clock()
         with self._lock:
+            now = self._clock()
             tokens, last = self._buckets.pop(client, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            tokens = min(self.burst, tokens + max(0.0, now - last) * self.rate)
             if tokens >= 1.0:
                 self._buckets[client] = (tokens - 1.0, now)
                 allowed, wait = True, 0.0

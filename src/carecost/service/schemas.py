@@ -110,7 +110,7 @@ class ComparisonModel(_Model):
 class StaffGradeModel(_Model):
     """One staff grade of a service's mix by qualification (``[[services.staff_grades]]``)."""
 
-    name: str = Field("grade", max_length=60)
+    name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
     share: Share
     wage_relative_to_average: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
     wage: Money | None = None
