@@ -23,7 +23,6 @@
 
 # %%
 # ruff: noqa: ERA001  (the jupytext header above is a comment block, not dead code)
-import dataclasses
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -112,49 +111,37 @@ plot_tornado(sensitivity(scn, ranges, measure="net_funding"), ax=axes[1])
 fig.tight_layout()
 
 # %% [markdown]
-# ## 5. What a finance ministry adds: capital, replaced spending, parents, present value
+# ## 5. What a finance ministry adds: weeks, staff grades, capital, replaced spending, parents
 #
-# The same scenario with (synthetic) one-off capital costs of new places, spent on
-# construction (`CON`); with the childcare services replacing current demand-side subsidies
-# (vouchers for private care, not the funding of the places already in current coverage)
-# worth 0.05% of GDP, saved along the phase-in path; and with a labour-supply effect: 0.15
-# more employed parents per newly covered child (90% mothers, earning 0.6 × the average wage;
-# in a real study this comes from an estimated employment elasticity, not from carecost).
-# Capital spending creates construction jobs while places are being built; the parents'
-# earnings are taxed and spent; the net funding requirement subtracts the replaced spending.
-# The present value discounts the money flows to the base year at a real 3.5% (HM Treasury
-# Green Book rate), in constant base-year prices.
+# `example_scenario("extended")` is the same synthetic scenario with every optional costing
+# input (see `src/carecost/investment/data/SOURCES.md`): weeks of service and work a year; a
+# staff mix by qualification for ages 0–2 (graduate teachers and practitioners, whose
+# share-weighted pay and women's share become the service's); one-off capital costs of new
+# places, spent in construction (`CON`); demand-side subsidies (vouchers for private care,
+# not the funding of the places already in current coverage) replaced by free places, saved
+# along the phase-in path; and parents taking up paid work per newly covered child (in a real
+# study from an estimated employment elasticity, not from carecost). Capital spending creates
+# construction jobs while places are being built; the parents' earnings are taxed and spent;
+# the net funding requirement subtracts the replaced spending. The present value discounts
+# the money flows to the base year at a real 3.5% (HM Treasury Green Book rate), in constant
+# base-year prices.
 
 # %%
-capital = {"childcare_0_2": 12_000.0, "preschool_3_5": 8_000.0}
-scn_k = dataclasses.replace(
-    scn,
-    services=tuple(
-        dataclasses.replace(
-            s,
-            capital_cost_per_place=capital.get(s.name, 0.0),
-            capital_sector="CON" if s.name in capital else None,
-            replaced_spending_pct_gdp=0.05 if s.name in capital else 0.0,
-            parent_employment_per_person=0.15 if s.name in capital else 0.0,
-            parent_women_share=0.9,
-            parent_earnings_relative_to_average=0.6 if s.name in capital else 0.0,
-        )
-        for s in scn.services
-    ),
-)
+scn_k = example_scenario("extended")
 res_k = simulate(scn_k)
+print(res_k.report().summary())
 cols = ["gross_cost", "capital_cost", "jobs_capital", "replaced_spending", "parents_employed",
         "tax_parents_labour", "net_funding", "women_emp_rate_change_pp"]
 pd.concat(
     {
-        "base": res.summary.set_index("year")[cols],
-        "with capital, replaced spending and parents": res_k.summary.set_index("year")[cols],
+        "basic": res.summary.set_index("year")[cols],
+        "extended": res_k.summary.set_index("year")[cols],
     }
 ).loc[(slice(None), [2026, 2030, 2035]), :].round(2)
 
 # %%
 pd.concat(
-    {"without capital": res.present_value(0.035), "with capital": res_k.present_value(0.035)}
+    {"basic": res.present_value(0.035), "extended": res_k.present_value(0.035)}
 ).round(0)
 
 # %% [markdown]

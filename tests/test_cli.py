@@ -101,6 +101,8 @@ def test_read_and_validate(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "2 rows, 2 columns" in res.output, _all(res)
     res = _run("validate", str(EXAMPLE_SCENARIO))
     assert res.exit_code == 0 and "valid" in res.output, _all(res)
+    res = _run("validate", str(EXAMPLE_SCENARIO.parent / "example_extended_2035.toml"))
+    assert res.exit_code == 0 and "valid" in res.output, _all(res)
 
 
 def test_validate_json_scenario(tmp_path: Path) -> None:

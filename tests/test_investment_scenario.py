@@ -1285,3 +1285,20 @@ def test_present_value_accepts_one_measure_name(pop_file):
     res = simulate(scenario_from_dict(hand_dict(pop_file)), tiny_model())
     pv = res.present_value(0.0, "gross_cost")
     assert list(pv["measure"]) == ["gross_cost"]
+
+
+def test_extended_example_uses_every_optional_input():
+    scn = example_scenario("extended")
+    res = simulate(scn)
+    s = res.summary.set_index("year").loc[scn.target_year]
+    for m in ("capital_cost", "jobs_capital", "replaced_spending", "parents_employed",
+              "tax_parents_labour", "tax_capital_labour"):
+        assert s[m] > 0, m
+    cc = scn.service("childcare_0_2")
+    assert cc.wage_relative_to_average == pytest.approx(0.3 * 1.05 + 0.7 * 0.72)
+    assert cc.women_share == pytest.approx(0.3 * 0.93 + 0.7 * 0.96)
+    assert (cc.service_weeks_per_year, cc.staff_weeks_per_year) == (48, 44)
+    fiscal = res.fiscal[res.fiscal["year"] == scn.target_year]["value"].sum()
+    assert fiscal == pytest.approx(s["gross_cost"] - s["net_funding"])
+    with pytest.raises(InvestmentInputError, match="variant = 'nope'"):
+        example_scenario("nope")

@@ -531,9 +531,27 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     return scenario_from_dict(_read_toml(p), base_dir=p.parent)
 
 
-def example_scenario() -> Scenario:
-    """The shipped example scenario for the synthetic example country."""
-    ref = DATA / "scenarios" / "example_universal_care_2035.toml"
+EXAMPLE_SCENARIOS = {
+    "basic": "example_universal_care_2035.toml",
+    "extended": "example_extended_2035.toml",
+}
+
+
+def example_scenario(variant: str = "basic") -> Scenario:
+    """A shipped example scenario for the synthetic example country.
+
+    Parameters
+    ----------
+    variant : {"basic", "extended"}
+        ``"basic"``: childcare and long-term care expansion by 2035 (the main job's scenario);
+        ``"extended"``: the same with every optional costing input (annual weeks, staff
+        grades, capital costs of new places, replaced spending, parents' labour supply).
+    """
+    if variant not in EXAMPLE_SCENARIOS:
+        raise InvestmentInputError(
+            f"variant = {variant!r}; allowed {', '.join(map(repr, EXAMPLE_SCENARIOS))}"
+        )
+    ref = DATA / "scenarios" / EXAMPLE_SCENARIOS[variant]
     return scenario_from_dict(_read_toml(ref), base_dir=None)
 
 
