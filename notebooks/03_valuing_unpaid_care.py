@@ -118,6 +118,25 @@ imp_cond = impute_wages(x, ow["wage"], cov, model="heckman", selection_covariate
 
 # %% [markdown]
 # ## Five valuations
+#
+# **Wage basis.** Replacement cost values hours at what a household would pay, the full labour
+# cost (gross wage plus employer social contributions); opportunity cost at the net wage a
+# person gives up; the ILO variant at the statutory minimum wage (docs/methods.md, section 3.3).
+# The ATUS wages are gross and this notebook ships no employer-contribution or tax rate for
+# 2016, so carecost refuses the methods' own bases without them:
+
+# %%
+try:
+    value_unpaid_work(design, amap, Hybrid(wages, gen), year=YEAR, currency="USD",
+                      weights=WEIGHTS)
+except ValuationError as err:
+    print("ValuationError:", err)
+
+# %% [markdown]
+# The figures below are therefore valued at the **gross wage**, chosen with `basis="gross"`
+# (every result says so in `wage_basis`): replacement cost at full labour cost would be higher
+# by the employer contribution rate, opportunity cost at the net wage lower by the tax rate.
+# Pass `employer_rate=` or `tax_rate=` from a stated source to value on the methods' bases.
 
 # %%
 methods = {
@@ -129,9 +148,11 @@ methods = {
     "ILO: federal minimum wage": us_federal_minimum_wage(YEAR),
 }
 gdp = us_gdp(YEAR)
-vals = {k: value_unpaid_work(design, amap, m, year=YEAR, currency="USD", weights=WEIGHTS)
+vals = {k: value_unpaid_work(design, amap, m, year=YEAR, currency="USD", weights=WEIGHTS,
+                             basis="gross")
         for k, m in methods.items()}
-print("\n".join(n for n in vals["hybrid"].notes if n.startswith(("weights count", "annualis"))))
+print("\n".join(n for n in vals["hybrid"].notes if n.startswith(("weights count", "annualis",
+                                                                  "valued at"))))
 rows = []
 for k, v in vals.items():
     s = v.summary(gdp).set_index("statistic")
@@ -179,7 +200,7 @@ for label, iw in (("Mincer", imp_mincer), ("Heckman, wage offer (headline)", imp
                   ("Heckman, conditional on not earning", imp_cond)):
     vv = value_unpaid_work(design, amap, OpportunityCost(iw.wage.to_numpy(), "USD", YEAR,
                                                          imputation=iw.describe()),
-                           year=YEAR, currency="USD", weights=WEIGHTS)
+                           year=YEAR, currency="USD", weights=WEIGHTS, basis="gross")
     sh = vv.share_of_gdp(gdp).iloc[0]
     alt_rows.append({"imputation": label, "mean_imputed_wage": iw.wage[iw.imputed].mean(),
                      "share_of_gdp_pct": 100 * sh["estimate"], "se_pct": 100 * sh["se"]})

@@ -190,7 +190,9 @@ def test_investment_custom_ranges_and_errors() -> None:
                          draws=200, seed=3, level=0.8)
     assert b.inputs["ranges"] == [{"path": "fiscal.propensity_to_consume", "low": 0.7,
                                    "high": 0.9, "mode": None, "dist": "uniform"}]
-    assert b.table("uncertain_parameters").rows[0]["parameter"] == "fiscal.propensity_to_consume"
+    # issue 13.14: the reader-facing table names the parameter in words (the path stays in
+    # the brief's inputs, above)
+    assert b.table("uncertain_parameters").rows[0]["parameter"] == "Propensity to consume"
     with pytest.raises(BriefError, match="year = 1999"):
         investment_brief(scn, year=1999, draws=10)
     with pytest.raises(BriefError, match="draws"):
@@ -271,7 +273,8 @@ def _small_dataset(tmp_path: Path) -> Path:
         'source = "test subset"\npersons = "persons.csv"\nepisodes = "episodes.csv"\n'
         'weights = "weight"\nstrata = "stratum"\npsu = "psu"\ndomains = ["urban"]\n'
         '[valuation]\ncurrency = "XCU"\nyear = 2025\ngeneralist = "domestic_housekeeper"\n'
-        'wage_source = "test"\n[valuation.wages]\ndomestic_housekeeper = 4.5\n'
+        'wage_source = "test"\nemployer_rate = 0.15\nemployer_rate_source = "test"\n'
+        '[valuation.wages]\ndomestic_housekeeper = 4.5\n'
         'domestic_cleaner = 4.5\ncook = 5.3\nhandyperson = 6.5\ngardener = 4.9\n'
         'animal_care_worker = 4.9\nhousehold_manager = 6.9\nchild_care_worker = 5.3\n'
         'personal_care_aide = 4.9\ndriver = 5.7\n', encoding="utf-8")

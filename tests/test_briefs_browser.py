@@ -154,3 +154,67 @@ def test_console_error_detection_works(tmp_path: Path) -> None:
                     "</body></html>", encoding="utf-8")
     proc = _chromium(["--dump-dom", page.as_uri()], tmp_path / "profile")
     assert _console_errors(proc.stderr), proc.stderr[-800:]
+
+
+# ------------------------------------------------------------------ the API's /docs offline
+# Every host name but the loopback address fails to resolve: the browser has no network.
+OFFLINE = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+           "--virtual-time-budget=15000"]
+
+
+def _serve_app(app: object) -> tuple[str, object, object]:
+    import socket
+    import threading
+    import time
+
+    uvicorn = pytest.importorskip("uvicorn")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+        time.sleep(0.02)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+def _docs_dom(app: object, tmp_path: Path) -> str:
+    url, server, thread = _serve_app(app)
+    try:
+        proc = _chromium([*OFFLINE, "--dump-dom", f"{url}/docs"], tmp_path / "profile")
+    finally:
+        server.should_exit = True  # type: ignore[attr-defined]
+        thread.join(timeout=15)  # type: ignore[attr-defined]
+    assert proc.returncode == 0, proc.stderr[-500:]
+    return proc.stdout
+
+
+def test_api_docs_render_without_network(tmp_path: Path) -> None:
+    """/docs shows Swagger UI's operation list with no network (issue 13 item 10): its
+    assets are served by the application, not loaded from a CDN."""
+    pytest.importorskip("fastapi")
+    from carecost.service import create_app
+
+    dom = _docs_dom(create_app(), tmp_path)
+    assert 'class="swagger-ui"' in dom
+    assert dom.count('class="opblock-summary-path"') >= 8, dom[-2000:]
+    for path in ("/v1/simulate", "/v1/gap", "/v1/scenarios/{name}"):
+        assert f'data-path="{path}"' in dom
+
+
+def test_api_docs_control_from_a_cdn_stay_blank_offline(tmp_path: Path) -> None:
+    """The control: FastAPI's stock /docs (assets from a CDN) has no operation list under the
+    same offline rules, so the test above would fail without the local assets."""
+    fastapi = pytest.importorskip("fastapi")
+    app = fastapi.FastAPI()
+
+    @app.get("/v1/thing")
+    def thing() -> dict[str, int]:
+        return {"x": 1}
+
+    dom = _docs_dom(app, tmp_path)
+    assert 'id="swagger-ui"' in dom and "opblock-summary-path" not in dom

@@ -297,3 +297,195 @@ def test_validate_data_set_with_missing_columns(tmp_path: Path) -> None:
                     encoding="utf-8")
     res = _run("validate", str(spec))
     assert res.exit_code == 0 and "valid" in _all(res), _all(res)
+
+
+# ------------------------------------------------------------------ issue 13
+def _scenario_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = EXAMPLE_SCENARIO.read_text(encoding="utf-8")
+    assert old in text
+    f = tmp_path / "scenario.toml"
+    f.write_text(text.replace(old, new), encoding="utf-8")
+    return f
+
+
+def test_validate_runs_the_checks_of_simulate(tmp_path: Path) -> None:
+    """Issue 13.2: `[comparison] sector = "construction"` was "valid" but simulate failed."""
+    f = _scenario_with(tmp_path, 'sector = "CON"', 'sector = "construction"')
+    res = _run("validate", str(f))
+    assert res.exit_code == EXIT_INPUT, _all(res)
+    text = " ".join(_all(res).split())
+    assert "'construction'" in text and "CON" in text and "valid scenario" not in text
+    assert "docs/scenario-reference.md" in text
+    sim = _run("simulate", str(f), "--draws", "10")
+    assert sim.exit_code == EXIT_INPUT  # the same refusal as simulate's
+    import tomllib
+
+    raw = tomllib.loads(f.read_text(encoding="utf-8"))
+    js = tmp_path / "scenario.json"
+    js.write_text(json.dumps(raw), encoding="utf-8")
+    pytest.importorskip("pydantic")
+    res = _run("validate", str(js))
+    assert res.exit_code == EXIT_INPUT and "'construction'" in _all(res), _all(res)
+
+
+@pytest.mark.parametrize("module", ["uvicorn", "fastapi"])
+def test_serve_without_the_service_extra_names_it(monkeypatch: pytest.MonkeyPatch,
+                                                   module: str) -> None:
+    """Issue 13.12: the message said `pip install 'carecost' (or 'carecost')`."""
+    from carecost.cli import EXIT_MISSING
+
+    monkeypatch.setitem(sys.modules, module, None)  # import fails as if not installed
+    res = _run("serve", "--port", "8765")
+    text = " ".join(_all(res).split())
+    assert res.exit_code == EXIT_MISSING, text
+    assert f"needs the package '{module}'" in text
+    assert "pip install 'carecost[service]'" in text
+
+
+def test_install_hint() -> None:
+    from carecost.cli import install_hint
+
+    assert install_hint("pydantic") == "pip install 'carecost[service]'"
+    assert install_hint("pyreadstat") == "pip install 'carecost[stata]'"
+    assert install_hint("dask.dataframe") == "pip install 'carecost[dask]'"
+    assert install_hint("somepkg") == "pip install somepkg"
+
+
+def test_serve_on_a_busy_port_is_one_clear_line() -> None:
+    """Issue 13.12: a busy port exits 5 with one line naming the port and --port."""
+    import socket
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    from carecost.cli import EXIT_PORT
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        res = _run("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert res.exit_code == EXIT_PORT == 5, _all(res)
+    text = res.output.strip()  # stdout and stderr together
+    assert len(text.splitlines()) == 1, text
+    assert f"port {port} on 127.0.0.1 is already in use" in text
+    assert f"--port {port + 1}" in text and "Traceback" not in text
+
+
+def _cells(ws: object) -> list[list[object]]:
+    return [list(r) for r in ws.iter_rows()]  # type: ignore[attr-defined]
+
+
+def test_excel_tables_are_formatted(tmp_path: Path) -> None:
+    """Issue 13.13: bold frozen headers, autofilter, formats by unit, a readable first sheet."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "sim.xlsx"
+    res = _run("simulate", "--draws", "50", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    wb = openpyxl.load_workbook(out)
+    names = wb.sheetnames
+    assert names[0] == "summary" and names[1] == "investment_headline"
+    assert names[-1] == "about" and names.index("quantities") > names.index("services")
+    assert names.index("summary_by_year") > names.index("quantities")
+    ws = wb["summary"]
+    assert ws["A1"].font.bold and ws["A1"].value.startswith("Investing in care")
+    assert ws["A2"].value.startswith("Reaching the coverage targets")
+    header = [c.value for c in ws[4]]
+    assert header[:6] == ["Measure", "Year", "Estimate", "Interval low", "Interval high",
+                          "Unit"]
+    assert all(c.font.bold for c in ws[4] if c.value) and ws.freeze_panes == "A5"
+    assert ws.auto_filter.ref.startswith("A4:")
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=5) if r[0].value}
+    cost = rows["Additional annual cost"]
+    assert cost[1].value == 2035 and cost[5].value == "% of GDP"
+    assert cost[2].number_format == "0.00" and cost[2].value == round(cost[2].value, 2)
+    jobs = rows["Jobs created"]
+    assert jobs[2].number_format == "#,##0" and jobs[2].value == round(jobs[2].value)
+    for name in names[1:-1]:
+        sheet = wb[name]
+        assert sheet.freeze_panes == "A2", name
+        assert all(c.font.bold for c in sheet[1]), name
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), name
+    svc = wb["services"]
+    head = [c.value for c in svc[1]]
+    cov = head.index("Coverage [% of persons in need]")
+    cost_col = head.index("Additional cost [XCU per year]")
+    assert svc.cell(row=2, column=cov + 1).number_format == "0.0"
+    assert svc.cell(row=2, column=cost_col + 1).number_format == "#,##0"
+    by_year = wb["summary_by_year"]
+    head = [c.value for c in by_year[1]]
+    fmt = {h: by_year.cell(row=3, column=i + 1).number_format for i, h in enumerate(head)}
+    assert fmt["women_share_of_jobs"] == "0.0%" and fmt["gross_cost_pct_gdp"] == "0.00"
+    assert fmt["jobs_total"] == "#,##0" and fmt["year"] == "0"
+    mc = wb["monte_carlo"]
+    head = [c.value for c in mc[1]]
+    for r in mc.iter_rows(min_row=2):
+        if r[head.index("measure")].value == "women_share_of_jobs" \
+                and isinstance(r[head.index("ci_low")].value, float):
+            assert r[head.index("ci_low")].number_format == "0.0%"
+            break
+    else:
+        raise AssertionError("no women_share_of_jobs row in monte_carlo")
+    # no binary noise (0.6499999999999999) anywhere: floats have at most 12 significant digits
+    for name in names:
+        for row in wb[name].iter_rows():
+            for c in row:
+                if isinstance(c.value, float):
+                    assert float(f"{c.value:.12g}") == c.value, (name, c.coordinate, c.value)
+
+
+def test_csv_tables_have_no_float_noise(tmp_path: Path) -> None:
+    out = tmp_path / "sim.csv"
+    res = _run("simulate", "--draws", "20", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    text = (tmp_path / "sim-by_service.csv").read_text(encoding="utf-8")
+    assert "99999999" not in text and "00000001" not in text
+    summary = pd.read_csv(tmp_path / "sim-summary.csv")
+    assert "Year" in summary and (summary["Year"] == 2035).all()
+
+
+def test_gap_prints_the_breakdown() -> None:
+    """Issue 13.15: `gap --by age_group` showed the breakdown only in the files."""
+    res = _run("gap", "--by", "age_group")
+    assert res.exit_code == 0, _all(res)
+    text = res.output
+    assert "Unpaid care work by sex and age group" in text
+    assert "Women (minutes per day)" in text and "CI of the gap" in text
+    for group in ("15-24  (!)", "25-34", "65+"):
+        assert group in text
+    assert "Unpaid care work by sex" not in _run("gap", "--overall").output
+
+
+def test_value_and_gap_check_the_spec_before_reading_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13.15: `value --data X` read 12 s of data before finding the spec unusable."""
+    from carecost.briefs import DatasetRegistry
+
+    def no_reading(self: object, name: object) -> None:
+        raise AssertionError("the data were read before the spec was checked")
+
+    monkeypatch.setattr(DatasetRegistry, "survey", no_reading)
+    (tmp_path / "persons.csv").write_text("id,sex,weight,care_min\n1,female,1,3\n",
+                                          encoding="utf-8")
+    spec = tmp_path / "ds.toml"
+    spec.write_text('[dataset]\nname = "nowage"\nkind = "persons"\npersons = "persons.csv"\n'
+                    'activities = ["care_min"]\ndomains = ["urban"]\n', encoding="utf-8")
+    res = _run("value", "--data", str(spec), "--draws", "10")
+    assert res.exit_code == EXIT_INPUT, _all(res)
+    assert "has no [valuation] wages" in " ".join(_all(res).split())
+    res = _run("gap", "--data", str(spec), "--by", "age_group")
+    assert res.exit_code == EXIT_INPUT, _all(res)
+    assert "not a domain of data set 'nowage'" in " ".join(_all(res).split())
+
+
+def test_data_set_file_with_a_typo_is_refused(tmp_path: Path) -> None:
+    """Issue 13.1: `stata = "stratum"` silently dropped the strata."""
+    f = tmp_path / "ds.toml"
+    (tmp_path / "p.csv").write_text("id\n1\n", encoding="utf-8")
+    (tmp_path / "e.csv").write_text("id\n1\n", encoding="utf-8")
+    f.write_text('[dataset]\nname = "x"\nkind = "episodes"\npersons = "p.csv"\n'
+                 'episodes = "e.csv"\nstata = "stratum"\n', encoding="utf-8")
+    for args in (["validate", str(f)], ["gap", "--data", str(f)]):
+        res = _run(*args)
+        assert res.exit_code == EXIT_INPUT, _all(res)
+        text = " ".join(_all(res).split())
+        assert "unknown key 'stata' in [dataset]; did you mean strata?" in text

@@ -219,3 +219,34 @@ def test_dask_episode_validation() -> None:
         s = from_episodes_dask(dd.from_pandas(odd, npartitions=2),
                                dd.from_pandas(persons, npartitions=2), **kw)
     assert s.report.unmapped_codes["code"].tolist() == ["999999"]
+
+
+@pytest.mark.parametrize("option", ["remove", "certainty", "adjust"])
+@pytest.mark.parametrize("clusters", [True, False])
+def test_lonely_psu_by_domain_on_dask_equals_in_memory(frame: pd.DataFrame, option: str,
+                                                       clusters: bool) -> None:
+    """Lonely strata by domain follow the in-memory Design (checked against R) (issue 13, 8)."""
+    df = frame.copy()
+    if clusters:
+        df.loc[df["st"] == 3, "psu"] = 30  # stratum 3 has a single PSU
+        kw: dict = {"strata": "st", "psu": "psu"}
+    else:
+        df.loc[df.index[0], "st"] = 9  # a stratum of one row (its own PSU)
+        kw = {"strata": "st"}
+    a = Design(df, weights="w", lonely_psu=option, **kw)  # type: ignore[arg-type]
+    b = DaskDesign(_ddf(df), "w", lonely_psu=option, **kw)
+    for fn in ESTIMATES:
+        _same(fn(a), fn(b))
+    assert np.isfinite(a.mean("y", by="sex")["se"]).all()
+
+
+def test_dask_refuses_what_it_cannot_match(frame: pd.DataFrame) -> None:
+    """'average' and multistage designs are refused with the way out, not mis-estimated."""
+    from carecost.survey import DesignError
+
+    with pytest.raises(DesignError, match="'average' depends on the strata each domain"):
+        DaskDesign(_ddf(frame), "w", strata="st", psu="psu", lonely_psu="average")
+    with pytest.raises(DesignError, match="one-stage design: psu must be one column"):
+        DaskDesign(_ddf(frame), "w", strata="st", psu=["psu", "year"])  # type: ignore[arg-type]
+    with pytest.raises(DesignError, match="one-stage design: fpc must be one column"):
+        DaskDesign(_ddf(frame), "w", psu="psu", fpc=["fpc", "fpc"])  # type: ignore[arg-type]

@@ -15,7 +15,12 @@ import pandas as pd
 import pytest
 
 from carecost.investment import IOModel, industry_total_requirements
-from carecost.investment.io import nipa_fte_by_io_code, read_bea_matrix
+from carecost.investment.io import (
+    bea_import_shares,
+    industry_domestic_total_requirements,
+    nipa_fte_by_io_code,
+    read_bea_matrix,
+)
 from carecost.paths import shared_data_dir
 
 SHARED = (shared_data_dir([Path(__file__).parent])
@@ -122,14 +127,26 @@ def test_same_function_serves_2019(tr2018):
 
 def test_bea_consumption_drops_and_reports_negative_pce(model2018):
     """PCE of 'Other' (noncomparable imports, rest-of-world adjustment) is negative and is
-    made by GFGN: its consumption share is 0 and the dropped amount is reported."""
+    made by GFGN: its consumption share is 0 and the dropped amount is reported.  (Issue 13,
+    item 5: the domestic model's notes also list the 8 import shares bounded to [0, 1].)"""
     assert model2018.consumption_shares[model2018.index_of("GFGN")] == 0
-    assert len(model2018.notes) == 1
-    assert "industry GFGN = -83.2 $ billion" in model2018.notes[0]
+    pce = [n for n in model2018.notes if "PCE" in n]
+    assert len(pce) == 1
+    assert "industry GFGN = -83.2 $ billion" in pce[0]
+    bounded = [n for n in model2018.notes if n.startswith("import share of product")]
+    assert len(bounded) == 8 and len(model2018.notes) == 9
+    assert any(n.startswith("import share of product Other:") for n in bounded)
 
 
 def test_bea_model_employment_and_multipliers(model2018, tr2018):
-    np.testing.assert_allclose(model2018.L, tr2018.to_numpy(), atol=1e-12)
+    # issue 13, item 5: the default model is domestic; domestic=False keeps BEA's total
+    # requirements (the published table reproduced above)
+    total = IOModel.from_bea(BEA, 2018, domestic=False)
+    np.testing.assert_allclose(total.L, tr2018.to_numpy(), atol=1e-12)
+    use, make = _tables(2018)
+    np.testing.assert_allclose(
+        model2018.L, industry_domestic_total_requirements(use, make).to_numpy(), atol=1e-12
+    )
     fte = model2018.employment * model2018.output  # FTE by industry
     by_code = pd.Series(fte, index=model2018.sectors)
     # README: care-sector FTE 2018 (thousands) 6,825; 4,857; 3,075; 3,491
@@ -157,3 +174,66 @@ def test_nipa_split_of_aggregated_lines():
     np.testing.assert_allclose(fte["HS"] + fte["ORE"], 1_553e3)  # NIPA "Real estate"
     np.testing.assert_allclose(fte["ORE"], 3 * fte["HS"])
     np.testing.assert_allclose(fte["GFGD"] + fte["GFGN"], 3_620e3)  # federal general government
+
+
+# ------------------------------------------------------- issue 13, items 5 (imports) and 7 (FTE)
+def test_domestic_requirements_remove_imports(tr2018):
+    """Import proportionality (BEA FAQ 453): every use of commodity i is imported in the share
+    imports / (output + imports - exports - change in inventories)."""
+    use, make = _tables(2018)
+    mu, _ = bea_import_shares(use, make)
+    u = read_bea_matrix(use)
+    m, x, ds = -u.loc["334", "F050"], u.loc["334", "F040"], u.loc["334", "F030"]
+    q = read_bea_matrix(make).loc["Total Commodity Output", "334"]
+    assert mu["334"] == pytest.approx(m / (q + m - x - ds))  # 344,850 / 546,173 = 0.631
+    assert mu["334"] == pytest.approx(0.631393, abs=1e-6)
+    trd = industry_domestic_total_requirements(use, make)
+    # never more domestic output than the total requirements (imports counted as domestic)
+    assert (trd.to_numpy() <= tr2018.to_numpy() + 1e-12).all()
+    om_t, om_d = tr2018.sum(axis=0), trd.sum(axis=0)
+    # computers and electronics: imports exceed domestic output; its output multiplier
+    # falls from 1.2532 (BEA's published total requirements) to 1.1754
+    assert om_t["334"] == pytest.approx(1.2532, abs=5e-5)
+    assert om_d["334"] == pytest.approx(1.1754, abs=5e-5)
+    assert om_d["623"] == pytest.approx(1.6975, abs=5e-5)  # total 1.7968
+    assert om_d["624"] == pytest.approx(1.7058, abs=5e-5)  # total 1.8310
+    # the domestic Leontief identity: x = L_d D e_d with e_d the domestic final demand
+    v = read_bea_matrix(make)
+    inds = list(trd.index)
+    coms = [c for c in v.columns if c != "Total Industry Output"]
+    qv = v.loc["Total Commodity Output", coms].to_numpy()
+    d = v.loc[inds, coms].to_numpy() / qv
+    g = u.loc["Total Industry Output", inds].to_numpy()
+    b = u.loc[coms, inds].to_numpy() / g
+    b_d = b - mu[coms].to_numpy()[:, None] * np.maximum(b, 0.0)
+    e_d = qv - b_d @ g
+    # (exact algebra; the Make and Use totals are rounded to $1 million: measured 6.6e-5)
+    np.testing.assert_allclose(trd.to_numpy() @ (d @ e_d), g, rtol=1e-4)
+
+
+def test_domestic_model_multipliers_lower_for_imports(model2018):
+    total = IOModel.from_bea(BEA, 2018, domestic=False)
+    md, mt = model2018.multipliers(), total.multipliers()
+    assert (md["employment_multiplier"] <= mt["employment_multiplier"] + 1e-12).all()
+    drop = 1 - md.loc["334", "employment_multiplier"] / mt.loc["334", "employment_multiplier"]
+    assert drop > 0.05  # measured 5.6% (4.2027 -> 3.9665 FTE per $ million)
+    # care sectors (FTE per $ million of final demand), Type I: 623 14.854 -> 14.583,
+    # 624 17.906 -> 17.554
+    np.testing.assert_allclose(
+        md.loc[["623", "624"], "employment_multiplier"], [14.5833, 17.5535], atol=5e-4
+    )
+    np.testing.assert_allclose(
+        mt.loc[["623", "624"], "employment_multiplier"], [14.8544, 17.9064], atol=5e-4
+    )
+    assert model2018.requirements == "domestic" and total.requirements == "total"
+
+
+def test_persons_per_fte_from_nipa_6_4d_over_6_5d(model2018):
+    """FTE employment (6.5D) converts to persons with full- and part-time employees (6.4D)
+    per FTE employee, by industry: 2018 (thousands) 623: 3,384 / 3,075; 624: 3,990 / 3,491."""
+    ppf = pd.Series(model2018.persons_per_fte, index=model2018.sectors)
+    np.testing.assert_allclose(ppf[["623", "624"]], [3_384 / 3_075, 3_990 / 3_491])
+    heads = model2018.persons * model2018.output
+    # NIPA line 2, domestic industries: 154,657 thousand full- and part-time employees
+    assert abs(heads.sum() - 154_657e3) < 10e3
+    assert (ppf >= 1.0 - 1e-12).all()  # never fewer employees than FTE

@@ -51,7 +51,7 @@ from carecost.investment import (
     output_multipliers,
     technical_coefficients,
 )
-from carecost.investment.io import read_bea_matrix
+from carecost.investment.io import domestic_shares, read_bea_matrix
 
 Z = np.array([[150.0, 500.0], [200.0, 100.0]])
 F = np.array([350.0, 1700.0])
@@ -409,19 +409,90 @@ def test_from_bea_reports_dropped_negative_consumption(tmp_path):
     make.to_parquet(tmp_path / "bea_summary_make_afterredef_2018.parquet")
     nipa = pd.DataFrame(
         {
-            "measure": "fte_employees",
-            "line": [1, 2],
-            "nipa_path": ["x", "y"],
-            "io_code": ["i1", "i2"],
+            "measure": ["fte_employees"] * 2 + ["full_and_part_time_employees"] * 2,
+            "line": [1, 2, 1, 2],
+            "nipa_path": ["x", "y"] * 2,
+            "io_code": ["i1", "i2"] * 2,
             "year": 2018,
-            "value": [1.0, 2.0],
+            "value": [1.0, 2.0, 1.5, 2.0],
         }
     )
     nipa.to_parquet(
         tmp_path / "nipa_section6_employment_compensation_by_industry_1998_2018.parquet"
     )
-    model = IOModel.from_bea(tmp_path, 2018)
+    # the tiny Use table has no F040/F050 columns: imports cannot be removed, and the
+    # default (domestic requirements, issue 13 item 5) says so; domestic=False is the
+    # total-requirements model this test was written for
+    with pytest.raises(InvestmentInputError, match=r"lacks the final-demand columns"):
+        IOModel.from_bea(tmp_path, 2018)
+    model = IOModel.from_bea(tmp_path, 2018, domestic=False)
+    assert model.requirements == "total"
+    # persons per FTE = full- and part-time employees (6.4D) / FTE employees (6.5D)
+    np.testing.assert_allclose(model.persons_per_fte, [1.5, 1.0])
     np.testing.assert_allclose(model.consumption_shares, [1.0, 0.0])
     cons_i2 = 0.1 * 61 + 1.0 * 10 + 1.0 * -50  # D row i2 . PCE, $ million
     assert len(model.notes) == 1
     assert "industry i2" in model.notes[0] and f"{cons_i2 / 1e3:,.1f} $ billion" in model.notes[0]
+
+
+# ------------------------------------------------------------------ issue 13, item 5: imports
+def test_domestic_shares_bea_definition_and_bounds():
+    # imports over domestic supply = output + imports - exports - change in inventories
+    dom, notes = domestic_shares(
+        [1000.0, 500.0, 100.0, 10.0, 50.0],
+        [300.0, 0.0, -20.0, 400.0, 30.0],
+        [100.0, 0.0, 0.0, 20.0, 90.0],
+        [200.0, 0.0, 0.0, 0.0, 0.0],
+        names=["a", "b", "c", "d", "e"],
+    )
+    # a: 300 / (1000 + 300 - 100 - 200) = 0.3; b: no imports; c: negative imports -> 0;
+    # d: 400 / 390 > 1 -> 1 (all imported); e: supply 50 + 30 - 90 < 0 -> 30 / (50 + 30)
+    np.testing.assert_allclose(dom, [0.7, 1.0, 1.0, 0.0, 1 - 30 / 80])
+    assert len(notes) == 3
+    assert notes[0].startswith("import share of product c: imports -20")
+    assert "set to 1 (all imported)" in notes[1]
+    assert "set to 0.375 (imports over total supply" in notes[2]
+
+
+def test_from_flows_removes_imports_hand_computed():
+    """Miller and Blair's Table 2.3 with 300 of imports of sector 1's product and 100 of
+    exports: mu_1 = 300 / (1000 + 300 - 100) = 0.25, so a quarter of every purchase of
+    sector 1's product (row 1 of Z and of household consumption) is imported."""
+    model = IOModel.from_flows(
+        Z,
+        X,
+        employment=[100.0, 300.0],
+        household_consumption=[200.0, 200.0],
+        imports=[300.0, 0.0],
+        exports=[100.0, 0.0],
+        sectors=["s1", "s2"],
+    )
+    assert model.requirements == "domestic"
+    a_dom = np.array([[0.75 * 0.15, 0.75 * 0.25], [0.20, 0.05]])
+    np.testing.assert_allclose(model.A, a_dom, atol=1e-15)
+    # by hand: det(I - A_d) = (1 - .1125)(1 - .05) - .1875 x .2 = .805625
+    det = (1 - 0.1125) * 0.95 - 0.1875 * 0.2
+    inv = np.array([[0.95, 0.1875], [0.2, 0.8875]]) / det
+    np.testing.assert_allclose(model.L, inv, rtol=1e-12)
+    np.testing.assert_allclose(model.L.sum(axis=0), [1.15 / det, 1.075 / det], rtol=1e-12)
+    total = IOModel.from_flows(Z, X, employment=[100.0, 300.0], sectors=["s1", "s2"])
+    assert total.requirements == "as given"
+    assert np.all(model.L <= total.L) and model.L[0, 0] < total.L[0, 0]
+    # household consumption: 0.75 x 200 of sector 1's product is domestic
+    np.testing.assert_allclose(model.consumption_shares, [150 / 350, 200 / 350])
+    # employment multipliers fall (imported inputs create no domestic jobs)
+    assert (model.multipliers()["employment_multiplier"]
+            < total.multipliers()["employment_multiplier"]).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    z=hnp.arrays(np.float64, (3, 3), elements=st.floats(0, 50)),
+    m=hnp.arrays(np.float64, 3, elements=st.floats(0, 80)),
+)
+def test_domestic_requirements_never_exceed_total(z, m):
+    x = z.sum(axis=0) + 100.0  # column sums of A below 1
+    dom = IOModel.from_flows(z, x, imports=m)
+    tot = IOModel.from_flows(z, x)
+    assert np.all(dom.L <= tot.L + 1e-12)
+    assert np.all(dom.A <= tot.A + 1e-15)

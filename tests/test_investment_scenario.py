@@ -182,7 +182,9 @@ def test_load_scenario_from_file(tmp_path, pop_file):
         ),
         (
             {"persons_per_staff": 0},
-            r"services\.cc\.persons_per_staff = 0 is outside the allowed range \(0, inf\]",
+            # upper end 1000 since the one field specification (investment/fields.py, issue 13
+            # item 18 / issue 14 item 3): it was only in the HTTP schema before
+            r"services\.cc\.persons_per_staff = 0 is outside the allowed range \(0, 1000\]",
         ),
         (
             {"non_staff_cost_share": 1.0},
@@ -1247,7 +1249,9 @@ def test_staff_grades_give_the_weighted_wage_and_women_share(pop_file):
         ([{"share": 1.0}], {}, "exactly one of wage_relative_to_average or wage"),
         ([{"share": 0.5, "wage_relative_to_average": 1.0},
           {"share": 0.5, "wage": 20000.0}], {}, "mix wage_relative_to_average and wage"),
-        ([{"share": 1.0, "wage_relative_to_average": 1.0, "pay": 3}], {}, "unknown keys"),
+        # one message format for unknown keys in every table since issue 13 item 1
+        ([{"share": 1.0, "wage_relative_to_average": 1.0, "pay": 3}], {},
+         r"services\.cc\.staff_grades\[0\]: unknown key 'pay'"),
         ([{"share": 1.0, "wage_relative_to_average": 1.0}],
          {"wage_floor_relative_to_average": 0.8}, "with services.cc.staff_grades"),
         ([{"share": 1.0, "wage_relative_to_average": -1.0}], {}, "wage_relative_to_average = -1"),
@@ -1277,7 +1281,16 @@ def test_staff_grades_accept_a_matching_women_share_and_tiny_rounding(pop_file):
     del d["services"][0]["wage"]
     svc = scenario_from_dict(d).services[0]
     assert [g.name for g in svc.staff_grades] == ["grade 1", "grade 2"]
-    assert hash(svc.staff_grades) is not None
+    # the grades are a cache key: equal inputs hash and compare equal, different ones do not
+    again = scenario_from_dict(d).services[0]
+    assert again.staff_grades == svc.staff_grades
+    assert hash(again.staff_grades) == hash(svc.staff_grades)
+    d["services"][0]["staff_grades"][0]["wage_relative_to_average"] = 1.3
+    other = scenario_from_dict(d).services[0]
+    assert other.staff_grades != svc.staff_grades
+    assert hash(other.staff_grades) != hash(svc.staff_grades)
+    cache = {svc.staff_grades: "first", other.staff_grades: "second"}
+    assert cache[again.staff_grades] == "first" and len(cache) == 2
     assert svc.women_share == pytest.approx(0.9)
 
 

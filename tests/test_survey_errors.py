@@ -168,3 +168,59 @@ def test_jkn_replicates_with_lonely_psu_match_r(option: str) -> None:
     for stat, got in (("mean_api00", r.mean("api00")), ("total_enroll", r.total("enroll"))):
         np.testing.assert_allclose(got["estimate"].iloc[0], ref.loc[stat, "estimate"], rtol=1e-8)
         np.testing.assert_allclose(got["se"].iloc[0], ref.loc[stat, "se"], rtol=1e-8)
+
+
+MULTI = pd.read_csv(REF / "lonely_psu_multistage.csv", keep_default_na=False,
+                    na_values=["NaN", "NA"])
+
+
+def _multistage_design(name: str, option: str) -> Design:
+    """The designs of make_reference_lonely_multistage.R (apiclus2 with lonely stage-2 units)."""
+    a = pd.read_csv(REF / "data" / "apiclus2.csv")
+    n = a.groupby("dnum")["snum"].transform("size")
+    big = sorted(a.loc[n >= 5, "dnum"].unique())[:4]
+    first = a["snum"] == a.groupby("dnum")["snum"].transform("min")
+    a["one"] = 1
+    a["st2"] = np.where(a["dnum"].isin(big) & first, "b", "a")
+    if name != "ms_strata0":
+        a.loc[a["dnum"].isin([176, 719]), "fpc2"] = 5
+    strata = None if name == "ms_lonely" else ["one", "st2"]
+    return Design(a, psu=["dnum", "snum"], strata=strata, fpc=["fpc1", "fpc2"],
+                  lonely_psu=option)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("option", ["remove", "certainty", "adjust", "average"])
+@pytest.mark.parametrize("name", ["ms_lonely", "ms_strata", "ms_strata0"])
+def test_lonely_units_at_stage_two_by_domain_match_r(name: str, option: str) -> None:
+    """svyby on a two-stage design with lonely stage-2 units, as R (issue 13 item 8).
+
+    With ``"average"`` R averages within each first-stage unit over the stage-2 strata the
+    domain reaches, so only domains that reach a unit whose reached strata are all lonely are
+    NaN (before the fix every domain was NaN).
+    """
+    d = _multistage_design(name, option)
+    ref = MULTI[(MULTI["design"] == name) & (MULTI["option"] == option)]
+    got: dict[tuple[str, str], pd.Series] = {
+        ("mean_api00", ""): d.mean("api00").iloc[0],
+        ("total_api99", ""): d.total("api99").iloc[0],
+        ("mean_api00_subset_sch.wide_Yes", ""):
+            d.subset((d.data["sch.wide"] == "Yes").to_numpy()).mean("api00").iloc[0],
+    }
+    for by in ("stype", "sch.wide"):
+        for stat, res in (("mean_api00", d.mean("api00", by=by)),
+                          ("total_api99", d.total("api99", by=by))):
+            for _, r in res.iterrows():
+                got[(stat, f"{by}={r[by]}")] = r
+    assert len(got) == len(ref)
+    for _, r in ref.iterrows():
+        g = got[(r["stat"], r["domain"])]
+        np.testing.assert_allclose(g["estimate"], r["estimate"], rtol=1e-8)
+        assert np.isnan(g["se"]) == np.isnan(r["se"]), (r["stat"], r["domain"], g["se"])
+        if not np.isnan(r["se"]):
+            np.testing.assert_allclose(g["se"], r["se"], rtol=1e-8)
+
+
+def test_lonely_unit_at_stage_two_fails_by_default_naming_it() -> None:
+    with pytest.raises(DesignError, match=r"only one PSU at stage 2.*within dnum=176|"
+                                          r"within dnum=176.*only one PSU at stage 2"):
+        _multistage_design("ms_lonely", "fail")

@@ -32,6 +32,9 @@ from carecost.valuation import (
     value_unpaid_work,
 )
 
+FULL = "gross_plus_employer"  # the toy wages are stated as full labour cost, the basis replacement
+# cost values at (issue 13 item 6), so no conversion is needed
+
 DAYS = 365
 
 
@@ -55,6 +58,7 @@ def amap() -> ActivityMap:
 @pytest.fixture
 def wages() -> WageTable:
     return WageTable.from_mapping({"cook": 12.0, "cleaner": 10.0}, currency="USD", year=2016,
+                                  basis=FULL,
                                   source="toy")
 
 
@@ -63,7 +67,7 @@ def _est(res: pd.DataFrame, group: str = "total") -> float:
 
 
 def test_generalist_by_hand(toy, amap) -> None:
-    v = value_unpaid_work(Design(toy, weights="w"), amap, Generalist(10.0, "USD", 2016),
+    v = value_unpaid_work(Design(toy, weights="w"), amap, Generalist(10.0, "USD", 2016, FULL),
                           year=2016, currency="USD", days=DAYS, weights="persons")
     tot = v.total()
     # cooking 5 h/day x $10 x 365 = 18,250; cleaning 2 x 10 x 365 = 7,300; total 25,550
@@ -92,7 +96,7 @@ def test_specialist_by_hand(toy, amap, wages) -> None:
 
 
 def test_hybrid_by_hand(toy, amap, wages) -> None:
-    gen = Generalist(8.0, "USD", 2016, label="housekeeper")
+    gen = Generalist(8.0, "USD", 2016, FULL, label="housekeeper")
     v = value_unpaid_work(Design(toy, weights="w"), amap, Hybrid(wages, gen), year=2016,
                           currency="USD", days=DAYS, weights="persons")
     tot = v.total()
@@ -104,7 +108,8 @@ def test_hybrid_by_hand(toy, amap, wages) -> None:
 
 
 def test_opportunity_cost_by_hand(toy, amap) -> None:
-    v = value_unpaid_work(Design(toy, weights="w"), amap, OpportunityCost("own", "USD", 2016),
+    oc = OpportunityCost("own", "USD", 2016, "net")
+    v = value_unpaid_work(Design(toy, weights="w"), amap, oc,
                           year=2016, currency="USD", days=DAYS, weights="persons")
     tot = v.total()
     # person 1: 1.5 h x $10 = 15; person 2: 2 h x $20 = 40 (weight 2 -> 80);
@@ -131,7 +136,7 @@ def test_minimum_wage_and_person_day_weights(toy, amap) -> None:
 
 def test_wage_bases(toy, amap) -> None:
     d = Design(toy, weights="w")
-    g = Generalist(10.0, "USD", 2016)
+    g = Generalist(10.0, "USD", 2016)  # a gross wage, as BLS OES and ATUS report
     net = value_unpaid_work(d, amap, g, year=2016, currency="USD", days=DAYS, basis="net",
                             tax_rate=0.2, weights="persons")
     full = value_unpaid_work(d, amap, g, year=2016, currency="USD", days=DAYS,
@@ -142,6 +147,84 @@ def test_wage_bases(toy, amap) -> None:
     assert net.basis == "net"
     assert basis_factor("net", "gross", tax_rate=0.2, employer_rate=None,
                         where="t") == pytest.approx(1.25)
+
+
+LABOUR_COST = "gross wage plus employer social contributions (full labour cost)"
+
+
+def test_replacement_cost_is_valued_at_full_labour_cost(toy, amap) -> None:
+    """Issue 13 item 6: before, a gross wage was used as it was, without a word."""
+    d = Design(toy, weights="w")
+    g = Generalist(10.0, "USD", 2016)
+    with pytest.raises(ValuationError, match=r"replacement cost, generalist\): the wages are "
+                       r"gross wage .* valuation basis is gross wage plus employer social "
+                       r"contributions \(full labour cost\).*Pass employer_rate = employer "
+                       r"social contributions.*or pass basis='gross'"):
+        value_unpaid_work(d, amap, g, year=2016, currency="USD", days=DAYS, weights="persons")
+    v = value_unpaid_work(d, amap, g, year=2016, currency="USD", days=DAYS, employer_rate=0.1,
+                          weights="persons")
+    assert _est(v.total()) == pytest.approx(25_550 * 1.1)
+    assert v.basis == "gross_plus_employer" and v.wage_basis == LABOUR_COST
+    assert "converted from basis gross to gross_plus_employer (x1.1000" in " ".join(v.notes)
+    # the basis is in every table
+    for table in (v.total(), v.per_capita(), v.summary(GDP(1e6, "USD", 2016)),
+                  v.women_share(), v.satellite_account(GDP(1e6, "USD", 2016))):
+        assert (table["wage_basis"] == LABOUR_COST).all()
+    # wages already on the basis need no rate
+    g_full = Generalist(11.0, "USD", 2016, FULL)
+    assert _est(value_unpaid_work(d, amap, g_full, year=2016, currency="USD", days=DAYS,
+                                  weights="persons").total()) == pytest.approx(25_550 * 1.1)
+
+
+def test_another_basis_is_a_stated_choice(toy, amap) -> None:
+    d = Design(toy, weights="w")
+    v = value_unpaid_work(d, amap, Generalist(10.0, "USD", 2016), year=2016, currency="USD",
+                          days=DAYS, basis="gross", weights="persons")
+    assert _est(v.total()) == pytest.approx(25_550)
+    assert v.wage_basis.startswith("gross wage (before the employee's income tax")
+    assert "chosen with basis='gross', not the replacement cost, generalist basis (gross " \
+        "wage plus employer social contributions (full labour cost))" in v.wage_basis
+    assert (v.summary(sex=None)["wage_basis"] == v.wage_basis).all()
+
+
+def test_rates_are_never_ignored(toy, amap) -> None:
+    d = Design(toy, weights="w")
+    g = Generalist(10.0, "USD", 2016)
+    with pytest.raises(ValuationError, match=r"employer_rate given but not used.*no conversion"):
+        value_unpaid_work(d, amap, g, year=2016, currency="USD", basis="gross",
+                          employer_rate=0.1, weights="persons")
+    with pytest.raises(ValuationError, match="tax_rate given but not used"):
+        value_unpaid_work(d, amap, g, year=2016, currency="USD", employer_rate=0.1,
+                          tax_rate=0.2, weights="persons")
+    # net wages to full labour cost need both rates
+    gn = Generalist(8.0, "USD", 2016, "net")
+    with pytest.raises(ValuationError, match="Pass employer_rate"):
+        value_unpaid_work(d, amap, gn, year=2016, currency="USD", tax_rate=0.2,
+                          weights="persons")
+    both = value_unpaid_work(d, amap, gn, year=2016, currency="USD", days=DAYS, tax_rate=0.2,
+                             employer_rate=0.1, weights="persons")
+    # 8 net -> 10 gross -> 11 labour cost per hour
+    assert _est(both.total()) == pytest.approx(7 * 11 * DAYS)
+
+
+def test_opportunity_cost_is_valued_at_the_net_wage(toy, amap) -> None:
+    d = Design(toy, weights="w")
+    gross_own = OpportunityCost("own", "USD", 2016)  # own wages, gross
+    with pytest.raises(ValuationError, match=r"opportunity cost\): the wages are gross wage.*"
+                       r"valuation basis is net wage.*Pass tax_rate"):
+        value_unpaid_work(d, amap, gross_own, year=2016, currency="USD", weights="persons")
+    v = value_unpaid_work(d, amap, gross_own, year=2016, currency="USD", days=DAYS,
+                          tax_rate=0.2, weights="persons")
+    assert _est(v.total()) == pytest.approx(42_887.5 * 0.8)
+    assert v.wage_basis == ("net wage (after the employee's income tax and social "
+                            "contributions; take-home pay)")
+
+
+def test_minimum_wage_variant_is_valued_at_the_statutory_gross_rate(toy, amap) -> None:
+    v = value_unpaid_work(Design(toy, weights="w"), amap, us_federal_minimum_wage(2016),
+                          year=2016, currency="USD", days=DAYS, weights="persons")
+    assert _est(v.total()) == pytest.approx(7 * 7.25 * DAYS)
+    assert v.basis == "gross" and "chosen" not in v.wage_basis
 
 
 def test_satellite_account_by_hand(toy, amap, wages) -> None:
@@ -160,7 +243,7 @@ def test_satellite_account_by_hand(toy, amap, wages) -> None:
 def test_replicate_design_propagates(toy, amap) -> None:
     rep = toy.assign(r1=[2.0, 2.0, 0.0], r2=[0.0, 2.0, 2.0], r3=[1.0, 3.0, 1.0])
     d = ReplicateDesign(rep, weights="w", replicates=["r1", "r2", "r3"], method="jk1")
-    v = value_unpaid_work(d, amap, Generalist(10.0, "USD", 2016), year=2016, currency="USD",
+    v = value_unpaid_work(d, amap, Generalist(10.0, "USD", 2016, FULL), year=2016, currency="USD",
                           days=DAYS, weights="persons")
     tot = v.total(groups=False)
     # replicate totals x 365: r1 (1.5+... ) computed directly with numpy
@@ -173,7 +256,7 @@ def test_replicate_design_propagates(toy, amap) -> None:
 
 # ---------------------------------------------------------------------- errors
 def test_missing_wage_for_mapped_occupation(toy, amap) -> None:
-    only_cook = WageTable.from_mapping({"cook": 12.0}, currency="USD", year=2016)
+    only_cook = WageTable.from_mapping({"cook": 12.0}, currency="USD", year=2016, basis=FULL)
     with pytest.raises(ValuationError, match=r"no wage for mapped occupation\(s\) \['cleaner'\]"):
         value_unpaid_work(Design(toy, weights="w"), amap, Specialist(only_cook), year=2016,
                           currency="USD", weights="persons")
@@ -190,11 +273,11 @@ def test_group_without_occupation_in_specialist(toy, wages) -> None:
 def test_negative_and_missing_hours(toy, amap) -> None:
     bad = toy.assign(cook=[60.0, -5.0, 0.0])
     with pytest.raises(ValuationError, match="'cook' has 1 negative"):
-        value_unpaid_work(Design(bad, weights="w"), amap, Generalist(10.0, "USD", 2016),
+        value_unpaid_work(Design(bad, weights="w"), amap, Generalist(10.0, "USD", 2016, FULL),
                           year=2016, currency="USD", weights="persons")
     nan = toy.assign(clean=[30.0, np.nan, 90.0])
     with pytest.raises(ValuationError, match="missing time is not zero time"):
-        value_unpaid_work(Design(nan, weights="w"), amap, Generalist(10.0, "USD", 2016),
+        value_unpaid_work(Design(nan, weights="w"), amap, Generalist(10.0, "USD", 2016, FULL),
                           year=2016, currency="USD", weights="persons")
 
 
@@ -215,22 +298,22 @@ def test_year_and_currency_mismatch(toy, amap, wages) -> None:
 
 def test_wage_and_basis_errors(toy, amap) -> None:
     with pytest.raises(ValuationError, match=r"wage \(currency units per hour\) must be positive"):
-        Generalist(0.0, "USD", 2016)
-    with pytest.raises(ValuationError, match="needs tax_rate"):
-        value_unpaid_work(Design(toy, weights="w"), amap, Generalist(10.0, "USD", 2016),
+        Generalist(0.0, "USD", 2016, FULL)
+    with pytest.raises(ValuationError, match=r"Pass employer_rate = .*; tax_rate = the average"):
+        value_unpaid_work(Design(toy, weights="w"), amap, Generalist(10.0, "USD", 2016, FULL),
                           year=2016, currency="USD", basis="net", weights="persons")
     with pytest.raises(ValuationError, match="must be positive and finite"):
-        WageTable.from_mapping({"cook": -1.0}, currency="USD", year=2016)
+        WageTable.from_mapping({"cook": -1.0}, currency="USD", year=2016, basis=FULL)
 
 
 def test_opportunity_cost_refuses_missing_wages(toy, amap) -> None:
     d = Design(toy.assign(own=[10.0, np.nan, 15.0]), weights="w")
     with pytest.raises(ValuationError, match="1 persons in the design have no wage"):
-        value_unpaid_work(d, amap, OpportunityCost("own", "USD", 2016), year=2016,
+        value_unpaid_work(d, amap, OpportunityCost("own", "USD", 2016, "net"), year=2016,
                           currency="USD", weights="persons")
     d0 = Design(toy.assign(own=[10.0, 0.0, 15.0]), weights="w")
     with pytest.raises(ValuationError, match="zero or negative wage"):
-        value_unpaid_work(d0, amap, OpportunityCost("own", "USD", 2016), year=2016,
+        value_unpaid_work(d0, amap, OpportunityCost("own", "USD", 2016, "net"), year=2016,
                           currency="USD", weights="persons")
 
 
@@ -272,7 +355,7 @@ def _atus_like(years: tuple[int, ...] = (2016,), population: float = 255e6) -> p
 def test_weights_unit_has_no_default(toy, amap) -> None:
     # before: weights defaulted to "persons" silently
     with pytest.raises(ValuationError, match="say what the weights count"):
-        value_unpaid_work(Design(toy, weights="w"), amap, Generalist(10.0, "USD", 2016),
+        value_unpaid_work(Design(toy, weights="w"), amap, Generalist(10.0, "USD", 2016, FULL),
                           year=2016, currency="USD")
 
 
@@ -301,7 +384,7 @@ def test_stated_population_catches_a_wrong_unit(amap) -> None:
     # weights that sum to persons (255e6) declared as person-days imply 255e6 / 366 persons
     df = _atus_like().assign(w=lambda f: f["w"] / 366)
     d = Design(df, weights="w")
-    g = Generalist(10.0, "USD", 2016)
+    g = Generalist(10.0, "USD", 2016, FULL)
     with pytest.raises(ValuationError, match="look like person weights: pass weights='persons'"):
         value_unpaid_work(d, amap, g, year=2016, currency="USD", weights="person_days",
                           population=255e6)
@@ -320,7 +403,7 @@ def test_time_use_survey_supplies_its_weights_unit(amap) -> None:
     df = _atus_like()
     tus = from_persons(df, activities=["cook", "clean"], id="id", weights="w")
     tus = dataclasses.replace(tus, weights_unit="person_days")
-    g = Generalist(10.0, "USD", 2016)
+    g = Generalist(10.0, "USD", 2016, FULL)
     v = value_unpaid_work(tus, amap, g, year=2016, currency="USD")
     assert v.weights == "person_days"
     assert _est(v.total()) == pytest.approx(10.0 * 366 * 255e6)
@@ -331,7 +414,7 @@ def test_time_use_survey_supplies_its_weights_unit(amap) -> None:
 def test_pooled_survey_years_are_refused_or_averaged(amap) -> None:
     df = _atus_like((2015, 2016))
     d = Design(df, weights="w")
-    g = Generalist(10.0, "USD", 2016)
+    g = Generalist(10.0, "USD", 2016, FULL)
     # before: the two years' person-days were summed into one "annual" value (twice the truth)
     with pytest.raises(ValuationError, match=r"span 2 survey years in 'tuyear' \(\[2015, 2016\]"):
         value_unpaid_work(d, amap, g, year=2016, currency="USD", weights="person_days")
@@ -348,10 +431,10 @@ def test_pooled_survey_years_are_refused_or_averaged(amap) -> None:
     assert _est(one.per_capita()) == pytest.approx(10.0 * 366)
     with pytest.raises(ValuationError, match="data are for survey year 2016"):
         value_unpaid_work(d.subset(df["tuyear"].to_numpy() == 2016), amap,
-                          Generalist(10.0, "USD", 2015), year=2015, currency="USD",
+                          Generalist(10.0, "USD", 2015, FULL), year=2015, currency="USD",
                           weights="person_days")
     with pytest.raises(ValuationError, match="not one of the pooled survey years"):
-        value_unpaid_work(d, amap, Generalist(10.0, "USD", 2014), year=2014, currency="USD",
+        value_unpaid_work(d, amap, Generalist(10.0, "USD", 2014, FULL), year=2014, currency="USD",
                           weights="person_days", annualise="mean_over_years")
     # a named column is checked, and the check can be turned off
     d2 = Design(df.rename(columns={"tuyear": "wave"}), weights="w")

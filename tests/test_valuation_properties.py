@@ -23,6 +23,9 @@ from carecost.valuation import (
     value_unpaid_work,
 )
 
+FULL = "gross_plus_employer"  # the toy wages are stated as full labour cost, the basis replacement
+# cost values at (issue 13 item 6), so no conversion is needed
+
 AMAP = ActivityMap.from_records([
     {"group": "a", "columns": "ma", "occupation": "oa"},
     {"group": "b", "columns": "mb", "occupation": "ob"},
@@ -51,8 +54,8 @@ def _total(df: pd.DataFrame, method: object, groups: bool = False) -> pd.DataFra
 @settings(max_examples=40, deadline=None)
 @given(df=surveys(), w=wage, k=st.floats(min_value=0.01, max_value=100))
 def test_linear_in_wage(df: pd.DataFrame, w: float, k: float) -> None:
-    t1 = _total(df, Generalist(w, "USD", 2016))
-    tk = _total(df, Generalist(w * k, "USD", 2016))
+    t1 = _total(df, Generalist(w, "USD", 2016, FULL))
+    tk = _total(df, Generalist(w * k, "USD", 2016, FULL))
     np.testing.assert_allclose(tk["estimate"], k * t1["estimate"], rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(tk["se"], k * t1["se"], rtol=1e-9, atol=1e-6)
 
@@ -61,8 +64,9 @@ def test_linear_in_wage(df: pd.DataFrame, w: float, k: float) -> None:
 @given(df=surveys(), wa=wage, wb=wage, wc=wage, wg=wage)
 def test_additive_over_groups(df: pd.DataFrame, wa: float, wb: float, wc: float,
                               wg: float) -> None:
-    wt = WageTable.from_mapping({"oa": wa, "ob": wb, "oc": wc}, currency="USD", year=2016)
-    for m in (Specialist(wt), Hybrid(wt, Generalist(wg, "USD", 2016))):
+    wt = WageTable.from_mapping({"oa": wa, "ob": wb, "oc": wc}, currency="USD", year=2016,
+                                basis=FULL)
+    for m in (Specialist(wt), Hybrid(wt, Generalist(wg, "USD", 2016, FULL))):
         res = _total(df, m, groups=True).set_index("group")["estimate"]
         assert np.isclose(res[["a", "b", "c"]].sum(), res["total"], rtol=1e-9, atol=1e-6)
         # a group of two columns is valued as their sum
@@ -76,7 +80,7 @@ def test_additive_over_groups(df: pd.DataFrame, wa: float, wb: float, wc: float,
 @settings(max_examples=40, deadline=None)
 @given(df=surveys(), w=wage, scale=st.floats(min_value=1e-3, max_value=1e3))
 def test_means_unchanged_when_weights_scaled(df: pd.DataFrame, w: float, scale: float) -> None:
-    m = Generalist(w, "USD", 2016)
+    m = Generalist(w, "USD", 2016, FULL)
     v1 = value_unpaid_work(Design(df, weights="w"), AMAP, m, year=2016, currency="USD",
                            weights="persons")
     v2 = value_unpaid_work(Design(df.assign(w=df["w"] * scale), weights="w"), AMAP, m,
@@ -89,8 +93,8 @@ def test_means_unchanged_when_weights_scaled(df: pd.DataFrame, w: float, scale: 
 @settings(max_examples=40, deadline=None)
 @given(df=surveys(), w=wage)
 def test_specialist_equals_generalist_when_wages_equal(df: pd.DataFrame, w: float) -> None:
-    wt = WageTable.from_mapping({"oa": w, "ob": w, "oc": w}, currency="USD", year=2016)
+    wt = WageTable.from_mapping({"oa": w, "ob": w, "oc": w}, currency="USD", year=2016, basis=FULL)
     spec = _total(df, Specialist(wt), groups=True)
-    gen = _total(df, Generalist(w, "USD", 2016), groups=True)
+    gen = _total(df, Generalist(w, "USD", 2016, FULL), groups=True)
     np.testing.assert_allclose(spec["estimate"], gen["estimate"], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(spec["se"], gen["se"], rtol=1e-9, atol=1e-9)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from carecost.paths import shared_data_dir
@@ -82,9 +81,25 @@ def setup(atus):
                                                      imputation=cond.describe()),
         "minimum wage": us_federal_minimum_wage(YEAR),
     }
+    # The ATUS wages are gross (before taxes, without employer social contributions) and no
+    # conversion rates for 2016 are shipped, so the published figures (README, notebook 03)
+    # are valued at the gross wage, stated with basis="gross" (issue 13 item 6: the method's
+    # own basis, full labour cost or net, would need employer_rate / tax_rate).
     vals = {k: value_unpaid_work(design, atus_activity_map(), m, year=YEAR, currency="USD",
-                                 weights="person_days") for k, m in methods.items()}
+                                 weights="person_days", basis="gross")
+            for k, m in methods.items()}
     return y, design, wages, imp, vals
+
+
+def test_real_gross_wages_are_not_taken_for_full_labour_cost(setup) -> None:
+    """Before issue 13 item 6 the gross ATUS wages valued replacement cost without a word."""
+    _, design, wages, _, vals = setup
+    gen = Generalist.from_table(wages, "domestic_cleaner", label="household worker")
+    with pytest.raises(ValuationError, match="Pass employer_rate"):
+        value_unpaid_work(design, atus_activity_map(), Hybrid(wages, gen), year=YEAR,
+                          currency="USD", weights="person_days")
+    assert "chosen with basis='gross'" in vals["hybrid"].wage_basis
+    assert "chosen" not in vals["minimum wage"].wage_basis  # ILO: the statutory gross rate
 
 
 def test_groups_partition_icatus_3_and_4(atus) -> None:
@@ -200,8 +215,36 @@ def test_monte_carlo_on_real_data(setup) -> None:
     v = vals["hybrid"]
     mc = monte_carlo(v, wages={"generalist": Uniform(7.25, 15.0)}, draws=2000, seed=5,
                      gdp=us_gdp(YEAR))
-    tot = mc.summary.set_index(["quantity", "group"]).loc[("annual_value", "total")]
+    summ = mc.summary.set_index(["quantity", "group"])
+    tot = summ.loc[("annual_value", "total")]
     assert tot["ci_low"] < tot["point"] < tot["ci_high"]
+    assert tot["ci_low"] < tot["mean"] < tot["ci_high"]
     sd_sampling = v.total(groups=False)["se"].iloc[0]
     assert tot["sd"] > sd_sampling  # wage uncertainty dominates sampling error
-    assert isinstance(mc.summary, pd.DataFrame)
+    # Only the generalist wage w_g moves (the groups without a market substitute, value V_g),
+    # drawn from U(7.25, 15): mean 11.125, sd 7.75 / sqrt(12).  So the draws' mean is
+    # point + V_g (11.125 / w_g - 1) and their sd about sqrt((V_g sd_U / w_g)^2 + se^2).
+    rates = v.rates
+    is_gen = rates["occupation"].str.endswith("(generalist)")
+    w_g = float(rates.loc[is_gen, "wage"].iloc[0])
+    v_g = float(v.total().set_index("group").loc[rates.loc[is_gen, "group"], "estimate"].sum())
+    sd_u = (15.0 - 7.25) / np.sqrt(12)
+    sd_expected = np.hypot(v_g * sd_u / w_g, sd_sampling)
+    assert tot["sd"] == pytest.approx(sd_expected, rel=0.1)
+    assert tot["mean"] == pytest.approx(tot["point"] + v_g * (11.125 / w_g - 1),
+                                        abs=4 * sd_expected / np.sqrt(2000))
+    # a 95% interval spans 3.29 sd for a uniform and 3.92 sd for a normal variable
+    assert 3.1 * tot["sd"] < tot["ci_high"] - tot["ci_low"] < 4.1 * tot["sd"]
+    # shares of GDP are the same draws over GDP; the basis is carried
+    share = summ.loc[("share_of_gdp", "total")]
+    gdp = us_gdp(YEAR).value
+    for c in ("point", "mean", "ci_low", "ci_high"):
+        assert share[c] == pytest.approx(tot[c] / gdp, rel=1e-12)
+    assert mc.wage_basis == v.wage_basis
+    assert (mc.summary["wage_basis"] == v.wage_basis).all()
+    # the seed reproduces the draws; another seed gives others
+    again = monte_carlo(v, wages={"generalist": Uniform(7.25, 15.0)}, draws=2000, seed=5,
+                        gdp=us_gdp(YEAR))
+    assert np.array_equal(again.draws, mc.draws)
+    other = monte_carlo(v, wages={"generalist": Uniform(7.25, 15.0)}, draws=2000, seed=6)
+    assert not np.array_equal(other.draws, mc.draws)

@@ -29,6 +29,9 @@ from carecost.valuation import (
     wage_keys,
 )
 
+FULL = "gross_plus_employer"  # the toy wages are stated as full labour cost, the basis replacement
+# cost values at (issue 13 item 6), so no conversion is needed
+
 
 @pytest.fixture
 def val():
@@ -40,7 +43,8 @@ def val():
         {"group": "cooking", "columns": "cook", "occupation": "cook"},
         {"group": "cleaning", "columns": "clean", "occupation": "cleaner",
          "market_substitute": False}])
-    wt = WageTable.from_mapping({"cook": 12.0, "cleaner": 10.0}, currency="USD", year=2016)
+    wt = WageTable.from_mapping({"cook": 12.0, "cleaner": 10.0}, currency="USD", year=2016,
+                                basis=FULL)
     d = Design(df, weights="w")
     return d, am, wt
 
@@ -68,7 +72,7 @@ def test_monte_carlo_sampling_matches_survey_se(val) -> None:
 
 def test_monte_carlo_wage_factor_scales(val) -> None:
     d, am, _ = val
-    v = value_unpaid_work(d, am, Generalist(10.0, "USD", 2016), year=2016, currency="USD",
+    v = value_unpaid_work(d, am, Generalist(10.0, "USD", 2016, FULL), year=2016, currency="USD",
                           weights="persons")
     mc = monte_carlo(v, wage_factor=Uniform(0.7, 0.9), sampling=False, draws=4000, seed=2)
     tot = mc.summary.set_index("group").loc["total"]
@@ -79,14 +83,14 @@ def test_monte_carlo_wage_factor_scales(val) -> None:
 
 def test_monte_carlo_errors(val) -> None:
     d, am, wt = val
-    v = value_unpaid_work(d, am, Hybrid(wt, Generalist(8.0, "USD", 2016)), year=2016,
+    v = value_unpaid_work(d, am, Hybrid(wt, Generalist(8.0, "USD", 2016, FULL)), year=2016,
                           currency="USD", weights="persons")
     assert wage_keys(v).tolist() == ["cook", "generalist"]
     with pytest.raises(ValuationError, match="which value no group"):
         monte_carlo(v, wages={"cleaner": Uniform(9, 11)})
     with pytest.raises(ValuationError, match="zero or negative"):
         monte_carlo(v, wages={"cook": Normal(1.0, 5.0)}, draws=2000)
-    oc = value_unpaid_work(d, am, OpportunityCost("own", "USD", 2016), year=2016,
+    oc = value_unpaid_work(d, am, OpportunityCost("own", "USD", 2016, "net"), year=2016,
                            currency="USD", weights="persons")
     with pytest.raises(ValuationError, match="own wage"):
         monte_carlo(oc, wages={"generalist": Uniform(9, 11)})
@@ -94,7 +98,7 @@ def test_monte_carlo_errors(val) -> None:
 
 def test_tornado_by_hand(val) -> None:
     d, am, wt = val
-    v = value_unpaid_work(d, am, Hybrid(wt, Generalist(8.0, "USD", 2016)), year=2016,
+    v = value_unpaid_work(d, am, Hybrid(wt, Generalist(8.0, "USD", 2016, FULL)), year=2016,
                           currency="USD", weights="persons")
     groups = v.total().set_index("group")["estimate"]
     t = tornado(v, wages={"cook": Uniform(10, 14), "generalist": Triangular(6, 8, 12)},
@@ -141,7 +145,8 @@ def test_tornado_rows_span_the_same_probability(val) -> None:
 def test_tied_wage_keys_move_together(val) -> None:
     d, am, _ = val
     # cook and cleaner wages are one estimate (same cell): 12 for both
-    wt = WageTable.from_mapping({"cook": 12.0, "cleaner": 12.0}, currency="USD", year=2016)
+    wt = WageTable.from_mapping({"cook": 12.0, "cleaner": 12.0}, currency="USD", year=2016,
+                                basis=FULL)
     v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
     groups = v.total().set_index("group")["estimate"]
     t = tornado(v, wages={"cook": Uniform(9, 15)}, tie={"cleaner": "cook"}, level=1.0,

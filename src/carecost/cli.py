@@ -1,4 +1,5 @@
-"""The ``carecost`` command line: gap, value, simulate, brief, run, serve, read, validate.
+"""The ``carecost`` command line: gap, value, simulate, brief, run, serve, read, validate,
+new-scenario.
 
 Every command prints a short summary to the terminal and can write its
 tables as CSV, Excel (``.xlsx``, one sheet per table plus an "about" sheet)
@@ -18,7 +19,11 @@ Exit codes
 3
     Output could not be written (folder missing or not writable).
 4
-    A needed optional package is not installed (the message names it).
+    A needed optional package is not installed (the message names it and the
+    ``pip install`` command, e.g. ``pip install 'carecost[service]'``).
+5
+    ``carecost serve`` could not listen on the address: the port is in use by
+    another program or not allowed (pick another with ``--port``).
 70
     Internal error (a bug: please report it with ``--debug`` output).
 
@@ -33,8 +38,11 @@ and all their tables.
 from __future__ import annotations
 
 import contextlib
+import errno
+import importlib
 import json
 import os
+import socket
 import sys
 import time
 import tomllib
@@ -63,16 +71,24 @@ from carecost.briefs import (
     value_brief,
     write_brief,
 )
-from carecost.briefs._common import MAX_DRAWS, MAX_LEVEL, MIN_LEVEL
+from carecost.briefs._common import MAX_DRAWS, MAX_LEVEL, MIN_LEVEL, as_bys, check_domains
 from carecost.briefs._format import fmt_interval, fmt_number, interval_name
+from carecost.briefs.datasets import REFERENCE
+from carecost.briefs.excel import clean_frame, round_by_unit, write_workbook
+from carecost.briefs.value import check_value_request
 
-__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_MISSING", "EXIT_OUTPUT", "app", "main",
-           "main_job"]
+__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_MISSING", "EXIT_OUTPUT", "EXIT_PORT", "app",
+           "main", "main_job"]
 
 EXIT_INPUT = 1
 EXIT_OUTPUT = 3
 EXIT_MISSING = 4
+EXIT_PORT = 5
 EXIT_INTERNAL = 70
+EXTRAS = {"fastapi": "service", "uvicorn": "service", "httpx": "service",
+          "pydantic": "service", "starlette": "service", "pyreadstat": "stata",
+          "dask": "dask", "distributed": "dask"}
+"""The carecost extra that installs each optional package."""
 TABLE_FORMATS = (".csv", ".xlsx", ".json")
 READ_TABLES = (".csv", ".parquet", ".pq", ".dta", ".sav", ".zsav", ".txt", ".dat")
 """File types ``carecost read`` reads as one table."""
@@ -87,7 +103,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     epilog=("Exit codes: 0 ok, 1 bad input (the message says what to fix), 2 bad usage, "
-            "3 output not writable, 4 optional package missing, 70 internal error."),
+            "3 output not writable, 4 optional package missing, 5 serve: port in use, "
+            "70 internal error."),
 )
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -96,6 +113,25 @@ _STATE = {"debug": False, "quiet": False}
 
 class CliInputError(Exception):
     """Bad input found by the command line itself (exit code 1)."""
+
+
+class CliPortError(Exception):
+    """``carecost serve`` cannot listen on the address asked for (exit code 5)."""
+
+
+def install_hint(module: str | None) -> str:
+    """The ``pip install`` command that brings ``module`` (the carecost extra when there is one).
+
+    Examples
+    --------
+    >>> install_hint("uvicorn")
+    "pip install 'carecost[service]'"
+    >>> install_hint("somepkg.sub")
+    'pip install somepkg'
+    """
+    top = (module or "").split(".")[0]
+    extra = EXTRAS.get(top)
+    return f"pip install 'carecost[{extra}]'" if extra else f"pip install {top or 'carecost'}"
 
 
 # ------------------------------------------------------------------------ errors
@@ -116,12 +152,16 @@ def _guard(what: str) -> Iterator[None]:
         yield
     except typer.Exit:
         raise
+    except CliPortError as err:
+        err_console.print(f"[bold red]error[/]: {what}: {_escape(str(err))}", soft_wrap=True)
+        raise typer.Exit(EXIT_PORT) from None
     except _input_errors() as err:
-        err_console.print(f"[bold red]error[/]: {what}: {_escape(str(err))}")
+        err_console.print(f"[bold red]error[/]: {what}: {_escape(_with_reference(err))}")
         raise typer.Exit(EXIT_INPUT) from None
     except ModuleNotFoundError as err:
-        err_console.print(f"[bold red]error[/]: {what} needs the package {err.name!r}: "
-                          f"pip install 'carecost[service]' (or 'carecost[cli]')")
+        top = (err.name or "").split(".")[0] or "?"
+        err_console.print(f"[bold red]error[/]: {what} needs the package {top!r}, which is not "
+                          f"installed: {_escape(install_hint(top))}", soft_wrap=True)
         raise typer.Exit(EXIT_MISSING) from None
     except OSError as err:
         name = getattr(err, "filename", None)
@@ -137,6 +177,16 @@ def _guard(what: str) -> Iterator[None]:
                           f"{_escape(str(err))}. This is a bug in carecost; please report it "
                           "with the output of --debug.")
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _with_reference(err: BaseException) -> str:
+    """The message of an input error; scenario errors point to the file reference page."""
+    from carecost.investment import InvestmentInputError
+
+    text = str(err)
+    if isinstance(err, InvestmentInputError) and REFERENCE not in text:
+        text += f" (every scenario key, unit and allowed range: {REFERENCE})"
+    return text
 
 
 def _escape(text: str) -> str:
@@ -228,43 +278,93 @@ def _scenario(scenario: str) -> Any:
 
 
 # ------------------------------------------------------------------ tables out
-def brief_frames(brief: Brief) -> dict[str, pd.DataFrame]:
-    """A brief's numbers as DataFrames: ``quantities`` (tidy, one row per number) and its tables.
+def _brief_year(brief: Brief) -> int | None:
+    """The reference year of a brief's numbers (the headline year, or the valuation year)."""
+    for q in brief.headline:
+        y = q.domain.get("year")
+        if isinstance(y, int):
+            return y
+    for where in (brief.inputs.get("valuation"), brief.dataset.get("valuation")):
+        if isinstance(where, dict) and isinstance(where.get("year"), int):
+            return int(where["year"])
+    return None
 
-    Column headings of the tables carry their units in brackets.
+
+def summary_frame(brief: Brief) -> pd.DataFrame:
+    """The readable headline table of a brief: one row per headline number, with its year.
+
+    Values are rounded as they are shown (by unit: two decimals for % of GDP, none for
+    jobs and money...); the ``quantities`` table keeps them in full.
+    """
+    year = _brief_year(brief)
+    rows = []
+    for q in brief.headline:
+        label = q.label
+        qy = q.domain.get("year", year)
+        if qy is not None and label.endswith(f", {qy}"):
+            label = label[: -len(f", {qy}")]
+        lv = f"{100 * q.level:.0f}% " if q.level else ""
+        rows.append({
+            "Measure": label, "Year": qy, "Estimate": round_by_unit(q.estimate, q.unit),
+            "Interval low": round_by_unit(q.ci_low, q.unit),
+            "Interval high": round_by_unit(q.ci_high, q.unit), "Unit": q.unit,
+            "Interval": f"{lv}{interval_name(q.interval)}",
+            "Note": "; ".join(q.flags)})
+    df = pd.DataFrame(rows, columns=["Measure", "Year", "Estimate", "Interval low",
+                                     "Interval high", "Unit", "Interval", "Note"])
+    if not df["Note"].astype(bool).any():
+        df = df.drop(columns="Note")
+    if df["Year"].isna().all():
+        df = df.drop(columns="Year")
+    return df
+
+
+def brief_frames(brief: Brief) -> dict[str, pd.DataFrame]:
+    """A brief's numbers as DataFrames, readable first.
+
+    ``summary`` (the headline numbers with their year, rounded as shown), the brief's
+    tables (column headings carry their units in brackets), then ``quantities`` (tidy,
+    one row per number, in full precision).
     """
     qs = []
     for q in brief.quantities:
         d = q.to_dict()
         d["domain"] = "; ".join(f"{k}={v}" for k, v in (d["domain"] or {}).items())
         qs.append(d)
-    frames = {"quantities": pd.DataFrame(qs)}
+    frames = {"summary": summary_frame(brief)}
     for t in brief.tables:
         cols = {c.name: (f"{c.label} [{c.unit}]" if c.unit else c.label) for c in t.columns}
         frames[t.id] = pd.DataFrame([{cols[k]: r.get(k) for k in cols} for r in t.rows],
                                     columns=list(cols.values()))
+    frames["quantities"] = pd.DataFrame(qs)
     return frames
 
 
 def _about(brief: Brief | None, extra: dict[str, str] | None = None) -> pd.DataFrame:
     rows: list[dict[str, str]] = [{"item": "carecost version", "text": carecost.__version__}]
     if brief is not None:
-        rows += [{"item": "question", "text": brief.question},
+        rows += [{"item": "title", "text": brief.title},
+                 {"item": "question", "text": brief.question},
                  {"item": "answer", "text": brief.answer}]
         rows += [{"item": "method", "text": m} for m in brief.method]
         rows += [{"item": "caveat", "text": c} for c in brief.caveats]
-        rows += [{"item": f"source {s.id}", "text": s.citation + (f" {s.url}" if s.url else "")}
-                 for s in brief.sources]
+        rows += [{"item": f"source {s.id}", "text": s.citation + (f" {s.url}" if s.url else "")
+                  + (" (synthetic)" if s.synthetic else "")} for s in brief.sources]
     for k, v in (extra or {}).items():
         rows.append({"item": k, "text": v})
     return pd.DataFrame(rows)
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out: Path, about: pd.DataFrame) -> list[Path]:
+def write_tables(frames: dict[str, pd.DataFrame], out: Path, about: pd.DataFrame, *,
+                 heading: tuple[str, ...] = ()) -> list[Path]:
     """Write tables to ``out`` by its extension: ``.csv``, ``.xlsx`` or ``.json``.
 
     CSV writes ``<stem>-<table>.csv`` for each table (and ``<stem>-about.csv``);
-    Excel one sheet per table plus "about"; JSON one document.
+    Excel one sheet per table, in order, plus "about" (see
+    :func:`carecost.briefs.excel.write_workbook`: bold frozen headers, autofilters and
+    number formats by unit; ``heading`` lines above the first sheet's table); JSON one
+    document.  Floats are written to 12 significant digits (no binary noise such as
+    ``0.6499999999999999``).
     """
     ext = out.suffix.lower()
     if ext not in TABLE_FORMATS:
@@ -274,8 +374,12 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path, about: pd.DataFrame
         raise CliInputError(f"--out {str(out)!r}: the folder {str(out.parent)!r} does not exist; "
                             "create it first")
     written: list[Path] = []
+    tables = {k: clean_frame(v) for k, v in {**frames, "about": about}.items()}
+    if ext != ".json":  # one text per cell: lists (the flags of a quantity) joined
+        tables = {k: v.map(lambda x: "; ".join(map(str, x)) if isinstance(x, list | tuple)
+                           else x) for k, v in tables.items()}
     if ext == ".csv":
-        for name, df in {**frames, "about": about}.items():
+        for name, df in tables.items():
             p = out.with_name(f"{out.stem}-{name}.csv")
             df.to_csv(p, index=False)
             written.append(p)
@@ -284,25 +388,23 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path, about: pd.DataFrame
             import openpyxl  # noqa: F401
         except ModuleNotFoundError as err:
             raise ModuleNotFoundError("Excel output needs openpyxl", name="openpyxl") from err
-        with pd.ExcelWriter(out, engine="openpyxl") as xw:
-            for name, df in {**frames, "about": about}.items():
-                df.to_excel(xw, sheet_name=name[:31], index=False)
-                ws = xw.sheets[name[:31]]
-                for col in ws.columns:
-                    width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
-                    ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2),
-                                                                           60)
+        write_workbook(out, tables, heading=heading)
         written.append(out)
     else:
         from carecost.briefs.model import clean_json
 
         doc = {"carecost_version": carecost.__version__,
-               "tables": {k: clean_json(df.to_dict(orient="records")) for k, df in frames.items()},
-               "about": clean_json(about.to_dict(orient="records"))}
+               "tables": {k: clean_json(df.to_dict(orient="records"))
+                          for k, df in tables.items() if k != "about"},
+               "about": clean_json(tables["about"].to_dict(orient="records"))}
         out.write_text(json.dumps(doc, indent=2, allow_nan=False, ensure_ascii=False) + "\n",
                        encoding="utf-8")
         written.append(out)
     return written
+
+
+def _heading(brief: Brief) -> tuple[str, ...]:
+    return (brief.title, brief.answer)
 
 
 def _print_headline(brief: Brief) -> None:
@@ -326,11 +428,54 @@ def _print_headline(brief: Brief) -> None:
     out_console.print(brief.answer, soft_wrap=False)
 
 
+def _print_breakdown(brief: Brief, bys: list[str]) -> None:
+    """The gap by domain as a terminal table: women, men, gap with its interval, ratio."""
+    if _STATE["quiet"]:
+        return
+    t = brief.table("gap_by_domain")
+    stat_of = {"Women": "women", "Men": "men"}
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in t.rows:
+        key = tuple(r.get(b) for b in bys)
+        label = str(r.get("label", ""))
+        stat = stat_of.get(label) or ("gap" if label.startswith("Gap") else
+                                      "ratio" if label.startswith("Ratio") else None)
+        g = groups.setdefault(key, {"flags": r.get("flags") or ""})
+        if stat is not None:
+            g[stat] = r
+    unit = next((str(r.get("unit")) for r in t.rows if r.get("label") == "Women"), "")
+    level = next((q.level for q in brief.headline if q.level), None)
+    lv = f"{100 * level:.0f}% " if level else ""
+    rt = RichTable(title=t.title, title_justify="left")
+    for b in bys:
+        rt.add_column(b.replace("_", " ").capitalize())
+    rt.add_column(f"Women ({unit})", justify="right")
+    rt.add_column(f"Men ({unit})", justify="right")
+    rt.add_column("Gap", justify="right")
+    rt.add_column(f"{lv}CI of the gap", justify="right")
+    rt.add_column("Ratio", justify="right")
+    flagged = False
+    for key, g in groups.items():
+        gap = g.get("gap", {})
+        mark = "  (!)" if g["flags"] else ""
+        flagged = flagged or bool(mark)
+        rt.add_row(*(str(v) for v in key[:-1]), f"{key[-1]}{mark}",
+                   fmt_number(g.get("women", {}).get("estimate")),
+                   fmt_number(g.get("men", {}).get("estimate")),
+                   fmt_number(gap.get("estimate")),
+                   fmt_interval(gap.get("ci_low"), gap.get("ci_high")),
+                   fmt_number(g.get("ratio", {}).get("estimate")))
+    out_console.print(rt)
+    if flagged:
+        out_console.print("(!) few respondents or imprecise: treat with caution (see the "
+                          "flags in the tables written with --out)", soft_wrap=False)
+
+
 def _finish(brief: Brief, out: Path | None, extra: dict[str, pd.DataFrame] | None = None) -> None:
     _print_headline(brief)
     if out is not None:
         frames = {**brief_frames(brief), **(extra or {})}
-        for p in write_tables(frames, out, _about(brief)):
+        for p in write_tables(frames, out, _about(brief), heading=_heading(brief)):
             _say(f"wrote {p}")
 
 
@@ -383,13 +528,17 @@ def gap(
     """Unpaid-care gender gap (minutes per day) and SDG 5.4.1 (% of 24 hours), with SEs."""
     with _guard("gap"):
         reg, name = _registry(data)
+        bys = [] if overall else as_bys(by or ["age_group"])
+        spec = reg.spec(name)
+        check_domains(bys, spec.domains, spec.name)  # before reading the data
         with _progress(2, "reading the survey") as step:
             step(f"reading data set {name!r}")
             survey = reg.survey(name)
             step("estimating the gap")
-            b = gap_brief(survey, dataset=reg.spec(name),
-                          by=None if overall else (by or ["age_group"]), y=y, level=level)
+            b = gap_brief(survey, dataset=spec, by=bys or None, y=y, level=level)
         _finish(b, out)
+        if bys:
+            _print_breakdown(b, bys)
 
 
 @app.command()
@@ -417,6 +566,8 @@ def value(
         elif main not in meths:
             raise CliInputError(f"--main {main!r} is not among the methods asked for {meths}; "
                                 "add it with --method or choose one of them")
+        # the data-set file's wages and the methods are checked before reading the data
+        check_value_request(reg.spec(name), methods=meths, main=main, level=level, draws=draws)
         with _progress(2, "reading the survey") as step:
             step(f"reading data set {name!r}")
             survey = reg.survey(name)
@@ -457,8 +608,9 @@ def simulate(
         extra = {"summary_by_year": res.summary,
                  "monte_carlo": a.monte_carlo.reset_index(drop=True),
                  "by_service": res.by_service, "jobs_by_type_sex": res.jobs,
-                 "fiscal_components": res.fiscal}
+                 "fiscal_components": res.fiscal, "inputs": scn.sources()}
         _finish(a.brief, out, extra)
+        _warn_data(scn)
 
 
 @app.command()
@@ -490,7 +642,9 @@ def brief(
             for k in kinds:
                 step(f"{k} brief")
                 if k == "investment":
-                    briefs.append(investment_brief(_scenario(scenario), draws=draws))
+                    scn = _scenario(scenario)
+                    _warn_data(scn)
+                    briefs.append(investment_brief(scn, draws=draws))
                 else:
                     reg, name = _registry(data)
                     survey = reg.survey(name)
@@ -522,7 +676,8 @@ def _run(out: Path, table_format: str, pdf: bool, draws: int) -> dict[str, Path]
             out_console.print()
         tables_dir = out / "tables"
         tables_dir.mkdir(exist_ok=True)
-        for p in write_tables(brief_frames(b), tables_dir / f"{k}{table_format}", _about(b)):
+        for p in write_tables(brief_frames(b), tables_dir / f"{k}{table_format}", _about(b),
+                              heading=_heading(b)):
             paths[f"{k}.table.{p.name}"] = p
     index = out / "index.html"
     index.write_text(render_index(entries, title="carecost briefs: Exampleland"),
@@ -586,21 +741,67 @@ def serve(
         "--rate-burst", min=1, max=100_000, help="Requests a client may send at once before "
         "--rate-limit applies.")] = 20,
 ) -> None:
-    """Serve the HTTP API (FastAPI + uvicorn): gap, value, simulate, briefs, health, /docs."""
+    """Serve the HTTP API (FastAPI + uvicorn): gap, value, simulate, briefs, health, /docs.
+
+    Needs the service extra: pip install 'carecost[service]' (exit code 4 without it).
+    When the port is in use or not allowed, it stops with a one-line error and exit code
+    5: pick another port with --port.
+    """
     with _guard("serve"):
+        for module in ("fastapi", "uvicorn"):
+            importlib.import_module(module)
         import uvicorn
 
         from carecost.service import UVICORN_OPTIONS, ServiceSettings, create_app
 
-        settings = ServiceSettings.from_cli(
-            datasets=list(dataset or []), scenarios=list(scenario or []),
-            api_key_env=api_key_env, cors_origins=list(cors_origin or []),
-            max_body_bytes=max_body_kb * 1024, max_draws=max_draws,
-            rate_limit_per_minute=rate_limit, rate_limit_burst=rate_burst)
-        application = create_app(settings)
-        _say(f"carecost {carecost.__version__} serving on http://{host}:{port} "
-             f"(docs: http://{host}:{port}/docs); data sets: {settings.datasets.names()}")
-        uvicorn.run(application, host=host, port=port, log_level="info", **UVICORN_OPTIONS)
+        sock = _listen(host, port)
+        try:
+            settings = ServiceSettings.from_cli(
+                datasets=list(dataset or []), scenarios=list(scenario or []),
+                api_key_env=api_key_env, cors_origins=list(cors_origin or []),
+                max_body_bytes=max_body_kb * 1024, max_draws=max_draws,
+                rate_limit_per_minute=rate_limit, rate_limit_burst=rate_burst)
+            application = create_app(settings)
+            _say(f"carecost {carecost.__version__} serving on http://{host}:{port} "
+                 f"(docs: http://{host}:{port}/docs); data sets: {settings.datasets.names()}")
+            config = uvicorn.Config(application, host=host, port=port, log_level="info",
+                                    **UVICORN_OPTIONS)
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            sock.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (uvicorn listens on it), or a clear error.
+
+    Raises
+    ------
+    CliPortError
+        When the port is in use, not allowed, or the host is not an address of this
+        machine (exit code 5), naming the address and how to pick another.
+    """
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as err:
+        raise CliPortError(f"--host {host!r} is not an address this machine can listen on "
+                           f"({err.strerror}); use e.g. --host 127.0.0.1") from err
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+    except OSError as err:
+        sock.close()
+        if err.errno == errno.EADDRINUSE:
+            other = port + 1 if port < 65535 else 8000
+            msg = (f"port {port} on {host} is already in use by another program; pick "
+                   f"another with --port, e.g. carecost serve --port {other}")
+        else:
+            msg = (f"cannot listen on {host}:{port} ({err.strerror or err}); pick another "
+                   "port with --port (ports below 1024 need administrator rights) or another "
+                   "address with --host")
+        raise CliPortError(msg) from err
+    return sock
 
 
 @app.command()
@@ -671,6 +872,31 @@ def _write_frame(df: pd.DataFrame, out: Path) -> None:
         raise CliInputError(f"--out {str(out)!r}: use .csv, .parquet, .xlsx or .json")
 
 
+@app.command("new-scenario")
+def new_scenario(
+    file: Annotated[Path, typer.Argument(
+        help="Scenario .toml file to write (a commented starter: every key with its unit, "
+        "allowed range and default).", dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
+    = False,
+) -> None:
+    """Write a commented starter scenario; edit it, then: carecost validate FILE."""
+    with _guard(f"new-scenario {file}"):
+        from carecost.investment import scenario_template
+
+        if file.suffix.lower() != ".toml":
+            raise CliInputError(f"{file}: give a file name ending in .toml")
+        if file.exists() and not force:
+            raise CliInputError(f"{file} exists; choose another name or add --force to "
+                                "overwrite it")
+        if not file.parent.exists():
+            raise CliInputError(f"{file}: the folder {str(file.parent)!r} does not exist; "
+                                "create it first")
+        file.write_text(scenario_template(), encoding="utf-8")
+        _say(f"wrote {file}; every key is explained in it and in {REFERENCE}. Next: "
+             f"carecost validate {file}")
+
+
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(
@@ -686,7 +912,9 @@ def validate(
             raise CliInputError(f"{file}: file not found")
         if file.suffix.lower() == ".json":
             scn = _json_scenario(file)
-            _say(f"[green]valid[/] scenario {scn.name!r}: {len(scn.services)} services, "
+            _check_scenario(scn)
+            _warn_data(scn)
+            _say(f"[green]valid[/] scenario {_escape(scn.name)!r}: {len(scn.services)} services, "
                  f"{scn.base_year}-{scn.end_year}")
             return
         try:
@@ -708,11 +936,37 @@ def validate(
             from carecost.investment import load_scenario
 
             scn = load_scenario(file)
-            _say(f"[green]valid[/] scenario {scn.name!r}: {len(scn.services)} services, "
+            _check_scenario(scn)
+            _warn_data(scn)
+            _say(f"[green]valid[/] scenario {_escape(scn.name)!r}: {len(scn.services)} services, "
                  f"{scn.base_year}-{scn.end_year}")
         else:
             raise CliInputError(f"{file}: neither a scenario ([meta] and [[services]]) nor a "
                                 "data set ([dataset])")
+
+
+def _warn_data(scn: Any) -> None:
+    """Print the scenario's data warnings (e.g. a real country on the example's table)."""
+    for w in scn.data_warnings:
+        err_console.print(f"[bold yellow]warning[/]: {_escape(w)}", soft_wrap=True)
+
+
+def _check_scenario(scn: Any) -> None:
+    """Every check ``carecost simulate`` makes, without the Monte Carlo draws.
+
+    The simulation itself (input-output table, sectors, populations), the comparison
+    sector when one is set, and the default uncertainty ranges against the allowed values.
+    """
+    from carecost.briefs import default_ranges
+    from carecost.investment import compare_sectors, simulate
+
+    with _progress(1, "checking the scenario") as step:
+        step("simulating the scenario (no Monte Carlo)")
+        res = simulate(scn)
+        if scn.comparison_sector:
+            compare_sectors(res, year=scn.target_year)
+        for r in default_ranges(scn):
+            r.validate(scn)
 
 
 def main(argv: list[str] | None = None) -> int:

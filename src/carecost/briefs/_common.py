@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -45,6 +46,22 @@ def design_interval(level: float, df: float) -> str:
     """Describe a design-based confidence interval."""
     dfs = "normal quantiles" if not np.isfinite(df) else f"Student t, {df:g} degrees of freedom"
     return f"{100 * level:.0f}% design-based confidence interval ({dfs})"
+
+
+def design_words(variance: str) -> str:
+    """How standard errors are estimated, in a reader's words (no replicate scale or centring).
+
+    ``"replicate weights (sdr, 160 replicates, scale 0.025, ...)"`` -> ``"the survey's 160
+    replicate weights"``; Taylor linearisation -> ``"the survey's strata and clusters
+    (Taylor linearisation)"``.  The full description stays in the brief's ``dataset``.
+    """
+    v = variance.lower()
+    if v.startswith("replicate weights"):
+        m = re.search(r"(\d+) replicates", v)
+        return f"the survey's {m.group(1) + ' ' if m else ''}replicate weights"
+    if "taylor" in v:
+        return "the survey's strata and clusters (Taylor linearisation)"
+    return "the survey design"
 
 
 def as_bys(by: str | Sequence[str] | None) -> list[str]:

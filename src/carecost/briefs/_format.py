@@ -68,3 +68,29 @@ def interval_name(interval: str, *, short: bool = False) -> str:
     if "confidence interval" in interval:
         return "CI" if short else "confidence interval"
     return "interval"
+
+
+def plain_interval(lo: Any, hi: Any, level: float | None, interval: str, unit: str = "", *,
+                   digits: int | None = None) -> str:
+    """An interval in plain words.
+
+    Monte Carlo: ``"between 0.46% and 0.59% of GDP in 9 of 10 simulations"``; a
+    confidence interval: ``"between 79 and 92 minutes with 95% confidence"``.  ``unit``
+    is appended to both ends (``"%"`` is attached, other units follow the second);
+    ``digits`` as in :func:`fmt_number`.
+    """
+    from fractions import Fraction
+
+    if lo is None or hi is None:
+        return "no interval"
+    a, b = fmt_number(lo, digits=digits), fmt_number(hi, digits=digits)
+    if unit.startswith("%"):
+        a, b = f"{a}%", f"{b}%{unit[1:]}"
+    elif unit:
+        b = f"{b} {unit}"
+    if level is None:
+        return f"between {a} and {b}"
+    if "Monte Carlo" in interval:
+        f = Fraction(level).limit_denominator(1000)
+        return f"between {a} and {b} in {f.numerator} of {f.denominator} simulations"
+    return f"between {a} and {b} with {100 * level:.0f}% confidence"

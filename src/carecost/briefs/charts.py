@@ -9,7 +9,9 @@ a web server.
 
 Charts are drawn for a phone first: 4.2 inches (302 pt) wide with 13-14 pt
 text, so that on a 390 px wide screen (about 358 px for the chart) the text is
-15-16 CSS px; the page caps their width on larger screens.  Colours are the
+15-16 CSS px; on a wide screen the page sets each chart beside its caption, so
+that together they use the column's width.  One colour means one thing in every
+chart (:data:`COLOURS`: women always vermillion, men always blue).  Colours are the
 darker Okabe–Ito colours (distinguishable with the common colour-vision
 deficiencies), each with at least 3:1 contrast against the white background
 (WCAG 2.1, 1.4.11 non-text contrast); bars have white edges, so adjacent
@@ -31,12 +33,42 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-__all__ = ["PALETTE", "bars_with_intervals", "lines_with_bands", "render_svg", "stacked_bars"]
+__all__ = ["COLOURS", "PALETTE", "bars_with_intervals", "colour_of", "lines_with_bands",
+           "render_svg", "stacked_bars"]
 
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000")
-"""Okabe–Ito blue, vermillion, bluish green, reddish purple and black: contrast against white
-5.2, 3.9, 3.4, 3.1 and 21 to 1 (the light orange, sky blue and yellow, 1.3-2.3 to 1, are not
-used)."""
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#595959", "#8C6D00")
+"""Okabe–Ito blue, vermillion, bluish green, reddish purple and black, with dark grey and dark
+ochre: contrast against white 5.2, 3.9, 3.4, 3.1, 21, 7.0 and 4.9 to 1 (the light orange, sky
+blue and yellow, 1.3-2.3 to 1, are not used)."""
+COLOURS: dict[str, str] = {
+    "Women": "#D55E00",
+    "Men": "#0072B2",
+    "Additional cost": "#009E73",
+    "Gross additional cost": "#009E73",
+    "Current spending": "#595959",
+    "Current spending not replaced": "#595959",
+    "Current spending replaced": "#8C6D00",
+    "Fiscal returns": "#CC79A7",
+    "Net funding requirement": "#000000",
+    "Value": "#009E73",
+}
+"""One colour per meaning in every chart of every brief: women are always vermillion, men
+always blue, the additional cost (and a value) always green, and so on.  A series not listed
+takes the palette colours not used by the listed meanings, in order."""
+
+
+def colour_of(labels: Sequence[str]) -> dict[str, str]:
+    """The colour of each series: its meaning's (:data:`COLOURS`), else an unused palette one."""
+    spare = [c for c in PALETTE if c not in COLOURS.values()] or list(PALETTE)
+    out: dict[str, str] = {}
+    i = 0
+    for lab in labels:
+        if lab in COLOURS:
+            out[lab] = COLOURS[lab]
+        else:
+            out[lab] = spare[i % len(spare)]
+            i += 1
+    return out
 WIDTH = 4.2
 """Figure width in inches (302 pt): at 13 pt, text is about 15 CSS px on a 390 px phone."""
 
@@ -194,12 +226,13 @@ def bars_with_intervals(
         ax = fig.add_subplot()
         pos = np.arange(n, dtype=float)
         bw = 0.8 / max(k, 1)
+        colours = colour_of(list(series))
         for i, (label, (est, lo, hi)) in enumerate(series.items()):
             e = np.asarray(est, dtype=float)
             err = np.vstack([e - np.asarray(lo, dtype=float), np.asarray(hi, dtype=float) - e])
             err = np.clip(np.nan_to_num(err), 0, None)
             off = pos + (i - (k - 1) / 2) * bw
-            color = PALETTE[i % len(PALETTE)]
+            color = colours[label]
             if horizontal:
                 ax.barh(off, e, height=bw * 0.92, color=color, label=label,
                         edgecolor="white", linewidth=0.6)
@@ -247,8 +280,9 @@ def lines_with_bands(
         fig = _figure(WIDTH, 4.6)
         ax = fig.add_subplot()
         xs = np.asarray(x, dtype=float)
+        colours = colour_of(list(series))
         for i, (label, (y, lo, hi)) in enumerate(series.items()):
-            color = PALETTE[i % len(PALETTE)]
+            color = colours[label]
             if lo is not None and hi is not None:
                 ax.fill_between(xs, np.asarray(lo, dtype=float), np.asarray(hi, dtype=float),
                                 color=color, alpha=0.2, lw=0)
@@ -289,9 +323,10 @@ def stacked_bars(
         ax = fig.add_subplot()
         pos = np.arange(n, dtype=float)
         base = np.zeros(n)
-        for i, (label, vals) in enumerate(stacks.items()):
+        colours = colour_of(list(stacks))
+        for label, vals in stacks.items():
             v = np.asarray(vals, dtype=float)
-            color = PALETTE[i % len(PALETTE)]
+            color = colours[label]
             if horizontal:
                 ax.barh(pos, v, left=base, color=color, label=label, height=0.7,
                         edgecolor="white", linewidth=0.8)

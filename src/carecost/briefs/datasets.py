@@ -45,12 +45,16 @@ Data-set TOML
     gdp_source = "..."
     population = 255.2e6             # optional: persons the survey stands for (e.g. aged 15+);
     population_source = "..."        # totals are then value per person x population
+    wage_basis = "gross"             # the wages' basis: "gross", "net", "gross_plus_employer"
+    employer_rate = 0.0765           # employer contributions / gross wage: replacement cost
+    employer_rate_source = "..."     # values hours at the full labour cost (UNECE 2017, 5.3)
     [valuation.wages]                # currency per hour, by occupation key
     domestic_cleaner = 11.2
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import threading
@@ -67,10 +71,15 @@ from ._common import DatasetUnavailableError, input_errors
 from .model import BriefError
 
 __all__ = [
+    "DATASET_KEYS",
     "NAME_PATTERN",
+    "REFERENCE",
+    "VALUATION_KEYS",
+    "DatasetKey",
     "DatasetRegistry",
     "DatasetSpec",
     "ValuationSpec",
+    "check_dataset_keys",
     "check_name",
     "check_survey",
     "example_dataset",
@@ -84,6 +93,173 @@ NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 _NAME = re.compile(NAME_PATTERN)
 DatasetKind = Literal["example", "episodes", "persons", "atus"]
 EXAMPLE_DOMAINS = ("age_group", "urban", "region", "youngest_child", "employed")
+
+
+REFERENCE = "docs/scenario-reference.md"
+"""The page that lists every key of scenario and data-set files (named in error messages)."""
+
+
+@dataclass(frozen=True)
+class DatasetKey:
+    """One key a data-set TOML file may hold.
+
+    Attributes
+    ----------
+    name
+        The key.
+    kinds
+        The ``dataset.kind`` values it applies to (empty: all).
+    type
+        What the value is ("text", "number", "list of text", "table").
+    default
+        The value used when the key is not given ("" when there is none; "required"
+        when it must be given).
+    description
+        What it means, with its unit.
+    """
+
+    name: str
+    kinds: tuple[str, ...]
+    type: str
+    default: str
+    description: str
+
+
+_DESIGN = ("episodes", "persons")
+DATASET_KEYS: tuple[DatasetKey, ...] = (
+    DatasetKey("name", (), "text", "the file name", "registered name: 1-40 lowercase letters, "
+               "digits, '-' or '_', starting with a letter"),
+    DatasetKey("description", (), "text", "", "what the data set is"),
+    DatasetKey("source", (), "text", "the file name", "citation of the data"),
+    DatasetKey("kind", (), "text", "required", "'episodes' (one row per diary episode), "
+               "'persons' (one row per respondent with minute columns) or 'atus' (a folder "
+               "of BLS ATUS files)"),
+    DatasetKey("persons", _DESIGN, "text", "required", "person file (.csv, .parquet, .dta, "
+               ".sav), relative to the data-set file"),
+    DatasetKey("episodes", ("episodes",), "text", "required", "episode file, relative to the "
+               "data-set file"),
+    DatasetKey("path", ("atus",), "text", "required", "folder of official BLS ATUS files or "
+               "the abridged Parquet files, relative to the data-set file"),
+    DatasetKey("id", _DESIGN, "text", "id", "respondent id column"),
+    DatasetKey("code", ("episodes",), "text", "code", "activity code column (ATUS lexicon "
+               "codes; valuation groups need them)"),
+    DatasetKey("duration", ("episodes",), "text", "duration", "episode duration column "
+               "(minutes)"),
+    DatasetKey("crosswalk", ("episodes",), "text", "atus", "'atus' to classify ATUS lexicon "
+               "codes (ICATUS 2016 and the valuation groups), 'none' for none"),
+    DatasetKey("diary_policy", ("episodes",), "text", "report", "what to do with diaries "
+               "that do not sum to 1,440 minutes: 'report', 'error' or 'drop'"),
+    DatasetKey("activities", ("persons",), "list of text", "required", "minutes-per-day "
+               "activity columns"),
+    DatasetKey("unpaid_care", ("persons",), "list of text", "", "columns that make up unpaid "
+               "domestic and care work (the SDG 5.4.1 numerator)"),
+    DatasetKey("weights", _DESIGN, "text", "weight", "survey weight column"),
+    DatasetKey("strata", _DESIGN, "text", "", "stratum column of the design"),
+    DatasetKey("psu", _DESIGN, "text", "", "primary sampling unit (cluster) column"),
+    DatasetKey("fpc", _DESIGN, "text", "", "finite population correction column"),
+    DatasetKey("replicates", _DESIGN, "text", "", "regular expression matching the replicate "
+               "weight columns, e.g. '^repw\\d{3}$'"),
+    DatasetKey("method", _DESIGN, "text", "sdr", "replicate method of the replicate weights"),
+    DatasetKey("domains", (), "list of text", "[]", "columns that briefs and the service may "
+               "break results down by"),
+    DatasetKey("sex", (), "text", "sex", "the sex column"),
+    DatasetKey("female", (), "text", "female", "the code of women in the sex column"),
+    DatasetKey("male", (), "text", "male", "the code of men in the sex column"),
+)
+"""Every key of a data-set file's ``[dataset]`` table (the single definition the loader checks
+against and the reference page lists)."""
+
+VALUATION_KEYS: tuple[DatasetKey, ...] = (
+    DatasetKey("currency", (), "text", "required", "currency of the wages and GDP, e.g. 'USD'"),
+    DatasetKey("year", (), "number", "required", "reference year of the wages and the "
+               "valuation"),
+    DatasetKey("wages", (), "table", "required", "[valuation.wages]: hourly wage (currency "
+               "per hour) by occupation key"),
+    DatasetKey("wage_source", (), "text", "", "citation of the wages"),
+    DatasetKey("generalist", (), "text", "required", "occupation key whose wage is the "
+               "generalist (and hybrid fallback) wage"),
+    DatasetKey("minimum_wage", (), "number", "", "hourly minimum wage (currency per hour), "
+               "for the ILO (2018) variant"),
+    DatasetKey("minimum_wage_source", (), "text", "", "citation of the minimum wage"),
+    DatasetKey("gdp", (), "number", "", "GDP of the reference year (currency per year), for "
+               "shares of GDP"),
+    DatasetKey("gdp_source", (), "text", "", "citation of GDP"),
+    DatasetKey("weights", (), "text", "persons", "what the survey weights sum to: 'persons' "
+               "or 'person_days'"),
+    DatasetKey("wage_uncertainty", (), "number", "0.15", "half-width of the uniform wage "
+               "factor of the Monte Carlo interval (share, 0 to 1)"),
+    DatasetKey("population", (), "number", "", "persons the survey stands for (e.g. aged "
+               "15+); totals are then value per person x population"),
+    DatasetKey("population_source", (), "text", "", "citation of the population"),
+    DatasetKey("wage_basis", (), "text", "gross", "basis of the wages given: 'gross' (before "
+               "the employee's income tax and contributions) or 'gross_plus_employer' (full "
+               "labour cost)"),
+    DatasetKey("employer_rate", (), "number", "", "employer social contributions as a share "
+               "of the gross wage (0 to 1); needed to value gross wages at the full labour "
+               "cost, the basis of replacement cost (UNECE 2017, section 5.3)"),
+    DatasetKey("employer_rate_source", (), "text", "", "citation of the employer rate"),
+    DatasetKey("valuation_basis", (), "text", "gross_plus_employer", "value the hours at "
+               "this basis instead of replacement cost's own, the full labour cost: 'gross' "
+               "to compare with estimates at gross wages (the brief says so)"),
+)
+"""Every key of a data-set file's ``[valuation]`` table."""
+
+TOP_LEVEL_TABLES = ("dataset", "valuation")
+"""The tables a data-set file may hold."""
+
+
+def _unknown(key: str, allowed: list[str], table: str, where: str) -> BriefError:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = (f"did you mean {close[0]}?" if close
+            else f"allowed keys: {', '.join(allowed)}")
+    return BriefError(f"{where}: unknown key {key!r} in [{table}]; {hint} (every key of a "
+                      f"data-set file is listed in {REFERENCE})")
+
+
+def check_dataset_keys(raw: Mapping[str, Any], where: str) -> None:
+    """Refuse any key of a data-set file that carecost does not know, naming the closest.
+
+    Raises
+    ------
+    BriefError
+        Naming the key, its table and the closest valid key ("did you mean strata?");
+        also for a key of another ``dataset.kind`` (e.g. ``episodes`` with ``kind =
+        "persons"``), which would be ignored.
+    """
+    for k in raw:
+        if k not in TOP_LEVEL_TABLES:
+            close = difflib.get_close_matches(k, TOP_LEVEL_TABLES, n=1, cutoff=0.6)
+            hint = (f"did you mean [{close[0]}]?" if close else
+                    "a data-set file holds only a [dataset] and a [valuation] table")
+            raise BriefError(f"{where}: unknown key or table {k!r} at the top level; {hint} "
+                             f"(every key of a data-set file is listed in {REFERENCE})")
+    ds = raw.get("dataset")
+    if isinstance(ds, Mapping):
+        known = {k.name: k for k in DATASET_KEYS}
+        kind = ds.get("kind")
+        for k in ds:
+            if k not in known:
+                raise _unknown(str(k), list(known), "dataset", where)
+            kinds = known[k].kinds
+            if kinds and kind in ("episodes", "persons", "atus") and kind not in kinds:
+                raise BriefError(
+                    f"{where}: dataset.{k} is not used with kind = {kind!r} (only with "
+                    f"{' or '.join(repr(x) for x in kinds)}) and would be ignored; remove it "
+                    "or change dataset.kind")
+    val = raw.get("valuation")
+    if isinstance(val, Mapping):
+        vknown = [k.name for k in VALUATION_KEYS]
+        for k in val:
+            if k not in vknown:
+                raise _unknown(str(k), vknown, "valuation", where)
+        wages = val.get("wages")
+        if isinstance(wages, Mapping):
+            from carecost.valuation import atus_activity_map
+
+            occ = [o for o in atus_activity_map().occupations if o is not None]
+            for k in wages:
+                if k not in occ:
+                    raise _unknown(str(k), occ, "valuation.wages", where)
 
 
 def check_name(name: object, what: str = "data set") -> str:
@@ -134,6 +310,16 @@ class ValuationSpec:
         (0.15 = wages between 85% and 115% of the values given).
     synthetic
         True for invented wages.
+    wage_basis
+        Basis of the wages given (``"gross"`` or ``"gross_plus_employer"``).
+    employer_rate, employer_rate_source
+        Employer social contributions as a share of the gross wage, and its citation:
+        converts gross wages to the full labour cost at which replacement cost values
+        hours (UNECE 2017, section 5.3).
+    valuation_basis
+        A stated choice to value hours at this basis instead of each method's own
+        (``None``: the method's; the ILO minimum-wage variant always uses the gross
+        statutory rate).
     """
 
     currency: str
@@ -150,8 +336,23 @@ class ValuationSpec:
     synthetic: bool = False
     population: float | None = None
     population_source: str = ""
+    wage_basis: str = "gross"
+    employer_rate: float | None = None
+    employer_rate_source: str = ""
+    valuation_basis: str | None = None
 
     def __post_init__(self) -> None:
+        bases = ("gross", "gross_plus_employer")
+        if self.wage_basis not in bases:
+            raise BriefError(f"valuation.wage_basis = {self.wage_basis!r}; allowed "
+                             f"{', '.join(map(repr, bases))}")
+        if self.valuation_basis is not None and self.valuation_basis not in bases:
+            raise BriefError(f"valuation.valuation_basis = {self.valuation_basis!r}; allowed "
+                             f"{', '.join(map(repr, bases))}")
+        if self.employer_rate is not None and not 0 <= self.employer_rate < 1:
+            raise BriefError(f"valuation.employer_rate = {self.employer_rate!r}: give employer "
+                             "social contributions as a share of the gross wage, in [0, 1) "
+                             "(e.g. 0.15, not 15)")
         if self.generalist not in self.wages:
             raise BriefError(f"valuation.generalist = {self.generalist!r} has no wage in "
                              f"valuation.wages (keys {sorted(self.wages)})")
@@ -292,6 +493,8 @@ def _example_valuation() -> ValuationSpec:
         wage_uncertainty=float(raw["wage_uncertainty"]), synthetic=True,
         population=float(raw["population"]["value"]),
         population_source=raw["population"]["source"],
+        wage_basis=raw["wage_basis"], employer_rate=float(raw["employer_rate"]["value"]),
+        employer_rate_source=raw["employer_rate"]["source"],
     )
 
 
@@ -324,10 +527,16 @@ def _valuation_from(raw: Mapping[str, Any], where: str) -> ValuationSpec:
             wage_uncertainty=float(raw.get("wage_uncertainty", 0.15)),
             population=None if raw.get("population") is None else float(raw["population"]),
             population_source=str(raw.get("population_source", "")),
+            wage_basis=str(raw.get("wage_basis", "gross")),
+            employer_rate=None if raw.get("employer_rate") is None
+            else float(raw["employer_rate"]),
+            employer_rate_source=str(raw.get("employer_rate_source", "")),
+            valuation_basis=None if raw.get("valuation_basis") is None
+            else str(raw["valuation_basis"]),
         )
     except KeyError as err:
-        raise BriefError(f"{where}: [valuation] needs {err.args[0]!r} (see the data-set TOML "
-                         "layout in carecost.briefs.datasets)") from err
+        raise BriefError(f"{where}: [valuation] needs {err.args[0]!r} (every key of a data-set "
+                         f"file is listed in {REFERENCE})") from err
     except (TypeError, ValueError) as err:
         if isinstance(err, BriefError):
             raise
@@ -340,13 +549,18 @@ def load_dataset_spec(path: str | Path) -> DatasetSpec:
     Raises
     ------
     BriefError
-        Naming the missing or bad key, or the missing file.
+        Naming the missing, unknown or bad key (an unknown key names the closest valid
+        one, see :func:`check_dataset_keys`), or the missing file.
     """
     p = Path(path)
     raw = _read_toml(p)
     ds = raw.get("dataset")
     if not isinstance(ds, Mapping):
-        raise BriefError(f"{p}: needs a [dataset] table (see carecost.briefs.datasets)")
+        close = difflib.get_close_matches("dataset", list(map(str, raw)), n=1, cutoff=0.6)
+        hint = f"; found [{close[0]}]: did you mean [dataset]?" if close else ""
+        raise BriefError(f"{p}: needs a [dataset] table{hint} (every key of a data-set file "
+                         f"is listed in {REFERENCE})")
+    check_dataset_keys(raw, str(p))
     kind = ds.get("kind")
     if kind not in ("episodes", "persons", "atus"):
         raise BriefError(f"{p}: dataset.kind = {kind!r}; allowed 'episodes', 'persons' or "

@@ -28,6 +28,7 @@ from ._common import (
     check_domains,
     check_level,
     design_interval,
+    design_words,
     domain_of,
     domain_text,
     quantity_from_row,
@@ -35,7 +36,7 @@ from ._common import (
     slug,
     unique_slugs,
 )
-from ._format import fmt_interval, fmt_number
+from ._format import fmt_number, plain_interval
 from .datasets import DatasetSpec
 from .model import Brief, BriefError, Chart, Column, Quantity, Source, Table
 
@@ -179,8 +180,8 @@ def gap_brief(
     data_src = Source("data", spec.source, synthetic=spec.synthetic)
     sources = ((data_src, ICATUS, SDG541, LUMLEY, carecost_source()) if act.sdg
                else (data_src, ICATUS, LUMLEY, carecost_source()))
-    m_mean = (f"Survey-weighted mean minutes per day of {act.name}, standard error from the "
-              f"survey design ({survey.variance})")
+    m_mean = (f"Survey-weighted mean minutes per day of {act.name}, standard error from "
+              f"{design_words(survey.variance)}")
     m_gap = ("Difference of women's and men's weighted means; its standard error uses the "
              "covariance of the two means under the design (linear contrast)")
     m_ratio = "Ratio of women's to men's weighted means; delta-method standard error"
@@ -232,10 +233,12 @@ def gap_brief(
     women, men, gap = by_stat["women"], by_stat["men"], by_stat["gap"]
     ratio, share = by_stat["ratio"], by_stat["women_share"]
     answer = (
-        f"Women spend {fmt_number(women.estimate)} minutes a day on {act.name} and men "
-        f"{fmt_number(men.estimate)}: a gap of {fmt_number(gap.estimate)} minutes "
-        f"({100 * level:.0f}% CI {fmt_interval(gap.ci_low, gap.ci_high)}). Women do "
-        f"{fmt_number(ratio.estimate)} times as much as men and "
+        f"Women spend {fmt_number(women.estimate, digits=0)} minutes a day on {act.name} and "
+        f"men {fmt_number(men.estimate, digits=0)}: a gap of "
+        f"{fmt_number(gap.estimate, digits=0)} minutes ("
+        f"{plain_interval(gap.ci_low, gap.ci_high, level, interval, 'minutes', digits=0)}). "
+        f"Women do "
+        f"{fmt_number(ratio.estimate, digits=1)} times as much as men and "
         f"{fmt_number(share.estimate, digits=0)}% of "
         + ("all unpaid care time." if act.sdg else "the time women and men spend on it.")
     )
@@ -254,12 +257,12 @@ def gap_brief(
                 "primary activities, in minutes per day; ATUS activity codes are classified "
                 "with carecost's ATUS-to-ICATUS crosswalk.")
     else:
-        what = (f"The activity is {act.name}: the survey's column {y!r}, minutes per day as "
-                "primary activity. It is not unpaid domestic and care work as defined for SDG "
-                "indicator 5.4.1, so that indicator is not computed.")
+        what = (f"The activity is {act.name}, in minutes per day as primary activity. It is "
+                "not unpaid domestic and care work as defined for SDG indicator 5.4.1, so that "
+                "indicator is not computed.")
     method = [
         what,
-        f"Means are survey-weighted. Standard errors follow the survey design: {survey.variance}. "
+        f"Means are survey-weighted. Standard errors come from {design_words(survey.variance)}. "
         "The gap is a linear contrast of the women's and men's means using their covariance; "
         "the ratio and women's share use the delta method (Lumley 2010).",
         f"Intervals: {interval}.",
@@ -284,21 +287,42 @@ def gap_brief(
     if spec.synthetic:
         caveats.insert(0, "The data are synthetic ('Exampleland'), made for illustration and "
                        "testing; they describe no real country.")
+    title = _finding(act, ratio)
     if act.sdg:
-        title = "How much more unpaid care work do women do than men?"
         question = ("How many minutes a day do women and men spend on unpaid domestic and care "
                     "work, and how large is the gap (with SDG indicator 5.4.1)?")
     else:
-        title = f"{act.title}: how much time do women and men spend on it?"
         question = (f"How many minutes a day do women and men spend on {act.name}, and how "
                     "large is the gap?")
     return Brief(
         kind="gap", title=title, question=question,
         answer=answer, headline=headline, quantities=tuple(quantities),
         tables=tuple(tables), charts=tuple(charts_out), method=tuple(method),
-        caveats=tuple(caveats), sources=sources, dataset=spec.describe(),
+        caveats=tuple(caveats), sources=sources,
+        dataset={**spec.describe(), "variance": survey.variance},
         inputs={"dataset": spec.name, "by": bys, "y": y, "level": level},
     )
+
+
+def _finding(act: _Activity, ratio: Quantity) -> str:
+    """The title: the finding, not the question ("Women do 1.6 times as much unpaid care work
+    as men"); who does more is read from the ratio and its interval."""
+    r, lo, hi = ratio.estimate, ratio.ci_low, ratio.ci_high
+    if r is None or not r > 0:
+        return f"{act.title}: women and men"
+    same = lo is not None and hi is not None and lo <= 1 <= hi
+    if act.sdg:
+        if same:
+            return (f"Women and men do about the same unpaid care work (ratio "
+                    f"{fmt_number(r, digits=2)})")
+        if r >= 1:
+            return f"Women do {fmt_number(r, digits=1)} times as much unpaid care work as men"
+        return f"Men do {fmt_number(1 / r, digits=1)} times as much unpaid care work as women"
+    if same:
+        return f"{act.title}: women and men spend about the same time"
+    if r >= 1:
+        return f"{act.title}: women spend {fmt_number(r, digits=1)} times as much time as men"
+    return f"{act.title}: men spend {fmt_number(1 / r, digits=1)} times as much time as women"
 
 
 def _sdg_part(design: Any, spec: DatasetSpec, bys: list[str], level: float, interval: str,

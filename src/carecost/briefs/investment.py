@@ -21,7 +21,7 @@ from carecost.investment import (
 
 from . import charts
 from ._common import carecost_source, check_draws, check_level, slug
-from ._format import fmt_interval, fmt_number
+from ._format import fmt_number, plain_interval
 from .model import Brief, BriefError, Chart, Column, Quantity, Source, Table
 
 __all__ = ["InvestmentAnalysis", "default_ranges", "investment_analysis", "investment_brief"]
@@ -204,11 +204,16 @@ def investment_analysis(
     mc = monte_carlo(scenario, rng, n_draws=draws, seed=seed, level=level, model=res.model,
                      measures=None if all_measures else list(measures))
     cur = scenario.currency
-    is_synth = scenario.country == "example" if synthetic is None else synthetic
+    is_synth = scenario.uses_example_data if synthetic is None else synthetic
+    src_rows = scenario.sources()
+    example_inputs = [str(i) for i in src_rows.loc[src_rows["example"].astype(bool), "input"]]
+    origins = src_rows["origin"].value_counts().to_dict()
     scn_src = Source("scenario", scenario_source or (
         f"Scenario '{scenario.name}' for {scenario.provenance.get('label') or scenario.country}"
-        f" (country data set '{scenario.country}', input-output table "
-        f"'{scenario.io_dataset}')"), synthetic=is_synth)
+        f": {origins.get('scenario', 0)} inputs set in the scenario, "
+        f"{origins.get('country dataset', 0)} from the country data, "
+        f"{origins.get('default', 0)} documented defaults (listed input by input in the "
+        "inputs table)"), synthetic=is_synth)
     sources = (scn_src, UNWOMEN_ILO, DE_HENAU, MILLER_BLAIR, carecost_source())
     interval = (f"{100 * level:.0f}% Monte Carlo percentile interval ({draws:,} draws, seed "
                 f"{seed}) over {len(rng)} uncertain parameters; the estimate is the central "
@@ -227,7 +232,7 @@ def investment_analysis(
             id=slug("investment", measure, y), label=f"{label}, {y}", estimate=est, se=None,
             ci_low=lo if np.isfinite(lo) else None, ci_high=hi if np.isfinite(hi) else None,
             level=level, interval=interval, unit=unit.format(cur=cur), source="scenario",
-            method=_METHOD_TEXT.get(measure, "carecost.investment.simulate"),
+            method=_METHOD_TEXT.get(measure, "Scenario simulation"),
             domain={"year": y}, flags=flags)
 
     quantities = [quantity(m, yr) for m in measures]
@@ -254,10 +259,25 @@ def investment_analysis(
     tables.insert(0, Table("investment_headline", f"Headline results, {yr}", tuple(cols),
                            tuple(rows), notes=f"Intervals: {interval}.", source="scenario"))
     tables.append(Table(
+        "inputs", "Where the inputs come from",
+        (Column("input", "Input"), Column("value", "Value"), Column("unit", "Unit"),
+         Column("origin", "From"), Column("source", "Source")),
+        tuple({"input": _input_label(str(r["input"])), "value": _plain_value(r["value"]),
+               "unit": str(r["unit"]),
+               "origin": {"scenario": "the scenario", "country dataset": "country data",
+                          "default": "default"}.get(str(r["origin"]), str(r["origin"]))
+               + (" (synthetic example)" if bool(r["example"]) else ""),
+               "source": str(r["source"]) if r["origin"] != "scenario" else ""}
+              for _, r in src_rows.iterrows()
+              if r["origin"] != "scenario"),
+        notes=("Inputs not set in the scenario: taken from the country data or the "
+               "documented defaults. Inputs set in the scenario are as written there."),
+        source="scenario"))
+    tables.append(Table(
         "uncertain_parameters", "Uncertain parameters of the Monte Carlo intervals",
         (Column("parameter", "Parameter"), Column("distribution", "Distribution"),
          Column("low", "Low"), Column("mode", "Mode"), Column("high", "High")),
-        tuple({"parameter": r.path, "distribution": r.dist, "low": r.low,
+        tuple({"parameter": _input_label(r.path), "distribution": r.dist, "low": r.low,
                "mode": _mode(r, scenario), "high": r.high} for r in rng),
         notes=("Parameters are drawn independently. The mode of a triangular distribution "
                "is the scenario value unless given."), source="scenario"))
@@ -271,8 +291,9 @@ def investment_analysis(
     answer = (
         f"Reaching the coverage targets by {scenario.target_year} costs "
         f"{fmt_number(g.estimate)} {cur} a year more in {yr}, {fmt_number(gp.estimate)}% of GDP "
-        f"({100 * level:.0f}% interval {fmt_interval(gp.ci_low, gp.ci_high)}). It creates "
-        f"{fmt_number(jobs.estimate)} jobs ({fmt_interval(jobs.ci_low, jobs.ci_high)}), "
+        f"({plain_interval(gp.ci_low, gp.ci_high, level, interval, '% of GDP')}). It creates "
+        f"{fmt_number(jobs.estimate, digits=0)} jobs ("
+        f"{plain_interval(jobs.ci_low, jobs.ci_high, level, interval, digits=0)}), "
         f"{fmt_number(ws.estimate, digits=0)}% of them for women. Taxes, contributions and "
         "benefit savings"
         + (" and the current spending it replaces" if uses["replaced_spending"] else "")
@@ -324,15 +345,31 @@ def investment_analysis(
         "Input-output multipliers assume fixed technical coefficients and no supply "
         "constraints; induced effects depend on the propensity to consume.",
     ]
+    caveats[:0] = [f"Data: {w}." if not w.endswith(".") else f"Data: {w}"
+                   for w in scenario.data_warnings]
     if is_synth:
-        caveats.insert(0, "The country data (population, GDP, wages, input-output table) are "
-                       "synthetic ('Exampleland'), made for illustration; they describe no "
-                       "real country.")
+        n_ex, n_all = len(example_inputs), len(src_rows)
+        if scenario.country == "example" and n_ex and all(
+                o != "scenario" for o in src_rows.loc[src_rows["example"].astype(bool),
+                                                      "origin"]) and not scenario.data_warnings:
+            text = ("The country data (population, GDP, wages, input-output table) are "
+                    "synthetic ('Exampleland'), made for illustration; they describe no "
+                    "real country.")
+        else:
+            shown = ", ".join(_input_label(i) for i in example_inputs[:8])
+            more = f" and {n_ex - 8} more" if n_ex > 8 else ""
+            text = (f"{n_ex} of the {n_all} inputs come from the synthetic example country "
+                    f"('Exampleland'), made for illustration: {shown}{more}. Numbers that "
+                    "depend on them describe no real country.")
+        caveats.insert(0, text)
     brief = Brief(
-        kind="investment", title=f"Investing in care: {scenario.name}",
-        question=(f"What would it cost to extend care services to the targets by "
-                  f"{scenario.target_year}, how many jobs would it create, and how much of the "
-                  "cost would come back as fiscal returns?"),
+        kind="investment",
+        title=(f"Extending care services by {scenario.target_year} costs "
+               f"{fmt_number(gp.estimate)}% of GDP in {yr} and creates "
+               f"{fmt_number(jobs.estimate, digits=0)} jobs"),
+        question=(f"{scenario.name}: what would it cost to extend care services to the "
+                  f"targets by {scenario.target_year}, how many jobs would it create, and how "
+                  "much of the cost would come back as fiscal returns?"),
         answer=answer, headline=headline, quantities=tuple(quantities), tables=tuple(tables),
         charts=tuple(charts_out), method=method, caveats=tuple(caveats), sources=sources,
         dataset={"name": scenario.country, "description": str(scenario.provenance.get("label"))
@@ -343,6 +380,40 @@ def investment_analysis(
                             "dist": r.dist} for r in rng]},
     )
     return InvestmentAnalysis(brief, res, mc, tuple(rng))
+
+
+_INPUT_LABELS = {
+    "persons_per_staff": "Persons per care staff member",
+    "non_staff_cost_share": "Non-staff share of the cost",
+    "propensity_to_consume": "Propensity to consume",
+    "income_tax_rate": "Income tax rate",
+    "real_wage_growth": "Real wage growth",
+    "gdp": "GDP",
+    "io": "Input-output table",
+}
+
+
+def _input_label(path: str) -> str:
+    """A scenario input's dotted key in words: ``services.cc.persons_per_staff`` ->
+    ``"Persons per care staff member (cc)"``, ``fiscal.income_tax_rate`` -> ``"Income tax
+    rate"``."""
+    parts = path.split(".")
+    key = parts[-1]
+    label = _INPUT_LABELS.get(key, key.replace("_", " ").capitalize())
+    if parts[0] == "services" and len(parts) >= 3:
+        label += f" ({parts[1]})"
+    return label
+
+
+def _plain_value(v: Any) -> Any:
+    """A table cell for an input value: numbers as they are, anything else as text."""
+    if isinstance(v, bool) or v is None:
+        return "" if v is None else ("yes" if v else "no")
+    if isinstance(v, int | float):
+        return v
+    if isinstance(v, np.generic):
+        return v.item()
+    return str(v)
 
 
 def _outside_flag(est: float, lo: float, hi: float) -> tuple[str, ...]:

@@ -30,15 +30,16 @@ from ._common import (
     check_draws,
     check_level,
     design_interval,
+    design_words,
     quantity_from_row,
     reliability_flags,
     slug,
 )
-from ._format import fmt_interval, fmt_number
-from .datasets import DatasetSpec, ValuationSpec
+from ._format import fmt_number, plain_interval
+from .datasets import REFERENCE, DatasetSpec, ValuationSpec
 from .model import Brief, BriefError, Chart, Column, Quantity, Source, Table
 
-__all__ = ["METHODS", "value_brief"]
+__all__ = ["METHODS", "check_value_request", "value_brief"]
 
 MethodName = Literal["generalist", "specialist", "hybrid", "minimum_wage"]
 METHODS: tuple[str, ...] = ("generalist", "specialist", "hybrid", "minimum_wage")
@@ -76,8 +77,66 @@ def _method(name: str, v: ValuationSpec, wt: WageTable) -> Any:
         return Hybrid(wt, gen)
     if v.minimum_wage is None:
         raise BriefError("method 'minimum_wage' needs valuation.minimum_wage in the data set")
-    return Generalist(v.minimum_wage, v.currency, v.year, label="minimum wage",
-                      source=v.minimum_wage_source)
+    # ILO (2018) values at the statutory hourly minimum wage itself: a gross rate
+    return Generalist(v.minimum_wage, v.currency, v.year, "gross", label="minimum wage",
+                      source=v.minimum_wage_source, valuation_basis="gross")
+
+
+def _basis_kwargs(name: str, v: ValuationSpec) -> dict[str, Any]:
+    """``basis`` and ``employer_rate`` for :func:`value_unpaid_work`: a rate only when used."""
+    if name == "minimum_wage":
+        return {}
+    target = v.valuation_basis or "gross_plus_employer"
+    kw: dict[str, Any] = {} if v.valuation_basis is None else {"basis": v.valuation_basis}
+    if target != v.wage_basis:
+        kw["employer_rate"] = v.employer_rate
+    return kw
+
+
+def check_value_request(
+    dataset: DatasetSpec, *, methods: Sequence[str] = METHODS, main: str = "hybrid",
+    level: float = 0.95, draws: int = 2000,
+) -> tuple[ValuationSpec, list[str], float]:
+    """Check a value brief's request against the data-set specification, before any data is read.
+
+    Returns
+    -------
+    tuple
+        The valuation spec, the methods (duplicates dropped) and the level.
+
+    Raises
+    ------
+    BriefError
+        No ``[valuation]`` in the data set, an unknown method, ``main`` not among the
+        methods, ``minimum_wage`` without ``valuation.minimum_wage``, a bad level or
+        number of draws.
+    """
+    v = dataset.valuation
+    if v is None:
+        raise BriefError(f"data set {dataset.name!r} has no [valuation] wages; value briefs "
+                         f"need them (the [valuation] keys are listed in {REFERENCE})")
+    level = check_level(level)
+    meths = list(dict.fromkeys(methods))
+    bad = [m for m in meths if m not in METHODS]
+    if bad or not meths:
+        raise BriefError(f"methods = {list(methods)}: allowed any of {list(METHODS)}")
+    if main not in meths:
+        raise BriefError(f"main = {main!r} must be one of the methods asked for {meths}")
+    if "minimum_wage" in meths and v.minimum_wage is None:
+        raise BriefError(f"method 'minimum_wage' needs valuation.minimum_wage in data set "
+                         f"{dataset.name!r}; add it or leave the method out")
+    target = v.valuation_basis or "gross_plus_employer"
+    if any(m != "minimum_wage" for m in meths) and target != v.wage_basis \
+            and v.employer_rate is None:
+        raise BriefError(
+            f"data set {dataset.name!r}: replacement cost values hours at the full labour cost "
+            "(gross wage plus employer social contributions; UNECE 2017, section 5.3), but the "
+            "wages in [valuation] are gross: add valuation.employer_rate (employer "
+            "contributions as a share of the gross wage, e.g. 0.15) and "
+            "valuation.employer_rate_source, or set valuation.valuation_basis = 'gross' to "
+            f"value at gross wages, which the brief then states (keys: {REFERENCE})")
+    check_draws(draws)
+    return v, meths, level
 
 
 def value_brief(
@@ -114,18 +173,8 @@ def value_brief(
         with design-based standard errors, and a Monte Carlo interval for the
         total that adds wage uncertainty.
     """
-    v = dataset.valuation
-    if v is None:
-        raise BriefError(f"data set {dataset.name!r} has no [valuation] wages; value briefs "
-                         "need them (see carecost.briefs.datasets)")
-    level = check_level(level)
-    meths = list(dict.fromkeys(methods))
-    bad = [m for m in meths if m not in METHODS]
-    if bad or not meths:
-        raise BriefError(f"methods = {list(methods)}: allowed any of {list(METHODS)}")
-    if main not in meths:
-        raise BriefError(f"main = {main!r} must be one of the methods asked for {meths}")
-    check_draws(draws)
+    v, meths, level = check_value_request(dataset, methods=methods, main=main, level=level,
+                                          draws=draws)
     amap = atus_activity_map()
     missing = [c for c in amap.groups if c not in survey.persons.columns]
     if missing:
@@ -134,6 +183,7 @@ def value_brief(
             f"{missing[:3]}...); read the episodes with carecost.valuation."
             "atus_valuation_crosswalk()")
     wt = WageTable.from_mapping(dict(v.wages), currency=v.currency, year=v.year,
+                                basis=v.wage_basis,  # type: ignore[arg-type]
                                 source=v.wage_source)
     gdp = None if v.gdp is None else GDP(v.gdp, v.currency, v.year, v.gdp_source)
     pop = v.population
@@ -142,7 +192,7 @@ def value_brief(
     group_totals: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for m in meths:
         val = value_unpaid_work(survey.design, amap, _method(m, v, wt), year=v.year,
-                                currency=v.currency, weights=v.weights)
+                                currency=v.currency, weights=v.weights, **_basis_kwargs(m, v))
         vals[m] = val
         group_totals[m] = _totals(val, pop, level)
         summaries[m] = _summary(val, group_totals[m], gdp, dataset, level)
@@ -220,6 +270,7 @@ def value_brief(
         group_q.append(qq)
         wage = rates["wage"].get(g, np.nan) if g != "total" else np.nan
         occ = rates["occupation"].get(g, "") if g != "total" else ""
+        occ = str(occ).replace("_", " ") if isinstance(occ, str) else ""
         group_rows.append({"activity": g, "occupation": occ, "wage": _f(wage),
                            "hours": _f(h["estimate"]), "hours_se": _f(h["se"]),
                            "estimate": qq.estimate, "se": qq.se, "ci_low": qq.ci_low,
@@ -230,7 +281,8 @@ def value_brief(
         _activity_table(group_rows, main, level, interval, cur),
         Table("wages", f"Hourly wages used ({cur} {v.year}, gross)",
               (Column("occupation", "Occupation"), Column("wage", "Wage", f"{cur} per hour")),
-              tuple({"occupation": k, "wage": float(w)} for k, w in v.wages.items()),
+              tuple({"occupation": k.replace("_", " "), "wage": float(w)}
+                    for k, w in v.wages.items()),
               notes=f"Source: {v.wage_source}", source="wages"),
     ]
     charts_out = [_method_chart(meths, by_method, level, gdp is not None, cur),
@@ -245,14 +297,19 @@ def value_brief(
     else:
         how = ("Valued at what it would cost to hire workers to do it "
                f"({METHOD_LABELS[main].lower()})")
+    av = mq["annual_value"]
     answer = (
         f"{how}, unpaid household service and care work is worth "
-        f"{fmt_number(mq['annual_value'].estimate)} {cur} a year ({100 * level:.0f}% CI "
-        f"{fmt_interval(mq['annual_value'].ci_low, mq['annual_value'].ci_high)})"
+        f"{fmt_number(av.estimate)} {cur} a year ("
+        f"{plain_interval(av.ci_low, av.ci_high, level, av.interval, cur)})"
     )
     if "share_of_gdp" in mq:
         answer += f", {fmt_number(mq['share_of_gdp'].estimate)}% of GDP"
     answer += f". Women do {fmt_number(mq['women_share'].estimate, digits=0)}% of it."
+    if mc_q:
+        m0 = mc_q[0]
+        answer += (" Allowing for uncertain wages, the value is "
+                   f"{plain_interval(m0.ci_low, m0.ci_high, level, m0.interval, cur)}.")
     if len(meths) > 1:
         lo_m = min(meths, key=lambda m: by_method[m]["annual_value"].estimate or 0.0)
         hi_m = max(meths, key=lambda m: by_method[m]["annual_value"].estimate or 0.0)
@@ -283,7 +340,8 @@ def value_brief(
         "carecost's valuation crosswalk (ICATUS 2016 divisions 3 and 4), and are annualised "
         f"over {vals[main].days} days. {scaling}",
         f"Each person's daily value is a variable of the survey design, so totals, shares and "
-        f"per-person values have design-based standard errors ({survey.variance}); intervals: "
+        f"per-person values have design-based standard errors (from "
+        f"{design_words(survey.variance)}); intervals: "
         f"{interval}. These treat the wages as fixed.",
         f"A Monte Carlo interval ({draws:,} draws, seed {seed}) adds wage uncertainty: all "
         f"wages are multiplied by a uniform factor between {1 - u:g} and {1 + u:g}, together "
@@ -304,13 +362,20 @@ def value_brief(
     if dataset.synthetic:
         caveats.insert(0, "The data, wages, population and GDP are synthetic ('Exampleland'), "
                        "made for illustration; they describe no real country.")
+    if "share_of_gdp" in mq and mq["share_of_gdp"].estimate is not None:
+        sh = mq["share_of_gdp"].estimate
+        worth = f"{fmt_number(sh, digits=0 if sh >= 10 else 1)}% of GDP"
+    else:
+        worth = f"{fmt_number(av.estimate)} {cur} a year"
+    at = ("at the minimum wage" if main == "minimum_wage"
+          else f"at {METHOD_LABELS[main].lower().replace(', ', ' (')})")
     return Brief(
-        kind="value", title="What is unpaid care work worth?",
+        kind="value", title=f"Unpaid care work is worth {worth}, valued {at}",
         question=("What is the money value of unpaid household service and care work, how does "
                   "it depend on the valuation method, and how much of it do women do?"),
         answer=answer, headline=tuple(headline), quantities=tuple(quantities),
         tables=tuple(tables), charts=tuple(charts_out), method=method, caveats=tuple(caveats),
-        sources=tuple(sources), dataset=dataset.describe(),
+        sources=tuple(sources), dataset={**dataset.describe(), "variance": survey.variance},
         inputs={"dataset": dataset.name, "methods": meths, "main": main, "level": level,
                 "draws": draws, "seed": seed,
                 "valuation": {"currency": v.currency, "year": v.year, "wages": dict(v.wages),

@@ -6,12 +6,15 @@ costs from staffing ratios and wages, direct jobs from staffing, indirect and in
 from an input–output model (Miller and Blair 2009), jobs by sex, and fiscal returns and net
 funding.  Monte Carlo and one-at-a-time sensitivity give uncertainty.
 
-Main entry points: :func:`load_scenario`, :func:`example_scenario`, :func:`simulate`,
+Main entry points: :func:`load_scenario` (every key in ``docs/scenario-reference.md``,
+generated from :mod:`carecost.investment.fields`; :func:`scenario_template` writes a starter
+file), :func:`example_scenario`, :func:`simulate`,
 :func:`compare_sectors`, :func:`monte_carlo`, :func:`sensitivity`, :class:`IOModel` and the
 input–output functions in :mod:`carecost.investment.io`.
 """
 
-from ._validate import InvestmentInputError
+from ._validate import ExampleDataWarning, ImplausibleInputWarning, InvestmentInputError
+from .fields import FIELDS, FieldSpec, reference_markdown, scenario_template
 from .io import (
     IOModel,
     closed_leontief_inverse,
@@ -36,6 +39,7 @@ from .model import (
 from .plots import plot_comparison, plot_cost_path, plot_jobs, plot_net_funding, plot_tornado
 from .scenario import (
     Fiscal,
+    InputSource,
     Macro,
     Scenario,
     Service,
@@ -48,8 +52,13 @@ from .scenario import (
 from .uncertainty import ParameterRange, monte_carlo, sensitivity
 
 __all__ = [
+    "FIELDS",
+    "ExampleDataWarning",
+    "FieldSpec",
     "Fiscal",
     "IOModel",
+    "ImplausibleInputWarning",
+    "InputSource",
     "InvestmentInputError",
     "InvestmentReport",
     "Macro",
@@ -79,7 +88,9 @@ __all__ = [
     "plot_jobs",
     "plot_net_funding",
     "plot_tornado",
+    "reference_markdown",
     "scenario_from_dict",
+    "scenario_template",
     "sensitivity",
     "simulate",
     "technical_coefficients",

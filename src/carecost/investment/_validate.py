@@ -17,6 +17,16 @@ class InvestmentInputError(ValueError):
     """
 
 
+class ImplausibleInputWarning(UserWarning):
+    """An input that is allowed but probably not what was meant (e.g. 12% of GDP on one
+    service, where 0.12 was probably meant); the message says what was probably meant."""
+
+
+class ExampleDataWarning(UserWarning):
+    """A scenario for a real country that still uses an input of the synthetic example
+    country (its input–output table, population or macro and fiscal values)."""
+
+
 def _fmt(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -21,6 +21,14 @@ Closed model with households endogenous (section 2.5; Type II): the augmented ma
 Industry-by-industry total requirements, industry-technology assumption (Horowitz and
 Planting 2009, ch. 12; Miller and Blair 2009, section 5.3): ``B = U diag(g)^-1``,
 ``D = V diag(q)^-1``, ``TR = (I - D B)^-1``.
+Domestic requirements (import proportionality, the standard assumption when no import matrix
+is published): commodity ``i`` is imported in the same share ``mu_i = M_i / (q_i + M_i - X_i -
+dS_i)`` of every use (imports over domestic supply = output + imports - exports - change in
+inventories; BEA FAQ 453 on the import matrices), so ``B_d = B - diag(mu) max(B, 0)`` (purchases
+only; BEA's negative uses, sales of scrap, are kept) and ``L_d = (I - D B_d)^-1``.  BEA's
+published total requirements are *total* (imports counted as if produced at home): they are
+reproduced by :func:`industry_total_requirements`; :class:`IOModel` uses the domestic ones by
+default.
 
 References
 ----------
@@ -28,6 +36,9 @@ Miller, R. E. and Blair, P. D. (2009). *Input-Output Analysis: Foundations and
 Extensions*, 2nd ed. Cambridge University Press.
 Horowitz, K. J. and Planting, M. A. (2009). *Concepts and Methods of the U.S.
 Input-Output Accounts*. U.S. Bureau of Economic Analysis.
+U.S. BEA. FAQ 453 on the import matrices, https://www.bea.gov/help/faq/453 (the imported
+share of an industry's use of a commodity is proportional to the ratio of imports to domestic
+supply; domestic supply = domestic output + imports - exports - change in inventories).
 """
 
 from __future__ import annotations
@@ -45,11 +56,15 @@ from ._validate import InvestmentInputError, check_range
 
 __all__ = [
     "IOModel",
+    "bea_import_shares",
     "closed_leontief_inverse",
+    "domestic_shares",
     "employment_coefficients",
     "employment_multipliers",
     "income_multipliers",
     "industry_direct_requirements",
+    "industry_domestic_requirements",
+    "industry_domestic_total_requirements",
     "industry_total_requirements",
     "leontief_inverse",
     "nipa_fte_by_io_code",
@@ -511,6 +526,175 @@ def industry_total_requirements(use: pd.DataFrame, make: pd.DataFrame) -> pd.Dat
     )
 
 
+def domestic_shares(
+    output: Any,
+    imports: Any,
+    exports: Any = 0.0,
+    inventory_change: Any = 0.0,
+    *,
+    names: Sequence[str] | None = None,
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Domestic share ``1 - mu_i`` of every use of each product (import proportionality).
+
+    ``mu_i = M_i / (q_i + M_i - X_i - dS_i)``: imports over domestic supply, where domestic
+    supply is domestic output plus imports less exports less the change in inventories (BEA
+    FAQ 453).  Under the import-proportionality assumption every user (industries and
+    households alike) buys the same imported share ``mu_i`` of product ``i``; exports and
+    inventory change are domestic output.
+
+    Parameters
+    ----------
+    output, imports : (n,) array
+        Domestic output ``q`` and imports ``M`` (positive numbers) by product, same money units.
+    exports, inventory_change : (n,) array or float, default 0
+        Exports ``X`` and change in inventories ``dS`` by product.
+    names : sequence of str, optional
+        Product codes, for the notes.
+
+    Returns
+    -------
+    share : (n,) ndarray
+        ``1 - mu``, in [0, 1].
+    notes : tuple of str
+        One note per product whose ratio fell outside [0, 1] and was bounded, with the values:
+        negative imports (BEA records some re-exports and margins adjustments as negative
+        imports) or a ratio below 0 give ``mu = 0`` (all domestic); a ratio above 1 (imports
+        larger than domestic supply, e.g. BEA's noncomparable imports ``Other``) gives
+        ``mu = 1`` (all imported); a non-positive domestic supply (exports larger than output
+        plus imports, e.g. BEA's used goods ``Used`` in 2018) gives imports over total supply,
+        ``M / (q + M)``.
+
+    References
+    ----------
+    U.S. BEA, FAQ 453 (import matrices); Horowitz and Planting (2009), ch. 4 and 12.
+    """
+    q = np.asarray(output, dtype=float).reshape(-1)
+    n = q.size
+    m = np.broadcast_to(np.asarray(imports, dtype=float), (n,)).astype(float)
+    x = np.broadcast_to(np.asarray(exports, dtype=float), (n,)).astype(float)
+    ds = np.broadcast_to(np.asarray(inventory_change, dtype=float), (n,)).astype(float)
+    for key, arr in (("output", q), ("imports", m), ("exports", x), ("inventory_change", ds)):
+        if not np.all(np.isfinite(arr)):
+            raise InvestmentInputError(f"{key} contains non-finite values")
+    labels = list(names) if names is not None else [str(i) for i in range(n)]
+    supply = q + m - x - ds
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mu = np.where(supply > 0, m / np.where(supply > 0, supply, 1.0), np.nan)
+    notes = []
+    out = mu.copy()
+    for i in range(n):
+        if m[i] == 0:
+            out[i] = 0.0
+            continue
+        if not np.isfinite(mu[i]):
+            # no domestic supply net of exports: imports over total supply q + M instead
+            tot = q[i] + m[i]
+            out[i] = min(max(m[i] / tot, 0.0), 1.0) if tot > 0 else float(m[i] > 0)
+        elif mu[i] < 0:
+            out[i] = 0.0
+        elif mu[i] > 1:
+            out[i] = 1.0
+        else:
+            continue
+        what = (
+            "imports over total supply (output + imports)"
+            if not np.isfinite(mu[i])
+            else ("all imported" if out[i] == 1 else "all domestic")
+        )
+        notes.append(
+            f"import share of product {labels[i]}: imports {m[i]:,.0f} over domestic supply "
+            f"{supply[i]:,.0f} (output {q[i]:,.0f} + imports - exports {x[i]:,.0f} - inventory "
+            f"change {ds[i]:,.0f}) is outside [0, 1]; set to {out[i]:.4g} ({what})"
+        )
+    return 1.0 - out, tuple(notes)
+
+
+def bea_import_shares(
+    use: pd.DataFrame, make: pd.DataFrame
+) -> tuple[pd.Series, tuple[str, ...]]:
+    """Imported share ``mu_i`` of every use of each commodity of a BEA Use table.
+
+    Imports are minus the Use column ``F050`` (BEA records imports as negative final uses),
+    exports ``F040``, change in private inventories ``F030`` (0 if absent), domestic output
+    ``q`` the Make table's ``Total Commodity Output`` row (else its column sums); see
+    :func:`domestic_shares` for the formula and the bounds.
+
+    Returns
+    -------
+    (pandas.Series, tuple of str)
+        ``mu`` by commodity code (every commodity column of the Make table) and the notes of
+        :func:`domestic_shares`.
+    """
+    u = _as_matrix(use)
+    _, commodities, _, _, _, q = _use_make_blocks(use, make)
+    missing = [c for c in ("F040", "F050") if c not in u.columns]
+    if missing:
+        raise InvestmentInputError(
+            f"use table lacks the final-demand columns {missing} (F040 exports, F050 imports); "
+            "they are needed to remove imports (or use industry_total_requirements for BEA's "
+            "total requirements)"
+        )
+    def col(code: str) -> Any:
+        return u.loc[commodities, code].to_numpy(dtype=float) if code in u.columns else 0.0
+
+    dom, notes = domestic_shares(q, -col("F050"), col("F040"), col("F030"), names=commodities)
+    mu = pd.Series(1.0 - dom, index=pd.Index(commodities, name="row_code"), name="import_share")
+    return mu, notes
+
+
+def _domestic_inputs(b: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    """``B - diag(mu) max(B, 0)``: the imported share removed from purchases only.
+
+    Negative use entries (BEA records an industry's sales of scrap and used goods as negative
+    use of ``Used``) are sales, not purchases, and have no imported part; they are kept.
+    """
+    return b - mu[:, None] * np.maximum(b, 0.0)
+
+
+def industry_domestic_requirements(use: pd.DataFrame, make: pd.DataFrame) -> pd.DataFrame:
+    """Industry-by-industry *domestic* direct requirements ``D diag(1 - mu) B``.
+
+    As :func:`industry_direct_requirements` with the imported part of every commodity input
+    removed in proportion (:func:`bea_import_shares`): the domestic output of the row
+    industry bought per dollar of output of the column industry.  Negative use entries
+    (sales of scrap and used goods, recorded by BEA as negative use) are sales and are kept
+    as they are.
+
+    References
+    ----------
+    Miller and Blair (2009), section 5.3.2; BEA FAQ 453 (import proportionality).
+    """
+    industries, _, umat, vmat, g, q = _use_make_blocks(use, make)
+    mu, _ = bea_import_shares(use, make)
+    b = _domestic_inputs(_safe_div_cols(umat, g), mu.to_numpy())
+    d = _safe_div_cols(vmat, q)
+    return pd.DataFrame(
+        d @ b,
+        index=pd.Index(industries, name="row_code"),
+        columns=pd.Index(industries, name="column_code"),
+    )
+
+
+def industry_domestic_total_requirements(use: pd.DataFrame, make: pd.DataFrame) -> pd.DataFrame:
+    """Industry-by-industry *domestic* total requirements ``(I - D diag(1 - mu) B)^-1``.
+
+    The Leontief inverse of :func:`industry_domestic_requirements`: domestic output of the row
+    industry per dollar of final demand for the domestic output of the column industry.  Every
+    entry is at most the corresponding entry of BEA's (total) requirements
+    (:func:`industry_total_requirements`), which count imported inputs as if they were
+    produced at home.
+
+    References
+    ----------
+    Miller and Blair (2009), sections 2.3 and 5.3; BEA FAQ 453 (import proportionality).
+    """
+    a = industry_domestic_requirements(use, make)
+    n = a.shape[0]
+    return pd.DataFrame(
+        np.linalg.solve(np.eye(n) - a.to_numpy(), np.eye(n)), index=a.index, columns=a.columns
+    )
+
+
 _GOV_PATHS: dict[str, tuple[str, ...]] = {
     "Domestic industries > Government > Federal > General government": ("GFGD", "GFGN"),
     "Domestic industries > Government > Federal > Government enterprises": ("GFE",),
@@ -642,7 +826,8 @@ class IOModel:
     output : ndarray (n,)
         Base-year output, money units.
     employment : ndarray (n,)
-        Jobs per money unit of output (``e``).
+        Jobs per money unit of output (``e``), in ``employment_unit`` (full-time equivalents
+        for BEA: NIPA Table 6.5D; the simulation's direct jobs are FTE too).
     compensation : ndarray (n,)
         Compensation of employees per money unit of output (``w``), employer social
         contributions included.
@@ -660,7 +845,18 @@ class IOModel:
         Where the numbers come from.
     notes : tuple of str
         What was changed or dropped when the model was built (e.g. negative household
-        consumption set to 0 by :meth:`from_bea`, with the amounts).
+        consumption set to 0, or import shares bounded to [0, 1] by :meth:`from_bea`, with the
+        amounts).
+    persons_per_fte : ndarray (n,)
+        Persons employed per unit of ``employment`` in each sector (headcount of full- and
+        part-time jobs per full-time equivalent; BEA: NIPA Table 6.4D over 6.5D).  The
+        simulation converts jobs to persons with it for the employment-rate effects and the
+        benefit savings (which are per person).  1 when ``employment`` is already in persons.
+    requirements : str
+        How imports are treated: ``"domestic"`` (imported inputs and imported household
+        consumption removed, import proportionality), ``"total"`` (imports counted as domestic
+        output, as in BEA's published total requirements) or ``"as given"`` (the coefficients
+        were passed in; what they contain is the caller's statement, see ``provenance``).
     """
 
     sectors: tuple[str, ...]
@@ -677,6 +873,12 @@ class IOModel:
     employment_unit: str = "jobs"
     provenance: str = ""
     notes: tuple[str, ...] = ()
+    persons_per_fte: np.ndarray = field(default_factory=lambda: np.ones(0), repr=False)
+    requirements: str = "as given"
+
+    def __post_init__(self) -> None:
+        if np.size(self.persons_per_fte) == 0:
+            object.__setattr__(self, "persons_per_fte", np.ones(len(self.sectors)))
 
     # ---------------------------------------------------------------- constructors
     @classmethod
@@ -695,11 +897,15 @@ class IOModel:
         money_unit: float = 1.0,
         employment_unit: str = "jobs",
         provenance: str = "",
+        persons_per_fte: Any = None,
+        requirements: str = "as given",
     ) -> IOModel:
         """Build from technical coefficients and coefficient vectors.
 
         ``employment`` and ``compensation`` are per money unit of output; ``consumption_shares``
-        must sum to 1 (defaults to output shares); ``female_share`` entries in [0, 1].
+        must sum to 1 (defaults to output shares); ``female_share`` entries in [0, 1];
+        ``persons_per_fte`` (persons per unit of employment, default 1) >= 1e-3;
+        ``requirements`` says whether ``A`` is domestic (see the class attributes).
         """
         a = _square(A, "A")
         n = a.shape[0]
@@ -732,6 +938,16 @@ class IOModel:
             )
         if np.any((g < 0) | (g > 1)):
             raise InvestmentInputError("female_share entries must be in [0, 1]")
+        ppf = _vec(persons_per_fte, sectors, "persons_per_fte", default=1.0)
+        if not np.all(np.isfinite(ppf)) or np.any(ppf < 1e-3):
+            raise InvestmentInputError(
+                "persons_per_fte must be finite and >= 0.001 (persons employed per unit of "
+                f"employment); got range [{np.nanmin(ppf):g}, {np.nanmax(ppf):g}]"
+            )
+        if requirements not in ("domestic", "total", "as given"):
+            raise InvestmentInputError(
+                f"requirements = {requirements!r}; allowed 'domestic', 'total' or 'as given'"
+            )
         if consumption_shares is None:
             s = np.where(np.isfinite(x), x, 0.0)
             s = s / s.sum() if s.sum() > 0 else np.full(n, 1.0 / n)
@@ -757,6 +973,9 @@ class IOModel:
             float(money_unit),
             employment_unit,
             provenance,
+            (),
+            ppf,
+            requirements,
         )
 
     @classmethod
@@ -775,13 +994,19 @@ class IOModel:
         money_unit: float = 1.0,
         employment_unit: str = "jobs",
         provenance: str = "",
+        imports: Any = None,
+        exports: Any = None,
+        inventory_change: Any = None,
+        persons_per_fte: Any = None,
     ) -> IOModel:
         """Build from interindustry flows and totals.
 
         Parameters
         ----------
         flows : (n, n)
-            Interindustry flows, money units.
+            Interindustry flows, money units.  Without ``imports`` they are taken as flows of
+            domestic output (``requirements = "as given"``: the caller states that the table
+            is domestic, or accepts that imported inputs count as domestic output).
         output : (n,)
             Sector output, money units.
         employment : (n,), optional
@@ -792,7 +1017,43 @@ class IOModel:
             Household final consumption by sector, money units (normalised to shares).
         female_share : (n,), optional
             Women's share of jobs by sector.
+        imports, exports, inventory_change : (n,), optional
+            Imports (positive), exports and change in inventories by product of a table whose
+            flows and household consumption include imports (a total-use table).  With
+            ``imports`` the imported share ``mu_i`` (:func:`domestic_shares`) is removed from
+            every positive flow of row ``i`` and from household consumption (import
+            proportionality), and ``requirements = "domestic"``.
+        persons_per_fte : (n,), optional
+            Persons employed per unit of ``employment`` (default 1).
         """
+        z = _square(flows, "flows")
+        sec0 = (
+            tuple(sectors)
+            if sectors is not None
+            else tuple(str(c) for c in flows.columns)
+            if isinstance(flows, pd.DataFrame)
+            else tuple(f"S{i + 1}" for i in range(z.shape[0]))
+        )
+        requirements = "as given"
+        notes: tuple[str, ...] = ()
+        dom = np.ones(z.shape[0])
+        if imports is not None:
+            zeros = np.zeros(z.shape[0])
+            dom, notes = domestic_shares(
+                _vec(output, sec0, "output"),
+                _vec(imports, sec0, "imports"),
+                _vec(exports, sec0, "exports") if exports is not None else zeros,
+                _vec(inventory_change, sec0, "inventory_change")
+                if inventory_change is not None
+                else zeros,
+                names=sec0,
+            )
+            z = _domestic_inputs(z, 1.0 - dom)
+            requirements = "domestic"
+            if isinstance(flows, pd.DataFrame):
+                flows = pd.DataFrame(z, index=flows.index, columns=flows.columns)
+            else:
+                flows = z
         a = technical_coefficients(flows, np.asarray(output, dtype=float).reshape(-1))
         if sectors is None and isinstance(flows, pd.DataFrame):
             sectors = [str(c) for c in flows.columns]
@@ -819,8 +1080,13 @@ class IOModel:
                 raise InvestmentInputError(
                     "household_consumption must be >= 0 with a positive total"
                 )
+            hc = hc * dom  # domestic purchases only (all of it without imports)
+            if hc.sum() <= 0:
+                raise InvestmentInputError(
+                    "household_consumption of domestic output is 0 after removing imports"
+                )
             s = hc / hc.sum()
-        return cls.from_coefficients(
+        model = cls.from_coefficients(
             np.asarray(a),
             sectors=sec,
             names=names,
@@ -833,7 +1099,10 @@ class IOModel:
             money_unit=money_unit,
             employment_unit=employment_unit,
             provenance=provenance,
+            persons_per_fte=persons_per_fte,
+            requirements=requirements,
         )
+        return replace(model, notes=notes)
 
     @classmethod
     def from_pymrio(
@@ -934,6 +1203,7 @@ class IOModel:
         *,
         employment_year: int | None = None,
         female_share: Any = None,
+        domestic: bool = True,
     ) -> IOModel:
         """U.S. summary model from BEA Use/Make tables and NIPA employment.
 
@@ -951,19 +1221,33 @@ class IOModel:
             (the NIPA file ends in 2018, so 2019 tables need ``employment_year=2018``).
         female_share : (71,), optional
             Women's share of jobs by industry code (not in the BEA files).
+        domestic : bool, default True
+            Remove imports (import proportionality, :func:`bea_import_shares`): ``A = D B_d``
+            with ``B_d`` the domestic commodity inputs, ``L`` the domestic total requirements
+            (:func:`industry_domestic_total_requirements`), and consumption shares from the
+            domestic part of PCE, ``(1 - mu) F010``.  ``False`` gives BEA's published total
+            requirements (imports counted as if produced at home: for computers and
+            electronics, 334, imports exceed domestic output), as before the fix.
 
         Returns
         -------
         IOModel
-            ``A = D B`` and ``L`` = BEA's industry-by-industry total requirements; output in
-            $ million (``money_unit = 1e6``); employment in FTE per $ million; compensation
-            ``V001`` per dollar of output; consumption shares = personal consumption
-            expenditures (``F010``) by commodity redistributed to industries with the market
-            shares ``D``.  ``notes`` lists industries whose redistributed PCE is negative
+            ``A = D B_d`` (or ``D B``) and ``L = (I - A)^-1``; output in $ million
+            (``money_unit = 1e6``); employment in FTE (NIPA Table 6.5D) per $ million;
+            ``persons_per_fte`` = full- and part-time employees (Table 6.4D) per FTE employee
+            (Table 6.5D) by industry; compensation ``V001`` per dollar of output; consumption
+            shares = personal consumption expenditures (``F010``, domestic part) by commodity
+            redistributed to industries with the market shares ``D``.  ``notes`` lists the
+            import shares bounded to [0, 1] and industries whose redistributed PCE is negative
             and was set to 0, with the amounts.
 
         Notes
         -----
+        NIPA's persons engaged in production (Table 6.8D) are FTE employees *plus* the
+        self-employed, not a headcount, so they are not used to convert FTE to persons;
+        Table 6.4D counts jobs (a person with two jobs counts twice), a small overstatement of
+        persons (see ``docs/methods.md`` section 4.2).
+
         BEA's PCE of the commodity ``Other`` (noncomparable imports and the rest-of-world
         adjustment) is negative (-$83.2 billion in 2018, -$72.8 billion in 2019) and is
         made entirely by federal nondefense general government (``GFGN``) in the Make
@@ -973,7 +1257,7 @@ class IOModel:
 
         References
         ----------
-        Horowitz and Planting (2009); NIPA Table 6.5D (BEA).
+        Horowitz and Planting (2009); NIPA Tables 6.4D and 6.5D (BEA); BEA FAQ 453.
         """
         root = Path(folder)
         use_raw = pd.read_parquet(root / f"bea_summary_use_pro_afterredef_{year}.parquet")
@@ -985,14 +1269,24 @@ class IOModel:
         industries, commodities, umat, vmat, g, q = _use_make_blocks(use_raw, make_raw)
         b = _safe_div_cols(umat, g)
         d = _safe_div_cols(vmat, q)
+        pce = u.loc[commodities, "F010"].to_numpy(dtype=float)
+        import_notes: tuple[str, ...] = ()
+        if domestic:
+            mu, import_notes = bea_import_shares(use_raw, make_raw)
+            b = _domestic_inputs(b, mu.to_numpy())
+            pce = pce - mu.to_numpy() * np.maximum(pce, 0.0)
         a = d @ b
         comp = pd.Series(u.loc["V001", industries].to_numpy(dtype=float), index=industries)
-        fte = nipa_fte_by_io_code(nipa, employment_year or year, comp)
+        emp_year = employment_year or year
+        fte = nipa_fte_by_io_code(nipa, emp_year, comp)
         fte = fte.reindex(industries).fillna(0.0)
-        pce = u.loc[commodities, "F010"].to_numpy(dtype=float)
+        heads = nipa_fte_by_io_code(nipa, emp_year, comp, "full_and_part_time_employees")
+        heads = heads.reindex(industries).fillna(0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ppf = np.where(fte > 0, heads / np.where(fte > 0, fte, 1.0), 1.0)
         cons = d @ pce
         negative = np.nonzero(cons < 0)[0]
-        notes = tuple(
+        notes = import_notes + tuple(
             f"household consumption (PCE, F010) of industry {industries[k]} = "
             f"{cons[k] / 1e3:,.1f} $ billion is negative and was set to 0 in the consumption "
             "shares (PCE of noncomparable imports and the rest-of-world adjustment, commodity "
@@ -1000,6 +1294,9 @@ class IOModel:
             for k in negative
         )
         cons = np.where(cons < 0, 0.0, cons)
+        kind = "domestic requirements (imports removed, import proportionality)" if domestic else (
+            "total requirements (imports counted as domestic output)"
+        )
         names_map = dict(
             zip(use_raw["row_code"].astype(str), use_raw["row_name"].astype(str), strict=False)
         )
@@ -1016,9 +1313,12 @@ class IOModel:
             money_unit=1e6,
             employment_unit="FTE",
             provenance=(
-                f"BEA summary Use/Make after redefinitions {year} (1997–2020 release); "
-                f"NIPA Table 6.5D FTE {employment_year or year} (published 2019-07-30)"
+                f"BEA summary Use/Make after redefinitions {year} (1997–2020 release), {kind}; "
+                f"NIPA Tables 6.5D FTE and 6.4D full- and part-time employees {emp_year} "
+                "(published 2019-07-30)"
             ),
+            persons_per_fte=ppf,
+            requirements="domestic" if domestic else "total",
         )
         return replace(model, notes=notes)
 
@@ -1029,14 +1329,41 @@ class IOModel:
         return len(self.sectors)
 
     def index_of(self, sector: str) -> int:
-        """Position of ``sector`` in the model (clear error if unknown)."""
+        """Position of ``sector`` in the model.
+
+        Raises
+        ------
+        InvestmentInputError
+            If ``sector`` is not a sector code: the message names the closest code (by code or
+            by sector name, e.g. ``'construction'`` -> ``'CON'``) and lists the codes.
+        """
         try:
             return self.sectors.index(str(sector))
         except ValueError:
+            close = self.closest_sector(str(sector))
+            hint = ""
+            if close is not None:
+                name = self.names[self.sectors.index(close)]
+                hint = f" (did you mean {close!r}" + (f", {name}?)" if name != close else "?)")
+            shown = ", ".join(self.sectors[:80]) + (", ..." if self.n > 80 else "")
             raise InvestmentInputError(
-                f"sector = {sector!r} is not in the model; allowed: {', '.join(self.sectors[:12])}"
-                + ("..." if self.n > 12 else "")
+                f"sector = {sector!r} is not in the model{hint}; allowed sector codes: {shown}"
             ) from None
+
+    def closest_sector(self, text: str) -> str | None:
+        """The sector code closest to ``text`` by code or by name (``difflib``), or None."""
+        import difflib
+
+        key = text.strip().lower()
+        candidates: dict[str, str] = {}
+        for code, name in zip(self.sectors, self.names, strict=True):
+            candidates.setdefault(code.lower(), code)
+            candidates.setdefault(name.lower(), code)
+        for cand, code in candidates.items():  # a code or name that starts with the text
+            if key and cand.startswith(key) and len(key) >= 3:
+                return code
+        match = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)
+        return candidates[match[0]] if match else None
 
     def with_female_share(self, female_share: Any) -> IOModel:
         """Copy with women's employment shares replaced (mapping by sector code or array)."""
@@ -1059,8 +1386,14 @@ class IOModel:
         employer_contribution_rate: float,
         propensity_to_consume: float,
         indirect_tax_rate: float,
+        lost_benefit_per_person: float = 0.0,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """``h = w (1 - t) / (1 + r)`` and ``c = (1 - v) m s`` of the closed model."""
+        """``h = w (1 - t) / (1 + r) - b_u p e / unit`` and ``c = (1 - v) m s``.
+
+        ``b_u`` is the unemployment benefit lost per person taking a new job (share from
+        unemployment times the benefit, currency), ``p`` persons per FTE: household income
+        per unit of output is the net gain, net earnings minus the benefits withdrawn.
+        """
         for key, value, high in (
             ("labour_tax_rate", labour_tax_rate, 1.0),
             ("employer_contribution_rate", employer_contribution_rate, 2.0),
@@ -1068,9 +1401,16 @@ class IOModel:
             ("indirect_tax_rate", indirect_tax_rate, 1.0),
         ):
             check_range(value, key, low=0.0, high=high)
+        check_range(lost_benefit_per_person, "lost_benefit_per_person", low=0.0, high=np.inf)
         h = self.compensation * (1.0 - labour_tax_rate) / (1.0 + employer_contribution_rate)
+        h = h - lost_benefit_per_person / self.money_unit * self.persons
         c = (1.0 - indirect_tax_rate) * propensity_to_consume * self.consumption_shares
         return h, c
+
+    @property
+    def persons(self) -> np.ndarray:
+        """Persons employed per money unit of output, ``employment * persons_per_fte``."""
+        return self.employment * self.persons_per_fte
 
     def multipliers(
         self,
@@ -1079,6 +1419,7 @@ class IOModel:
         employer_contribution_rate: float = 0.0,
         propensity_to_consume: float | None = None,
         indirect_tax_rate: float = 0.0,
+        lost_benefit_per_person: float = 0.0,
     ) -> pd.DataFrame:
         """Output and employment multipliers for every sector.
 
@@ -1089,7 +1430,9 @@ class IOModel:
         coefficients ``c = (1 - v) m s`` (``m`` propensity to consume disposable income on
         domestic output at purchasers' prices, ``v`` indirect tax rate on consumption,
         ``s`` consumption shares).  There is no default for ``m``: with ``m = 0`` Type II
-        would silently equal Type I.
+        would silently equal Type I.  With ``lost_benefit_per_person`` the household income
+        is the net gain, ``h - b_u p e / money_unit`` (people hired from unemployment lose
+        their benefit; see :func:`carecost.investment.simulate`).
 
         Parameters
         ----------
@@ -1099,6 +1442,9 @@ class IOModel:
             In [0, 1]; required for the Type II columns.
         indirect_tax_rate : float, default 0
             Indirect taxes as a share of consumption at purchasers' prices, in [0, 1].
+        lost_benefit_per_person : float, default 0
+            Unemployment benefit withdrawn per person taking a job (share from unemployment
+            times the benefit), currency per year.
 
         Returns
         -------
@@ -1129,6 +1475,7 @@ class IOModel:
                 employer_contribution_rate,
                 propensity_to_consume,
                 indirect_tax_rate,
+                lost_benefit_per_person,
             )
             lbar = closed_leontief_inverse(self.A, h, c)
             em2 = employment_multipliers(lbar[: self.n, : self.n], self.employment)
@@ -1145,6 +1492,7 @@ class IOModel:
         employer_contribution_rate: float = 0.0,
         propensity_to_consume: float | None = None,
         indirect_tax_rate: float = 0.0,
+        lost_benefit_per_person: float = 0.0,
     ) -> pd.DataFrame:
         """Output and jobs by sector caused by final demand ``demand`` (money units).
 
@@ -1161,11 +1509,14 @@ class IOModel:
             ``"type_ii"`` requires ``propensity_to_consume``.
         labour_tax_rate, employer_contribution_rate, propensity_to_consume, indirect_tax_rate
             As for :meth:`multipliers`.
+        lost_benefit_per_person : float, default 0
+            As for :meth:`multipliers`.
 
         Returns
         -------
         pandas.DataFrame
-            Tidy: ``sector, effect (direct|indirect|induced), output, jobs, jobs_women``.
+            Tidy: ``sector, effect (direct|indirect|induced), output, jobs, jobs_women,
+            persons`` (jobs in ``employment_unit``; ``persons`` = jobs x ``persons_per_fte``).
 
         Raises
         ------
@@ -1194,6 +1545,7 @@ class IOModel:
                 employer_contribution_rate,
                 propensity_to_consume,
                 indirect_tax_rate,
+                lost_benefit_per_person,
             )
             lbar = closed_leontief_inverse(self.A, h, c)
             x2 = lbar[: self.n, : self.n] @ f
@@ -1209,6 +1561,7 @@ class IOModel:
                         "output": x,
                         "jobs": jobs,
                         "jobs_women": jobs * self.female_share,
+                        "persons": jobs * self.persons_per_fte,
                     }
                 )
             )

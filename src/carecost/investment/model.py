@@ -46,16 +46,20 @@ Jobs (De Henau 2022, section 4; Miller and Blair 2009, sections 2.3, 2.5 and 6.2
   u_k K_kt`` with ``u_k`` the unit vector of the service's ``capital_sector``;
 * indirect jobs: non-staff spending follows the input structure ``d_k`` of the service's
   input–output sector (its column of ``A``, normalised), ``J_ind = e' L d_k s_k R_kt``;
-* induced jobs, Type II (households endogenous): household disposable income ``y``, of which
+* induced jobs, Type II (households endogenous): household income gain ``y``, of which
   households spend ``m y`` on domestic output at purchasers' prices (``m`` is net of imports
   and saving); indirect taxes take ``v m y`` and producers receive ``(1 - v) m y``, spread
-  over sectors by the consumption shares ``c``.  Hence
-  ``y = Y0 / (1 - theta)``, ``theta = (1 - v) m (1 - tau)/(1 + r) w' L c``, with ``Y0`` the
-  disposable part of the new direct and indirect earnings and ``tau`` the labour tax rate;
+  over sectors by the consumption shares ``c`` (shares of household purchases of *domestic*
+  output).  Hence ``y = Y0 / (1 - theta)``, ``theta = (1 - v) m h' L c`` with household
+  income per unit of output ``h = w (1 - tau)/(1 + r) - u b_t (e o p)``, ``Y0`` the net gain
+  in household income of the new direct, indirect and capital jobs (disposable earnings minus
+  the unemployment benefit lost, ``u b_t`` per person) and ``tau`` the labour tax rate;
   induced output ``L c (1 - v) m y`` and jobs ``e' L c (1 - v) m y``.  This is algebraically
-  the closed Leontief inverse of Miller and Blair (2009, eq. 2.25) with
-  ``h = w (1 - tau)/(1 + r)`` and household consumption coefficients ``(1 - v) m c``.
-  Alternatively a consumption multiplier ``k``: induced = ``(k - 1)`` x (direct + indirect).
+  the closed Leontief inverse of Miller and Blair (2009, eq. 2.25) with household income
+  coefficients ``h`` and household consumption coefficients ``(1 - v) m c``.
+  Alternatively a consumption multiplier ``k``: induced = ``(k - 1)`` x (direct + indirect
+  + capital jobs + employed parents) x ``Y0 / (net first-round earnings)`` (the multiplier
+  applies to the net gain).
 * jobs by sex: care and other staff by the service's women shares; indirect and induced jobs
   by the sector women's shares ``g``: ``(e o g)' L d``.
 * parents' employment (labour supply, optional): ``M_kt = mu_k n_kt`` more employed parents
@@ -63,11 +67,18 @@ Jobs (De Henau 2022, section 4; Miller and Blair 2009, sections 2.3, 2.5 and 6.2
   earning ``rel^p_k wbar_t`` each.  Their jobs are taken to be additional (vacancies filled, more
   output); their earnings are taxed and spent like the others (so they add induced jobs), but
   they are not jobs created by the spending and no benefit savings are counted for them;
-* employment rates: ``(E_w + q J_w + M_w) / P_w`` with working-age population held at base-year
-  level, ``q = macro.share_from_non_employment`` the share of new jobs taken by people not
-  previously employed (default 1: every new job raises employment by one person; the rest,
-  ``1 - q``, are job changers) and ``M_w`` the newly employed mothers; gender employment gap =
-  men's minus women's rate (percentage points).  ``fiscal.share_from_unemployment <= q``.
+* jobs are full-time equivalents (FTE): direct staff by construction, indirect and induced
+  jobs in the input–output model's employment unit (FTE for BEA, NIPA Table 6.5D; the
+  synthetic example states one person per FTE).  Persons employed = FTE x persons per FTE
+  ``p`` (the model's ``persons_per_fte``: BEA full- and part-time employees, Table 6.4D, over
+  FTE employees, Table 6.5D; direct staff with the service sector's ``p``), reported as
+  ``jobs_persons`` and ``jobs_persons_women``;
+* employment rates (persons over persons): ``(E_w + q P_w + M_w) / W_w`` with ``P_w`` the new
+  jobs as persons, working-age population ``W_w`` held at base-year level, ``q =
+  macro.share_from_non_employment`` the share of the people taking the new jobs who were not
+  previously employed (default 1; the rest, ``1 - q``, are job changers) and ``M_w`` the newly
+  employed mothers; gender employment gap = men's minus women's rate (percentage points).
+  ``fiscal.share_from_unemployment <= q``.
 
 Fiscal returns and net funding (De Henau 2022, section 5; UN Women and ILO 2021, step 3):
 
@@ -75,8 +86,10 @@ Fiscal returns and net funding (De Henau 2022, section 5; UN Women and ILO 2021,
   (employer contributions included) of direct, indirect and induced jobs, i.e.
   ``(tau + r)`` x gross wages for direct jobs;
 * indirect taxes on consumption ``v m y``;
-* unemployment-benefit savings ``u J b_t`` (``u`` = share of new jobs taken by people on
-  unemployment benefit);
+* unemployment-benefit savings ``u P b_t`` (``u`` = share of the people taking the new jobs
+  who were on unemployment benefit, ``P`` the new jobs as persons, ``b_t`` the benefit per
+  person); the same benefit is *not* household income: the household round spends the net
+  gain, ``net earnings - u b_t`` per person (see ``_household_round``);
 * net funding requirement = gross cost - returns - replaced spending ``V_t`` (currency, % of
   gross cost, % of GDP); the share of the gross cost that pays for itself is 100 minus the
   net requirement in % of gross cost (De Henau 2022, Table 5, "% self-funding").
@@ -162,6 +175,8 @@ SUMMARY_MEASURES = (
     "jobs_women",
     "jobs_men",
     "women_share_of_jobs",
+    "jobs_persons",
+    "jobs_persons_women",
     "parents_employed",
     "parents_employed_women",
     "tax_direct_labour",
@@ -187,6 +202,12 @@ def example_io_model() -> IOModel:
 
     Six sectors (agriculture, manufacturing, construction ``CON``, trade and services, care
     ``CAR``, public services), XCU million, made up for illustration; see ``SOURCES.md``.
+
+    Stated assumptions of the synthetic table: it has no import data, so its flows and
+    household consumption are taken as purchases of domestic output (``requirements = "as
+    given"``; a real table needs imports removed, as :meth:`IOModel.from_bea` does); its
+    employment is in full-time equivalents with one person per FTE in every sector
+    (``persons_per_fte = 1``: no part-time work), so jobs and persons coincide.
     """
     ref = resources.files("carecost.investment") / "data" / "countries" / "example_io.csv"
     with ref.open("rb") as fh:
@@ -203,8 +224,12 @@ def example_io_model() -> IOModel:
         names=list(t["name"]),
         currency="XCU",
         money_unit=1e6,
-        employment_unit="persons",
-        provenance="synthetic example country (not real data); see SOURCES.md",
+        employment_unit="FTE",
+        provenance=(
+            "synthetic example country (not real data; no imports: taken as a domestic table; "
+            "one person per FTE); see SOURCES.md"
+        ),
+        persons_per_fte=np.ones(len(sec)),
     )
 
 
@@ -463,6 +488,8 @@ def _household_round(
     avgw: Any,
     wgrowth: Any,
     other_earners: Any = 0.0,
+    persons: Any = None,
+    persons_women: Any = None,
 ) -> dict[str, Any]:
     """Induced effects and fiscal returns of first-round earnings and jobs.
 
@@ -479,7 +506,12 @@ def _household_round(
         First-round compensation of employees (employer contributions included), currency,
         by component (e.g. ``direct``, ``indirect``); labour taxes are returned by component.
     jobs, jobs_women : array
-        First-round (direct + indirect) jobs, all and women.
+        First-round (direct + indirect + capital) jobs, all and women, in the model's
+        employment unit (FTE).
+    persons, persons_women : array, optional
+        The same jobs as persons employed (FTE x persons per FTE); default ``jobs`` and
+        ``jobs_women``.  Benefits are per person: the benefit lost and the benefit savings
+        use persons.
     other_earners : array, default 0
         People with new earnings in ``compensation`` who do not hold jobs created by the
         spending (parents taking up paid work): with ``induced.method = "multiplier"`` their
@@ -493,19 +525,41 @@ def _household_round(
         ``jobs_induced, induced_women, induced_compensation, disposable_income,
         consumption`` (purchasers' prices), ``producer_demand`` (``(1 - v) m y``),
         ``tax_labour_<component>``, ``tax_induced_labour, tax_consumption, benefit_savings,
-        jobs_total, jobs_women, fiscal_returns``.
+        jobs_total, jobs_women, persons_induced, persons_induced_women, persons_total,
+        persons_women, fiscal_returns``.
 
     Notes
     -----
+    Household income is the *net gain* of the households whose members take the new jobs:
+    the disposable part of the new earnings minus the unemployment benefit that the share
+    ``u`` of the people taking the new jobs who were on benefit no longer receive (``u b_t``
+    per person).  The same benefit is a saving of the government (``benefit_savings``);
+    counting it as household income as well would count it twice.  First round
+    ``y0 = net comp1 - u b_t P1`` (``P1`` = ``persons``, the first-round jobs as persons; the
+    parents in ``other_earners`` were not on benefit, so nothing is deducted for them).
+
     With disposable income ``y``, consumption at purchasers' prices is ``m y``, indirect
     taxes take ``v m y`` and producers receive ``(1 - v) m y``, spread over sectors by the
-    consumption shares ``c``.  Type II: ``y = y0 + net w'L c (1 - v) m y``, so
-    ``y = y0 / (1 - theta)`` with ``theta = (1 - v) m net w'Lc`` (Miller and Blair 2009,
-    eq. 2.25, with ``h = net w`` and household consumption coefficients ``(1 - v) m c``).
+    consumption shares ``c``.  Each unit of producer demand pays ``w'Lc`` compensation and
+    creates ``e'Lc`` jobs (``(e o p)'Lc`` persons, ``p`` persons per FTE), a net household
+    gain of ``h'Lc`` with ``h = net w - u b_t (e o p)``.  Type II:
+    ``y = y0 + (1 - v) m h'Lc y``, so ``y = y0 / (1 - theta)`` with ``theta = (1 - v) m h'Lc``
+    (Miller and Blair 2009, eq. 2.25, with household income coefficients ``h`` and household
+    consumption coefficients ``(1 - v) m c``).  Multiplier method: the stated multiplier
+    ``k`` applies to the jobs in proportion to the net gain, ``induced = (k - 1) (J1 +
+    other_earners) y0 / (net comp1)``, and the induced jobs add ``net avgw (1 + r)`` each to
+    household income, less ``u b_t`` per induced person.
+
+    References: De Henau (2022, section 5) and UN Women and ILO (2021, step 3) count the lower
+    benefit spending as a fiscal return; De Henau (2022, IJCCEP 16:3) computes the change in
+    household income with a tax–benefit microsimulation (UKMOD), i.e. net of the benefits
+    withdrawn.
     """
     _, r, net = _labour_rates(p)
     m = np.asarray(p.g("fiscal", "propensity_to_consume"))
     v = np.asarray(p.g("fiscal", "indirect_tax_rate"))
+    u = np.asarray(p.g("fiscal", "share_from_unemployment"))
+    benefit = u * p.g("fiscal", "unemployment_benefit") * wgrowth  # lost benefit per new job
     unit = model.money_unit
     e, w, g, L, c = (
         model.employment,
@@ -514,33 +568,56 @@ def _household_round(
         model.L,
         model.consumption_shares,
     )
+    ep = model.persons
     kappa, eLc, egLc = float(w @ L @ c), float(e @ L @ c), float((e * g) @ L @ c)
+    pLc, pgLc = float(ep @ L @ c), float((ep * g) @ L @ c)
+    persons1 = jobs if persons is None else persons
+    persons1_w = jobs_women if persons_women is None else persons_women
     comp1 = sum(np.asarray(x, dtype=float) for x in compensation.values())
-    y0 = net * comp1
+    gross0 = net * comp1
+    y0 = gross0 - benefit * persons1
+    i = _first_bad(np.asarray(y0) < -1e-9 * np.maximum(np.abs(np.asarray(gross0)), 1.0))
+    if i is not None:
+        per_person = _at(gross0, i) / max(_at(persons1, i), 1e-300)
+        raise InvestmentInputError(
+            f"fiscal.share_from_unemployment x fiscal.unemployment_benefit = "
+            f"{_at(benefit, i):,.0f} per person taking a new job (in {p.where(i)}) exceeds "
+            f"the disposable earnings per person, {per_person:,.0f} (direct, indirect and "
+            "capital jobs); the households taking the jobs would lose income.  Check the "
+            "benefit (currency per person per year), the share from unemployment, and the "
+            "input–output model's compensation per job"
+        )
     method = p.s.induced
     if method == "type_ii":
-        theta = (1.0 - v) * m * net * kappa
+        theta = (1.0 - v) * m * (net * kappa - benefit * pLc / unit)
         if np.any(theta >= 1.0):
             raise InvestmentInputError(
-                "(1 - indirect_tax_rate) x propensity_to_consume x disposable share x w'Lc = "
-                f"{np.max(theta):.3g}; must be < 1"
+                "(1 - indirect_tax_rate) x propensity_to_consume x net household income per "
+                f"unit of consumption h'Lc = {np.max(theta):.3g}; must be < 1"
             )
         y = y0 / (1.0 - theta)
         prod = (1.0 - v) * m * y
         induced = eLc * prod / unit
         induced_w = egLc * prod / unit
+        induced_p, induced_pw = pLc * prod / unit, pgLc * prod / unit
         induced_comp = kappa * prod
     elif method == "multiplier":
         kmult = np.asarray(p.g("induced", "consumption_multiplier"))
-        induced = (kmult - 1.0) * (jobs + other_earners)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(gross0 != 0, y0 / np.where(gross0 != 0, gross0, 1.0), 1.0)
+        induced = (kmult - 1.0) * (jobs + other_earners) * share
         induced_w = induced * (egLc / eLc if eLc > 0 else np.nan)
+        induced_p = induced * (pLc / eLc if eLc > 0 else 1.0)
+        induced_pw = induced * (pgLc / eLc if eLc > 0 else np.nan)
         induced_comp = induced * avgw * (1.0 + r)
-        y = y0 + net * induced_comp
+        y = y0 + net * induced_comp - benefit * induced_p
     else:
         induced = induced_w = induced_comp = np.zeros_like(y0)
+        induced_p = induced_pw = np.zeros_like(y0)
         y = y0
     cons = m * y
     total = jobs + induced
+    persons_total = persons1 + induced_p
     out: dict[str, Any] = {
         f"tax_labour_{k}": np.asarray(x, dtype=float) * (1.0 - net) for k, x in compensation.items()
     }
@@ -554,14 +631,13 @@ def _household_round(
             "producer_demand": (1.0 - v) * cons,
             "tax_induced_labour": induced_comp * (1.0 - net),
             "tax_consumption": v * cons,
-            "benefit_savings": (
-                np.asarray(p.g("fiscal", "share_from_unemployment"))
-                * total
-                * p.g("fiscal", "unemployment_benefit")
-                * wgrowth
-            ),
+            "benefit_savings": benefit * persons_total,
             "jobs_total": total,
             "jobs_women": jobs_women + induced_w,
+            "persons_induced": induced_p,
+            "persons_induced_women": induced_pw,
+            "persons_total": persons_total,
+            "persons_women": persons1_w + induced_pw,
         }
     )
     out["fiscal_returns"] = (
@@ -592,6 +668,7 @@ def _core(
     unit = model.money_unit
     e, w, g, L = model.employment, model.compensation, model.female_share, model.L
     eL, wL, egL = e @ L, w @ L, (e * g) @ L
+    pL, pgL = model.persons @ L, (model.persons * g) @ L  # persons (headcount) per unit
 
     out: dict[str, Any] = {"years": years, "gdp": gdp * np.ones_like(phase)}
     acc: dict[str, Any] = {
@@ -620,6 +697,8 @@ def _core(
             "parents",
             "parents_w",
             "parent_comp",
+            "persons",
+            "persons_w",
         )
     }
     per_service: dict[str, dict[str, Any]] = {}
@@ -673,6 +752,8 @@ def _core(
             u = np.zeros(model.n)
         cap_jobs = float(eL @ u) * capital / unit
         cap_jobs_w = float(egL @ u) * capital / unit
+        cap_persons = float(pL @ u) * capital / unit
+        cap_persons_w = float(pgL @ u) * capital / unit
         cap_comp = float(wL @ u) * capital
         gross = recurrent + upgrade + capital
         parents = np.asarray(p.sv(svc, "parent_employment_per_person")) * new
@@ -696,6 +777,12 @@ def _core(
         ind_jobs = float(eL @ d) * nonstaff / unit
         ind_jobs_w = float(egL @ d) * nonstaff / unit
         ind_comp = float(wL @ d) * nonstaff
+        # direct staff are FTE: persons with the service sector's persons per FTE
+        ppf = float(model.persons_per_fte[model.index_of(svc.sector)])
+        persons = ppf * (care + other) + float(pL @ d) * nonstaff / unit + cap_persons
+        persons_w = (
+            ppf * (care * ws + other * nws) + float(pgL @ d) * nonstaff / unit + cap_persons_w
+        )
         for k, v in (
             ("newly_covered", new),
             ("newly_covered_in_year", new_in_year),
@@ -720,6 +807,8 @@ def _core(
             ("parents", parents),
             ("parents_w", parents_w),
             ("parent_comp", parent_comp),
+            ("persons", persons),
+            ("persons_w", persons_w),
         ):
             acc[k] = acc[k] + v
         if detail:
@@ -761,6 +850,8 @@ def _core(
         },
         jobs=direct + acc["ind_jobs"] + acc["cap_jobs"],
         jobs_women=direct_w + acc["ind_jobs_w"] + acc["cap_jobs_w"],
+        persons=acc["persons"],
+        persons_women=acc["persons_w"],
         other_earners=acc["parents"],
         avgw=avgw,
         wgrowth=wgrowth,
@@ -774,8 +865,10 @@ def _core(
     sne = p.g("macro", "share_from_non_employment")
     rate_w0 = p.g("macro", "employed_women") / wa_w
     rate_m0 = p.g("macro", "employed_men") / wa_m
-    dw = 100.0 * (sne * women + acc["parents_w"]) / wa_w
-    dm = 100.0 * (sne * men + acc["parents"] - acc["parents_w"]) / wa_m
+    # employment rates count persons (FTE x persons per FTE), not FTE
+    p_total, p_women = hh["persons_total"], hh["persons_women"]
+    dw = 100.0 * (sne * p_women + acc["parents_w"]) / wa_w
+    dm = 100.0 * (sne * (p_total - p_women) + acc["parents"] - acc["parents_w"]) / wa_m
     gap0 = 100.0 * (rate_m0 - rate_w0)
     with np.errstate(divide="ignore", invalid="ignore"):
         out.update(
@@ -801,6 +894,8 @@ def _core(
                 "women_share_of_jobs": np.where(
                     total > 0, women / np.where(total > 0, total, 1), np.nan
                 ),
+                "jobs_persons": p_total,
+                "jobs_persons_women": p_women,
                 "tax_direct_labour": hh["tax_labour_direct"],
                 "tax_indirect_labour": hh["tax_labour_indirect"],
                 "tax_induced_labour": hh["tax_induced_labour"],
@@ -1075,6 +1170,14 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
                 model.index_of(code)
             except InvestmentInputError as err:
                 raise InvestmentInputError(f"services.{s.name}.{key}: {err}") from None
+    if scenario.comparison_sector is not None:
+        try:
+            model.index_of(scenario.comparison_sector)
+        except InvestmentInputError as err:
+            raise InvestmentInputError(
+                f"comparison.sector: {err}; set [comparison] sector to one of the codes of "
+                "the input–output model"
+            ) from None
     core = _core(scenario, model, detail=True)
     years = scenario.years
     summary = pd.DataFrame({"year": years})
@@ -1163,6 +1266,8 @@ def _io_spending(
         compensation={"io": float(w @ L @ f) * model.money_unit},
         jobs=first,
         jobs_women=first_w,
+        persons=float(model.persons @ L @ f),
+        persons_women=float((model.persons * g) @ L @ f),
         avgw=avgw,
         wgrowth=wgrowth,
     )

@@ -18,9 +18,12 @@ key, the value and the allowed range.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import itertools
 import os
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -31,14 +34,16 @@ import numpy as np
 import pandas as pd
 
 from ._validate import (
+    ExampleDataWarning,
     InvestmentInputError,
     as_number,
     check_number_list,
     check_range,
-    check_share,
     check_shares_sum_to_one,
     require,
 )
+from .fields import REFERENCE_PAGE, FieldSpec, check_keys, fields_of
+from .fields import field as spec_of
 
 __all__ = [
     "FIELD_RANGES",
@@ -58,57 +63,35 @@ __all__ = [
 DATA = resources.files("carecost.investment") / "data"
 InducedMethod = Literal["type_ii", "multiplier", "none"]
 
+#: Tables whose numeric keys Monte Carlo and sensitivity ranges may vary.
+RANGED_TABLES = ("services", "macro", "fiscal", "induced")
+
+
+def _numeric_specs() -> dict[str, FieldSpec]:
+    out: dict[str, FieldSpec] = {}
+    for table in RANGED_TABLES:
+        for name, spec in fields_of(table).items():
+            if spec.type != "number":
+                continue
+            if name in out and out[name].bounds != spec.bounds:  # pragma: no cover - spec bug
+                raise RuntimeError(f"{name}: different ranges in {out[name].table} and {table}")
+            out[name] = spec
+    return out
+
+
+_NUMERIC = _numeric_specs()
+
 #: Allowed range of every numeric scenario field: ``(low, high, low_open, high_open)``
-#: (``None`` = unbounded).  Used when a scenario is loaded and when Monte Carlo or
-#: sensitivity ranges are validated (:class:`~carecost.investment.ParameterRange`), so a
-#: parameter can never be drawn outside the values a scenario file may hold.  Joint
-#: constraints (``target_coverage >= current_coverage``, labour tax rate <= 1, employed <=
-#: working-age population, ``share_from_unemployment <= share_from_non_employment``, a
-#: non-care wage > 0 when ``non_care_staff_ratio > 0``) are checked on top.
+#: (``None`` = unbounded), a view of :data:`carecost.investment.fields.FIELDS` (the one
+#: specification, also behind the HTTP schema and ``docs/scenario-reference.md``).  Used when
+#: a scenario is loaded and when Monte Carlo or sensitivity ranges are validated
+#: (:class:`~carecost.investment.ParameterRange`), so a parameter can never be drawn outside
+#: the values a scenario file may hold.  Joint constraints (``target_coverage >=
+#: current_coverage``, labour tax rate <= 1, employed <= working-age population,
+#: ``share_from_unemployment <= share_from_non_employment``, a non-care wage > 0 when
+#: ``non_care_staff_ratio > 0``) are checked on top.
 FIELD_RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
-    # services.<name>.<field>
-    "current_coverage": (0.0, 1.0, False, False),
-    "target_coverage": (0.0, 1.0, False, False),
-    "persons_per_staff": (0.0, None, True, False),
-    "service_hours_per_week": (0.0, 168.0, True, False),
-    "staff_hours_per_week": (0.0, 80.0, True, False),
-    "service_weeks_per_year": (0.0, 53.0, True, False),
-    "staff_weeks_per_year": (0.0, 53.0, True, False),
-    "non_care_staff_ratio": (0.0, 10.0, False, False),
-    "wage_relative_to_average": (0.0, 10.0, True, False),
-    "wage": (0.0, None, True, False),
-    "wage_floor_relative_to_average": (0.0, 10.0, False, False),
-    "non_care_wage_relative_to_average": (0.0, 10.0, False, False),
-    "non_staff_cost_share": (0.0, 1.0, False, True),
-    "current_staff": (0.0, None, False, False),
-    "current_spending_pct_gdp": (0.0, 100.0, False, False),
-    "replaced_spending_pct_gdp": (0.0, 100.0, False, False),
-    "capital_cost_per_place": (0.0, None, False, False),
-    "parent_employment_per_person": (0.0, 2.0, False, False),
-    "parent_women_share": (0.0, 1.0, False, False),
-    "parent_earnings_relative_to_average": (0.0, 10.0, False, False),
-    "women_share": (0.0, 1.0, False, False),
-    "non_care_women_share": (0.0, 1.0, False, False),
-    # macro.<field>
-    "gdp": (0.0, None, True, False),
-    "gdp_growth": (-0.5, 0.5, False, False),
-    "average_wage": (0.0, None, True, False),
-    "real_wage_growth": (-0.5, 0.5, False, False),
-    "working_age_women": (0.0, None, True, False),
-    "working_age_men": (0.0, None, True, False),
-    "employed_women": (0.0, None, False, False),
-    "employed_men": (0.0, None, False, False),
-    "share_from_non_employment": (0.0, 1.0, False, False),
-    # fiscal.<field>
-    "income_tax_rate": (0.0, 1.0, False, False),
-    "employee_contribution_rate": (0.0, 1.0, False, False),
-    "employer_contribution_rate": (0.0, 2.0, False, False),
-    "indirect_tax_rate": (0.0, 1.0, False, False),
-    "propensity_to_consume": (0.0, 1.0, False, False),
-    "share_from_unemployment": (0.0, 1.0, False, False),
-    "unemployment_benefit": (0.0, None, False, False),
-    # induced.<field>
-    "consumption_multiplier": (1.0, 10.0, False, False),
+    name: spec.bounds for name, spec in _NUMERIC.items()
 }
 
 
@@ -131,15 +114,21 @@ def check_field(value: Any, key: str, field_name: str) -> float:
     Raises
     ------
     InvestmentInputError
-        Naming ``key``, ``value`` and the allowed interval.
+        Naming ``key``, ``value`` and the allowed interval (for a share given a value in
+        (1, 100], also the value probably meant).
+
+    Warns
+    -----
+    ImplausibleInputWarning
+        For a ``_pct_gdp`` value above 5 (one service above 5 % of GDP).
     """
-    if field_name not in FIELD_RANGES:
+    spec = _NUMERIC.get(field_name)
+    if spec is None:
         raise InvestmentInputError(
             f"{key}: {field_name!r} is not a numeric scenario field; allowed "
-            f"{', '.join(sorted(FIELD_RANGES))}"
+            f"{', '.join(sorted(FIELD_RANGES))} (see {REFERENCE_PAGE})"
         )
-    low, high, low_open, high_open = FIELD_RANGES[field_name]
-    return check_range(value, key, low=low, high=high, low_open=low_open, high_open=high_open)
+    return spec.check(value, key)
 
 
 @dataclass(frozen=True)
@@ -367,8 +356,32 @@ class Fiscal:
 
 
 @dataclass(frozen=True)
+class InputSource:
+    """Where one input of a :class:`Scenario` came from (a row of :meth:`Scenario.sources`)."""
+
+    input: str
+    value: Any
+    unit: str
+    origin: Literal["scenario", "country dataset", "default"]
+    source: str
+    example: bool = False
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """A validated care-investment scenario (see :func:`load_scenario`)."""
+    """A validated care-investment scenario (see :func:`load_scenario`).
+
+    Attributes
+    ----------
+    provenance : mapping
+        ``country``, ``population_file`` and ``label`` (the country data set's label).
+    input_sources : tuple of InputSource
+        Where every input came from; see :meth:`sources`.
+    data_warnings : tuple of str
+        Warnings about the data, e.g. a real country's scenario that still uses the synthetic
+        example input–output table (also given with :class:`~carecost.investment.
+        ExampleDataWarning` when the scenario is loaded).
+    """
 
     name: str
     country: str
@@ -386,6 +399,34 @@ class Scenario:
     comparison_sector: str | None = None
     io_dataset: str = "example"
     provenance: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    input_sources: tuple[InputSource, ...] = field(default=(), repr=False, compare=False)
+    data_warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    def sources(self) -> pd.DataFrame:
+        """Where every input came from, input by input.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per input: ``input`` (e.g. ``"macro.gdp"``, ``"services.cc.wage"``,
+            ``"population"``, ``"io"``), ``value`` (as used), ``unit``, ``origin``
+            (``"scenario"``: set in the scenario; ``"country dataset"``: from the country data
+            set named by ``meta.country``; ``"default"``: the documented default of
+            ``docs/scenario-reference.md``), ``source`` (the data set's source text for
+            country-data-set values, the file for the population, the data-set name for the
+            input–output table) and ``example`` (True when the value comes from the synthetic
+            example country).
+        """
+        return pd.DataFrame(
+            [dataclasses.asdict(s) for s in self.input_sources],
+            columns=["input", "value", "unit", "origin", "source", "example"],
+        )
+
+    @property
+    def uses_example_data(self) -> bool:
+        """Whether any input used comes from the synthetic example country (its macro or
+        fiscal values, population or input–output table)."""
+        return any(s.example for s in self.input_sources)
 
     @property
     def years(self) -> np.ndarray:
@@ -571,8 +612,9 @@ def _phase(meta: Mapping[str, Any], base: int, target: int, end: int) -> tuple[f
             f"meta.phase_in has {len(vals)} values; allowed exactly {len(years)} "
             f"(one per year {base}–{end})"
         )
+    share = spec_of("meta", "phase_in")
     for i, v in enumerate(vals):
-        check_share(v, f"meta.phase_in[{i}] (year {base + i})")
+        share.check(v, f"meta.phase_in[{i}] (year {base + i})")
     if any(b < a - 1e-12 for a, b in itertools.pairwise(vals)):
         raise InvestmentInputError(f"meta.phase_in = {vals} must be non-decreasing")
     if abs(vals[target - base] - 1.0) > 1e-9:
@@ -583,14 +625,50 @@ def _phase(meta: Mapping[str, Any], base: int, target: int, end: int) -> tuple[f
     return tuple(vals)
 
 
-def _service(raw: Mapping[str, Any], i: int) -> Service:
-    where = f"services[{i}]"
-    name = str(require(raw, "name", where))
-    w = f"services.{name}"
+def _num(raw: Mapping[str, Any], table: str, key: str, where: str) -> float:
+    """``raw[key]`` (or the key's default) checked against the specification."""
+    spec = spec_of(table, key)
+    value = require(raw, key, where) if spec.required else raw.get(key, spec.default)
+    return spec.check(value, f"{where}.{key}")
 
-    def num(key: str, default: Any = None) -> float:
-        value = require(raw, key, w) if default is None else raw.get(key, default)
-        return check_field(value, f"{w}.{key}", key)
+
+def _text(raw: Mapping[str, Any], table: str, key: str, where: str) -> str | None:
+    """``raw[key]`` as text (None when absent and not required), checked against the
+    specification's pattern."""
+    import re
+
+    spec = spec_of(table, key)
+    value = require(raw, key, where) if spec.required else raw.get(key, spec.default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvestmentInputError(
+            f"{where}.{key} = {value!r} is not a text; allowed {spec.description.rstrip('.')} "
+            f"(see {REFERENCE_PAGE})"
+        )
+    text = str(value)
+    if spec.pattern is not None and not re.fullmatch(spec.pattern, text):
+        raise InvestmentInputError(
+            f"{where}.{key} = {value!r} does not match the pattern {spec.pattern} "
+            f"({spec.unit or spec.description.rstrip('.')}; see {REFERENCE_PAGE})"
+        )
+    return text
+
+
+def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
+    where = f"services[{i}]"
+    if not isinstance(raw, Mapping):
+        raise InvestmentInputError(
+            f"{where} = {raw!r} is not a table; write each service as a [[services]] table"
+        )
+    name = str(_text(raw, "services", "name", where))
+    w = f"services.{name}"
+    check_keys(raw, "services", w)
+    given = set(raw)
+    derived: set[str] = set()
+
+    def num(key: str) -> float:
+        return _num(raw, "services", key, w)
 
     ages_raw = require(raw, "ages", w)
     if not isinstance(ages_raw, list) or len(ages_raw) != 2:
@@ -607,7 +685,8 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             )
     else:
         rates = [as_number(nr, f"{w}.need_rate")] * (hi - lo + 1)
-    need = tuple(check_share(r, f"{w}.need_rate") for r in rates)
+    need_spec = spec_of("services", "need_rate")
+    need = tuple(need_spec.check(r, f"{w}.need_rate") for r in rates)
     cur = num("current_coverage")
     tgt_raw = require(raw, "target_coverage", w)
     tgt = num("target_coverage")
@@ -629,17 +708,22 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
         mean = sum(g["share"] * g["pay"] for g in grades)
         if grades[0]["relative"]:
             wage_rel = mean
+            derived.add("wage_relative_to_average")
         else:
             wage_abs = mean
+            derived.add("wage")
         if all(g["women_share"] is not None for g in grades):
-            derived = sum(g["share"] * g["women_share"] for g in grades)
-            given = raw.get("women_share")
-            if given is not None and abs(as_number(given, f"{w}.women_share") - derived) > 1e-6:
+            derived_women = sum(g["share"] * g["women_share"] for g in grades)
+            given_women = raw.get("women_share")
+            if given_women is not None and abs(
+                as_number(given_women, f"{w}.women_share") - derived_women
+            ) > 1e-6:
                 raise InvestmentInputError(
-                    f"{w}.women_share = {given!r} differs from the share-weighted women's share "
-                    f"of {w}.staff_grades ({derived:.6g}); give one or the other"
+                    f"{w}.women_share = {given_women!r} differs from the share-weighted women's "
+                    f"share of {w}.staff_grades ({derived_women:.6g}); give one or the other"
                 )
-            raw = {**raw, "women_share": derived}
+            raw = {**raw, "women_share": derived_women}
+            derived.add("women_share")
         elif raw.get("women_share") is None:
             raise InvestmentInputError(
                 f"{w}.women_share is missing: give it, or a women_share in every "
@@ -651,8 +735,9 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             f"wage_relative_to_average = {wage_rel!r}, wage = {wage_abs!r}"
         )
     floor = raw.get("wage_floor_relative_to_average")
-    women = num("women_share")
-    non_care_ratio = num("non_care_staff_ratio", 0.0)
+    women = _num(raw, "services", "women_share", w) if raw.get("women_share") is not None \
+        else require(raw, "women_share", w)
+    non_care_ratio = num("non_care_staff_ratio")
     non_care_wage_raw = raw.get("non_care_wage_relative_to_average")
     if non_care_ratio > 0 and (non_care_wage_raw is None or non_care_wage_raw == 0):
         # Without this check other staff would be costed at a wage of 0 (cost understated).
@@ -667,22 +752,22 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             f"{w}.non_staff_inputs = {nsi_raw!r}; allowed a table of sector = share"
         )
     nsi = None if nsi_raw is None else check_shares_sum_to_one(nsi_raw, f"{w}.non_staff_inputs")
-    current_spending = num("current_spending_pct_gdp", 0.0)
-    replaced = num("replaced_spending_pct_gdp", 0.0)
+    current_spending = num("current_spending_pct_gdp")
+    replaced = num("replaced_spending_pct_gdp")
     if replaced > current_spending:
         raise InvestmentInputError(
             f"{w}.replaced_spending_pct_gdp = {raw.get('replaced_spending_pct_gdp')!r} exceeds "
             f"{w}.current_spending_pct_gdp = {current_spending:g}; allowed range "
             f"[0, {current_spending:g}] (only current spending can be replaced)"
         )
-    capital = num("capital_cost_per_place", 0.0)
-    capital_sector = raw.get("capital_sector")
+    capital = num("capital_cost_per_place")
+    capital_sector = _text(raw, "services", "capital_sector", w)
     if capital > 0 and not capital_sector:
         raise InvestmentInputError(
             f"{w}.capital_sector is missing but {w}.capital_cost_per_place = {capital:g} > 0; "
             "give the input–output sector that supplies the capital spending (e.g. construction)"
         )
-    parents = num("parent_employment_per_person", 0.0)
+    parents = num("parent_employment_per_person")
     parent_earnings_raw = raw.get("parent_earnings_relative_to_average")
     if parents > 0 and (parent_earnings_raw is None or parent_earnings_raw == 0):
         raise InvestmentInputError(
@@ -690,16 +775,17 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             f"{w}.parent_employment_per_person = {parents:g} > 0; give the newly employed "
             "parents' earnings relative to the average wage, allowed range (0, 10]"
         )
-    return Service(
+    non_care_women = raw.get("non_care_women_share")
+    svc = Service(
         name=name,
-        kind=str(raw.get("kind", "care")),
+        kind=str(_text(raw, "services", "kind", w)),
         ages=(lo, hi),
         need_rate=need,
         current_coverage=cur,
         target_coverage=tgt,
         persons_per_staff=num("persons_per_staff"),
-        service_hours_per_week=num("service_hours_per_week", 40.0),
-        staff_hours_per_week=num("staff_hours_per_week", 40.0),
+        service_hours_per_week=num("service_hours_per_week"),
+        staff_hours_per_week=num("staff_hours_per_week"),
         non_care_staff_ratio=non_care_ratio,
         wage_relative_to_average=(
             None
@@ -714,22 +800,25 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
                 floor, f"{w}.wage_floor_relative_to_average", "wage_floor_relative_to_average"
             )
         ),
-        non_care_wage_relative_to_average=num("non_care_wage_relative_to_average", 0.0),
-        non_staff_cost_share=num("non_staff_cost_share", 0.0),
-        current_staff=num("current_staff", 0.0),
+        non_care_wage_relative_to_average=num("non_care_wage_relative_to_average"),
+        non_staff_cost_share=num("non_staff_cost_share"),
+        current_staff=num("current_staff"),
         current_spending_pct_gdp=current_spending,
         women_share=women,
-        non_care_women_share=num("non_care_women_share", women),
-        sector=str(require(raw, "sector", w)),
+        non_care_women_share=(
+            women if non_care_women is None
+            else check_field(non_care_women, f"{w}.non_care_women_share", "non_care_women_share")
+        ),
+        sector=str(_text(raw, "services", "sector", w)),
         non_staff_inputs=nsi,
-        service_weeks_per_year=num("service_weeks_per_year", 52.0),
-        staff_weeks_per_year=num("staff_weeks_per_year", 52.0),
+        service_weeks_per_year=num("service_weeks_per_year"),
+        staff_weeks_per_year=num("staff_weeks_per_year"),
         replaced_spending_pct_gdp=replaced,
         capital_cost_per_place=capital,
-        capital_sector=None if capital_sector is None else str(capital_sector),
+        capital_sector=capital_sector,
         parent_employment_per_person=parents,
-        parent_women_share=num("parent_women_share", 1.0),
-        parent_earnings_relative_to_average=num("parent_earnings_relative_to_average", 0.0),
+        parent_women_share=num("parent_women_share"),
+        parent_earnings_relative_to_average=num("parent_earnings_relative_to_average"),
         staff_grades=(
             None
             if grades is None
@@ -745,6 +834,25 @@ def _service(raw: Mapping[str, Any], i: int) -> Service:
             )
         ),
     )
+    for key, spec in fields_of("services").items():
+        if spec.type not in ("number", "text", "share_or_list") or key == "name":
+            continue
+        value = getattr(svc, key)
+        if value is None:
+            continue
+        if key in derived:
+            origin, src = "scenario", f"share-weighted mean of {w}.staff_grades"
+        elif key in given:
+            origin, src = "scenario", ""
+        else:
+            origin, src = "default", f"default ({REFERENCE_PAGE})"
+        if key == "need_rate" and len(set(value)) == 1:
+            value = value[0]
+        log.append(InputSource(f"{w}.{key}", value, spec.unit, origin, src))
+    return svc
+
+
+_GRADE_HELP = "name, share, wage_relative_to_average or wage, women_share"
 
 
 def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
@@ -759,12 +867,7 @@ def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
     out: list[dict[str, Any]] = []
     for i, g in enumerate(value):
         where = f"{w}.staff_grades[{i}]"
-        unknown = set(g) - {"name", "share", "wage_relative_to_average", "wage", "women_share"}
-        if unknown:
-            raise InvestmentInputError(
-                f"{where} has unknown keys {sorted(unknown)}; allowed name, share, "
-                "wage_relative_to_average or wage, women_share"
-            )
+        check_keys(g, "services.staff_grades", where)
         rel, abs_ = g.get("wage_relative_to_average"), g.get("wage")
         if (rel is None) == (abs_ is None):
             raise InvestmentInputError(
@@ -772,9 +875,9 @@ def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
                 f"wage_relative_to_average = {rel!r}, wage = {abs_!r}"
             )
         pay = (
-            check_field(rel, f"{where}.wage_relative_to_average", "wage_relative_to_average")
+            _num(g, "services.staff_grades", "wage_relative_to_average", where)
             if rel is not None
-            else check_field(abs_, f"{where}.wage", "wage")
+            else _num(g, "services.staff_grades", "wage", where)
         )
         ws = g.get("women_share")
         name = g.get("name")
@@ -789,13 +892,11 @@ def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
         out.append(
             {
                 "name": name,
-                "share": check_share(as_number(require(g, "share", where), f"{where}.share"),
-                                     f"{where}.share"),
+                "share": _num(g, "services.staff_grades", "share", where),
                 "pay": pay,
                 "relative": rel is not None,
-                "women_share": None if ws is None else check_field(
-                    ws, f"{where}.women_share", "women_share"
-                ),
+                "women_share": None if ws is None
+                else _num(g, "services.staff_grades", "women_share", where),
             }
         )
     if len({g["relative"] for g in out}) > 1:
@@ -813,21 +914,7 @@ def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
 
 
 def _macro(v: Mapping[str, Any]) -> Macro:
-    def num(key: str, default: Any = None) -> float:
-        value = require(v, key, "macro") if default is None else v.get(key, default)
-        return check_field(value, f"macro.{key}", key)
-
-    out = Macro(
-        gdp=num("gdp"),
-        gdp_growth=num("gdp_growth"),
-        average_wage=num("average_wage"),
-        real_wage_growth=num("real_wage_growth", 0.0),
-        working_age_women=num("working_age_women"),
-        working_age_men=num("working_age_men"),
-        employed_women=num("employed_women"),
-        employed_men=num("employed_men"),
-        share_from_non_employment=num("share_from_non_employment", 1.0),
-    )
+    out = Macro(**{key: _num(v, "macro", key, "macro") for key in fields_of("macro")})
     if out.employed_women > out.working_age_women:
         raise InvestmentInputError(
             f"macro.employed_women = {out.employed_women:g}; allowed range "
@@ -842,19 +929,7 @@ def _macro(v: Mapping[str, Any]) -> Macro:
 
 
 def _fiscal(v: Mapping[str, Any]) -> Fiscal:
-    def num(key: str, default: Any = None) -> float:
-        value = require(v, key, "fiscal") if default is None else v.get(key, default)
-        return check_field(value, f"fiscal.{key}", key)
-
-    f = Fiscal(
-        income_tax_rate=num("income_tax_rate"),
-        employee_contribution_rate=num("employee_contribution_rate", 0.0),
-        employer_contribution_rate=num("employer_contribution_rate", 0.0),
-        indirect_tax_rate=num("indirect_tax_rate", 0.0),
-        propensity_to_consume=num("propensity_to_consume"),
-        share_from_unemployment=num("share_from_unemployment", 0.0),
-        unemployment_benefit=num("unemployment_benefit", 0.0),
-    )
+    f = Fiscal(**{key: _num(v, "fiscal", key, "fiscal") for key in fields_of("fiscal")})
     if f.labour_tax_rate > 1.0:
         raise InvestmentInputError(
             f"fiscal.income_tax_rate + fiscal.employee_contribution_rate = {f.labour_tax_rate:g}; "
@@ -934,8 +1009,10 @@ def _population(
     spec: Mapping[str, Any],
     base_dir: Path | None,
     country_raw: Mapping[str, Any],
-) -> tuple[pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, str, bool]:
+    """The population table, its file name, and whether it came from the country data set."""
     file = spec.get("file") if spec else None
+    from_country = file is None
     if file is None:
         file = country_raw.get("population_file")
         if file is None:
@@ -944,61 +1021,161 @@ def _population(
             )
         ref: Any = DATA / "countries" / str(file)
     else:
+        if not isinstance(file, str) or not file:
+            raise InvestmentInputError(
+                f"population.file = {file!r}; allowed the name of a CSV file (year, age, "
+                f"population)"
+            )
         ref = Path(file) if Path(file).is_absolute() or base_dir is None else base_dir / file
     try:
         with ref.open("rb") as fh:
             pop = pd.read_csv(fh)
     except FileNotFoundError as exc:
         raise InvestmentInputError(f"population.file = {str(file)!r} not found") from exc
-    return check_population(pop, f"population.file {str(file)!r}"), str(file)
+    return check_population(pop, f"population.file {str(file)!r}"), str(file), from_country
+
+
+_COUNTRY_KEYS = ("label", "currency", "population_file", "io_dataset", "synthetic", "macro",
+                 "fiscal")
+_COUNTRY_ENTRY = ("value", "unit", "source", "table", "year", "licence")
+
+
+def _check_country(raw: Mapping[str, Any], country: str) -> None:
+    """Unknown keys of a country data set are errors, as in a scenario."""
+    where = f"country data set {country!r}"
+    for key in raw:
+        if key not in _COUNTRY_KEYS:
+            close = difflib.get_close_matches(key, _COUNTRY_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else \
+                f"allowed keys: {', '.join(_COUNTRY_KEYS)}"
+            raise InvestmentInputError(f"{where}: unknown key {key!r}; {hint}")
+    for table in ("macro", "fiscal"):
+        section = raw.get(table, {})
+        check_keys(section, table, f"{where}: {table}")
+        for key, entry in section.items():
+            if isinstance(entry, Mapping):
+                for k in entry:
+                    if k not in _COUNTRY_ENTRY:
+                        close = difflib.get_close_matches(k, _COUNTRY_ENTRY, n=1)
+                        hint = f"did you mean {close[0]!r}?" if close else \
+                            f"allowed keys: {', '.join(_COUNTRY_ENTRY)}"
+                        raise InvestmentInputError(
+                            f"{where}: {table}.{key}: unknown key {k!r}; {hint}"
+                        )
+
+
+def _table(raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """The scenario's ``[name]`` table (empty when absent), its keys checked."""
+    value = raw.get(name, {})
+    check_keys(value, name, name)
+    return value
+
+
+def _year(meta: Mapping[str, Any], key: str, low: int, high: int, default: Any = None) -> int:
+    value = meta.get(key, default) if default is not None else require(meta, key, "meta")
+    x = check_range(value, f"meta.{key}", low=low, high=high)
+    if x != int(x):
+        raise InvestmentInputError(f"meta.{key} = {value!r} is not a whole year")
+    return int(x)
 
 
 def scenario_from_dict(
     raw: Mapping[str, Any],
     base_dir: str | os.PathLike[str] | None = None,
+    *,
+    allow_file_references: bool = True,
 ) -> Scenario:
     """Validate a parsed scenario (same schema as the TOML file) and build a :class:`Scenario`.
 
     Macro and fiscal values come from the country dataset named by ``meta.country`` and are
-    overridden by the scenario's own ``[macro]`` and ``[fiscal]`` tables.
+    overridden by the scenario's own ``[macro]`` and ``[fiscal]`` tables.  Every key is
+    checked against :data:`carecost.investment.fields.FIELDS` (``docs/scenario-reference.md``):
+    an unknown key anywhere is an error naming the table and the closest valid key.
+
+    Parameters
+    ----------
+    raw : mapping
+        The parsed scenario.
+    base_dir : path, optional
+        Folder against which a relative ``population.file`` is resolved.
+    allow_file_references : bool, default True
+        False refuses ``population``, ``io`` and ``meta.use_country_dataset`` (the keys a
+        scenario sent over HTTP may not hold: it uses its registered country's population and
+        input–output table).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InvestmentInputError
+        Naming the key, the value and the allowed range of the first bad input.
+
+    Warns
+    -----
+    ExampleDataWarning
+        When the scenario supplies its own country's inputs but still uses an input of the
+        synthetic example country (e.g. its input–output table); the messages are also in
+        :attr:`Scenario.data_warnings`.
+    ImplausibleInputWarning
+        For an allowed but implausible value (a service above 5 % of GDP).
     """
+    if not isinstance(raw, Mapping):
+        raise InvestmentInputError(f"scenario = {raw!r} is not a table of tables")
+    check_keys(raw, "top", "scenario")
+    if not allow_file_references:
+        for key in ("population", "io"):
+            if key in raw:
+                raise InvestmentInputError(
+                    f"scenario: key {key!r} is not allowed here (a scenario sent as JSON uses "
+                    "the population and input–output table of its registered country)"
+                )
     meta = require(raw, "meta", "scenario")
-    country = str(meta.get("country", "example"))
-    country_raw = (
-        _read_toml(_country_file(country)) if meta.get("use_country_dataset", True) else {}
-    )
-    base = int(
-        check_range(require(meta, "base_year", "meta"), "meta.base_year", low=1950, high=2100)
-    )
-    target = int(
-        check_range(
-            require(meta, "target_year", "meta"), "meta.target_year", low=base + 1, high=2100
+    check_keys(meta, "meta", "meta")
+    if not allow_file_references and "use_country_dataset" in meta:
+        raise InvestmentInputError(
+            "meta: key 'use_country_dataset' is not allowed here (a scenario sent as JSON uses "
+            "its registered country's data set)"
         )
-    )
-    end = int(check_range(meta.get("end_year", target), "meta.end_year", low=target, high=2100))
+    country = str(_text(meta, "meta", "country", "meta"))
+    use_country = meta.get("use_country_dataset", True)
+    if not isinstance(use_country, bool):
+        raise InvestmentInputError(
+            f"meta.use_country_dataset = {use_country!r}; allowed true or false"
+        )
+    country_raw = _read_toml(_country_file(country)) if use_country else {}
+    if country_raw:
+        _check_country(country_raw, country)
+    synthetic = bool(country_raw.get("synthetic", False))
+    label = str(country_raw.get("label", ""))
+    base = _year(meta, "base_year", 1950, 2100)
+    target = _year(meta, "target_year", base + 1, 2100)
+    end = _year(meta, "end_year", target, 2100, default=target)
     phase = _phase(meta, base, target, end)
-    macro_v = {**_values(country_raw.get("macro", {})), **dict(raw.get("macro", {}))}
-    fiscal_v = {**_values(country_raw.get("fiscal", {})), **dict(raw.get("fiscal", {}))}
-    induced = raw.get("induced", {})
-    method = induced.get("method", "type_ii")
-    if method not in ("type_ii", "multiplier", "none"):
+    macro_raw, fiscal_raw = _table(raw, "macro"), _table(raw, "fiscal")
+    induced, comp = _table(raw, "induced"), _table(raw, "comparison")
+    pop_raw, io_raw = _table(raw, "population"), _table(raw, "io")
+    country_v = {t: _values(country_raw.get(t, {})) for t in ("macro", "fiscal")}
+    macro_v = {**country_v["macro"], **dict(macro_raw)}
+    fiscal_v = {**country_v["fiscal"], **dict(fiscal_raw)}
+    method_spec = spec_of("induced", "method")
+    method = induced.get("method", method_spec.default)
+    if method not in method_spec.choices:
         raise InvestmentInputError(
             f"induced.method = {method!r}; allowed 'type_ii', 'multiplier' or 'none'"
         )
-    k = check_field(
-        induced.get("consumption_multiplier", 1.0),
-        "induced.consumption_multiplier",
-        "consumption_multiplier",
-    )
+    k = _num(induced, "induced", "consumption_multiplier", "induced")
     services_raw = require(raw, "services", "scenario")
     if not isinstance(services_raw, list) or not services_raw:
         raise InvestmentInputError("services must be a non-empty array of tables ([[services]])")
-    services = tuple(_service(s, i) for i, s in enumerate(services_raw))
+    log: list[InputSource] = []
+    services = tuple(_service(s, i, log) for i, s in enumerate(services_raw))
     names = [s.name for s in services]
     if len(set(names)) != len(names):
         raise InvestmentInputError(f"services names must be unique; got {names}")
-    pop, pop_file = _population(
-        raw.get("population", {}), None if base_dir is None else Path(base_dir), country_raw
+    pop, pop_file, pop_from_country = _population(
+        pop_raw, None if base_dir is None else Path(base_dir), country_raw
     )
     years = set(pop["year"].astype(int))
     for s in services:
@@ -1026,11 +1203,74 @@ def scenario_from_dict(
             f"range [0, {macro.share_from_non_employment:g}] (the unemployed are among the "
             "non-employed)"
         )
-    comp = raw.get("comparison", {})
+    comparison_sector = _text(comp, "comparison", "sector", "comparison")
+    io_spec = spec_of("io", "dataset")
+    if "dataset" in io_raw:
+        io_dataset, io_origin = str(_text(io_raw, "io", "dataset", "io")), "scenario"
+    elif "io_dataset" in country_raw:
+        io_dataset, io_origin = str(country_raw["io_dataset"]), "country dataset"
+    else:
+        io_dataset, io_origin = "example", "default"
+    currency_raw = _text(meta, "meta", "currency", "meta")
+    if currency_raw is not None:
+        currency, cur_origin = currency_raw, "scenario"
+    elif "currency" in country_raw:
+        currency, cur_origin = str(country_raw["currency"]), "country dataset"
+    else:
+        currency, cur_origin = "XCU", "default"
+
+    # ---- where every input came from
+    def country_source(table: str, key: str) -> tuple[str, str]:
+        entry = country_raw.get(table, {}).get(key)
+        meta_ = entry if isinstance(entry, Mapping) else {}
+        text = "; ".join(str(meta_[x]) for x in ("source", "table", "year", "licence")
+                         if meta_.get(x) not in (None, "", "-"))
+        return str(meta_.get("unit", "")), f"{label or country}: {text}" if text else (
+            label or country)
+
+    rows: list[InputSource] = [
+        InputSource("meta.currency", currency, "ISO 4217 code", cur_origin,  # type: ignore[arg-type]
+                    label if cur_origin == "country dataset" else "",
+                    synthetic and cur_origin == "country dataset"),
+    ]
+    for table, given, values in (("macro", macro_raw, macro), ("fiscal", fiscal_raw, fiscal)):
+        for key, spec in fields_of(table).items():
+            value = getattr(values, key)
+            if key in given:
+                rows.append(InputSource(f"{table}.{key}", value, spec.unit, "scenario", ""))
+            elif key in country_v[table]:
+                unit, src = country_source(table, key)
+                rows.append(InputSource(f"{table}.{key}", value, unit or spec.unit,
+                                        "country dataset", src, synthetic))
+            else:
+                rows.append(InputSource(f"{table}.{key}", value, spec.unit, "default",
+                                        f"default ({REFERENCE_PAGE})"))
+    for key, value in (("method", method), ("consumption_multiplier", k)):
+        spec = spec_of("induced", key)
+        rows.append(InputSource(f"induced.{key}", value, spec.unit,
+                                "scenario" if key in induced else "default",
+                                "" if key in induced else f"default ({REFERENCE_PAGE})"))
+    rows += log
+    ys, ages = pop["year"], pop["age"]
+    pop_value = (f"{ys.min()}–{ys.max()}, ages {ages.min()}–{ages.max()}"
+                 if len(pop) else "empty")
+    rows.append(InputSource(
+        "population", pop_value, "persons by year and single year of age",
+        "country dataset" if pop_from_country else "scenario",
+        f"{label or country}: {pop_file}" if pop_from_country else pop_file,
+        synthetic and pop_from_country))
+    io_src = ("synthetic example input–output table (countries/example_io.csv)"
+              if io_dataset == "example" else io_dataset)
+    rows.append(InputSource("io", io_dataset, io_spec.unit, io_origin,  # type: ignore[arg-type]
+                            io_src, io_dataset == "example"))
+    notes = _data_warnings(rows, country, synthetic, io_dataset, bool(macro_raw),
+                           not pop_from_country)
+    for note in notes:
+        warnings.warn(note, ExampleDataWarning, stacklevel=2)
     return Scenario(
-        name=str(meta.get("name", "scenario")),
+        name=str(_text(meta, "meta", "name", "meta")),
         country=country,
-        currency=str(meta.get("currency", country_raw.get("currency", "XCU"))),
+        currency=currency,
         base_year=base,
         target_year=target,
         end_year=end,
@@ -1041,11 +1281,43 @@ def scenario_from_dict(
         consumption_multiplier=k,
         services=services,
         population=pop,
-        comparison_sector=comp.get("sector"),
-        io_dataset=str(raw.get("io", {}).get("dataset", country_raw.get("io_dataset", "example"))),
+        comparison_sector=comparison_sector,
+        io_dataset=io_dataset,
         provenance={
             "country": country,
             "population_file": pop_file,
-            "label": str(country_raw.get("label", "")),
+            "label": label,
         },
+        input_sources=tuple(rows),
+        data_warnings=tuple(notes),
     )
+
+
+def _data_warnings(rows: list[InputSource], country: str, synthetic: bool, io_dataset: str,
+                   own_macro: bool, own_population: bool) -> list[str]:
+    """Messages for a scenario that mixes its own country's inputs with the example's."""
+    own = [what for what, yes in (("macro inputs", own_macro),
+                                  ("a population file", own_population),
+                                  (f"a real country data set ({country!r})", not synthetic))
+           if yes]
+    if not own:
+        return []
+    supplied = " and ".join(own) + (" were" if len(own) > 1 or own_macro else " was")
+    notes = []
+    if io_dataset == "example":
+        notes.append(
+            "jobs use the synthetic example input–output table (io.dataset = 'example') "
+            f"although {supplied} supplied in the scenario; indirect, induced and capital jobs "
+            "then describe the example economy, not yours: set io.dataset and pass your "
+            "country's IOModel to simulate()"
+        )
+    example_values = [r.input for r in rows if r.example and r.input not in ("io",)]
+    if example_values:
+        shown = ", ".join(example_values[:6]) + (
+            f" and {len(example_values) - 6} more" if len(example_values) > 6 else "")
+        notes.append(
+            f"{shown} come from the synthetic example country although {supplied} supplied "
+            "in the scenario; set them in the scenario ([macro], [fiscal], population.file) "
+            f"or use your country's data set (see {REFERENCE_PAGE})"
+        )
+    return notes

@@ -171,6 +171,56 @@ def _short(value: Any) -> Any:
     return None
 
 
+DOCS_ASSETS = "/static/docs"
+"""Where the Swagger UI and ReDoc assets are served (from the installed ``fastapi-offline``
+package: no CDN, so ``/docs`` works offline)."""
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc`` with their scripts, styles and icon served by the
+    application itself, following FastAPI's self-hosting recipe ("Custom Docs UI Static Assets
+    (Self-Hosting)"); the assets come from the ``fastapi-offline`` package (Swagger UI 5,
+    which reads OpenAPI 3.1)."""
+    from importlib import resources
+
+    from fastapi.openapi.docs import (
+        get_redoc_html,
+        get_swagger_ui_html,
+        get_swagger_ui_oauth2_redirect_html,
+    )
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    static = resources.files("fastapi_offline") / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(static)), name="docs-assets")
+    openapi = app.openapi_url or "/openapi.json"
+    redirect = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{openapi}", title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=f"{root}{redirect}",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            # no online validator: it would send the address of the API to swagger.io
+            swagger_ui_parameters={"validatorUrl": None})
+
+    @app.get(redirect, include_in_schema=False)
+    def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=f"{root}{openapi}", title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """Build the FastAPI application.
 
@@ -200,7 +250,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             "interval, unit, source and method. Data sets and scenarios are registered on "
             "the server and named in requests."
         ),
+        docs_url=None,
+        redoc_url=None,
     )
+    _offline_docs(app)
     app.state.settings = cfg
     app.state.cache = cache
 
@@ -307,7 +360,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         from carecost.investment import ParameterRange, scenario_from_dict
 
         if s.scenario is not None:
-            scn = scenario_from_dict(s.scenario.to_raw(), base_dir=None)
+            scn = scenario_from_dict(s.scenario.to_raw(), base_dir=None,
+                                        allow_file_references=False)
         else:
             name = s.scenario_name or "example"
             reg = cfg.scenarios.get(name)
@@ -375,13 +429,24 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         return {"scenarios": out}
 
     @app.get("/v1/scenarios/{name}", tags=["registry"],
-             summary="A registered scenario as JSON (a template for POST /v1/simulate)")
+             summary="A registered scenario as a POST /v1/simulate body (post it back as is, "
+                     "or edit its scenario first)")
     def scenario(name: str = Path(pattern=NAME, max_length=40)) -> dict[str, Any]:
+        """The body of a ``POST /v1/simulate`` request for the registered scenario.
+
+        ``{"scenario": {...}}``: the scenario in the request layout, to post back unchanged
+        (same results as ``{"scenario_name": name}``) or to edit.  A scenario registered with
+        its own population file or input–output table cannot be sent as JSON (a JSON scenario
+        uses its country's data set), so for it the body is ``{"scenario_name": name}``,
+        which names it instead of silently changing its data.
+        """
         reg = cfg.scenarios.get(name)
         if reg is None:
             raise BriefError(f"unknown scenario {name!r}; registered scenarios: "
                              f"{sorted(cfg.scenarios)}")
-        return {"name": name, "scenario": clean_json(reg.public())}
+        if not reg.sendable():
+            return {"scenario_name": name}
+        return {"scenario": clean_json(reg.public())}
 
     @app.post("/v1/gap", tags=["results"], summary="Unpaid-care gender gap and SDG 5.4.1")
     def gap(req: GapRequest) -> Response:

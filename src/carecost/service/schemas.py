@@ -4,17 +4,21 @@ Every field has a type, a range and a length limit; unknown fields are
 refused (``extra="forbid"``), and NaN or infinite numbers are refused
 (``allow_inf_nan=False``), so a request that passes these models can only
 name registered data sets and scenarios and carry bounded numbers.  The
-scenario model mirrors the scenario TOML layout of
-:func:`carecost.investment.load_scenario`, without its file references
-(``population.file``, ``io.dataset``): a scenario sent over HTTP always uses
-the population and input-output table of its registered country.
+scenario model is generated from the one field specification of
+:mod:`carecost.investment.fields` (the same keys and ranges as the scenario
+TOML of :func:`carecost.investment.load_scenario`), without its file
+references (``population.file``, ``io.dataset``, ``meta.use_country_dataset``):
+a scenario sent over HTTP always uses the population and input-output table
+of its registered country.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+from carecost.investment.fields import FieldSpec, fields_of
 
 __all__ = [
     "GapRequest",
@@ -31,14 +35,11 @@ NAME_HELP = ("a registered name: 1-40 lowercase letters, digits, '-' or '_' (nev
 Name = Annotated[str, Field(pattern=NAME, max_length=40, description=NAME_HELP)]
 SectorCode = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$", max_length=16)]
 ServiceName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$", max_length=40)]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Year = Annotated[int, Field(ge=1950, le=2100)]
 Level = Annotated[float, Field(ge=0.5, le=0.999, description="confidence level, e.g. 0.95")]
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 Draws = Annotated[int, Field(ge=2, le=100_000, description="Monte Carlo draws (the server "
                              "may set a lower limit)")]
-Money = Annotated[float, Field(gt=0.0, le=1e16)]
-Persons = Annotated[float, Field(ge=0.0, le=1e10)]
 
 _CFG = ConfigDict(extra="forbid", allow_inf_nan=False, str_max_length=200)
 
@@ -85,142 +86,122 @@ class ValueRequest(_Model):
         return self
 
 
-class MetaModel(_Model):
-    """Scenario ``[meta]``: name, country data set, years and phase-in."""
-
-    name: str = Field("scenario", max_length=200)
-    country: Name = "example"
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
-    base_year: Year
-    target_year: Year
-    end_year: Year | None = None
-    phase_in: Literal["linear"] | Annotated[list[Share], Field(min_length=2, max_length=151)] \
-        = "linear"
+def _number(spec: FieldSpec, base: type) -> Any:
+    """``base`` bounded by the specification's range (same ends as the TOML loader)."""
+    kw: dict[str, float] = {}
+    if spec.low is not None:
+        kw["gt" if spec.low_open else "ge"] = spec.low
+    if spec.high is not None:
+        kw["lt" if spec.high_open else "le"] = spec.high
+    return Annotated[base, Field(**kw)]  # type: ignore[valid-type]
 
 
-class InducedModel(_Model):
-    method: Literal["type_ii", "multiplier", "none"] = "type_ii"
-    consumption_multiplier: Annotated[float, Field(ge=1.0, le=10.0)] = 1.0
+def _share_list(spec: FieldSpec, lo: int, hi: int) -> Any:
+    return Annotated[list[_number(spec, float)], Field(min_length=lo, max_length=hi)]
 
 
-class ComparisonModel(_Model):
-    sector: SectorCode | None = None
+def _annotation(spec: FieldSpec) -> Any:
+    """The pydantic type of one scenario key: the range from the specification, plus the
+    service's own length and format bounds on text and lists (no file paths)."""
+    text_bounds: dict[tuple[str, str], Any] = {
+        ("services", "name"): ServiceName,
+        ("services", "sector"): SectorCode,
+        ("services", "capital_sector"): SectorCode,
+        ("comparison", "sector"): SectorCode,
+        ("services", "kind"): Annotated[str, Field(max_length=40)],
+        ("services.staff_grades", "name"): Annotated[str, Field(min_length=1, max_length=60)],
+    }
+    if (spec.table, spec.name) in text_bounds:
+        return text_bounds[(spec.table, spec.name)]
+    if spec.type == "number":
+        return _number(spec, float)
+    if spec.type == "integer":
+        return _number(spec, int)
+    if spec.type == "boolean":
+        return bool
+    if spec.type == "choice":
+        return Literal[spec.choices]  # type: ignore[valid-type]
+    if spec.type == "text":
+        return Annotated[str, Field(max_length=200, pattern=spec.pattern)] if spec.pattern \
+            else Annotated[str, Field(max_length=200)]
+    if spec.type == "ages":
+        age = _number(spec, int)
+        return tuple[age, age]  # type: ignore[valid-type]
+    if spec.type == "share_or_list":
+        return _number(spec, float) | _share_list(spec, 1, 121)
+    if spec.type == "phase_in":
+        return Literal["linear"] | _share_list(spec, 2, 151)
+    if spec.type == "sector_shares":
+        return Annotated[dict[SectorCode, _number(spec, float)],  # type: ignore[valid-type]
+                         Field(max_length=50)]
+    if spec.type == "staff_grades":
+        return Annotated[list[StaffGradeModel], Field(min_length=1, max_length=12)]
+    raise TypeError(f"{spec.key}: no HTTP type for {spec.type!r}")  # pragma: no cover
 
 
-class StaffGradeModel(_Model):
-    """One staff grade of a service's mix by qualification (``[[services.staff_grades]]``)."""
-
-    name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
-    share: Share
-    wage_relative_to_average: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
-    wage: Money | None = None
-    women_share: Share | None = None
-
-
-class ServiceModel(_Model):
-    """One care service (``[[services]]``); ranges as in the scenario TOML."""
-
-    name: ServiceName
-    kind: str = Field("care", max_length=40)
-    ages: tuple[Annotated[int, Field(ge=0, le=120)], Annotated[int, Field(ge=0, le=120)]]
-    need_rate: Share | Annotated[list[Share], Field(min_length=1, max_length=121)] = 1.0
-    current_coverage: Share
-    target_coverage: Share
-    persons_per_staff: Annotated[float, Field(gt=0.0, le=1000.0)]
-    service_hours_per_week: Annotated[float, Field(gt=0.0, le=168.0)] = 40.0
-    staff_hours_per_week: Annotated[float, Field(gt=0.0, le=80.0)] = 40.0
-    service_weeks_per_year: Annotated[float, Field(gt=0.0, le=53.0)] = 52.0
-    staff_weeks_per_year: Annotated[float, Field(gt=0.0, le=53.0)] = 52.0
-    non_care_staff_ratio: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
-    wage_relative_to_average: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
-    wage: Money | None = None
-    wage_floor_relative_to_average: Annotated[float, Field(ge=0.0, le=10.0)] | None = None
-    non_care_wage_relative_to_average: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
-    non_staff_cost_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
-    current_staff: Persons = 0.0
-    current_spending_pct_gdp: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
-    replaced_spending_pct_gdp: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
-    capital_cost_per_place: Annotated[float, Field(ge=0.0, le=1e9)] = 0.0
-    capital_sector: SectorCode | None = None
-    parent_employment_per_person: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
-    parent_women_share: Share = 1.0
-    parent_earnings_relative_to_average: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
-    women_share: Share | None = None
-    non_care_women_share: Share | None = None
-    sector: SectorCode
-    non_staff_inputs: Annotated[dict[SectorCode, Share], Field(max_length=50)] | None = None
-    staff_grades: Annotated[list[StaffGradeModel], Field(min_length=1, max_length=12)] | None = None
-
-    @model_validator(mode="after")
-    def _checks(self) -> ServiceModel:
-        if self.ages[1] < self.ages[0]:
-            raise ValueError(f"ages = {list(self.ages)}: the last age is below the first")
-        if self.target_coverage < self.current_coverage:
-            raise ValueError(f"target_coverage = {self.target_coverage} is below "
-                             f"current_coverage = {self.current_coverage}")
-        if self.staff_grades is None and (self.wage is None) == (
-                self.wage_relative_to_average is None):
-            raise ValueError("give exactly one of wage_relative_to_average or wage")
-        if self.parent_employment_per_person > 0 and self.parent_earnings_relative_to_average == 0:
-            raise ValueError("parent_earnings_relative_to_average is missing but "
-                             "parent_employment_per_person > 0")
-        if self.capital_cost_per_place > 0 and self.capital_sector is None:
-            raise ValueError("capital_sector is missing but capital_cost_per_place > 0")
-        if self.replaced_spending_pct_gdp > self.current_spending_pct_gdp:
-            raise ValueError(f"replaced_spending_pct_gdp = {self.replaced_spending_pct_gdp} "
-                             f"exceeds current_spending_pct_gdp = "
-                             f"{self.current_spending_pct_gdp}")
-        return self
+def _help(spec: FieldSpec) -> str:
+    parts = [spec.description]
+    if spec.unit:
+        parts.append(f"Unit: {spec.unit}.")
+    if spec.range_text():
+        parts.append(f"Allowed: {spec.range_text()}.")
+    parts.append("Default: country data set." if spec.country else
+                 f"Default: {spec.default_display()}." if not spec.required else "Required.")
+    return " ".join(parts)
 
 
-class MacroModel(_Model):
-    """Overrides of the country's macro values (all optional)."""
+def _table_model(table: str, model_name: str, doc: str) -> type[BaseModel]:
+    """A request model with exactly the keys of ``table`` that HTTP accepts.
 
-    gdp: Money | None = None
-    gdp_growth: Annotated[float, Field(ge=-0.5, le=0.5)] | None = None
-    average_wage: Money | None = None
-    real_wage_growth: Annotated[float, Field(ge=-0.5, le=0.5)] | None = None
-    working_age_women: Annotated[float, Field(gt=0.0, le=1e10)] | None = None
-    working_age_men: Annotated[float, Field(gt=0.0, le=1e10)] | None = None
-    employed_women: Persons | None = None
-    employed_men: Persons | None = None
+    Required keys (that no country data set supplies) are required; every other key defaults
+    to ``None`` and is left out of :meth:`ScenarioModel.to_raw`, so that the scenario loader
+    applies the same defaults as to a TOML file.
+    """
+    fields: dict[str, Any] = {}
+    for name, spec in fields_of(table).items():
+        if not spec.http:
+            continue
+        ann = _annotation(spec)
+        if spec.required and not spec.country:
+            fields[name] = (ann, Field(..., description=_help(spec)))
+        else:
+            fields[name] = (ann | None, Field(None, description=_help(spec)))
+    model: type[BaseModel] = create_model(model_name, __base__=_Model, __doc__=doc, **fields)
+    return model
 
 
-class FiscalModel(_Model):
-    """Overrides of the country's tax and benefit parameters (all optional)."""
-
-    income_tax_rate: Share | None = None
-    employee_contribution_rate: Share | None = None
-    employer_contribution_rate: Annotated[float, Field(ge=0.0, le=2.0)] | None = None
-    indirect_tax_rate: Share | None = None
-    propensity_to_consume: Share | None = None
-    share_from_unemployment: Share | None = None
-    unemployment_benefit: Annotated[float, Field(ge=0.0, le=1e9)] | None = None
+StaffGradeModel = _table_model(
+    "services.staff_grades", "StaffGradeModel",
+    "One staff grade of a service's mix by qualification (``[[services.staff_grades]]``).")
+ServiceModel = _table_model(
+    "services", "ServiceModel",
+    "One care service (``[[services]]``); keys and ranges as in the scenario TOML.")
+MetaModel = _table_model(
+    "meta", "MetaModel", "Scenario ``[meta]``: name, country data set, years and phase-in.")
+InducedModel = _table_model("induced", "InducedModel", "How induced jobs are computed.")
+ComparisonModel = _table_model("comparison", "ComparisonModel", "The comparison sector.")
+MacroModel = _table_model(
+    "macro", "MacroModel", "Overrides of the country's macro values (all optional).")
+FiscalModel = _table_model(
+    "fiscal", "FiscalModel", "Overrides of the country's tax and benefit values (all optional).")
 
 
 class ScenarioModel(_Model):
-    """A care-investment scenario as JSON (the scenario TOML layout, without file references)."""
+    """A care-investment scenario as JSON (the scenario TOML layout, without file references).
 
-    meta: MetaModel
-    induced: InducedModel = Field(default_factory=InducedModel)
-    comparison: ComparisonModel = Field(default_factory=ComparisonModel)
-    services: Annotated[list[ServiceModel], Field(min_length=1, max_length=12)]
-    macro: MacroModel | None = None
-    fiscal: FiscalModel | None = None
+    The keys and ranges come from the one field specification
+    (:mod:`carecost.investment.fields`, ``docs/scenario-reference.md``) that the TOML loader
+    uses too; constraints between keys are checked by the loader
+    (:func:`carecost.investment.scenario_from_dict`), with the same messages as for a file.
+    """
 
-    @model_validator(mode="after")
-    def _years(self) -> ScenarioModel:
-        m = self.meta
-        if m.target_year <= m.base_year:
-            raise ValueError(f"meta.target_year = {m.target_year} must be after meta.base_year "
-                             f"= {m.base_year}")
-        if m.end_year is not None and m.end_year < m.target_year:
-            raise ValueError(f"meta.end_year = {m.end_year} is before meta.target_year = "
-                             f"{m.target_year}")
-        names = [s.name for s in self.services]
-        if len(set(names)) != len(names):
-            raise ValueError(f"services names must be unique; got {names}")
-        return self
+    meta: MetaModel  # type: ignore[valid-type]
+    services: Annotated[list[ServiceModel],  # type: ignore[valid-type]
+                        Field(min_length=1, max_length=12)]
+    induced: InducedModel | None = None  # type: ignore[valid-type]
+    comparison: ComparisonModel | None = None  # type: ignore[valid-type]
+    macro: MacroModel | None = None  # type: ignore[valid-type]
+    fiscal: FiscalModel | None = None  # type: ignore[valid-type]
 
     def to_raw(self) -> dict[str, Any]:
         """The scenario as the dict :func:`carecost.investment.scenario_from_dict` reads."""

@@ -29,6 +29,12 @@ class RegisteredScenario:
         """The scenario as JSON in the request layout (file references removed)."""
         return {k: v for k, v in self.raw.items() if k not in ("population", "io")}
 
+    def sendable(self) -> bool:
+        """Whether :meth:`public` is the whole scenario (no population file, input–output
+        table or ``use_country_dataset`` that a JSON scenario could not carry)."""
+        meta = self.raw.get("meta", {})
+        return not ({"population", "io"} & set(self.raw)) and "use_country_dataset" not in meta
+
 
 def example_scenario_raw() -> RegisteredScenario:
     """The shipped example scenario (synthetic example country)."""

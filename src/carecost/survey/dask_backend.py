@@ -501,12 +501,19 @@ class DaskDesign(_DaskBase):
                  psu: str | None = None, fpc: str | None = None, nest: bool = False,
                  lonely_psu: str = "fail") -> None:
         dask, _ = _require_dask()
-        for c in [weights, strata, psu, fpc]:
+        for name, c in (("weights", weights), ("strata", strata), ("psu", psu), ("fpc", fpc)):
+            if c is not None and not isinstance(c, str):
+                raise DesignError(
+                    f"DaskDesign is a one-stage design: {name} must be one column name, got "
+                    f"{c!r}; for a multistage design (psu=[...], fpc=[...]) use the in-memory "
+                    "carecost.survey.Design")
             if c is not None and c not in data.columns:
                 raise DesignError(f"column {c!r} not found in the data")
         if lonely_psu not in ("fail", "remove", "certainty", "adjust"):
-            raise DesignError("lonely_psu on the Dask backend: 'fail', 'remove', 'certainty' "
-                              f"or 'adjust'; got {lonely_psu!r}")
+            raise DesignError(
+                "lonely_psu on the Dask backend: 'fail', 'remove', 'certainty' or 'adjust'; got "
+                f"{lonely_psu!r} ('average' depends on the strata each domain reaches and is "
+                "available on the in-memory carecost.survey.Design)")
         self._ddf = data
         self._weights = weights
         self._weight_columns = [weights]

@@ -29,6 +29,9 @@ class _Stage:
     unit_stratum: IntArray  # unit -> stratum code
     coef: FloatArray  # a_h per stratum
     centred: FloatArray  # 1 when the stratum is centred at its mean, 0 (lonely, adjust) if not
+    ok: NDArray[np.bool_]  # the stratum has a variance (False: lonely under "average")
+    parent: IntArray  # stratum -> unit of the previous stage (0 at the first stage)
+    row_stratum: IntArray  # row -> stratum at this stage
 
 
 def _codes(frame: pd.DataFrame) -> IntArray:
@@ -279,29 +282,22 @@ class Design(SurveyDesign):
                 a = np.where(lonely, 0.0, a)
                 ok = ~lonely
             a = np.where(census, 0.0, a)
-            # R onestage: sum over strata * nstrat / nokstrat, within each parent unit
+            # R onestage averages (sum over strata x nstrat / nokstrat) within each parent
+            # unit, counting only the strata with rows in the domain being estimated: that
+            # depends on the estimate, so it is applied in _variance (_average_within_parents)
             if i == 0:
                 parent = np.zeros(n_strata, dtype=np.intp)
             else:
-                parent = self._unit_codes[i - 1][rep_rows]
-            if i == 0:
-                # applied per estimate in _variance: R counts only the strata that have
-                # rows in the domain being estimated
-                self._stage0_ok = ok
-                self._stage0_row_stratum = unit_stratum[ucode] if ids else unit_stratum
-                avg = np.ones(n_strata)
-            else:
-                nstrat = np.bincount(parent)
-                nok = np.bincount(parent, weights=ok.astype(float))
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    avg = (nstrat / nok)[parent]
-            a = a * avg * mult
+                parent = np.asarray(self._unit_codes[i - 1][rep_rows], dtype=np.intp)
             stages.append(_Stage(
                 units=None if (not ids and i == 0) else ucode,
                 n_units=n_units,
                 unit_stratum=unit_stratum.astype(np.intp),
-                coef=a,
+                coef=a * mult,
                 centred=centred,
+                ok=ok,
+                parent=parent,
+                row_stratum=np.asarray(unit_stratum[ucode], dtype=np.intp),
             ))
             if self._popsize is not None and i + 1 < use:
                 frac = self._sampsize[i] / self._popsize[i]
@@ -372,30 +368,24 @@ class Design(SurveyDesign):
         jac = jacobian(plan, totals[:, 0], theta)
         scores = sp.csr_matrix(sp.diags(w) @ plan.base @ jac)
         total_var: FloatArray | None = None
-        for k, st in enumerate(self._stages):
+        for st in self._stages:
             z = scores if st.units is None else indicator(st.units, st.n_units) @ scores
+            undefined = None
+            if self._lonely == "average":
+                z, undefined = _average_within_parents(sp.csr_matrix(z), st, plan)
             v = quadratic_form(z, st.unit_stratum, st.coef, st.centred, full)
-            if k == 0 and self._lonely == "average":
-                f = self._average_factor(plan, len(st.coef))
-                v = v * (np.sqrt(np.outer(f, f)) if full else f)
+            if undefined is not None and undefined.any():
+                v = np.array(v, dtype=float)
+                if full:
+                    v[undefined, :] = np.nan
+                    v[:, undefined] = np.nan
+                else:
+                    v[undefined] = np.nan
             total_var = v if total_var is None else total_var + v
         assert total_var is not None
         if full:
             return theta, np.diag(total_var).copy(), total_var
         return theta, total_var, None
-
-    def _average_factor(self, plan: Plan, n_strata: int) -> FloatArray:
-        """Per estimate: strata with rows in its domain / such strata with >1 PSU."""
-        codes = plan.codes
-        keep = codes >= 0
-        g = int(plan.est_group.max()) + 1
-        h = self._stage0_row_stratum[keep]
-        present = np.bincount(h * g + codes[keep], minlength=n_strata * g).reshape(n_strata, g) > 0
-        nstrat = present.sum(axis=0)
-        nok = (present & self._stage0_ok[:, None]).sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            factor = nstrat / nok
-        return np.asarray(factor[plan.est_group], dtype=float)
 
     # ------------------------------------------------------------ replicates
     def to_replicates(
@@ -515,6 +505,51 @@ class Design(SurveyDesign):
             self._data, self._w, repw, method=kind, scale=scale, rscales=rscales, mse=mse,
             mask=self._mask,
         )
+
+
+def _average_within_parents(
+    z: sp.csr_matrix, st: _Stage, plan: Plan
+) -> tuple[sp.csr_matrix, NDArray[np.bool_]]:
+    r"""Apply ``lonely_psu="average"`` at one stage, per estimate, as R ``onestage``.
+
+    R sums the variances of the strata of each parent unit (the whole sample at
+    the first stage, a unit of the previous stage later) and multiplies the sum
+    by (strata with rows in the domain) / (those strata that are not lonely),
+    counting the strata among the rows of the domain being estimated only.
+    Lonely strata already have ``coef`` 0.  Scaling each unit total of
+    estimate :math:`p` by :math:`\sqrt{F_{u(p)}}` for its parent :math:`u`
+    multiplies variance :math:`p` by :math:`F_{u(p)}` and a covariance by
+    :math:`\sqrt{F_{u(p)} F_{u(q)}}`.  A domain that reaches a parent whose
+    reached strata are all lonely has no variance (NaN, as R: ``0 * 1/0``).
+
+    Returns
+    -------
+    z
+        The scaled unit totals (units x estimates).
+    undefined
+        Per estimate: True where the variance is undefined (NaN).
+    """
+    codes = plan.codes
+    keep = codes >= 0
+    n_groups = int(max(codes.max(initial=-1), plan.est_group.max(initial=-1))) + 1
+    g = np.int64(max(n_groups, 1))
+    pairs = np.unique(st.row_stratum[keep].astype(np.int64) * g + codes[keep])
+    h = pairs // g
+    key = st.parent[h].astype(np.int64) * g + pairs % g
+    ukeys, inv = np.unique(key, return_inverse=True)
+    nstrat = np.bincount(inv, minlength=len(ukeys)).astype(float)
+    nok = np.bincount(inv, weights=st.ok[h].astype(float), minlength=len(ukeys))
+    none_ok = nok == 0
+    factor = np.where(none_ok, 0.0, nstrat / np.where(none_ok, 1.0, nok))
+    undefined = np.isin(plan.est_group, ukeys[none_ok] % g)
+    coo = z.tocoo()
+    zkey = (st.parent[st.unit_stratum[coo.row]].astype(np.int64) * g
+            + plan.est_group[coo.col])
+    pos = np.minimum(np.searchsorted(ukeys, zkey), len(ukeys) - 1)
+    found = ukeys[pos] == zkey if len(ukeys) else np.zeros(len(zkey), dtype=bool)
+    scale = np.where(found, np.sqrt(factor[pos] if len(ukeys) else 1.0), 1.0)
+    scaled = sp.csr_matrix((coo.data * scale, (coo.row, coo.col)), shape=z.shape)
+    return scaled, undefined
 
 
 from .replicate import ReplicateDesign  # noqa: E402  (circular: replicate designs are returned)

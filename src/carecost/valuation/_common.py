@@ -23,6 +23,22 @@ section 5.3)."""
 
 WAGE_BASES: tuple[str, ...] = get_args(WageBasis)
 
+BASIS_TEXT: dict[str, str] = {
+    "gross": ("gross wage (before the employee's income tax and social contributions; "
+              "employer social contributions not included)"),
+    "net": "net wage (after the employee's income tax and social contributions; take-home pay)",
+    "gross_plus_employer": "gross wage plus employer social contributions (full labour cost)",
+}
+"""Human-readable text of each wage basis, as shown in results (``wage_basis``)."""
+
+RATE_FOR: dict[str, str] = {"net": "tax_rate", "gross_plus_employer": "employer_rate"}
+"""The conversion rate that links each non-gross basis to the gross wage."""
+
+
+def basis_text(basis: str) -> str:
+    """The human-readable text of ``basis`` (see :data:`BASIS_TEXT`)."""
+    return BASIS_TEXT[check_basis(basis, "basis_text")]
+
 REFERENCES = {
     "unece2017": (
         "UNECE (2017). Guide on Valuing Unpaid Household Service Work. "

@@ -14,6 +14,15 @@ chapter 5; Eurostat 2003, section 5.1):
 * the ILO (2018) variant values unpaid care at the hourly minimum wage
   (:func:`us_federal_minimum_wage`).
 
+Each method values hours on a stated wage basis (``valuation_basis``):
+replacement cost at the full labour cost a household would pay to hire the
+work done (gross wage plus employer social contributions), opportunity cost
+at the net wage the person gives up, the ILO variant at the statutory
+(gross) minimum wage.  Wages on another basis are converted only with the
+rates given explicitly (``tax_rate``, ``employer_rate``), otherwise refused;
+``basis=`` chooses another basis on purpose, and every result says which
+(``Valuation.wage_basis`` and a ``wage_basis`` column).
+
 :func:`value_unpaid_work` puts one value variable per activity group on the
 survey design (currency per person per day), so every total, mean, share
 and contrast is a survey estimate with a design-based standard error; with a
@@ -35,7 +44,9 @@ from carecost.survey.results import critical_value
 from carecost.timeuse import TimeUseSurvey
 
 from ._common import (
+    BASIS_TEXT,
     DATA,
+    RATE_FOR,
     REFERENCES,
     WORLD_POPULATION_BOUND,
     ValuationError,
@@ -121,11 +132,15 @@ class Generalist:
     wage
         Currency units per hour (> 0).
     currency, year, basis
-        What the wage is.
+        What the wage is (``basis``: what the wage figure includes).
     label
         Whose wage (e.g. ``"housekeeper"``, ``"minimum wage"``).
     source
         Citation.
+    valuation_basis
+        The basis the method values hours at: ``"gross_plus_employer"``
+        (default: replacement cost is what a household would pay, the full
+        labour cost); ``"gross"`` for a statutory minimum wage (ILO 2018).
 
     References
     ----------
@@ -139,6 +154,7 @@ class Generalist:
     basis: WageBasis = "gross"
     label: str = "generalist"
     source: str = ""
+    valuation_basis: WageBasis = "gross_plus_employer"
 
     def __post_init__(self) -> None:
         wage = check_positive_wage(self.wage, f"Generalist({self.label})")
@@ -146,6 +162,7 @@ class Generalist:
         object.__setattr__(self, "currency", check_currency(self.currency, "Generalist"))
         object.__setattr__(self, "year", check_year(self.year, "Generalist"))
         check_basis(self.basis, "Generalist")
+        check_basis(self.valuation_basis, "Generalist valuation_basis")
 
     @classmethod
     def from_table(cls, table: WageTable, occupation: str, label: str | None = None) -> Generalist:
@@ -167,9 +184,13 @@ class Specialist:
     ----------
     UNECE (2017), section 5.2.2 (specialist replacement cost); Eurostat
     (2003), section 5.1.2.
+
+    ``valuation_basis`` (default ``"gross_plus_employer"``): the basis hours
+    are valued at, as :class:`Generalist`.
     """
 
     wages: WageTable
+    valuation_basis: WageBasis = "gross_plus_employer"
     name = "replacement cost, specialist"
 
 
@@ -182,10 +203,15 @@ class Hybrid:
     ----------
     UNECE (2017), section 5.2.3 (hybrid replacement cost); Eurostat (2003),
     section 5.1.2.
+
+    ``valuation_basis`` (default ``"gross_plus_employer"``): the basis hours
+    are valued at, as :class:`Generalist` (the generalist's own
+    ``valuation_basis`` is not used).
     """
 
     wages: WageTable
     generalist: Generalist
+    valuation_basis: WageBasis = "gross_plus_employer"
     name = "replacement cost, hybrid"
 
 
@@ -204,6 +230,9 @@ class OpportunityCost:
     imputation
         How missing wages were filled (recorded in results), e.g. the text of
         :meth:`carecost.valuation.ImputedWages.describe`.
+    valuation_basis
+        The basis hours are valued at: ``"net"`` (default: what a person gives
+        up by not working for pay is the take-home wage).
 
     References
     ----------
@@ -216,6 +245,7 @@ class OpportunityCost:
     year: int
     basis: WageBasis = "gross"
     imputation: str = "none (all wages observed)"
+    valuation_basis: WageBasis = "net"
     name = "opportunity cost"
 
 
@@ -225,7 +255,9 @@ Method = Generalist | Specialist | Hybrid | OpportunityCost
 def us_federal_minimum_wage(year: int, *, on: _dt.date | None = None) -> Generalist:
     """The U.S. federal minimum wage as a generalist wage (ILO 2018 variant).
 
-    ILO (2018, chapter 2) values unpaid care work at the hourly minimum wage.
+    ILO (2018, chapter 2) values unpaid care work at the hourly minimum wage,
+    so the wage is valued as it is legislated, on the gross basis
+    (``valuation_basis="gross"``).
     The federal rate (Fair Labor Standards Act, 29 U.S.C. 206) was $7.25
     from 24 July 2009; a year in which the rate changed needs ``on`` (the
     date whose rate to use), since either choice is a decision.
@@ -253,8 +285,9 @@ def us_federal_minimum_wage(year: int, *, on: _dt.date | None = None) -> General
     if when.year != int(year):
         raise ValuationError(f"us_federal_minimum_wage: on={on} is not in {year}")
     row = t[t["effective_date"] <= when].iloc[-1]
+    # ILO (2018) values at the statutory hourly minimum wage itself: a gross rate
     return Generalist(float(row["hourly_rate"]), "USD", int(year), "gross",
-                      "federal minimum wage", str(row["source"]))
+                      "federal minimum wage", str(row["source"]), valuation_basis="gross")
 
 
 # ---------------------------------------------------------------- valuation
@@ -276,7 +309,13 @@ class Valuation:
         ``wage`` (currency per hour used, or the hours-weighted average own
         wage for opportunity cost), ``wage_se``, ``source``.
     currency, year, basis
-        Of the values (after any basis conversion).
+        Of the values (after any basis conversion); ``basis`` is the code
+        (``"gross"``, ``"net"``, ``"gross_plus_employer"``).
+    wage_basis
+        The basis in words, e.g. ``"gross wage plus employer social
+        contributions (full labour cost)"``; when it is not the method's own
+        basis (chosen with ``basis=``) it says so.  Also a ``wage_basis``
+        column of every table.
     days
         Days in the reference year (values per day x days = per year).
     weights
@@ -302,6 +341,7 @@ class Valuation:
     currency: str
     year: int
     basis: WageBasis
+    wage_basis: str
     days: int
     weights: WeightsUnit
     hours_columns: tuple[str, ...]
@@ -339,6 +379,7 @@ class Valuation:
         out = out.drop(columns="variable")
         out["unit"] = unit
         out["method"] = self.method_name
+        out["wage_basis"] = self.wage_basis
         return out
 
     # ----------------------------------------------------------- estimators
@@ -357,7 +398,8 @@ class Valuation:
         pandas.DataFrame
             ``by`` columns, ``group`` (each group and ``"total"``),
             ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``cv``, ``df``,
-            ``n``, ``unit``, ``method``; the covariance is in ``attrs``.
+            ``n``, ``unit``, ``method``, ``wage_basis``; the covariance is in
+            ``attrs``.
         """
         cols, labels = self._cols("value", groups)
         res = self.design.total(cols, by=by, level=level)
@@ -435,7 +477,8 @@ class Valuation:
                 row.update(group=lab, estimate=est, se=se, ci_low=est - crit * se,
                            ci_high=est + crit * se, df=d.degf(),
                            n=int(res["n"].iloc[f[0]] + res["n"].iloc[m[0]]),
-                           unit="fraction of value", method=self.method_name)
+                           unit="fraction of value", method=self.method_name,
+                           wage_basis=self.wage_basis)
                 rows.append(row)
         return pd.DataFrame(rows)
 
@@ -453,9 +496,9 @@ class Valuation:
         pandas.DataFrame
             ``group``, ``sex``, ``hours``, ``hours_se``, ``value``,
             ``value_se``, ``value_ci_low``, ``value_ci_high``,
-            ``share_of_total``, ``share_of_total_se``, and when ``gdp`` is
-            given ``share_of_gdp``, ``share_of_gdp_se``.  Units: hours per
-            year, currency per year, fractions.
+            ``share_of_total``, ``share_of_total_se``, ``wage_basis``, and
+            when ``gdp`` is given ``share_of_gdp``, ``share_of_gdp_se``.
+            Units: hours per year, currency per year, fractions.
 
         References
         ----------
@@ -495,7 +538,7 @@ class Valuation:
                     "group": lab, "sex": sx, "hours": h, "hours_se": h_se, "value": v,
                     "value_se": v_se, "value_ci_low": v - crit * v_se,
                     "value_ci_high": v + crit * v_se, "share_of_total": sh,
-                    "share_of_total_se": sh_se,
+                    "share_of_total_se": sh_se, "wage_basis": self.wage_basis,
                 }
                 if gdp is not None:
                     row["share_of_gdp"] = v / gdp.value
@@ -505,6 +548,7 @@ class Valuation:
         out.attrs["units"] = {"hours": "hours per year", "value": f"{self.currency} per year",
                               "share_of_total": "fraction", "share_of_gdp": "fraction"}
         out.attrs["method"] = self.method_name
+        out.attrs["wage_basis"] = self.wage_basis
         out.attrs["notes"] = self.notes
         return out
 
@@ -516,6 +560,9 @@ class Valuation:
         Rows (``statistic``): ``annual_value``, ``annual_hours``,
         ``value_per_capita``, ``share_of_gdp`` (with ``gdp``),
         ``women_share`` (with ``sex``), ``average_wage`` (value / hours).
+        Columns: ``method``, ``statistic``, ``group``, ``estimate``, ``se``,
+        ``ci_low``, ``ci_high``, ``cv``, ``df``, ``n``, ``unit``,
+        ``wage_basis`` (:attr:`wage_basis`).
         """
         parts = []
         for stat, df in (("annual_value", self.total(groups=False, level=level)),
@@ -532,10 +579,10 @@ class Valuation:
             "group": ["total"], "estimate": r["estimate"], "se": r["se"],
             "ci_low": r["ci_low"], "ci_high": r["ci_high"], "cv": r["cv"], "df": r["df"],
             "n": r["n"], "unit": f"{self.currency} per hour", "method": self.method_name,
-            "statistic": "average_wage"}))
+            "wage_basis": self.wage_basis, "statistic": "average_wage"}))
         out = pd.concat(parts, ignore_index=True)
         cols = ["method", "statistic", "group", "estimate", "se", "ci_low", "ci_high", "cv",
-                "df", "n", "unit"]
+                "df", "n", "unit", "wage_basis"]
         return out[cols + [c for c in out.columns if c not in cols and c != "gdp"]]
 
 
@@ -601,10 +648,21 @@ def value_unpaid_work(
         years pooled, giving the average year of the period; ``year`` must
         be one of the pooled years and is the reference year of the wages and
         GDP.  Means (value per capita, women's share) are unaffected.
-    basis, tax_rate, employer_rate
-        Wage basis of the result (default: that of the wages): ``"net"``
-        needs ``tax_rate``, ``"gross_plus_employer"`` needs ``employer_rate``
-        (fractions of the gross wage).
+    basis
+        Wage basis the hours are valued at.  Default: the method's
+        ``valuation_basis`` (replacement cost ``"gross_plus_employer"``, the
+        full labour cost; opportunity cost ``"net"``; the ILO minimum-wage
+        variant ``"gross"``).  Another basis is a stated choice (e.g.
+        ``basis="gross"`` to compare with estimates made at gross wages); the
+        result's ``wage_basis`` then says it is not the method's basis.
+    tax_rate, employer_rate
+        Conversion rates, fractions of the gross wage, needed exactly when
+        the wages' basis differs from the valuation basis: ``tax_rate``
+        (average income tax and employee social contributions) for ``"net"``,
+        ``employer_rate`` (employer social contributions) for
+        ``"gross_plus_employer"``.  They are never guessed: a conversion
+        without its rate is an error, and a rate that no conversion uses is
+        an error too.
 
     Returns
     -------
@@ -621,8 +679,9 @@ def value_unpaid_work(
         When ``weights`` is missing; when weights declared as persons imply
         more people than live on Earth (they are person-day weights); when
         the implied population differs from ``population``; when the active
-        rows span several survey years without ``annualise``; and for the
-        wage, currency, year and activity errors described above.
+        rows span several survey years without ``annualise``; when the wages
+        are not on the valuation basis and the conversion rate is not given;
+        and for the wage, currency, year and activity errors described above.
 
     Notes
     -----
@@ -703,9 +762,12 @@ def value_unpaid_work(
             f"{mwhere}: wages are for {src_year} but the time-use data are for {year}; rebase "
             "the wages with a stated wage or price index (WageTable.rebase) first"
         )
-    target = src_basis if basis is None else check_basis(basis, "value_unpaid_work")
-    bf = basis_factor(src_basis, target, tax_rate=tax_rate, employer_rate=employer_rate,
-                      where="value_unpaid_work")
+    own = check_basis(method.valuation_basis, mwhere)
+    target = own if basis is None else check_basis(basis, where)
+    bf = _basis_conversion(src_basis, target, own, tax_rate, employer_rate, mwhere)
+    wage_basis = BASIS_TEXT[target] if target == own else (
+        f"{BASIS_TEXT[target]}; chosen with basis={target!r}, not the {method.name} "
+        f"basis ({BASIS_TEXT[own]})")
     rates, table = _rates(method, activities, data, inset, hours)
     rates = rates * bf
     table["wage"] = table["wage"] * bf
@@ -723,10 +785,11 @@ def value_unpaid_work(
         tot_v = value[inset].T @ new.weights[inset]
         with np.errstate(invalid="ignore", divide="ignore"):
             table["wage"] = np.where(tot_h > 0, tot_v / tot_h, np.nan)
-    notes = [f"method: {method.name}", f"wages: {src_currency} {src_year}, basis {src_basis}"]
+    notes = [f"method: {method.name}", f"wages: {src_currency} {src_year}, basis {src_basis}",
+             f"valued at: {wage_basis}"]
     if target != src_basis:
-        notes.append(f"converted to basis {target} (x{bf:.4f}; tax_rate={tax_rate}, "
-                     f"employer_rate={employer_rate})")
+        notes.append(f"converted from basis {src_basis} to {target} (x{bf:.4f}; "
+                     f"tax_rate={tax_rate}, employer_rate={employer_rate})")
     if isinstance(method, OpportunityCost):
         notes.append(f"missing wages: {method.imputation}")
     if isinstance(method, Hybrid):
@@ -751,7 +814,8 @@ def value_unpaid_work(
     notes.append("references: " + "; ".join(REFERENCES[k] for k in ("unece2017", "eurostat2003",
                                                                       "ilo2018")))
     return Valuation(design=new, activities=activities, method=method, rates=table,
-                     currency=currency, year=year, basis=target, days=int(d), weights=weights,
+                     currency=currency, year=year, basis=target, wage_basis=wage_basis,
+                     days=int(d), weights=weights,
                      hours_columns=hcols, value_columns=vcols, notes=tuple(notes),
                      n_years=n_years, weights_sum=wsum, implied_population=implied)
 
@@ -854,6 +918,39 @@ def _check_population(design: SurveyDesign, weights: WeightsUnit, days: int, n_y
                 f"{ratio:.3g}, tolerance {tol:g}); {why}"
             )
     return wsum, implied
+
+
+def _basis_conversion(source: WageBasis, target: WageBasis, own: WageBasis,
+                      tax_rate: float | None, employer_rate: float | None, where: str) -> float:
+    """Factor from the wages' basis to the valuation basis, with the rates given (never guessed).
+
+    A conversion whose rate is missing is refused, naming the rate and the
+    way out; a rate that the conversion does not use is refused too (it
+    would otherwise be ignored without a word).
+    """
+    need = {RATE_FOR[b] for b in (source, target) if b in RATE_FOR} if source != target else set()
+    given = {k for k, v in (("tax_rate", tax_rate), ("employer_rate", employer_rate))
+             if v is not None}
+    unused = sorted(given - need)
+    if unused:
+        raise ValuationError(
+            f"{where}: {', '.join(unused)} given but not used: the wages are on basis "
+            f"{source!r} and are valued on basis {target!r}"
+            + (" (no conversion)" if source == target else "")
+            + "; drop it, or pass the basis= that needs it")
+    missing = sorted(need - given)
+    if missing:
+        what = {"tax_rate": "the average rate of income tax and employee social contributions",
+                "employer_rate": "employer social contributions"}
+        rates = "; ".join(f"{m} = {what[m]} as a fraction of the gross wage" for m in missing)
+        chosen = "the method's" if target == own else "the chosen"
+        raise ValuationError(
+            f"{where}: the wages are {BASIS_TEXT[source]} (basis {source!r}) but {chosen} "
+            f"valuation basis is {BASIS_TEXT[target]} (basis {target!r}). Pass {rates}, from "
+            "a stated source, to convert; or pass basis=" + repr(source) + " to value at the "
+            "wages' own basis, which the results will then state")
+    return basis_factor(source, target, tax_rate=tax_rate, employer_rate=employer_rate,
+                        where=where)
 
 
 def _method_meta(method: Method) -> tuple[str, int, WageBasis]:

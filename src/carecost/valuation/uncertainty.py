@@ -148,19 +148,23 @@ class MonteCarloResult:
         ``quantity`` (``annual_value`` or ``share_of_gdp``), ``group``,
         ``point`` (the survey estimate), ``mean``, ``sd``, ``ci_low``,
         ``ci_high`` (percentile interval at ``level``), ``level``,
-        ``draws``, ``seed``, ``unit``.
+        ``draws``, ``seed``, ``unit``, ``wage_basis``.
     draws
         Array (draws x groups+1) of annual values (last column: total).
     groups
         Column labels of ``draws``.
     settings
         The distributions and options used.
+    wage_basis
+        The wage basis of the values in words (the valuation's
+        :attr:`~carecost.valuation.Valuation.wage_basis`).
     """
 
     summary: pd.DataFrame
     draws: np.ndarray
     groups: tuple[str, ...]
     settings: dict[str, Any] = field(default_factory=dict)
+    wage_basis: str = ""
 
 
 def _check_keys(valuation: Valuation, wages: Mapping[str, Distribution],
@@ -300,11 +304,13 @@ def monte_carlo(
                          "mean": float(col.mean()), "sd": float(col.std(ddof=1)),
                          "ci_low": float(np.quantile(col, lo_q)),
                          "ci_high": float(np.quantile(col, hi_q)), "level": level,
-                         "draws": draws, "seed": seed, "unit": unit})
+                         "draws": draws, "seed": seed, "unit": unit,
+                         "wage_basis": valuation.wage_basis})
     settings = {"wages": wages, "tie": ties, "wage_factor": wage_factor,
                 "hours_factor": hours_factor, "sampling": sampling,
                 "method": valuation.method_name}
-    return MonteCarloResult(pd.DataFrame(rows), out, labels, settings)
+    return MonteCarloResult(pd.DataFrame(rows), out, labels, settings,
+                            wage_basis=valuation.wage_basis)
 
 
 def tornado(
@@ -343,7 +349,7 @@ def tornado(
         ``parameter``, ``low_input``, ``high_input`` (the quantiles, in the
         parameter's unit; z-values for the sampling row), ``value_low``,
         ``value_high``, ``base``, ``swing`` (|high - low|), ``range`` (the
-        quantiles used, e.g. ``"5%-95% quantiles"``), ``unit``; sorted by
+        quantiles used, e.g. ``"5%-95% quantiles"``), ``unit``, ``wage_basis``; sorted by
         ``swing``, largest first.  ``attrs["note"]`` states the rule.
 
     References
@@ -415,8 +421,10 @@ def tornado(
     out["base"] = base
     out["swing"] = (out["value_high"] - out["value_low"]).abs()
     out["unit"] = f"{valuation.currency} per year"
+    out["wage_basis"] = valuation.wage_basis
     out = out[["parameter", "low_input", "high_input", "value_low", "value_high", "base",
-               "swing", "range", "unit"]]
+               "swing", "range", "unit", "wage_basis"]]
+    out.attrs["wage_basis"] = valuation.wage_basis
     out = out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     out.attrs["note"] = (
         f"one at a time, others at their central values; every row spans the {span} of its "

@@ -1,0 +1,773 @@
+"""The one specification of what a care-investment scenario may contain.
+
+Every key of a scenario file (TOML) or of a scenario sent to ``POST /v1/simulate`` (JSON) is
+described here once: its table, type, unit, allowed range, default, description and source.
+Everything else is derived from this list, so that it cannot drift:
+
+* the checks of :func:`carecost.investment.load_scenario` (unknown keys, types, ranges, the
+  share and percent conventions);
+* the Monte Carlo and sensitivity range checks (:data:`carecost.investment.scenario.
+  FIELD_RANGES`, a view of this specification);
+* the request models of the HTTP service (:mod:`carecost.service.schemas`);
+* the reference page ``docs/scenario-reference.md`` (:func:`reference_markdown`) and the
+  starter file written by ``carecost new-scenario`` (:func:`scenario_template`).
+
+Conventions
+-----------
+Fractions, shares, rates and coverage are **shares in [0, 1]** (``0.6`` is 60 %).  Only keys
+ending in ``_pct_gdp`` are **percents of GDP** (``0.12`` is 0.12 % of GDP).  A share given a
+value in (1, 100] is refused with the value that was probably meant (``60 -- did you mean
+0.60?``); a ``_pct_gdp`` value above 5 for one service is accepted with an
+:class:`~carecost.investment.ImplausibleInputWarning`.
+
+References
+----------
+UN Women and ILO (2021). *A Guide to Public Investments in the Care Economy: Policy Support
+Tool for Estimating Care Deficits, Investment Costs and Economic Returns*. New York and Geneva.
+De Henau, J. (2022). *Costs and benefits of investing in transformative care policy
+packages: A macrosimulation study in 82 countries*. ILO Working Paper 55.
+ILO (2022). *Care Policy Investment Simulator*, https://www.ilo.org/globalcare.
+Miller, R. E. and Blair, P. D. (2009). *Input-Output Analysis*, 2nd ed. Cambridge UP.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from ._validate import (
+    ImplausibleInputWarning,
+    InvestmentInputError,
+    as_number,
+    check_range,
+)
+
+__all__ = [
+    "FIELDS",
+    "REFERENCE_PAGE",
+    "REGENERATE",
+    "REQUIRED",
+    "TABLES",
+    "FieldSpec",
+    "check_keys",
+    "field",
+    "fields_of",
+    "reference_markdown",
+    "scenario_template",
+]
+
+#: Where error messages send the reader.
+REFERENCE_PAGE: Final = "docs/scenario-reference.md"
+#: The command that rewrites :data:`REFERENCE_PAGE` from this module.
+REGENERATE: Final = (
+    'python -c "from carecost.investment.fields import reference_markdown; '
+    "open('docs/scenario-reference.md', 'w', encoding='utf-8').write(reference_markdown())\""
+)
+
+Table = Literal[
+    "top", "meta", "services", "services.staff_grades", "macro", "fiscal", "induced",
+    "comparison", "population", "io",
+]
+FieldType = Literal[
+    "number", "integer", "text", "choice", "boolean", "ages", "share_or_list", "phase_in",
+    "sector_shares", "staff_grades", "table", "array",
+]
+
+
+class _Required:
+    """Marker of a key without default (it must be given)."""
+
+    _instance: _Required | None = None
+
+    def __new__(cls) -> _Required:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+#: Default of a key that must be given.
+REQUIRED: Final = _Required()
+
+#: Tables and what they hold, in the order of the reference page.
+TABLES: Final[dict[str, str]] = {
+    "top": "The top level of the file: the tables below (only ``meta`` and ``services`` are "
+           "required).",
+    "meta": "Name, country data set, years and phase-in path of the scenario.",
+    "services": "One ``[[services]]`` table per care service to be extended (at least one; "
+                "distinct names).  Costing steps 1 and 2 of UN Women and ILO (2021): coverage "
+                "gap, then staff from ratios and hours, then cost from wages.",
+    "services.staff_grades": "Optional staff mix by qualification of one service "
+                             "(``[[services.staff_grades]]`` tables under the service).",
+    "macro": "Macroeconomic base-year values.  Every key defaults to the country data set "
+             "named by ``meta.country``; a key set here overrides it.",
+    "fiscal": "Average effective tax and benefit parameters.  Every key defaults to the "
+              "country data set; a key set here overrides it.",
+    "induced": "How induced (household-consumption) jobs are computed.",
+    "comparison": "The sector against which the care investment is compared.",
+    "population": "The population by year and single year of age.",
+    "io": "The input–output table used for indirect and induced jobs.",
+}
+
+_MONEY_TOTAL: Final = 1e21   # any national total in any currency, below float overflow
+_MONEY_PERSON: Final = 1e13  # any annual amount per person or place, in any currency
+_PERSONS: Final = 1e10       # more than the world's population
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One key of a scenario file.
+
+    Attributes
+    ----------
+    table : str
+        Table the key belongs to (``"meta"``, ``"services"``, ``"services.staff_grades"``,
+        ``"macro"``, ``"fiscal"``, ``"induced"``, ``"comparison"``, ``"population"``,
+        ``"io"``, or ``"top"`` for the top level).
+    name : str
+        Key.
+    type : str
+        ``"number"``, ``"integer"``, ``"text"``, ``"choice"`` (one of :attr:`choices`),
+        ``"boolean"``, or a structured value (``"ages"``, ``"share_or_list"``,
+        ``"phase_in"``, ``"sector_shares"``, ``"staff_grades"``, ``"table"``, ``"array"``).
+    unit : str
+        Unit of the value (``"share"`` for shares in [0, 1]; ``"% of GDP"`` for percents).
+    description : str
+        What the key means, for people who do not read Python.
+    low, high : float or None
+        Ends of the allowed range (``None``: unbounded).
+    low_open, high_open : bool
+        Whether the end is excluded.
+    default : object
+        Value used when the key is absent; :data:`REQUIRED` when it must be given; ``None``
+        when absence means "not used".
+    default_text : str
+        How the default is shown when it is not a plain value (e.g. "country data set").
+    choices : tuple of str
+        Allowed values of a ``"choice"`` key.
+    pattern : str or None
+        Regular expression a ``"text"`` value must match in full.
+    source : str
+        Where the concept and its usual values come from.
+    http : bool
+        Whether the key may be sent over HTTP (file references may not).
+    warn_above : float or None
+        Values above it are accepted with an :class:`ImplausibleInputWarning`.
+    example : object
+        Value written by :func:`scenario_template` (``None``: the key is described in prose
+        only).
+    country : bool
+        Whether the country data set may supply the value (``macro`` and ``fiscal``).
+    """
+
+    table: str
+    name: str
+    type: FieldType
+    unit: str
+    description: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    default: Any = REQUIRED
+    default_text: str = ""
+    choices: tuple[str, ...] = ()
+    pattern: str | None = None
+    source: str = ""
+    http: bool = True
+    warn_above: float | None = None
+    example: Any = None
+    country: bool = False
+
+    @property
+    def key(self) -> str:
+        """``table.name`` (``name`` for top-level keys)."""
+        return self.name if self.table == "top" else f"{self.table}.{self.name}"
+
+    @property
+    def required(self) -> bool:
+        """Whether the key must be given (in the scenario, or for ``macro``/``fiscal`` keys in
+        the scenario or the country data set)."""
+        return self.default is REQUIRED
+
+    @property
+    def is_share(self) -> bool:
+        """Whether the value is a share, fraction or rate (the share convention applies)."""
+        return self.unit.startswith("share")
+
+    @property
+    def is_pct_gdp(self) -> bool:
+        """Whether the value is a percent of GDP (the key ends in ``_pct_gdp``)."""
+        return self.name.endswith("_pct_gdp")
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None, bool, bool]:
+        """``(low, high, low_open, high_open)``."""
+        return (self.low, self.high, self.low_open, self.high_open)
+
+    def range_text(self) -> str:
+        """The allowed range as an interval (``[0, 1]``, ``(0, inf]``) or the choices."""
+        if self.type == "choice":
+            return ", ".join(repr(c) for c in self.choices)
+        if self.pattern is not None:
+            return f"matches {self.pattern}"
+        if self.low is None and self.high is None:
+            return ""
+        left = "(" if self.low_open else "["
+        right = ")" if self.high_open else "]"
+        lo = "-inf" if self.low is None else f"{self.low:g}"
+        hi = "inf" if self.high is None else f"{self.high:g}"
+        return f"{left}{lo}, {hi}{right}"
+
+    def default_display(self) -> str:
+        """The default as shown on the reference page."""
+        if self.default_text:
+            return self.default_text
+        if self.default is REQUIRED:
+            return "required"
+        if self.default is None:
+            return "not set"
+        if isinstance(self.default, bool):
+            return "true" if self.default else "false"
+        if isinstance(self.default, str):
+            return repr(self.default)
+        return f"{self.default:g}" if isinstance(self.default, float) else str(self.default)
+
+    def check(self, value: Any, where: str | None = None) -> float:
+        """Check a numeric value against the range; return it as a float.
+
+        Parameters
+        ----------
+        value : number
+        where : str, optional
+            Name in messages (default :attr:`key`, e.g. ``services.childcare_0_2.wage``).
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        InvestmentInputError
+            Naming the key, the value and the range; for a share given a value in (1, 100],
+            also the value probably meant (``60 -- did you mean 0.60?``).
+
+        Warns
+        -----
+        ImplausibleInputWarning
+            When the value is above :attr:`warn_above` (one service above 5 % of GDP).
+        """
+        key = where or self.key
+        x = as_number(value, key)
+        if self.is_share and self.high is not None and self.high <= 2 and self.high < abs(x) \
+                <= 100:
+            meant = x / 100
+            text = f"{meant:.2f}" if math.isclose(round(meant, 2), meant) else f"{meant:g}"
+            raise InvestmentInputError(
+                f"{key} = {value!r} is outside the allowed range {self.range_text()}; shares "
+                f"are fractions — did you mean {text}? (see {REFERENCE_PAGE})"
+            )
+        out = check_range(value, key, low=self.low, high=self.high, low_open=self.low_open,
+                          high_open=self.high_open)
+        if self.warn_above is not None and out > self.warn_above:
+            warnings.warn(
+                f"{key} = {value!r}: {out:g}% of GDP on one service is implausible; did you "
+                f"mean {out / 100:g}? ({self.name} is a percent of GDP: 0.12 means 0.12% of "
+                f"GDP; see {REFERENCE_PAGE})",
+                ImplausibleInputWarning,
+                stacklevel=3,
+            )
+        return out
+
+
+def _f(table: str, name: str, type_: FieldType, unit: str, description: str,
+       **kw: Any) -> FieldSpec:
+    return FieldSpec(table=table, name=name, type=type_, unit=unit, description=description,
+                     **kw)
+
+
+_SHARE: Final = {"low": 0.0, "high": 1.0}
+_UNWIT: Final = "UN Women and ILO (2021), step 1"
+_UNWIT2: Final = "UN Women and ILO (2021), step 2"
+_CPIS: Final = "ILO (2022) Care Policy Investment Simulator; De Henau (2022)"
+_NAT: Final = "national accounts (e.g. World Bank WDI, OECD, national statistics office)"
+_LFS: Final = "labour force survey (e.g. ILOSTAT)"
+_TAX: Final = "OECD Taxing Wages / tax-benefit model (e.g. EUROMOD), average effective rates"
+
+#: Every key of a scenario, table by table.
+FIELDS: Final[tuple[FieldSpec, ...]] = (
+    # ------------------------------------------------------------------ top level
+    _f("top", "meta", "table", "", "Name, country, years and phase-in (see [meta])."),
+    _f("top", "services", "array", "", "The care services, one [[services]] table each."),
+    _f("top", "macro", "table", "", "Overrides of the country's macro values.", default=None),
+    _f("top", "fiscal", "table", "", "Overrides of the country's tax and benefit values.",
+       default=None),
+    _f("top", "induced", "table", "", "Method for induced jobs.", default=None),
+    _f("top", "comparison", "table", "", "Comparison sector.", default=None),
+    _f("top", "population", "table", "", "Population file.", default=None, http=False),
+    _f("top", "io", "table", "", "Input–output table.", default=None, http=False),
+    # ------------------------------------------------------------------ meta
+    _f("meta", "name", "text", "", "Title of the scenario, shown in results and briefs.",
+       default="scenario", example="My country: childcare expansion by 2035"),
+    _f("meta", "country", "text", "",
+       "Country data set supplying macro, fiscal and population values (a file "
+       "carecost/investment/data/countries/<country>.toml).  'example' is a synthetic "
+       "example country (not real data).",
+       default="example", pattern=r"^[a-z][a-z0-9_-]{0,39}$", example="example"),
+    _f("meta", "use_country_dataset", "boolean", "",
+       "Whether to read the country data set; false means every macro and fiscal key and "
+       "population.file must be given in the scenario.", default=True, http=False),
+    _f("meta", "currency", "text", "ISO 4217 code",
+       "Currency of every money value (constant prices of the base year).",
+       default=None, default_text="country data set (else 'XCU')", pattern=r"^[A-Z]{3}$"),
+    _f("meta", "base_year", "integer", "calendar year",
+       "First simulated year; coverage is current_coverage in it.", low=1950, high=2100,
+       example=2025),
+    _f("meta", "target_year", "integer", "calendar year",
+       "Year in which target_coverage is reached; after base_year.", low=1950, high=2100,
+       example=2035),
+    _f("meta", "end_year", "integer", "calendar year",
+       "Last simulated year, at least target_year (coverage stays at the target after it).",
+       low=1950, high=2100, default=None, default_text="target_year"),
+    _f("meta", "phase_in", "phase_in", "share of the coverage gap closed",
+       "Path from current to target coverage: 'linear', or one share per year base_year.."
+       "end_year (non-decreasing, 1 in the target year).", default="linear", example="linear",
+       **_SHARE,
+       source=_UNWIT),
+    # ------------------------------------------------------------------ services
+    _f("services", "name", "text", "",
+       "Identifier of the service (a letter, then letters, digits or '_'), unique in the "
+       "scenario.", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$", example="childcare_0_2"),
+    _f("services", "kind", "text", "", "Kind of service (descriptive: childcare, preschool, "
+       "ltc, ...).", default="care", example="childcare"),
+    _f("services", "ages", "ages", "years of age",
+       "First and last single year of age concerned, [first, last], each in [0, 120].",
+       low=0, high=120, example=[0, 2]),
+    _f("services", "need_rate", "share_or_list", "share",
+       "Share of each age needing the service: one share for all ages, or one per age "
+       "(1 for childcare; dependency prevalence for long-term care).", default=1.0, **_SHARE,
+       source=_UNWIT + " (care needs)", example=1.0),
+    _f("services", "current_coverage", "number", "share",
+       "Share of persons in need who are covered in the base year.", **_SHARE,
+       source=_UNWIT + " (coverage gap); administrative data", example=0.15),
+    _f("services", "target_coverage", "number", "share",
+       "Share of persons in need covered from the target year on; at least current_coverage.",
+       **_SHARE, source=_UNWIT, example=0.5),
+    _f("services", "persons_per_staff", "number", "persons per FTE care worker",
+       "Children (or persons) per full-time care worker while the service is open.",
+       low=0.0, high=1000.0, low_open=True, source=_UNWIT2 + " (staff-to-child ratios)",
+       example=4.0),
+    _f("services", "service_hours_per_week", "number", "hours per week",
+       "Hours of care a week per covered person.", low=0.0, high=168.0, low_open=True,
+       default=40.0, source=_UNWIT2, example=40.0),
+    _f("services", "staff_hours_per_week", "number", "hours per week",
+       "Contractual hours of a full-time care worker.", low=0.0, high=80.0, low_open=True,
+       default=40.0, source=_UNWIT2 + "; " + _LFS, example=40.0),
+    _f("services", "service_weeks_per_year", "number", "weeks per year",
+       "Weeks a year the service is used by a covered person.", low=0.0, high=53.0,
+       low_open=True, default=52.0, source=_CPIS),
+    _f("services", "staff_weeks_per_year", "number", "weeks per year",
+       "Weeks a full-time worker works (net of leave, training, sickness); FTE = persons / "
+       "ratio x (service hours x weeks) / (staff hours x weeks).", low=0.0, high=53.0,
+       low_open=True, default=52.0, source=_CPIS),
+    _f("services", "non_care_staff_ratio", "number", "other staff per care worker",
+       "Other staff (management, cooks, cleaners) per care worker.", low=0.0, high=10.0,
+       default=0.0, source=_UNWIT2, example=0.2),
+    _f("services", "wage_relative_to_average", "number", "multiple of the average wage",
+       "Care worker's gross annual wage relative to macro.average_wage.  Give exactly one of "
+       "wage_relative_to_average or wage (or staff_grades).", low=0.0, high=10.0,
+       low_open=True, default=None, source=_UNWIT2 + "; " + _LFS, example=0.65),
+    _f("services", "wage", "number", "currency per FTE per year",
+       "Care worker's gross annual wage in currency, instead of wage_relative_to_average.",
+       low=0.0, high=_MONEY_PERSON, low_open=True, default=None, source=_LFS),
+    _f("services", "wage_floor_relative_to_average", "number", "multiple of the average wage",
+       "Decent-work standard: wages of new and existing (current_staff) workers are raised to "
+       "at least this multiple of the average wage.", low=0.0, high=10.0, default=None,
+       source=_UNWIT2 + " (decent-work scenario); " + _CPIS),
+    _f("services", "non_care_wage_relative_to_average", "number",
+       "multiple of the average wage",
+       "Gross wage of other staff relative to the average wage; above 0 when "
+       "non_care_staff_ratio > 0.", low=0.0, high=10.0, default=0.0, source=_LFS,
+       example=0.6),
+    _f("services", "non_staff_cost_share", "number", "share of recurrent cost",
+       "Share of recurrent cost that is not staff cost (rent, food, materials).", low=0.0,
+       high=1.0, high_open=True, default=0.0, source=_UNWIT2, example=0.15),
+    _f("services", "current_staff", "number", "FTE care workers",
+       "Care workers already employed; their pay rise to the wage floor is costed.",
+       low=0.0, high=_PERSONS, default=0.0, source="administrative data"),
+    _f("services", "current_spending_pct_gdp", "number", "% of GDP",
+       "Current public spending on the service, percent of GDP (0.12 means 0.12% of GDP).",
+       low=0.0, high=100.0, default=0.0, warn_above=5.0,
+       source="OECD Social Expenditure / Family Database; national budgets", example=0.12),
+    _f("services", "replaced_spending_pct_gdp", "number", "% of GDP",
+       "Part of current spending replaced by the new provision (subsidies, vouchers that "
+       "end), percent of GDP, at most current_spending_pct_gdp.", low=0.0, high=100.0,
+       default=0.0, warn_above=5.0, source=_CPIS + " (whole-system costing)"),
+    _f("services", "capital_cost_per_place", "number", "currency per new place",
+       "One-off capital cost (building, fitting out) of each new place.", low=0.0,
+       high=_MONEY_PERSON, default=0.0, source=_UNWIT2 + " (capital investment)"),
+    _f("services", "capital_sector", "text", "input–output sector code",
+       "Sector supplying the capital spending; required when capital_cost_per_place > 0.",
+       default=None),
+    _f("services", "parent_employment_per_person", "number",
+       "employed parents per newly covered person",
+       "Additional employed parents per newly covered person (labour-supply effect, from an "
+       "external study).", low=0.0, high=2.0, default=0.0,
+       source="an external employment-elasticity study or microsimulation"),
+    _f("services", "parent_women_share", "number", "share",
+       "Women's share of those parents.", **_SHARE, default=1.0),
+    _f("services", "parent_earnings_relative_to_average", "number",
+       "multiple of the average wage",
+       "Parents' gross annual earnings relative to the average wage; above 0 when "
+       "parent_employment_per_person > 0.", low=0.0, high=10.0, default=0.0, source=_LFS),
+    _f("services", "women_share", "number", "share",
+       "Women's share of new care staff (or the staff_grades' share-weighted mean).",
+       **_SHARE, default=None, default_text="required (unless every staff grade has one)",
+       source=_LFS, example=0.95),
+    _f("services", "non_care_women_share", "number", "share",
+       "Women's share of new other staff.", **_SHARE, default=None,
+       default_text="women_share", source=_LFS),
+    _f("services", "sector", "text", "input–output sector code",
+       "Sector whose input structure the non-staff spending follows (e.g. the care sector).",
+       source="the input–output table (io.dataset)", example="CAR"),
+    _f("services", "non_staff_inputs", "sector_shares", "share",
+       "Allocation of non-staff spending to supplying sectors (sector = share, summing to 1); "
+       "replaces the input structure of sector.", **_SHARE, default=None),
+    _f("services", "staff_grades", "staff_grades", "",
+       "Staff mix by qualification ([[services.staff_grades]] tables, 1 to 12); the "
+       "service's wage and women's share are the grades' share-weighted means.",
+       default=None),
+    # ------------------------------------------------------------------ staff grades
+    _f("services.staff_grades", "name", "text", "", "Name of the grade (distinct).",
+       default=None, default_text="'grade N'"),
+    _f("services.staff_grades", "share", "number", "share of care staff (FTE)",
+       "Share of the service's care staff in this grade; the shares sum to 1.", **_SHARE),
+    _f("services.staff_grades", "wage_relative_to_average", "number",
+       "multiple of the average wage",
+       "Gross annual pay of the grade relative to the average wage (or give wage).",
+       low=0.0, high=10.0, low_open=True, default=None, source=_LFS),
+    _f("services.staff_grades", "wage", "number", "currency per FTE per year",
+       "Gross annual pay of the grade in currency (instead of wage_relative_to_average).",
+       low=0.0, high=_MONEY_PERSON, low_open=True, default=None, source=_LFS),
+    _f("services.staff_grades", "women_share", "number", "share",
+       "Women's share of the grade.", **_SHARE, default=None, source=_LFS),
+    # ------------------------------------------------------------------ macro
+    _f("macro", "gdp", "number", "currency per year", "Base-year GDP.", low=0.0,
+       high=_MONEY_TOTAL, low_open=True, source=_NAT, country=True),
+    _f("macro", "gdp_growth", "number", "share per year",
+       "Real GDP growth per year.", low=-0.5, high=0.5, source=_NAT, country=True),
+    _f("macro", "average_wage", "number", "currency per FTE per year",
+       "Average gross annual wage per full-time equivalent (employer contributions excluded).",
+       low=0.0, high=_MONEY_PERSON, low_open=True, source=_LFS + "; national accounts",
+       country=True),
+    _f("macro", "real_wage_growth", "number", "share per year",
+       "Real growth of wages per year.", low=-0.5, high=0.5, default=0.0, source=_NAT,
+       country=True),
+    _f("macro", "working_age_women", "number", "persons",
+       "Working-age women (held at the base-year level).", low=0.0, high=_PERSONS,
+       low_open=True, source="UN World Population Prospects; " + _LFS, country=True),
+    _f("macro", "working_age_men", "number", "persons",
+       "Working-age men (held at the base-year level).", low=0.0, high=_PERSONS,
+       low_open=True, source="UN World Population Prospects; " + _LFS, country=True),
+    _f("macro", "employed_women", "number", "persons",
+       "Employed women in the base year, at most working_age_women.", low=0.0,
+       high=_PERSONS, source=_LFS, country=True),
+    _f("macro", "employed_men", "number", "persons",
+       "Employed men in the base year, at most working_age_men.", low=0.0, high=_PERSONS,
+       source=_LFS, country=True),
+    _f("macro", "share_from_non_employment", "number", "share of new jobs",
+       "Share of new jobs taken by people not employed before (the rest change jobs); at "
+       "least fiscal.share_from_unemployment.", **_SHARE, default=1.0, source=_CPIS,
+       country=True),
+    # ------------------------------------------------------------------ fiscal
+    _f("fiscal", "income_tax_rate", "number", "share of gross wages",
+       "Average effective income tax rate on wages; with employee contributions at most 1.",
+       **_SHARE, source=_TAX, country=True),
+    _f("fiscal", "employee_contribution_rate", "number", "share of gross wages",
+       "Employee social contributions.", **_SHARE, default=0.0, source=_TAX, country=True),
+    _f("fiscal", "employer_contribution_rate", "number", "share of gross wages",
+       "Employer social contributions (on top of the gross wage).", low=0.0, high=2.0,
+       default=0.0, source=_TAX, country=True),
+    _f("fiscal", "indirect_tax_rate", "number", "share of household consumption",
+       "Indirect taxes (VAT, excises) as a share of consumption at purchasers' prices.",
+       **_SHARE, default=0.0, source=_TAX + "; national accounts", country=True),
+    _f("fiscal", "propensity_to_consume", "number", "share of disposable income",
+       "Share of disposable income spent on domestic output (net of imports and saving).",
+       **_SHARE, source=_NAT, country=True),
+    _f("fiscal", "share_from_unemployment", "number", "share of new jobs",
+       "Share of new jobs taken by people previously on unemployment benefit, at most "
+       "macro.share_from_non_employment.", **_SHARE, default=0.0, source=_LFS, country=True),
+    _f("fiscal", "unemployment_benefit", "number", "currency per person per year",
+       "Benefit per unemployed person per year (grows with real wages).", low=0.0,
+       high=_MONEY_PERSON, default=0.0, source="national benefit rules; OECD tax-benefit "
+       "models", country=True),
+    # ------------------------------------------------------------------ induced
+    _f("induced", "method", "choice", "",
+       "Induced jobs: 'type_ii' (household-closed input–output model), 'multiplier' (a "
+       "consumption multiplier) or 'none'.", choices=("type_ii", "multiplier", "none"),
+       default="type_ii", source="Miller and Blair (2009), ch. 6", example="type_ii"),
+    _f("induced", "consumption_multiplier", "number", "multiplier",
+       "Consumption multiplier when method = 'multiplier'.", low=1.0, high=10.0,
+       default=1.0, source="Miller and Blair (2009), ch. 6"),
+    # ------------------------------------------------------------------ comparison
+    _f("comparison", "sector", "text", "input–output sector code",
+       "Sector receiving the same spending for comparison (e.g. construction).",
+       default=None, example="CON"),
+    # ------------------------------------------------------------------ population
+    _f("population", "file", "text", "CSV file (year, age, population)",
+       "Population by calendar year and single year of age (persons), relative to the "
+       "scenario file's folder.", default=None,
+       default_text="country data set's population file",
+       source="UN World Population Prospects or national projections", http=False),
+    # ------------------------------------------------------------------ io
+    _f("io", "dataset", "text", "data-set name",
+       "Input–output table for indirect and induced jobs; 'example' is the synthetic "
+       "example table (other tables are passed to simulate() as an IOModel).",
+       default=None, default_text="country data set's io_dataset (else 'example')",
+       source="Miller and Blair (2009); national supply-use tables", http=False),
+)
+
+_BY_TABLE: dict[str, dict[str, FieldSpec]] = {}
+for _spec in FIELDS:
+    _BY_TABLE.setdefault(_spec.table, {})[_spec.name] = _spec
+
+
+def fields_of(table: str) -> dict[str, FieldSpec]:
+    """The keys of ``table`` (see :data:`TABLES`), in specification order."""
+    if table not in _BY_TABLE:
+        raise InvestmentInputError(
+            f"table = {table!r} is not a scenario table; allowed {', '.join(TABLES)}"
+        )
+    return dict(_BY_TABLE[table])
+
+
+def field(table: str, name: str) -> FieldSpec:
+    """The specification of ``table.name``."""
+    spec = _BY_TABLE.get(table, {}).get(name)
+    if spec is None:
+        raise InvestmentInputError(f"{table}.{name} is not a scenario key (see "
+                                   f"{REFERENCE_PAGE})")
+    return spec
+
+
+def check_keys(mapping: Mapping[str, Any], table: str, where: str,
+               extra: Iterable[str] = ()) -> None:
+    """Refuse keys of ``mapping`` that ``table`` does not have.
+
+    Parameters
+    ----------
+    mapping : mapping
+        A parsed table of the scenario.
+    table : str
+        Its table in the specification.
+    where : str
+        Its name in messages (e.g. ``services.childcare_0_2``).
+    extra : iterable of str
+        Further keys allowed here.
+
+    Raises
+    ------
+    InvestmentInputError
+        ``services.childcare_0_2: unknown key 'non_staf_cost_share'; did you mean
+        'non_staff_cost_share'? (see docs/scenario-reference.md)``
+    """
+    if not isinstance(mapping, Mapping):
+        raise InvestmentInputError(
+            f"{where} = {mapping!r} is not a table; allowed a table of keys "
+            f"{', '.join(fields_of(table))} (see {REFERENCE_PAGE})"
+        )
+    allowed = [*fields_of(table), *extra]
+    for key in mapping:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        hint = (f"did you mean {close[0]!r}?" if close
+                else f"allowed keys: {', '.join(allowed)}")
+        raise InvestmentInputError(
+            f"{where}: unknown key {key!r}; {hint} (see {REFERENCE_PAGE})"
+        )
+
+
+# --------------------------------------------------------------------------- reference page
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _type_text(spec: FieldSpec) -> str:
+    return {
+        "number": "number", "integer": "integer", "text": "text", "choice": "text (choice)",
+        "boolean": "true/false", "ages": "[integer, integer]",
+        "share_or_list": "number or list of numbers", "phase_in": "'linear' or list of numbers",
+        "sector_shares": "table of sector = number", "staff_grades": "array of tables",
+        "table": "table", "array": "array of tables",
+    }[spec.type]
+
+
+def reference_markdown() -> str:
+    """The scenario reference page (``docs/scenario-reference.md``), generated from
+    :data:`FIELDS`.
+
+    Returns
+    -------
+    str
+        Markdown: the conventions, then one table per scenario table with every key's type,
+        unit, default, allowed range, whether HTTP accepts it, description and source.
+    """
+    out = [
+        "# Scenario file reference",
+        "",
+        "<!-- Generated from src/carecost/investment/fields.py; do not edit by hand. "
+        "Regenerate with:",
+        f"     {REGENERATE}",
+        "-->",
+        "",
+        "A care-investment scenario is a TOML file (read by `carecost simulate`, `carecost "
+        "validate` and `carecost.investment.load_scenario`) or the same layout as JSON (the "
+        "`scenario` of `POST /v1/simulate`).  `carecost new-scenario FILE` writes a commented "
+        "starter file.  This page lists every key; any other key is an error that names the "
+        "closest valid key.",
+        "",
+        "## Conventions",
+        "",
+        "* **Shares**: fractions, shares, rates and coverage are shares in [0, 1] (`0.6` is "
+        "60%).  A share given a value in (1, 100] is refused with the value probably meant "
+        "(`target_coverage = 60` — did you mean 0.60?).",
+        "* **Percents of GDP**: only keys ending in `_pct_gdp` are percents (`0.12` is 0.12% "
+        "of GDP).  Negative values and values above 100 are refused; a value above 5 for one "
+        "service is accepted with a warning (did you mean a share?).",
+        "* **Money** is in the scenario currency (`meta.currency`) at constant prices of the "
+        "base year; wages are gross annual wages per full-time equivalent (FTE).",
+        "* **Ranges**: `[a, b]` includes both ends, `(a, b]` excludes `a`; `inf` is "
+        "unbounded.  Large finite upper ends on money and persons only guard against "
+        "overflow.",
+        "* **Defaults**: *required* keys must be given; *not set* keys are unused unless "
+        "given.  `[macro]` and `[fiscal]` keys default to the country data set named by "
+        "`meta.country` (its values carry source, table, year and licence; see "
+        "`carecost.investment.country_parameters`).",
+        "* **Over HTTP**: the JSON scenario of `POST /v1/simulate` takes the same keys and "
+        "ranges, except file references (marked *no*): a scenario sent over HTTP uses the "
+        "population and input–output table of its registered country.  HTTP also bounds the "
+        "size of a request: texts of at most 200 characters (service kinds 40), sector codes "
+        "of a letter then up to 15 letters, digits or `_`, at most 12 services and 12 staff "
+        "grades.",
+        "",
+        "Constraints between keys (checked on load): `target_coverage >= current_coverage`; "
+        "`target_year > base_year`; `end_year >= target_year`; exactly one of "
+        "`wage_relative_to_average` or `wage` (or `staff_grades`); "
+        "`non_care_wage_relative_to_average > 0` when `non_care_staff_ratio > 0`; "
+        "`parent_earnings_relative_to_average > 0` when `parent_employment_per_person > 0`; "
+        "`capital_sector` when `capital_cost_per_place > 0`; `replaced_spending_pct_gdp <= "
+        "current_spending_pct_gdp`; `income_tax_rate + employee_contribution_rate <= 1`; "
+        "`employed_women <= working_age_women` (and men); `share_from_unemployment <= "
+        "share_from_non_employment`.",
+        "",
+    ]
+    for table, about in TABLES.items():
+        title = "Top level" if table == "top" else (
+            f"[[{table}]]" if table in ("services", "services.staff_grades") else f"[{table}]")
+        out += [f"## {title}", "", about.replace("``", "`"), "",
+                "| key | type | unit | default | allowed | HTTP | description | source |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for spec in _BY_TABLE[table].values():
+            default = spec.default_display()
+            if spec.country:
+                default = f"country data set (else {default})" if not spec.required \
+                    else "country data set (required)"
+            out.append("| " + " | ".join(_cell(x) for x in (
+                f"`{spec.name}`", _type_text(spec), spec.unit, default,
+                f"matches `{spec.pattern}`" if spec.pattern else spec.range_text(),
+                "yes" if spec.http else "no", spec.description, spec.source)) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- starter file
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def _about(spec: FieldSpec) -> str:
+    parts = [spec.description.rstrip(".") + "."]
+    if spec.unit:
+        parts.append(f"Unit: {spec.unit}.")
+    rng = spec.range_text()
+    if rng:
+        parts.append(f"Allowed: {rng}.")
+    if spec.country:
+        parts.append("Default: the country data set" + (
+            "" if spec.required else f" (else {spec.default_display()})") + ".")
+    elif spec.default_text.startswith("required"):
+        parts.append(spec.default_text.capitalize() + ".")
+    elif not spec.required:
+        parts.append(f"Default: {spec.default_display()}.")
+    return " ".join(parts)
+
+
+def _wrap(text: str, indent: str = "# ") -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=92, initial_indent=indent, subsequent_indent=indent)
+
+
+def scenario_template() -> str:
+    """A commented starter scenario (TOML) that :func:`load_scenario` accepts as written.
+
+    Every key is described with its unit and allowed range: keys needed for a first run are
+    set (to the values of the synthetic example country's childcare service), the others are
+    described in prose and left absent (so they take their defaults).
+
+    Returns
+    -------
+    str
+        TOML text.
+    """
+    lines = [
+        "# A care-investment scenario for carecost (starter file).",
+        f"# Every key is described in {REFERENCE_PAGE}; any other key is an error.",
+        "# Shares are fractions in [0, 1] (0.6 is 60%); only keys ending in _pct_gdp are",
+        "# percents of GDP (0.12 is 0.12% of GDP).  Money is in the scenario currency at",
+        "# constant base-year prices.  The values below are those of the SYNTHETIC example",
+        "# country (not real data): replace them with your own and name your country data set.",
+        "# Check the file with: carecost validate FILE; run it with: carecost simulate FILE.",
+        "",
+    ]
+    for table in ("meta", "induced", "comparison", "services", "services.staff_grades",
+                  "macro", "fiscal", "population", "io"):
+        specs = list(_BY_TABLE[table].values())
+        written = [s for s in specs if s.example is not None]
+        absent = [s for s in specs if s.example is None]
+        header = {"services": "[[services]]",
+                  "services.staff_grades": ""}.get(table, f"[{table}]")
+        if table == "services.staff_grades":
+            lines += _wrap(
+                "A staff mix by qualification may be added to a service as "
+                "[[services.staff_grades]] tables placed after the service's keys; the "
+                "service then gives no wage_relative_to_average, wage or wage floor of its "
+                "own.  Keys of each grade:")
+        elif not written:
+            lines += _wrap(f"The [{table}] table is optional. {TABLES[table]}".replace(
+                "``", "") + " Its keys:")
+        if written:
+            lines.append(header)
+        for spec in written:
+            lines += _wrap(f"{spec.name}: {_about(spec)}")
+            lines.append(f"{spec.name} = {_toml_value(spec.example)}")
+        if written and absent:
+            lines += _wrap("Further keys of this table, absent here so that their defaults "
+                           "apply:")
+        for spec in absent:
+            lines += _wrap(f"{spec.name}: {_about(spec)}", indent="#   ")
+        lines.append("")
+    return "\n".join(lines)
