@@ -68,7 +68,9 @@ res.summary.set_index("year")[
 ].round(3)
 
 # %%
-res.by_service[res.by_service.year == scn.target_year].set_index("service").round(0)
+# shares shown as percentages (coverage 0.5 is "50%"), persons, staff and money rounded
+svc = res.by_service[res.by_service.year == scn.target_year].set_index("service")
+svc.round(0).assign(coverage=svc["coverage"].map("{:.0%}".format))
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(16, 4))
@@ -140,9 +142,8 @@ pd.concat(
 ).loc[(slice(None), [2026, 2030, 2035]), :].round(2)
 
 # %%
-pd.concat(
-    {"basic": res.present_value(0.035), "extended": res_k.present_value(0.035)}
-).round(0)
+pv = pd.concat({"basic": res.present_value(0.035), "extended": res_k.present_value(0.035)})
+pv.round(0).assign(discount_rate=pv["discount_rate"].map("{:.1%}".format))
 
 # %% [markdown]
 # ## 6. Real U.S. input–output data (BEA 2018, NIPA FTE)

@@ -576,3 +576,208 @@ def test_binary_dataset_file(tmp_path: Path) -> None:
     blob.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
     with pytest.raises(BriefError, match="not a TOML text file"):
         load_dataset_spec(blob)
+
+
+# ------------------------------------------------------------------ issue 13
+def test_titles_state_the_finding(briefs: dict[str, Brief]) -> None:
+    """Issue 13.14: the title states the answer, not the question."""
+    gap = briefs["gap"]
+    ratio = gap.quantity("gap.ratio").estimate
+    assert gap.title == f"Women do {fmt_number(ratio, digits=1)} times as much unpaid care " \
+                        "work as men" == "Women do 1.6 times as much unpaid care work as men"
+    share = briefs["value"].quantity("value.hybrid.share_of_gdp").estimate
+    assert briefs["value"].title == (f"Unpaid care work is worth {fmt_number(share, digits=0)}% "
+                                     "of GDP, valued at replacement cost (hybrid)")
+    inv = briefs["investment"]
+    gp = inv.quantity("investment.gross_cost_pct_gdp.2035").estimate
+    assert inv.title.startswith(f"Extending care services by 2035 costs {fmt_number(gp)}% of GDP")
+    for b in briefs.values():
+        assert "?" not in b.title and b.question.endswith("?")
+
+
+def test_a_ratio_below_one_names_men(registry: DatasetRegistry) -> None:
+    from carecost.briefs.gap import _activity, _finding
+
+    q = Quantity("r", "r", 0.5, 0.01, 0.48, 0.52, 0.95, "ci", "ratio", "s", "m")
+    assert _finding(_activity("unpaid_care_work"), q) == ("Men do 2.0 times as much unpaid "
+                                                          "care work as women")
+    same = dataclasses.replace(q, estimate=1.02, ci_low=0.97, ci_high=1.07)
+    assert "about the same" in _finding(_activity("unpaid_care_work"), same)
+
+
+def test_uncertainty_in_plain_words(briefs: dict[str, Brief]) -> None:
+    """Issue 13.14: "between 0.46% and 0.59% of GDP in 9 of 10 simulations"."""
+    from carecost.briefs._format import plain_interval
+
+    assert plain_interval(0.46, 0.59, 0.9, "90% Monte Carlo percentile interval",
+                          "% of GDP") == "between 0.46% and 0.59% of GDP in 9 of 10 simulations"
+    assert plain_interval(79.2, 92.1, 0.95, "95% design-based confidence interval", "minutes",
+                          digits=0) == "between 79 and 92 minutes with 95% confidence"
+    inv = briefs["investment"]
+    gp = inv.quantity("investment.gross_cost_pct_gdp.2035")
+    assert (f"between {fmt_number(gp.ci_low)}% and {fmt_number(gp.ci_high)}% of GDP in 9 of 10 "
+            "simulations") in inv.answer
+    assert "in 19 of 20 simulations" in briefs["value"].answer
+    assert "with 95% confidence" in briefs["value"].answer
+    gap = briefs["gap"].quantity("gap.gap")
+    assert (f"between {fmt_number(gap.ci_low, digits=0)} and "
+            f"{fmt_number(gap.ci_high, digits=0)} minutes with 95% confidence"
+            ) in briefs["gap"].answer
+    assert "CI" not in briefs["gap"].answer and "interval" not in inv.answer
+
+
+def _reader_text(b: Brief) -> str:
+    parts = [b.title, b.question, b.answer, *b.method, *b.caveats]
+    for t in b.tables:
+        if t.id == "inputs":  # the country data's own source texts, cited as given
+            continue
+        parts += [t.title, t.notes, *(c.label for c in t.columns)]
+        parts += [str(v) for r in t.rows for v in r.values() if isinstance(v, str)]
+    parts += [x for c in b.charts for x in (c.title, c.alt)]
+    parts += [q.label for q in b.quantities] + [q.method for q in b.quantities]
+    parts += [s.citation for s in b.sources if s.id in ("data", "wages", "gdp", "population")]
+    return "\n".join(parts)
+
+
+def test_no_internals_in_reader_text(briefs: dict[str, Brief]) -> None:
+    """Issue 13.14: no replicate scale, internal column names or file paths for readers."""
+    for b in briefs.values():
+        text = _reader_text(b)
+        for internal in ("scale 0.025", "centred on", ".toml", ".csv", "investment/data",
+                         "carecost.investment", "repw", "icatus_", "services.", "fiscal.",
+                         "domestic_housekeeper", "unpaid_care_work", "'example'"):
+            assert internal not in text, (b.kind, internal)
+    assert "160 replicate weights" in " ".join(briefs["gap"].method)
+    assert "scale 0.025" in briefs["gap"].dataset["variance"]  # kept for machines
+
+
+def test_one_colour_per_meaning(briefs: dict[str, Brief]) -> None:
+    """Issue 13.14: women are the same colour in every chart, men too, and no other
+    series takes their colours."""
+    from carecost.briefs.charts import COLOURS
+
+    women, men = COLOURS["Women"].lower(), COLOURS["Men"].lower()
+    by_sex = [briefs["gap"].charts[0], briefs["gap"].charts[1],
+              next(c for c in briefs["investment"].charts if c.id == "jobs"),
+              next(c for c in briefs["investment"].charts if c.id == "comparison")]
+    for c in by_sex:
+        assert f"fill: {women}" in c.svg and f"fill: {men}" in c.svg, c.id
+    others = [c for b in briefs.values() for c in b.charts if c not in by_sex]
+    assert others
+    for c in others:
+        assert women not in c.svg and men not in c.svg, c.id
+    cost = next(c for c in briefs["investment"].charts if c.id == "cost_path")
+    assert COLOURS["Additional cost"].lower() in cost.svg
+    assert len(set(COLOURS.values())) == len(set(COLOURS)) - 3  # three meanings share names
+
+
+def test_charts_use_the_column_and_tables_scroll_on_a_phone(briefs: dict[str, Brief]) -> None:
+    """Issue 13.14: charts fill the column on a desktop (with their caption beside them) and
+    every table scrolls sideways inside its own region on a phone."""
+    from importlib import resources
+
+    css = (resources.files("carecost.briefs") / "templates" / "brief.css").read_text("utf-8")
+    chart_rule = re.search(r"svg\.chart \{([^}]*)\}", css)
+    assert chart_rule and "width: 100%" in chart_rule.group(1)
+    assert "max-width" not in chart_rule.group(1)
+    assert re.search(r"@media \(min-width: 48rem\) \{\s*figure\.figure \{ display: grid", css)
+    assert re.search(r"\.table-wrap \{ overflow-x: auto", css)
+    assert "position: sticky" in css  # the row labels stay in view while scrolling
+    for b in briefs.values():
+        page = b.to_html()
+        for tag in re.findall(r"<svg[^>]*>", page):
+            assert 'width="100%"' in tag and "viewBox=" in tag and "height=" not in tag
+        assert page.count('<div class="table-wrap" role="region"') == page.count("<table") \
+            == len(b.tables)
+
+
+def test_investment_brief_says_synthetic_only_for_example_inputs() -> None:
+    """Issue 13.9: with the user's own data the brief said the data were synthetic."""
+    scn = example_scenario()
+    b = investment_brief(scn, draws=20)
+    assert "synthetic ('Exampleland')" in b.caveats[0]
+    assert b.sources[0].synthetic and "Example data." in b.to_html()
+    own = dataclasses.replace(scn, input_sources=tuple(
+        dataclasses.replace(s, example=False) for s in scn.input_sources),
+        data_warnings=("jobs use the synthetic example input-output table",))
+    assert not own.uses_example_data
+    ob = investment_brief(own, draws=20)
+    assert not any("synthetic ('Exampleland')" in c for c in ob.caveats)
+    assert not any(s.synthetic for s in ob.sources) and "Example data." not in ob.to_html()
+    assert ob.caveats[0] == "Data: jobs use the synthetic example input-output table."
+    half = dataclasses.replace(scn, input_sources=tuple(
+        dataclasses.replace(s, example=s.input == "macro.gdp") for s in scn.input_sources))
+    hb = investment_brief(half, draws=20)
+    assert hb.caveats[0].startswith(f"1 of the {len(scn.input_sources)} inputs come from the "
+                                    "synthetic example country ('Exampleland')")
+    assert ": GDP." in hb.caveats[0]
+    inputs = {r["input"]: r for r in hb.table("inputs").rows}
+    assert inputs["GDP"]["origin"] == "country data (synthetic example)"
+    assert "scenario" not in {r["origin"] for r in hb.table("inputs").rows}
+
+
+def test_value_brief_shows_the_wage_basis(briefs: dict[str, Brief],
+                                          registry: DatasetRegistry) -> None:
+    """Issue 13.6: every result and brief says on which wage basis hours are valued."""
+    v = briefs["value"]
+    rows = v.table("value_by_method").rows
+    assert {r["wage_basis"] for r in rows if r["method"].startswith("Replacement")} == {
+        "gross wage plus employer social contributions (full labour cost)"}
+    assert {r["wage_basis"] for r in rows if r["method"].startswith("Minimum")} == {
+        "gross wage (before the employee's income tax and social contributions; employer "
+        "social contributions not included)"}
+    assert "employer social contributions of 15%" in v.method[0]
+    assert v.quantity("value.hybrid.annual_value").method.endswith("(full labour cost)")
+    s, spec = registry.survey("example"), registry.spec("example")
+    assert spec.valuation is not None
+    gross = dataclasses.replace(spec, valuation=dataclasses.replace(
+        spec.valuation, valuation_basis="gross"))
+    g = value_brief(s, gross, methods=["hybrid"], draws=20)
+    full = v.quantity("value.hybrid.annual_value").estimate or 0
+    assert (g.quantity("value.hybrid.annual_value").estimate or 0) * 1.15 == pytest.approx(full)
+    assert "stated choice" in g.method[0]
+    none = dataclasses.replace(spec, valuation=dataclasses.replace(spec.valuation,
+                                                                   employer_rate=None))
+    with pytest.raises(BriefError, match="add valuation.employer_rate"):
+        value_brief(s, none, methods=["hybrid"], draws=20)
+    assert value_brief(s, none, methods=["minimum_wage"], main="minimum_wage", draws=20)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('stata = "stratum"\n', r"unknown key 'stata' in \[dataset\]; did you mean strata\?"),
+        ('weigths = "weight"\n', r"unknown key 'weigths' in \[dataset\]; did you mean weights"),
+        ('path = "."\n', r"dataset.path is not used with kind = 'episodes'"),
+        ('[valuation]\ncurency = "XCU"\n',
+         r"unknown key 'curency' in \[valuation\]; did you mean currency\?"),
+        ('[valuation.wages]\ncok = 5.0\n',
+         r"unknown key 'cok' in \[valuation.wages\]; did you mean cook\?"),
+        ('[valuaton]\ncurrency = "XCU"\n', r"'valuaton' at the top level; did you mean "
+         r"\[valuation\]\?"),
+        ('xyz = 1\n', r"unknown key 'xyz' in \[dataset\]; allowed keys: name, description"),
+    ],
+)
+def test_unknown_keys_in_a_data_set_file(tmp_path: Path, text: str, message: str) -> None:
+    """Issue 13.1: `stata = "stratum"` (for strata) silently dropped the strata."""
+    (tmp_path / "p.csv").write_text("id\n1\n", encoding="utf-8")
+    (tmp_path / "e.csv").write_text("id\n1\n", encoding="utf-8")
+    spec = tmp_path / "ds.toml"
+    spec.write_text('[dataset]\nname = "x"\nkind = "episodes"\npersons = "p.csv"\n'
+                    f'episodes = "e.csv"\n{text}', encoding="utf-8")
+    with pytest.raises(BriefError, match=message) as info:
+        load_dataset_spec(spec)
+    assert "docs/scenario-reference.md" in str(info.value)
+
+
+def test_every_data_set_key_is_read() -> None:
+    """The key list that the check uses is the one the loader reads (no key unlisted)."""
+    import inspect
+
+    from carecost.briefs import datasets
+
+    src = inspect.getsource(datasets)
+    for k in datasets.DATASET_KEYS:
+        assert f'"{k.name}"' in src.split("DATASET_KEYS")[0] + src.split("def load(")[1], k
+    fields = {f.name for f in dataclasses.fields(datasets.ValuationSpec)} - {"synthetic"}
+    assert {k.name for k in datasets.VALUATION_KEYS} == fields

@@ -489,3 +489,57 @@ def test_data_set_file_with_a_typo_is_refused(tmp_path: Path) -> None:
         assert res.exit_code == EXIT_INPUT, _all(res)
         text = " ".join(_all(res).split())
         assert "unknown key 'stata' in [dataset]; did you mean strata?" in text
+
+
+def test_new_scenario_writes_a_template_that_validates(tmp_path: Path) -> None:
+    """Issue 13.18: `carecost new-scenario FILE` writes the commented starter template."""
+    from carecost.investment import scenario_template
+
+    f = tmp_path / "mine.toml"
+    res = _run("new-scenario", str(f))
+    assert res.exit_code == 0, _all(res)
+    assert f.read_text(encoding="utf-8") == scenario_template()
+    assert "docs/scenario-reference.md" in " ".join(res.output.split())
+    res = _run("validate", str(f))
+    assert res.exit_code == 0 and "valid scenario" in res.output, _all(res)
+    f.write_text("# my edits\n", encoding="utf-8")
+    res = _run("new-scenario", str(f))
+    assert res.exit_code == EXIT_INPUT and "--force" in _all(res)
+    assert f.read_text(encoding="utf-8") == "# my edits\n"  # not overwritten
+    res = _run("new-scenario", str(f), "--force")
+    assert res.exit_code == 0 and f.read_text(encoding="utf-8") == scenario_template()
+    res = _run("new-scenario", str(tmp_path / "x.json"))
+    assert res.exit_code == EXIT_INPUT and ".toml" in _all(res)
+
+
+def test_own_macro_data_warnings_and_inputs_sheet(tmp_path: Path) -> None:
+    """Issue 13.9: the CLI prints the data warnings and writes where each input came from."""
+    openpyxl = pytest.importorskip("openpyxl")
+    f = tmp_path / "own.toml"
+    f.write_text(EXAMPLE_SCENARIO.read_text(encoding="utf-8") + "\n[macro]\ngdp = 500e9\n",
+                 encoding="utf-8")
+    out = tmp_path / "own.xlsx"
+    res = _run("simulate", str(f), "--draws", "20", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    text = " ".join(_all(res).split())
+    assert "warning: jobs use the synthetic example input" in text
+    assert "ExampleDataWarning" not in text  # printed once, as a CLI warning
+    wb = openpyxl.load_workbook(out)
+    rows = list(wb["inputs"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("input", "value", "unit", "origin")
+    gdp = next(r for r in rows if r[0] == "macro.gdp")
+    assert gdp[1] == 500e9 and gdp[3] == "scenario"
+    about = [r[1] for r in wb["about"].iter_rows(values_only=True) if r[0] == "caveat"]
+    assert any("jobs use the synthetic example input" in c for c in about)
+    assert not any(c.startswith("The country data (population, GDP") for c in about)
+    res = _run("validate", str(f))
+    assert res.exit_code == 0 and "warning:" in _all(res)
+
+
+def test_cli_does_not_import_pydantic_schemas() -> None:
+    """`import carecost.cli` must work without the service extra (pydantic is optional)."""
+    code = ("import sys, carecost.cli; bad = [m for m in sys.modules if m.startswith("
+            "('carecost.service', 'pydantic', 'fastapi'))]; print(bad); sys.exit(bool(bad))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -139,3 +139,7 @@ def test_notebook_runs_top_to_bottom(stem: str, data: str, kernel_name: str,
     if stem.startswith("01_"):
         expected = "SYNTHETIC example survey" if data == "hidden" else "DATA: real ATUS"
         assert expected in text, f"{stem} does not say which data it used"
+    if stem.startswith("04_"):
+        # issue 13.16: coverage was shown rounded to 0/1 and the discount rate as 0.0
+        assert "3.5%" in text and "discount_rate" in text, "discount rate not shown as 3.5%"
+        assert "50%" in text and "95%" in text, "coverage not shown as percentages"

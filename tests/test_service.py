@@ -174,7 +174,14 @@ def test_simulate_custom_scenario(client: Any) -> None:
                                           "ranges": [{"path": "fiscal.income_tax_rate",
                                                       "low": 0.1, "high": 0.14}]})
     assert r.status_code == 200, r.text
-    assert r.json()["title"] == "Investing in care: Childcare only"
+    # the brief's title now states the finding (issue 13 item 14): check that the posted
+    # scenario was used, by its name and by its smaller numbers than the full example's
+    assert "Childcare only" in r.text
+    full = client.post("/v1/simulate", json={"draws": 100})
+    jobs = {q["id"]: q["estimate"] for q in r.json()["quantities"]}
+    jobs_full = {q["id"]: q["estimate"] for q in full.json()["quantities"]}
+    key = "investment.jobs_total.2035"
+    assert 0 < jobs[key] < jobs_full[key]
 
 
 def test_simulate_with_capital_replaced_spending_and_parents(client: Any) -> None:

@@ -167,3 +167,19 @@ def test_tied_wage_keys_move_together(val) -> None:
                 tie={"cleaner": "cook"})
     with pytest.raises(ValuationError, match="values no group"):
         monte_carlo(v, wages={"cook": Uniform(9, 15)}, tie={"driver": "cook"})
+
+
+def test_monte_carlo_and_tornado_state_the_wage_basis(val) -> None:
+    """Issue 13 item 6: every valuation result carries its wage basis in words."""
+    d, am, wt = val
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
+    assert v.wage_basis == "gross wage plus employer social contributions (full labour cost)"
+    mc = monte_carlo(v, wages={"cook": Uniform(10, 14)}, draws=100, seed=1)
+    assert mc.wage_basis == v.wage_basis
+    assert (mc.summary["wage_basis"] == v.wage_basis).all()
+    t = tornado(v, wages={"cook": Uniform(10, 14)})
+    assert (t["wage_basis"] == v.wage_basis).all() and t.attrs["wage_basis"] == v.wage_basis
+    gross = value_unpaid_work(d, am, Specialist(wt.to_basis("gross", employer_rate=0.2)),
+                              year=2016, currency="USD", weights="persons", basis="gross")
+    assert "not the replacement cost, specialist basis" in \
+        monte_carlo(gross, draws=10, seed=1).wage_basis

@@ -263,8 +263,12 @@ def _json_scenario(p: Path) -> Any:
 
 
 def _scenario(scenario: str) -> Any:
-    """``'example'``, a scenario .toml file or a scenario .json file (as the HTTP API takes)."""
-    from carecost.investment import example_scenario, load_scenario
+    """``'example'``, a scenario .toml file or a scenario .json file (as the HTTP API takes).
+
+    Its data warnings are not shown as Python warnings: the commands print them
+    (:func:`_warn_data`).
+    """
+    from carecost.investment import example_scenario
 
     if scenario == "example":
         return example_scenario()
@@ -272,9 +276,20 @@ def _scenario(scenario: str) -> Any:
     if not p.is_file():
         raise CliInputError(f"scenario file {scenario!r} not found; give a scenario .toml or "
                             ".json file, or 'example'")
-    if p.suffix.lower() == ".json":
-        return _json_scenario(p)
-    return load_scenario(p)
+    return _load_scenario_file(p)
+
+
+def _load_scenario_file(p: Path) -> Any:
+    """A scenario .toml or .json file, its data warnings kept on the scenario only."""
+    import warnings
+
+    from carecost.investment import ExampleDataWarning, load_scenario
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExampleDataWarning)
+        if p.suffix.lower() == ".json":
+            return _json_scenario(p)
+        return load_scenario(p)
 
 
 # ------------------------------------------------------------------ tables out
@@ -911,7 +926,7 @@ def validate(
         if not file.is_file():
             raise CliInputError(f"{file}: file not found")
         if file.suffix.lower() == ".json":
-            scn = _json_scenario(file)
+            scn = _load_scenario_file(file)
             _check_scenario(scn)
             _warn_data(scn)
             _say(f"[green]valid[/] scenario {_escape(scn.name)!r}: {len(scn.services)} services, "
@@ -933,9 +948,7 @@ def validate(
             _say(f"[green]valid[/] data-set file: {spec.name!r} ({spec.kind}), "
                  f"{len(survey.persons):,} respondents, domains {list(spec.domains)}")
         elif "meta" in raw or "services" in raw:
-            from carecost.investment import load_scenario
-
-            scn = load_scenario(file)
+            scn = _load_scenario_file(file)
             _check_scenario(scn)
             _warn_data(scn)
             _say(f"[green]valid[/] scenario {_escape(scn.name)!r}: {len(scn.services)} services, "

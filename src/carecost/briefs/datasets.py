@@ -245,7 +245,8 @@ def check_dataset_keys(raw: Mapping[str, Any], where: str) -> None:
                 raise BriefError(
                     f"{where}: dataset.{k} is not used with kind = {kind!r} (only with "
                     f"{' or '.join(repr(x) for x in kinds)}) and would be ignored; remove it "
-                    "or change dataset.kind")
+                    f"or change dataset.kind (every key of a data-set file is listed in "
+                    f"{REFERENCE})")
     val = raw.get("valuation")
     if isinstance(val, Mapping):
         vknown = [k.name for k in VALUATION_KEYS]

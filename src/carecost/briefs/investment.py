@@ -349,9 +349,10 @@ def investment_analysis(
                    for w in scenario.data_warnings]
     if is_synth:
         n_ex, n_all = len(example_inputs), len(src_rows)
-        if scenario.country == "example" and n_ex and all(
-                o != "scenario" for o in src_rows.loc[src_rows["example"].astype(bool),
-                                                      "origin"]) and not scenario.data_warnings:
+        country_rows = src_rows[(src_rows["origin"] == "country dataset")
+                                | src_rows["input"].isin(["population", "io"])]
+        if len(country_rows) and bool(country_rows["example"].astype(bool).all()) \
+                and not scenario.data_warnings:
             text = ("The country data (population, GDP, wages, input-output table) are "
                     "synthetic ('Exampleland'), made for illustration; they describe no "
                     "real country.")

@@ -188,12 +188,14 @@ def value_brief(
     gdp = None if v.gdp is None else GDP(v.gdp, v.currency, v.year, v.gdp_source)
     pop = v.population
     vals: dict[str, Valuation] = {}
+    bases: dict[str, str] = {}
     summaries: dict[str, pd.DataFrame] = {}
     group_totals: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for m in meths:
         val = value_unpaid_work(survey.design, amap, _method(m, v, wt), year=v.year,
                                 currency=v.currency, weights=v.weights, **_basis_kwargs(m, v))
         vals[m] = val
+        bases[m] = val.wage_basis
         group_totals[m] = _totals(val, pop, level)
         summaries[m] = _summary(val, group_totals[m], gdp, dataset, level)
     df = float(summaries[main]["df"].iloc[0])
@@ -231,7 +233,7 @@ def value_brief(
             qq = quantity_from_row(
                 r, id=slug("value", m, stat), label=f"{label} ({METHOD_LABELS[m]})",
                 unit=unit, source="data", interval=interval, level=level, scale=scale,
-                method=_method_text(m, stat, v))
+                method=f"{_method_text(m, stat, v)}; wages at {bases[m]}")
             quantities.append(qq)
             by_method[m][stat] = qq
     # Monte Carlo for the main method's total: sampling + wage factor
@@ -277,7 +279,7 @@ def value_brief(
                            "ci_high": qq.ci_high, "flags": "; ".join(flags)})
     quantities += group_q
     tables = [
-        _method_table(meths, by_method, stat_spec, level, interval),
+        _method_table(meths, by_method, stat_spec, level, interval, bases),
         _activity_table(group_rows, main, level, interval, cur),
         Table("wages", f"Hourly wages used ({cur} {v.year}, gross)",
               (Column("occupation", "Occupation"), Column("wage", "Wage", f"{cur} per hour")),
@@ -329,13 +331,29 @@ def value_brief(
                    f"survey's weights sum to {fmt_number(implied)} persons, so weighted sums "
                    "are not used. The population is taken as known: the standard errors of "
                    "the totals are those of the per-person means times the population.")
+    if len(set(bases.values())) == 1:
+        basis_text = f"Every method values the hours at the {next(iter(bases.values()))}."
+    else:
+        basis_text = "Wage basis: " + "; ".join(
+            f"{_short(m)} at the {b}" for m, b in bases.items()) + "."
+    if any(m != "minimum_wage" for m in meths) and v.employer_rate is not None \
+            and (v.valuation_basis or "gross_plus_employer") != v.wage_basis:
+        src = v.employer_rate_source or "source not given"
+        basis_text += (f" Replacement cost is at the full labour cost (UNECE 2017, section 5.3):"
+                       f" the gross wages given are raised by employer social contributions of "
+                       f"{100 * v.employer_rate:g}% ({src}).")
+    if v.valuation_basis is not None and v.valuation_basis != "gross_plus_employer":
+        basis_text += (" By the data set's stated choice, replacement cost is at the "
+                       f"{v.valuation_basis.replace('_', ' ')} wage instead of the full labour "
+                       "cost, so it is lower than the UNECE (2017) measure.")
     method = (
         "The input method values each hour of unpaid household service and care work at a wage "
         "(UNECE 2017, chapter 5; Eurostat 2003): the generalist replacement cost uses one wage, "
         "that of a general domestic worker; the specialist replacement cost values each "
         "activity at the wage of the market occupation that does it; the hybrid uses the "
         "specialist wage where a market substitute exists and the generalist wage otherwise "
-        "(shopping, travel); the ILO (2018) variant uses the hourly minimum wage.",
+        "(shopping, travel); the ILO (2018) variant uses the hourly minimum wage. "
+        + basis_text,
         f"Hours come from the time-use diaries, grouped into {len(amap.groups)} activities of "
         "carecost's valuation crosswalk (ICATUS 2016 divisions 3 and 4), and are annualised "
         f"over {vals[main].days} days. {scaling}",
@@ -381,7 +399,9 @@ def value_brief(
                 "valuation": {"currency": v.currency, "year": v.year, "wages": dict(v.wages),
                               "generalist": v.generalist, "minimum_wage": v.minimum_wage,
                               "gdp": v.gdp, "population": v.population, "weights": v.weights,
-                              "wage_uncertainty": v.wage_uncertainty}},
+                              "wage_uncertainty": v.wage_uncertainty,
+                              "wage_basis": v.wage_basis, "employer_rate": v.employer_rate,
+                              "valuation_basis": v.valuation_basis}},
     )
 
 
@@ -488,8 +508,9 @@ def _method_text(m: str, stat: str, v: ValuationSpec) -> str:
 
 def _method_table(meths: list[str], by_method: dict[str, dict[str, Quantity]],
                   stat_spec: dict[str, tuple[str, str, float]], level: float,
-                  interval: str) -> Table:
-    cols = (Column("method", "Method"), Column("label", "Statistic"),
+                  interval: str, bases: dict[str, str]) -> Table:
+    cols = (Column("method", "Method"), Column("wage_basis", "Wage basis"),
+            Column("label", "Statistic"),
             Column("estimate", "Estimate"), Column("se", "Standard error"),
             Column("ci_low", f"{100 * level:.0f}% CI low"),
             Column("ci_high", f"{100 * level:.0f}% CI high"), Column("unit", "Unit"))
@@ -499,7 +520,8 @@ def _method_table(meths: list[str], by_method: dict[str, dict[str, Quantity]],
             q = by_method[m].get(stat)
             if q is None:
                 continue
-            rows.append({"method": METHOD_LABELS[m], "label": stat_spec[stat][0],
+            rows.append({"method": METHOD_LABELS[m], "wage_basis": bases[m],
+                         "label": stat_spec[stat][0],
                          "estimate": q.estimate, "se": q.se, "ci_low": q.ci_low,
                          "ci_high": q.ci_high, "unit": q.unit})
     return Table("value_by_method", "Value of unpaid work by valuation method", cols,

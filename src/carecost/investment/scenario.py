@@ -62,6 +62,7 @@ __all__ = [
 
 DATA = resources.files("carecost.investment") / "data"
 InducedMethod = Literal["type_ii", "multiplier", "none"]
+Origin = Literal["scenario", "country dataset", "default"]
 
 #: Tables whose numeric keys Monte Carlo and sensitivity ranges may vary.
 RANGED_TABLES = ("services", "macro", "fiscal", "induced")
@@ -362,7 +363,7 @@ class InputSource:
     input: str
     value: Any
     unit: str
-    origin: Literal["scenario", "country dataset", "default"]
+    origin: Origin
     source: str
     example: bool = False
 
@@ -840,6 +841,7 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
         value = getattr(svc, key)
         if value is None:
             continue
+        origin: Origin
         if key in derived:
             origin, src = "scenario", f"share-weighted mean of {w}.staff_grades"
         elif key in given:
@@ -1205,6 +1207,8 @@ def scenario_from_dict(
         )
     comparison_sector = _text(comp, "comparison", "sector", "comparison")
     io_spec = spec_of("io", "dataset")
+    io_origin: Origin
+    cur_origin: Origin
     if "dataset" in io_raw:
         io_dataset, io_origin = str(_text(io_raw, "io", "dataset", "io")), "scenario"
     elif "io_dataset" in country_raw:
@@ -1229,7 +1233,7 @@ def scenario_from_dict(
             label or country)
 
     rows: list[InputSource] = [
-        InputSource("meta.currency", currency, "ISO 4217 code", cur_origin,  # type: ignore[arg-type]
+        InputSource("meta.currency", currency, "ISO 4217 code", cur_origin,
                     label if cur_origin == "country dataset" else "",
                     synthetic and cur_origin == "country dataset"),
     ]
@@ -1261,7 +1265,7 @@ def scenario_from_dict(
         synthetic and pop_from_country))
     io_src = ("synthetic example input–output table (countries/example_io.csv)"
               if io_dataset == "example" else io_dataset)
-    rows.append(InputSource("io", io_dataset, io_spec.unit, io_origin,  # type: ignore[arg-type]
+    rows.append(InputSource("io", io_dataset, io_spec.unit, io_origin,
                             io_src, io_dataset == "example"))
     notes = _data_warnings(rows, country, synthetic, io_dataset, bool(macro_raw),
                            not pop_from_country)

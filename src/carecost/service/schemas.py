@@ -88,16 +88,17 @@ class ValueRequest(_Model):
 
 def _number(spec: FieldSpec, base: type) -> Any:
     """``base`` bounded by the specification's range (same ends as the TOML loader)."""
-    kw: dict[str, float] = {}
-    if spec.low is not None:
-        kw["gt" if spec.low_open else "ge"] = spec.low
-    if spec.high is not None:
-        kw["lt" if spec.high_open else "le"] = spec.high
-    return Annotated[base, Field(**kw)]  # type: ignore[valid-type]
+    lo, hi = spec.low, spec.high
+    bounds = Field(gt=lo if lo is not None and spec.low_open else None,
+                   ge=lo if lo is not None and not spec.low_open else None,
+                   lt=hi if hi is not None and spec.high_open else None,
+                   le=hi if hi is not None and not spec.high_open else None)
+    return Annotated[base, bounds]  # type: ignore[valid-type]
 
 
 def _share_list(spec: FieldSpec, lo: int, hi: int) -> Any:
-    return Annotated[list[_number(spec, float)], Field(min_length=lo, max_length=hi)]
+    item = _number(spec, float)
+    return Annotated[list[item], Field(min_length=lo, max_length=hi)]  # type: ignore[valid-type]
 
 
 def _annotation(spec: FieldSpec) -> Any:
@@ -132,10 +133,12 @@ def _annotation(spec: FieldSpec) -> Any:
     if spec.type == "phase_in":
         return Literal["linear"] | _share_list(spec, 2, 151)
     if spec.type == "sector_shares":
-        return Annotated[dict[SectorCode, _number(spec, float)],  # type: ignore[valid-type]
+        share = _number(spec, float)
+        return Annotated[dict[SectorCode, share],  # type: ignore[valid-type]
                          Field(max_length=50)]
     if spec.type == "staff_grades":
-        return Annotated[list[StaffGradeModel], Field(min_length=1, max_length=12)]
+        grade: Any = StaffGradeModel
+        return Annotated[list[grade], Field(min_length=1, max_length=12)]  # type: ignore[valid-type]
     raise TypeError(f"{spec.key}: no HTTP type for {spec.type!r}")  # pragma: no cover
 
 

@@ -15,7 +15,15 @@ Heckman, J. J. (1979). Sample selection bias as a specification error.
 Econometrica 47(1), 153-161.
 """
 
-from ._common import REFERENCES, ValuationError, WageBasis, basis_factor, days_in_year
+from ._common import (
+    BASIS_TEXT,
+    REFERENCES,
+    ValuationError,
+    WageBasis,
+    basis_factor,
+    basis_text,
+    days_in_year,
+)
 from .activities import (
     ActivityMap,
     atus_activity_map,
@@ -49,6 +57,7 @@ from .uncertainty import (
 from .wages import WageTable, observed_hourly_wage, oes_published, oes_wages, survey_wages
 
 __all__ = [
+    "BASIS_TEXT",
     "GDP",
     "REFERENCES",
     "ActivityMap",
@@ -72,6 +81,7 @@ __all__ = [
     "atus_wage_cells",
     "atus_wage_covariates",
     "basis_factor",
+    "basis_text",
     "bea_household_production",
     "days_in_year",
     "impute_wages",
