@@ -738,7 +738,7 @@ def test_value_brief_shows_the_wage_basis(briefs: dict[str, Brief],
     assert "stated choice" in g.method[0]
     none = dataclasses.replace(spec, valuation=dataclasses.replace(spec.valuation,
                                                                    employer_rate=None))
-    with pytest.raises(BriefError, match="add valuation.employer_rate"):
+    with pytest.raises(BriefError, match=r"add valuation\.employer_rate"):
         value_brief(s, none, methods=["hybrid"], draws=20)
     assert value_brief(s, none, methods=["minimum_wage"], main="minimum_wage", draws=20)
 

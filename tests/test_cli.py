@@ -387,7 +387,7 @@ def test_excel_tables_are_formatted(tmp_path: Path) -> None:
     assert names[-1] == "about" and names.index("quantities") > names.index("services")
     assert names.index("summary_by_year") > names.index("quantities")
     ws = wb["summary"]
-    assert ws["A1"].font.bold and ws["A1"].value.startswith("Investing in care")
+    assert ws["A1"].font.bold and ws["A1"].value.startswith("Extending care services by 2035")
     assert ws["A2"].value.startswith("Reaching the coverage targets")
     header = [c.value for c in ws[4]]
     assert header[:6] == ["Measure", "Year", "Estimate", "Interval low", "Interval high",
