@@ -92,7 +92,10 @@ def hand_dict(pop_file: str, **service_overrides) -> dict:
             "indirect_tax_rate": 0.10,
             "propensity_to_consume": 0.8,
             "share_from_unemployment": 0.5,
-            "unemployment_benefit": 1000.0,
+            # 10 (was 1000): tiny_model() pays 25-30 XCU of compensation per job, and since the
+            # fix of issue 13 item 4 (household income net of the benefit lost) a benefit above
+            # the earnings per job is refused
+            "unemployment_benefit": 10.0,
         },
         "induced": {"method": "none"},
         "comparison": {"sector": "S1"},
@@ -287,8 +290,9 @@ def test_hand_computed_small_scenario(hand):
     assert s["jobs_women"] == pytest.approx(0.9 * 240 + 0.5 * 120 + (e * g) @ lo @ d * nonstaff)
     comp_ind = w @ lo @ d * nonstaff
     net = 0.85 / 1.2
-    y = 0.85 * wages + net * comp_ind
-    returns = 0.35 * wages + comp_ind * (1 - net) + 0.1 * 0.8 * y + 0.5 * (360 + ind) * 1000
+    # issue 13 item 4: household income is net of the benefit lost (0.5 x 10 per new job)
+    y = 0.85 * wages + net * comp_ind - 0.5 * (360 + ind) * 10
+    returns = 0.35 * wages + comp_ind * (1 - net) + 0.1 * 0.8 * y + 0.5 * (360 + ind) * 10
     assert s["fiscal_returns"] == pytest.approx(returns)
     assert s["net_funding"] == pytest.approx(gross - returns)
     assert s["net_funding_pct_gross"] == pytest.approx(100 * (gross - returns) / gross)
@@ -306,13 +310,14 @@ def test_type_ii_equals_closed_leontief_inverse(hand):
     scn = dataclasses.replace(hand, induced="type_ii")
     s = simulate(scn, model).summary.set_index("year").loc[2027]
     tau, r, m, v = 0.15, 0.2, 0.8, 0.1
-    h = model.compensation * (1 - tau) / (1 + r)
+    # issue 13 item 4: household income per unit of output net of the benefit lost (u b e)
+    h = model.compensation * (1 - tau) / (1 + r) - 0.5 * 10 * model.employment
     lbar = closed_leontief_inverse(model.A, h, (1 - v) * m * model.consumption_shares)
     wages = 6.6e6
     nonstaff = wages * 1.2 / 0.8 * 0.2
     d = TINY_A[:, 1] / TINY_A[:, 1].sum()
     # exogenous injections: non-staff purchases into sectors, direct disposable wages to households
-    inj = np.append(d * nonstaff, (1 - tau) * wages)
+    inj = np.append(d * nonstaff, (1 - tau) * wages - 0.5 * 10 * 360)
     x = lbar @ inj
     jobs_io = model.employment @ x[:2]  # indirect + induced
     assert s["jobs_indirect"] + s["jobs_induced"] == pytest.approx(jobs_io, rel=1e-10)
@@ -340,14 +345,22 @@ def test_indirect_taxes_are_not_demand_for_producers(hand):
     # and y solves y = y0 + net w'Lc (1 - v) m y
     net = 0.85 / 1.2
     wlc = model.compensation @ model.L @ model.consumption_shares
-    y0 = (s["tax_direct_labour"] + s["tax_indirect_labour"]) / (1 - net) * net
-    assert y == pytest.approx(y0 / (1 - net * wlc * (1 - v) * m), rel=1e-12)
+    # issue 13 item 4: net of the benefit lost, u b = 0.5 x 10 per new job
+    y0 = (s["tax_direct_labour"] + s["tax_indirect_labour"]) / (1 - net) * net - 5 * (
+        s["jobs_direct"] + s["jobs_indirect"]
+    )
+    theta = (net * wlc - 5 * elc) * (1 - v) * m
+    assert y == pytest.approx(y0 / (1 - theta), rel=1e-12)
 
 
 def test_multiplier_method(hand):
     scn = dataclasses.replace(hand, induced="multiplier", consumption_multiplier=1.5)
     s = simulate(scn, tiny_model()).summary.set_index("year").loc[2027]
-    assert s["jobs_induced"] == pytest.approx(0.5 * (s["jobs_direct"] + s["jobs_indirect"]))
+    # issue 13 item 4: the multiplier applies to the net gain, share y0 / (net x earnings)
+    jobs1 = s["jobs_direct"] + s["jobs_indirect"]
+    gross0 = (s["tax_direct_labour"] + s["tax_indirect_labour"]) / (1 - 0.85 / 1.2) * 0.85 / 1.2
+    share = (gross0 - 5 * jobs1) / gross0
+    assert s["jobs_induced"] == pytest.approx(0.5 * jobs1 * share)
 
 
 def test_wage_floor_and_upgrade_cost(pop_file):
@@ -627,6 +640,7 @@ def test_compare_sectors_type_ii_matches_multipliers(hand):
         employer_contribution_rate=0.2,
         propensity_to_consume=0.8,
         indirect_tax_rate=0.1,
+        lost_benefit_per_person=0.5 * 10,  # issue 13 item 4: net of the benefit lost
     )
     assert comp.loc["comparison (S1)", "jobs_total"] == pytest.approx(
         f * mm.loc["S1", "employment_multiplier_type_ii"], rel=1e-10
@@ -845,19 +859,20 @@ def test_compare_sectors_uses_the_simulation_household_round(hand, method):
     row = compare_sectors(res, "S1").set_index("case").loc["comparison (S1)"]
     f = np.array([row["spending"], 0.0])
     e, w, L, c = model.employment, model.compensation, model.L, model.consumption_shares
-    tau, r, m, v, u, b = 0.15, 0.2, 0.8, 0.1, 0.5, 1000.0
+    tau, r, m, v, u, b = 0.15, 0.2, 0.8, 0.1, 0.5, 10.0
     net = (1 - tau) / (1 + r)
     comp1, jobs1 = w @ L @ f, e @ L @ f
+    y0 = net * comp1 - u * b * jobs1  # issue 13 item 4: net of the benefit lost
     if method == "type_ii":
-        y = net * comp1 / (1 - (1 - v) * m * net * (w @ L @ c))
+        y = y0 / (1 - (1 - v) * m * (net * (w @ L @ c) - u * b * (e @ L @ c)))
         induced = (e @ L @ c) * (1 - v) * m * y
         induced_comp = (w @ L @ c) * (1 - v) * m * y
     elif method == "multiplier":
-        induced = 0.3 * jobs1
+        induced = 0.3 * jobs1 * y0 / (net * comp1)
         induced_comp = induced * 30000 * (1 + r)
-        y = net * (comp1 + induced_comp)
+        y = y0 + net * induced_comp - u * b * induced
     else:
-        induced, induced_comp, y = 0.0, 0.0, net * comp1
+        induced, induced_comp, y = 0.0, 0.0, y0
     returns = (comp1 + induced_comp) * (1 - net) + v * m * y + u * (jobs1 + induced) * b
     assert row["jobs_induced"] == pytest.approx(induced, rel=1e-12, abs=1e-12)
     assert row["fiscal_returns"] == pytest.approx(returns, rel=1e-12)
@@ -1185,7 +1200,15 @@ def test_multiplier_method_counts_the_parents_spending(pop_file):
         return simulate(scenario_from_dict(d), tiny_model()).summary.set_index("year").loc[2027]
 
     a, b = run(0.0), run(0.25)
-    assert b["jobs_induced"] == pytest.approx(a["jobs_induced"] + 0.5 * 300)
+    # issue 13 item 4: (k - 1) x (jobs + parents) x net-gain share y0 / (net x earnings); the
+    # parents (300) lose no benefit, the jobs lose u b = 0.5 x 10 each
+    net = 0.85 / 1.2
+    jobs1 = b["jobs_direct"] + b["jobs_indirect"]
+    gross0 = net * (b["tax_direct_labour"] + b["tax_indirect_labour"]
+                    + b["tax_parents_labour"]) / (1 - net)
+    share = (gross0 - 5 * jobs1) / gross0
+    assert b["jobs_induced"] == pytest.approx(0.5 * (jobs1 + 300) * share)
+    assert b["jobs_induced"] > a["jobs_induced"]
 
 
 def test_compare_sectors_scenario_row_is_demand_side_and_adds_up(pop_file):
