@@ -8,8 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from carecost.errors import CarecostInputError, CarecostWarning
 
-class InvestmentInputError(ValueError):
+
+class InvestmentInputError(CarecostInputError):
     """An input to the care-investment model that cannot be used as given.
 
     The message always names the offending key, the value received and the
@@ -17,12 +19,12 @@ class InvestmentInputError(ValueError):
     """
 
 
-class ImplausibleInputWarning(UserWarning):
+class ImplausibleInputWarning(CarecostWarning):
     """An input that is allowed but probably not what was meant (e.g. 12% of GDP on one
     service, where 0.12 was probably meant); the message says what was probably meant."""
 
 
-class ExampleDataWarning(UserWarning):
+class ExampleDataWarning(CarecostWarning):
     """A scenario for a real country that still uses an input of the synthetic example
     country (its input–output table, population or macro and fiscal values)."""
 

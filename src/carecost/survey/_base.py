@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from carecost.errors import CarecostInputError
+
 from ._engine import FloatArray, Groups, Plan, base_matrix, make_groups
 from .results import build_table, critical_value
 
@@ -20,7 +22,7 @@ VCOV_LIMIT = 2000
 """Above this many estimates only the variances (not covariances) are computed by default."""
 
 
-class DesignError(ValueError):
+class DesignError(CarecostInputError):
     """A survey design or an estimator call that cannot be carried out as given."""
 
 

@@ -22,10 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carecost.errors import CarecostInputError
+
 DATA = resources.files("carecost.timeuse") / "data"
 
 
-class ClassificationError(ValueError):
+class ClassificationError(CarecostInputError):
     """A crosswalk or activity code that cannot be used as given."""
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from carecost.errors import CarecostInputError
 from carecost.survey import Design, ReplicateDesign, SurveyDesign
 
 from .classification import Crosswalk, bls_table1_crosswalk, icatus_crosswalk
@@ -23,7 +24,7 @@ DIARY_MINUTES = 1440
 DiaryPolicy = Literal["error", "report", "keep"]
 
 
-class TimeUseError(ValueError):
+class TimeUseError(CarecostInputError):
     """Time-use input that cannot be used as given."""
 
 

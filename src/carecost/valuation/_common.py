@@ -10,6 +10,8 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from carecost.errors import CarecostInputError
+
 DATA = resources.files("carecost.valuation") / "data"
 
 WageBasis = Literal["gross", "net", "gross_plus_employer"]
@@ -73,7 +75,7 @@ Weights declared as counting persons that sum to more than this are
 person-day (or otherwise scaled) weights."""
 
 
-class ValuationError(ValueError):
+class ValuationError(CarecostInputError):
     """An input to a valuation that cannot be used as given (the message says how to fix it)."""
 
 
