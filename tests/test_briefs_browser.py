@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from carecost.briefs import Brief, example_briefs, write_brief
+from carecost.briefs.charts import COLOURS
 from carecost.briefs.output import find_chromium
 
 CHROMIUM = find_chromium()
@@ -47,7 +48,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Brief, Pa
 
 
 # chart colours (Okabe-Ito blue and vermillion, the first two series of every chart)
-_CHART_RGB = ((0, 114, 178), (213, 94, 0))
+# every colour the charts draw with (one per meaning), except black and grey, which the page
+# text also uses
+_CHART_RGB = tuple(
+    tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+    for c in sorted(set(COLOURS.values())) if c not in ("#000000", "#595959")
+)
 
 
 def _chart_pixels(png: Path) -> int:
