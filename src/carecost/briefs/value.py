@@ -36,7 +36,7 @@ from ._common import (
     slug,
 )
 from ._format import fmt_number, plain_interval
-from .datasets import REFERENCE, DatasetSpec, ValuationSpec
+from .datasets import DATASET_REFERENCE, DatasetSpec, ValuationSpec
 from .model import Brief, BriefError, Chart, Column, Quantity, Source, Table
 
 __all__ = ["METHODS", "check_value_request", "value_brief"]
@@ -114,7 +114,7 @@ def check_value_request(
     v = dataset.valuation
     if v is None:
         raise BriefError(f"data set {dataset.name!r} has no [valuation] wages; value briefs "
-                         f"need them (the [valuation] keys are listed in {REFERENCE})")
+                         f"need them (the [valuation] keys are listed in {DATASET_REFERENCE})")
     level = check_level(level)
     meths = list(dict.fromkeys(methods))
     bad = [m for m in meths if m not in METHODS]
@@ -134,7 +134,7 @@ def check_value_request(
             "wages in [valuation] are gross: add valuation.employer_rate (employer "
             "contributions as a share of the gross wage, e.g. 0.15) and "
             "valuation.employer_rate_source, or set valuation.valuation_basis = 'gross' to "
-            f"value at gross wages, which the brief then states (keys: {REFERENCE})")
+            f"value at gross wages, which the brief then states (keys: {DATASET_REFERENCE})")
     check_draws(draws)
     return v, meths, level
 
