@@ -58,21 +58,27 @@ from rich.table import Table as RichTable
 
 import carecost
 from carecost.briefs import (
+    MAX_DRAWS,
+    MAX_LEVEL,
     METHODS,
+    MIN_LEVEL,
     Brief,
     DatasetRegistry,
     DatasetSpec,
     DatasetUnavailableError,
+    as_bys,
+    check_domains,
+    fmt_interval,
+    fmt_number,
     gap_brief,
     input_errors,
+    interval_name,
     investment_analysis,
     investment_brief,
     load_dataset_spec,
     value_brief,
     write_brief,
 )
-from carecost.briefs._common import MAX_DRAWS, MAX_LEVEL, MIN_LEVEL, as_bys, check_domains
-from carecost.briefs._format import fmt_interval, fmt_number, interval_name
 from carecost.briefs.datasets import REFERENCE
 from carecost.briefs.excel import clean_frame, round_by_unit, write_workbook
 from carecost.briefs.value import check_value_request

@@ -20,7 +20,18 @@ Examples
 >>> html = brief.to_html()  # doctest: +SKIP
 """
 
-from ._common import DatasetUnavailableError, check_draws, check_level, input_errors
+from ._common import (
+    MAX_DRAWS,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    DatasetUnavailableError,
+    as_bys,
+    check_domains,
+    check_draws,
+    check_level,
+    input_errors,
+)
+from ._format import fmt_interval, fmt_number, interval_name
 from .datasets import (
     NAME_PATTERN,
     DatasetRegistry,
@@ -45,7 +56,10 @@ from .value import METHODS, value_brief
 
 __all__ = [
     "CSP",
+    "MAX_DRAWS",
+    "MAX_LEVEL",
     "METHODS",
+    "MIN_LEVEL",
     "NAME_PATTERN",
     "SCHEMA",
     "Brief",
@@ -60,6 +74,8 @@ __all__ = [
     "Source",
     "Table",
     "ValuationSpec",
+    "as_bys",
+    "check_domains",
     "check_draws",
     "check_level",
     "check_name",
@@ -67,9 +83,12 @@ __all__ = [
     "default_ranges",
     "example_briefs",
     "example_dataset",
+    "fmt_interval",
+    "fmt_number",
     "gap_brief",
     "html_to_pdf",
     "input_errors",
+    "interval_name",
     "investment_analysis",
     "investment_brief",
     "load_dataset_spec",

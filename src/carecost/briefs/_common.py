@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carecost.errors import CarecostError
+
 from .model import BriefError, Quantity, Source
 
 CARECOST = Source(
@@ -235,7 +237,7 @@ def reliability_flags(n: Any = None, se: Any = None, estimate: Any = None, *,
 
 
 # ---------------------------------------------------------------------- errors
-class DatasetUnavailableError(RuntimeError):
+class DatasetUnavailableError(CarecostError, RuntimeError):
     """A registered data set that cannot be loaded (a server-side problem, not the request's).
 
     Attributes

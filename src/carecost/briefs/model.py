@@ -20,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 
 import carecost
+from carecost.errors import CarecostInputError
 
 __all__ = [
     "SCHEMA",
@@ -44,7 +45,7 @@ Version 2 added ``flags`` to every quantity, one-to-one domain keys in quantity 
 BriefKind = Literal["gap", "value", "investment"]
 
 
-class BriefError(ValueError):
+class BriefError(CarecostInputError):
     """A brief that cannot be made from the inputs given (the message says how to fix them)."""
 
 

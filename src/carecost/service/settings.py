@@ -11,8 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from carecost.briefs import BriefError, DatasetRegistry, check_name, load_dataset_spec
-from carecost.briefs._common import MAX_DRAWS
+from carecost.briefs import MAX_DRAWS, BriefError, DatasetRegistry, check_name, load_dataset_spec
 
 __all__ = ["RegisteredScenario", "ServiceSettings", "example_scenario_raw"]
 
