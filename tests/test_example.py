@@ -52,6 +52,19 @@ def test_main_job_runs_as_module(tmp_path) -> None:
     assert "SDG 5.4.1" in (out / "gap-brief.html").read_text()
 
 
+def test_module_passes_arguments_to_the_cli(tmp_path) -> None:
+    """`python -m carecost <command> ...` runs that command: arguments are never ignored."""
+    run = subprocess.run([sys.executable, "-m", "carecost", "new-scenario", "mine.toml"],
+                         capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "mine.toml").is_file()
+    assert not (tmp_path / "carecost-output").exists()
+    bad = subprocess.run([sys.executable, "-m", "carecost", "no-such-command"],
+                         capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert bad.returncode != 0
+    assert not (tmp_path / "carecost-output").exists()
+
+
 def test_shared_data_dir(monkeypatch, tmp_path) -> None:
     from pathlib import Path
 
