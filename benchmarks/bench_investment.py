@@ -29,7 +29,7 @@ import numpy as np
 
 from carecost.briefs.investment import default_ranges
 from carecost.investment import IOModel, example_scenario, monte_carlo, simulate
-from carecost.investment.model import _core, example_io_model
+from carecost.investment.model import _evaluate, example_io_model
 
 ROOT = Path(__file__).resolve().parents[1]
 BEA = Path(os.environ.get("CARECOST_SHARED_DATA", ROOT.parent / "shared" / "data")) / "io_bea"
@@ -71,7 +71,7 @@ def loop_core(scn, draws, model) -> np.ndarray:
     out = np.empty(len(draws))
     for i in range(len(draws)):
         ov = {k: np.array([[float(draws[k].iloc[i])]]) for k in draws.columns}
-        out[i] = float(np.asarray(_core(scn, model, ov)["net_funding"])[0, i_t])
+        out[i] = float(np.asarray(_evaluate(scn, model, ov).summary.net_funding)[0, i_t])
     return out
 
 

@@ -767,7 +767,7 @@ def test_unknown_keys_in_a_data_set_file(tmp_path: Path, text: str, message: str
                     f'episodes = "e.csv"\n{text}', encoding="utf-8")
     with pytest.raises(BriefError, match=message) as info:
         load_dataset_spec(spec)
-    assert "docs/scenario-reference.md" in str(info.value)
+    assert "docs/dataset-reference.md" in str(info.value)
 
 
 def test_every_data_set_key_is_read() -> None:

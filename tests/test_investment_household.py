@@ -11,13 +11,10 @@ stays a fiscal return.
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
-from carecost.investment import InvestmentInputError, IOModel, example_scenario, simulate
-from carecost.investment.model import _household_round, _Params
+from carecost.investment import InvestmentInputError, IOModel, example_scenario, simulate, steps
 
 A = np.array([[0.1, 0.2], [0.3, 0.1]])
 E = np.array([2e-5, 4e-5])  # one job per 50,000 and 25,000 XCU of output
@@ -48,19 +45,24 @@ def _model() -> IOModel:
 
 
 def _round(method: str, **over: float) -> dict:
-    scn = dataclasses.replace(example_scenario(), induced=method, consumption_multiplier=1.5)
-    vals = {**FISCAL, **over}
-    p = _Params(scn, {k: np.full((1, 1), v) for k, v in vals.items()})
+    """The household round and fiscal returns steps (issue 14 item 3: the same public step
+    functions as simulate and the Monte Carlo), for 40 first-round jobs."""
+    vals = {k.split(".")[1]: np.full((1, 1), v) for k, v in {**FISCAL, **over}.items()}
     one = np.ones((1, 1))
-    return _household_round(
-        p,
-        _model(),
-        compensation={"direct": 1_000_000.0 * one},
-        jobs=40.0 * one,
-        jobs_women=20.0 * one,
-        avgw=20_000.0 * one,
-        wgrowth=one,
+    rates = {k: vals[k] for k in ("income_tax_rate", "employee_contribution_rate",
+                                  "employer_contribution_rate")}
+    benefit = steps.lost_benefit(vals["share_from_unemployment"],
+                                 vals["unemployment_benefit"], one)
+    hh = steps.household_round(
+        1_000_000.0 * one, 40.0 * one, 40.0 * one, 20_000.0 * one, benefit, _model(),
+        method=method, propensity_to_consume=vals["propensity_to_consume"],
+        indirect_tax_rate=vals["indirect_tax_rate"], consumption_multiplier=1.5, **rates,
     )
+    fiscal = steps.fiscal_returns(
+        1_000_000.0 * one, hh.induced_compensation, hh.consumption, benefit,
+        40.0 * one + hh.persons_induced, indirect_tax_rate=vals["indirect_tax_rate"], **rates,
+    )
+    return {**vars(hh), **vars(fiscal)}
 
 
 def test_type_ii_spends_the_net_gain_only():

@@ -671,8 +671,10 @@ def test_monte_carlo_rejects_current_coverage_above_target():
     # target 0.50 fixed, current drawn up to 0.6: some draws would have current > target
     with pytest.raises(
         InvestmentInputError,
-        match=r"services\.childcare_0_2\.current_coverage high = 0\.6 is above "
-        r"services\.childcare_0_2\.target_coverage = 0\.5.*allowed .* high in \[0, 0\.5\]",
+        # issue 14 item 3: the message of the one constraint (fields.JOINT), at the range ends
+        match=r"services\.childcare_0_2\.target_coverage = 0\.5 is below current_coverage "
+        r"high = 0\.6 at the ends of the Monte Carlo ranges \(some draws would break it\); "
+        r"allowed range \[0\.6, 1\] \(a negative coverage gap\)",
     ):
         monte_carlo(
             scn, [ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.6)], n_draws=50
@@ -680,8 +682,9 @@ def test_monte_carlo_rejects_current_coverage_above_target():
     # both ranged and overlapping: target low 0.25 < current high 0.3
     with pytest.raises(
         InvestmentInputError,
+        # issue 14 item 3: the one message of the constraint in fields.JOINT (same numbers)
         match=r"services\.childcare_0_2\.target_coverage low = 0\.25 is below "
-        r"services\.childcare_0_2\.current_coverage high = 0\.3",
+        r"current_coverage high = 0\.3 at the ends of the Monte Carlo ranges",
     ):
         monte_carlo(
             scn,
@@ -719,30 +722,31 @@ def test_sensitivity_rejects_current_coverage_above_target():
     with pytest.raises(
         InvestmentInputError,
         match=r"services\.childcare_0_2\.target_coverage = 0\.5 is below "
-        r"services\.childcare_0_2\.current_coverage = 0\.6 in sensitivity run "
+        r"current_coverage = 0\.6 in sensitivity run "
         r"services\.childcare_0_2\.current_coverage = 0\.6 \(high\)",
     ):
         sensitivity(scn, [ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.6)])
 
 
 def test_draws_are_checked_jointly_in_the_core():
-    """The last line of defence names the parameter and the draw."""
-    from carecost.investment.model import _core
+    """The last line of defence names the parameter and the draw (issue 14 item 3: the
+    engine is ``_evaluate``, composing carecost.investment.steps)."""
+    from carecost.investment.model import _evaluate
 
     scn = example_scenario()
     cur = np.array([[0.1], [0.2], [0.55]])
     with pytest.raises(
         InvestmentInputError,
         match=r"services\.childcare_0_2\.target_coverage = 0\.5 is below "
-        r"services\.childcare_0_2\.current_coverage = 0\.55 in draw 2",
+        r"current_coverage = 0\.55 in draw 2",
     ):
-        _core(scn, example_io_model(), {"services.childcare_0_2.current_coverage": cur})
+        _evaluate(scn, example_io_model(), {"services.childcare_0_2.current_coverage": cur})
     with pytest.raises(
         InvestmentInputError,
         match=r"fiscal\.share_from_unemployment = 0\.9 exceeds "
         r"macro\.share_from_non_employment = 0\.5 in draw 1",
     ):
-        _core(
+        _evaluate(
             scn,
             example_io_model(),
             {
@@ -774,8 +778,10 @@ def test_other_staff_need_a_wage(pop_file):
     scn = scenario_from_dict(d)
     with pytest.raises(
         InvestmentInputError,
-        match=r"services\.cc\.non_care_wage_relative_to_average = 0 with "
-        r"services\.cc\.non_care_staff_ratio = .* > 0 in draw 0",
+        # issue 14 item 3: the message of the constraint in fields.JOINT, on the range ends
+        match=r"services\.cc\.non_care_wage_relative_to_average = 0 but "
+        r"services\.cc\.non_care_staff_ratio low = 0\.1 > 0 at the ends of the Monte Carlo "
+        r"ranges",
     ):
         monte_carlo(
             scn, [ParameterRange("services.cc.non_care_staff_ratio", 0.1, 0.5)], model=tiny_model()
@@ -1172,10 +1178,15 @@ def test_capital_in_the_base_year_when_phase_in_starts_above_zero(pop_file):
 
 def test_capital_cost_ranged_without_a_sector_is_refused(pop_file):
     scn = scenario_from_dict(hand_dict(pop_file))
-    with pytest.raises(InvestmentInputError, match="capital_sector is not set"):
+    # issue 14 item 3: the one message of the constraint in fields.JOINT (same numbers)
+    with pytest.raises(InvestmentInputError,
+                       match=r"services\.cc\.capital_sector is missing but "
+                       r"services\.\*\.capital_cost_per_place high = 100 > 0 at the ends"):
         monte_carlo(scn, [ParameterRange("services.*.capital_cost_per_place", 0, 100)],
                     n_draws=5, model=tiny_model())
-    with pytest.raises(InvestmentInputError, match="capital_sector is not set"):
+    with pytest.raises(InvestmentInputError,
+                       match=r"services\.cc\.capital_sector is missing but "
+                       r"services\.cc\.capital_cost_per_place = 100 > 0 in sensitivity run"):
         sensitivity(scn, [ParameterRange("services.cc.capital_cost_per_place", 0, 100)],
                     measure="jobs_capital", model=tiny_model())
 
@@ -1185,8 +1196,9 @@ def test_replaced_and_current_spending_ranges_checked_before_drawing(pop_file, s
     scn = scenario_from_dict(hand_dict(pop_file, replaced_spending_pct_gdp=0.08))
     with pytest.raises(
         InvestmentInputError,
-        match=r"services\.cc\.replaced_spending_pct_gdp = 0\.08 is above "
-        r"services\.cc\.current_spending_pct_gdp low = 0\.06",
+        # issue 14 item 3: the one message of the constraint in fields.JOINT (same numbers)
+        match=r"services\.cc\.replaced_spending_pct_gdp = 0\.08 exceeds "
+        r"services\.cc\.current_spending_pct_gdp low = 0\.06 at the ends",
     ):
         monte_carlo(scn, [ParameterRange("services.cc.current_spending_pct_gdp", 0.06, 0.1)],
                     n_draws=2, seed=seed, model=tiny_model())

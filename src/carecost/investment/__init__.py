@@ -4,7 +4,11 @@ The model follows the UN Women–ILO policy tool (2021) and the ILO Care Policy 
 Simulator (De Henau 2022; ILO 2022): coverage gaps from population and coverage targets,
 costs from staffing ratios and wages, direct jobs from staffing, indirect and induced jobs
 from an input–output model (Miller and Blair 2009), jobs by sex, and fiscal returns and net
-funding.  Monte Carlo and one-at-a-time sensitivity give uncertainty.
+funding.  Monte Carlo and one-at-a-time sensitivity give uncertainty.  Each step of the
+method is one function of :mod:`carecost.investment.steps` (units, equation and source in
+its docstring); :func:`simulate`, :func:`monte_carlo` and :func:`sensitivity` compose the
+same functions.  A scenario is defined once, in :mod:`carecost.investment.fields` (keys,
+ranges and the constraints between keys, :data:`JOINT`).
 
 Main entry points: :func:`load_scenario` (every key in ``docs/scenario-reference.md``,
 generated from :mod:`carecost.investment.fields`; :func:`scenario_template` writes a starter
@@ -13,8 +17,9 @@ file), :func:`example_scenario`, :func:`simulate`,
 input–output functions in :mod:`carecost.investment.io`.
 """
 
+from . import steps
 from ._validate import ExampleDataWarning, ImplausibleInputWarning, InvestmentInputError
-from .fields import FIELDS, FieldSpec, reference_markdown, scenario_template
+from .fields import FIELDS, JOINT, FieldSpec, JointConstraint, reference_markdown, scenario_template
 from .io import (
     IOModel,
     closed_leontief_inverse,
@@ -53,6 +58,7 @@ from .uncertainty import ParameterRange, monte_carlo, sensitivity
 
 __all__ = [
     "FIELDS",
+    "JOINT",
     "ExampleDataWarning",
     "FieldSpec",
     "Fiscal",
@@ -61,6 +67,7 @@ __all__ = [
     "InputSource",
     "InvestmentInputError",
     "InvestmentReport",
+    "JointConstraint",
     "Macro",
     "ParameterRange",
     "Scenario",
@@ -93,5 +100,6 @@ __all__ = [
     "scenario_template",
     "sensitivity",
     "simulate",
+    "steps",
     "technical_coefficients",
 ]

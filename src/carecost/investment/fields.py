@@ -8,6 +8,9 @@ Everything else is derived from this list, so that it cannot drift:
   share and percent conventions);
 * the Monte Carlo and sensitivity range checks (:data:`carecost.investment.scenario.
   FIELD_RANGES`, a view of this specification);
+* the constraints between keys (:data:`JOINT`), checked by the loader on the scenario's
+  values, by the Monte Carlo before drawing on the ends of the ranges, and by the simulation
+  draw by draw (:func:`check_joint`);
 * the request models of the HTTP service (:mod:`carecost.service.schemas`);
 * the reference page ``docs/scenario-reference.md`` (:func:`reference_markdown`) and the
   starter file written by ``carecost new-scenario`` (:func:`scenario_template`).
@@ -35,9 +38,11 @@ from __future__ import annotations
 import difflib
 import math
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
+
+import numpy as np
 
 from ._validate import (
     ImplausibleInputWarning,
@@ -48,11 +53,14 @@ from ._validate import (
 
 __all__ = [
     "FIELDS",
+    "JOINT",
     "REFERENCE_PAGE",
     "REGENERATE",
     "REQUIRED",
     "TABLES",
     "FieldSpec",
+    "JointConstraint",
+    "check_joint",
     "check_keys",
     "field",
     "fields_of",
@@ -533,6 +541,222 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
        source="Miller and Blair (2009); national supply-use tables", http=False),
 )
 
+
+Scope = Literal["services", "scenario"]
+
+
+@dataclass(frozen=True)
+class JointConstraint:
+    """A constraint between keys of a scenario, defined once for every check.
+
+    Attributes
+    ----------
+    scope : {"services", "scenario"}
+        ``"services"``: checked for each service on its own keys; ``"scenario"``: on the
+        ``macro`` and ``fiscal`` keys.
+    keys : tuple of str
+        ``table.name`` of each key (``services.current_coverage``, ``fiscal.
+        share_from_unemployment``), in the order of the arguments of :attr:`holds`.
+    holds : callable
+        Vectorised predicate: ``holds(*values)`` is true where the values are consistent
+        (values are floats, ``(D, 1)`` columns of draws, or text for text keys).
+    message : str
+        Error message, a :meth:`str.format` template: ``{name.path}`` (the key as the user
+        wrote it, e.g. ``services.cc.target_coverage`` or a Monte Carlo range end),
+        ``{name.name}``, ``{name.value}`` (the value used, ``:g``), ``{name.given}`` (the
+        value as given in the file, ``None`` when absent) and ``{where}`` (empty for a
+        scenario file, `` in draw 3`` for draws).
+    rule : str
+        The constraint as shown on the reference page.
+    """
+
+    scope: Scope
+    keys: tuple[str, ...]
+    holds: Callable[..., Any]
+    message: str
+    rule: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The keys' names (without table)."""
+        return tuple(k.split(".", 1)[1] for k in self.keys)
+
+    def error(
+        self,
+        values: Mapping[str, tuple[str, Any]],
+        where: str = "",
+        *,
+        given: Mapping[str, Any] | None = None,
+        row: int = 0,
+    ) -> InvestmentInputError:
+        """The error for values that break the constraint.
+
+        Parameters
+        ----------
+        values : mapping
+            Key name -> ``(path, value)``: the name in the message and the value (a float,
+            text, or an array whose row ``row`` is shown).
+        where : str
+            Appended after the values (``" in draw 3"``); empty for a scenario file.
+        given : mapping, optional
+            The table as written in a file (``{name.given}``; absent keys show ``None``).
+        row : int
+            Row of the draws axis shown.
+        """
+        shown = {
+            name: _Shown(path, name, value, None if given is None else given.get(name), row,
+                         given is not None)
+            for name, (path, value) in values.items()
+        }
+        return InvestmentInputError(self.message.format(where=where, **shown))
+
+
+#: Every constraint between keys.  The loader (:func:`carecost.investment.scenario_from_dict`),
+#: the Monte Carlo range check (:func:`carecost.investment.uncertainty.check_joint_ranges`)
+#: and the draw-by-draw check of the simulation all use this list; constraints on the
+#: structure of a file (one of ``wage`` or ``wage_relative_to_average``, the years, staff
+#: grades) are checked by the loader alone.
+JOINT: Final[tuple[JointConstraint, ...]] = (
+    JointConstraint(
+        "services", ("services.current_coverage", "services.target_coverage"),
+        lambda cur, tgt: np.asarray(tgt) >= np.asarray(cur),
+        "{target_coverage.path} = {target_coverage.given} is below {current_coverage.name} = "
+        "{current_coverage.value}{where}; allowed range [{current_coverage.value}, 1] (a "
+        "negative coverage gap)",
+        "`target_coverage >= current_coverage`"),
+    JointConstraint(
+        "services", ("services.non_care_staff_ratio", "services.non_care_wage_relative_to_average"),
+        lambda ratio, wage: (np.asarray(ratio) <= 0) | (np.asarray(wage) > 0),
+        "{non_care_wage_relative_to_average.path} = {non_care_wage_relative_to_average.given} "
+        "but {non_care_staff_ratio.path} = {non_care_staff_ratio.value} > 0{where}; give the "
+        "other staff's wage relative to the average wage, allowed range (0, 10]",
+        "`non_care_wage_relative_to_average > 0` when `non_care_staff_ratio > 0`"),
+    JointConstraint(
+        "services",
+        ("services.parent_employment_per_person", "services.parent_earnings_relative_to_average"),
+        lambda mu, earn: (np.asarray(mu) <= 0) | (np.asarray(earn) > 0),
+        "{parent_earnings_relative_to_average.path} = "
+        "{parent_earnings_relative_to_average.given} but {parent_employment_per_person.path} = "
+        "{parent_employment_per_person.value} > 0{where}; give the newly employed parents' "
+        "earnings relative to the average wage, allowed range (0, 10]",
+        "`parent_earnings_relative_to_average > 0` when `parent_employment_per_person > 0`"),
+    JointConstraint(
+        "services", ("services.capital_cost_per_place", "services.capital_sector"),
+        lambda cost, sector: (np.asarray(cost) <= 0) | bool(sector),
+        "{capital_sector.path} is missing but {capital_cost_per_place.path} = "
+        "{capital_cost_per_place.value} > 0{where}; give the input–output sector that "
+        "supplies the capital spending (e.g. construction)",
+        "`capital_sector` when `capital_cost_per_place > 0`"),
+    JointConstraint(
+        "services", ("services.current_spending_pct_gdp", "services.replaced_spending_pct_gdp"),
+        lambda spent, replaced: np.asarray(replaced) <= np.asarray(spent),
+        "{replaced_spending_pct_gdp.path} = {replaced_spending_pct_gdp.given} exceeds "
+        "{current_spending_pct_gdp.path} = {current_spending_pct_gdp.value}{where}; allowed "
+        "range [0, {current_spending_pct_gdp.value}] (only current spending can be replaced)",
+        "`replaced_spending_pct_gdp <= current_spending_pct_gdp`"),
+    JointConstraint(
+        "scenario", ("fiscal.income_tax_rate", "fiscal.employee_contribution_rate"),
+        lambda it, ee: np.asarray(it) + np.asarray(ee) <= 1.0,
+        "{income_tax_rate.path} + {employee_contribution_rate.path} = {income_tax_rate.value} "
+        "+ {employee_contribution_rate.value} > 1{where}; allowed range of the sum [0, 1]",
+        "`income_tax_rate + employee_contribution_rate <= 1`"),
+    JointConstraint(
+        "scenario", ("macro.employed_women", "macro.working_age_women"),
+        lambda emp, wa: np.asarray(emp) <= np.asarray(wa),
+        "{employed_women.path} = {employed_women.value}{where}; allowed range [0, "
+        "{working_age_women.path} = {working_age_women.value}]",
+        "`employed_women <= working_age_women`"),
+    JointConstraint(
+        "scenario", ("macro.employed_men", "macro.working_age_men"),
+        lambda emp, wa: np.asarray(emp) <= np.asarray(wa),
+        "{employed_men.path} = {employed_men.value}{where}; allowed range [0, "
+        "{working_age_men.path} = {working_age_men.value}]",
+        "`employed_men <= working_age_men`"),
+    JointConstraint(
+        "scenario", ("fiscal.share_from_unemployment", "macro.share_from_non_employment"),
+        lambda u, q: np.asarray(u) <= np.asarray(q),
+        "{share_from_unemployment.path} = {share_from_unemployment.value} exceeds "
+        "{share_from_non_employment.path} = {share_from_non_employment.value}{where}; allowed "
+        "range [0, {share_from_non_employment.value}] (the unemployed are among the "
+        "non-employed)",
+        "`share_from_unemployment <= share_from_non_employment`"),
+)
+
+
+class _Shown:
+    """A key's value as shown in a message of :func:`check_joint`."""
+
+    def __init__(self, path: str, name: str, value: Any, given: Any, row: int,
+                 from_file: bool):
+        self.path = path
+        # a Monte Carlo range end ("services.cc.current_coverage high") keeps its end
+        end = path.rsplit(" ", 1)[-1] if " " in path else ""
+        self.name = f"{name} {end}" if end in ("low", "high") else name
+        self.value = _show(value, row)
+        if not from_file:
+            self.given = self.value
+        else:
+            self.given = "None" if given is None else repr(given)
+
+
+def _show(value: Any, row: int) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return value
+    arr = np.atleast_2d(np.asarray(value, dtype=float))
+    return f"{float(arr[min(row, arr.shape[0] - 1), 0]):g}"
+
+
+def check_joint(
+    scope: Scope,
+    value_of: Callable[[str], tuple[str, Any]],
+    *,
+    where: Callable[[int], str] | None = None,
+    given: Mapping[str, Any] | None = None,
+) -> None:
+    """Check the constraints of :data:`JOINT` of one scope.
+
+    Parameters
+    ----------
+    scope : {"services", "scenario"}
+        Which constraints (a service's, or the macro and fiscal ones).
+    value_of : callable
+        ``value_of("services.target_coverage") -> (path, value)``: the key's name in messages
+        (e.g. ``services.cc.target_coverage``) and its value (a float, a ``(D, 1)`` column of
+        draws, or text).
+    where : callable, optional
+        ``where(i)`` names row ``i`` of the draws (``"draw 3"``); None for a scenario file.
+    given : mapping, optional
+        The table as written in the file (keys absent there are shown as ``None``); None to
+        show the values used.
+
+    Raises
+    ------
+    InvestmentInputError
+        The first constraint broken, in the first row that breaks it, with the message of
+        the constraint naming the keys, their values and the allowed range.
+    """
+    for c in JOINT:
+        if c.scope != scope:
+            continue
+        got = [value_of(k) for k in c.keys]
+        ok = np.atleast_2d(np.asarray(c.holds(*(v for _, v in got)), dtype=bool))
+        rows = np.nonzero((~ok).any(axis=1))[0]
+        if not rows.size:
+            continue
+        i = int(rows[0])
+        raise c.error(dict(zip(c.names, got, strict=True)),
+                      "" if where is None else f" in {where(i)}", given=given, row=i)
+
+
+def _joint_rules() -> str:
+    """The constraints between keys as one sentence of the reference page."""
+    structural = ["`target_year > base_year`", "`end_year >= target_year`",
+                  "exactly one of `wage_relative_to_average` or `wage` (or `staff_grades`)"]
+    return ("Constraints between keys (checked on load, on the ends of Monte Carlo ranges "
+            "and draw by draw): " + "; ".join(structural + [c.rule for c in JOINT]) + ".")
+
 _BY_TABLE: dict[str, dict[str, FieldSpec]] = {}
 for _spec in FIELDS:
     _BY_TABLE.setdefault(_spec.table, {})[_spec.name] = _spec
@@ -657,15 +881,7 @@ def reference_markdown() -> str:
         "of a letter then up to 15 letters, digits or `_`, at most 12 services and 12 staff "
         "grades.",
         "",
-        "Constraints between keys (checked on load): `target_coverage >= current_coverage`; "
-        "`target_year > base_year`; `end_year >= target_year`; exactly one of "
-        "`wage_relative_to_average` or `wage` (or `staff_grades`); "
-        "`non_care_wage_relative_to_average > 0` when `non_care_staff_ratio > 0`; "
-        "`parent_earnings_relative_to_average > 0` when `parent_employment_per_person > 0`; "
-        "`capital_sector` when `capital_cost_per_place > 0`; `replaced_spending_pct_gdp <= "
-        "current_spending_pct_gdp`; `income_tax_rate + employee_contribution_rate <= 1`; "
-        "`employed_women <= working_age_women` (and men); `share_from_unemployment <= "
-        "share_from_non_employment`.",
+        _joint_rules(),
         "",
     ]
     for table, about in TABLES.items():

@@ -1,101 +1,24 @@
-"""The care-investment simulation: deficits, costs, jobs, fiscal returns and net funding.
+"""The care-investment simulation: :func:`simulate` composes the steps of the method.
 
-Equations (year ``t``, service ``k``; all money in constant base-year currency)
--------------------------------------------------------------------------------
-Coverage and deficits (UN Women and ILO 2021, step 1; De Henau 2022, section 2):
+Every equation is one function of :mod:`carecost.investment.steps` (numpydoc with units,
+the equation and its source: UN Women and ILO 2021 steps 1–3, De Henau 2022, Miller and
+Blair 2009).  This module only composes them:
 
-* persons in need ``N_kt = sum_a P_at r_ka`` (population by single year of age ``a`` times need
-  rate);
-* coverage path ``c_kt = c_k0 + (c_k* - c_k0) p_t`` with phase-in ``p_t`` (0 in the base year,
-  1 from the target year; linear or user-given);
-* newly covered persons (stock, relative to the base year) ``n_kt = (c_kt - c_k0) N_kt``, and
-  newly covered in year ``t`` (the increment) ``n_kt - n_k,t-1`` (0 in the base year; it can
-  be negative after the target year when the population in need falls).
+1. per service: need and coverage, staffing, wages and recurrent cost, the pay rise to the
+   wage floor, capital cost of new places, public spending, direct jobs, indirect and
+   capital jobs through the input–output model, parents taking up paid work;
+2. summed over services: the household round (induced jobs), fiscal returns, employment
+   rates and net funding.
 
-Costs (UN Women and ILO 2021, step 2; De Henau 2022, section 3):
-
-* care staff (FTE) ``S_kt = n_kt / ratio_k * (service_hours_k service_weeks_k) /
-  (staff_hours_k staff_weeks_k)`` (weeks default to 52); other staff ``O_kt = o_k S_kt``;
-* wages ``w_kt = max(rel_k, floor_k) * wbar_t`` (or an absolute wage), ``wbar_t`` the average
-  wage growing at the real wage growth rate; other staff earn ``rel^o_k wbar_t`` (required
-  when ``o_k > 0``);
-* staff cost ``(S w + O w_o)(1 + r)`` with employer contributions ``r``; recurrent cost
-  ``R = staff cost / (1 - s_k)`` with non-staff share ``s_k``;
-* pay rise of existing staff to the floor ``U_kt = E_k (w_kt - w0_kt)(1 + r) p_t``;
-* capital cost of new places ``K_kt = kappa_k max(0, n_kt - max_{s<t} n_ks)`` (with
-  ``max_{s<t0} = 0``; one-off cost per place ``kappa_k`` in constant prices, paid when covered
-  persons beyond base-year coverage first exceed their earlier maximum; UN Women and ILO 2021,
-  step 2);
-* gross additional cost ``G_t = sum_k (R_kt + U_kt + K_kt)``, also as % of
-  ``GDP_t = GDP_0 (1+g)^t``;
-  current spending ``sum_k sigma_k GDP_t``; spending replaced by the new provision
-  ``V_t = sum_k rho_k GDP_t p_t`` (subsidies, vouchers or tax relief that end, ``rho_k <=
-  sigma_k``); total spending ``sum_k sigma_k GDP_t + G_t - V_t``.
-
-``R`` and the direct and indirect jobs are proportional to the coverage gap ``c* - c0``; the
-pay rise ``U`` is not.  With a wage floor above the current wage and existing staff
-(``E_k > 0``), a zero gap still costs ``U_kt > 0`` (and creates induced jobs and fiscal
-returns from the higher pay), and costs are affine, ``G = U + lambda R``, rather than linear in
-the gap.  Without a binding floor or without existing staff, a zero gap gives zero cost and
-zero jobs.
-
-Jobs (De Henau 2022, section 4; Miller and Blair 2009, sections 2.3, 2.5 and 6.2):
-
-* direct jobs = ``S + O``;
-* capital jobs (direct and indirect, in the sectors supplying the capital spending): ``e' L
-  u_k K_kt`` with ``u_k`` the unit vector of the service's ``capital_sector``;
-* indirect jobs: non-staff spending follows the input structure ``d_k`` of the service's
-  input–output sector (its column of ``A``, normalised), ``J_ind = e' L d_k s_k R_kt``;
-* induced jobs, Type II (households endogenous): household income gain ``y``, of which
-  households spend ``m y`` on domestic output at purchasers' prices (``m`` is net of imports
-  and saving); indirect taxes take ``v m y`` and producers receive ``(1 - v) m y``, spread
-  over sectors by the consumption shares ``c`` (shares of household purchases of *domestic*
-  output).  Hence ``y = Y0 / (1 - theta)``, ``theta = (1 - v) m h' L c`` with household
-  income per unit of output ``h = w (1 - tau)/(1 + r) - u b_t (e o p)``, ``Y0`` the net gain
-  in household income of the new direct, indirect and capital jobs (disposable earnings minus
-  the unemployment benefit lost, ``u b_t`` per person) and ``tau`` the labour tax rate;
-  induced output ``L c (1 - v) m y`` and jobs ``e' L c (1 - v) m y``.  This is algebraically
-  the closed Leontief inverse of Miller and Blair (2009, eq. 2.25) with household income
-  coefficients ``h`` and household consumption coefficients ``(1 - v) m c``.
-  Alternatively a consumption multiplier ``k``: induced = ``(k - 1)`` x (direct + indirect
-  + capital jobs + employed parents) x ``Y0 / (net first-round earnings)`` (the multiplier
-  applies to the net gain).
-* jobs by sex: care and other staff by the service's women shares; indirect and induced jobs
-  by the sector women's shares ``g``: ``(e o g)' L d``.
-* parents' employment (labour supply, optional): ``M_kt = mu_k n_kt`` more employed parents
-  (``mu_k`` per newly covered person, from an external study), a share ``phi_k`` of them women,
-  earning ``rel^p_k wbar_t`` each.  Their jobs are taken to be additional (vacancies filled, more
-  output); their earnings are taxed and spent like the others (so they add induced jobs), but
-  they are not jobs created by the spending and no benefit savings are counted for them;
-* jobs are full-time equivalents (FTE): direct staff by construction, indirect and induced
-  jobs in the input–output model's employment unit (FTE for BEA, NIPA Table 6.5D; the
-  synthetic example states one person per FTE).  Persons employed = FTE x persons per FTE
-  ``p`` (the model's ``persons_per_fte``: BEA full- and part-time employees, Table 6.4D, over
-  FTE employees, Table 6.5D; direct staff with the service sector's ``p``), reported as
-  ``jobs_persons`` and ``jobs_persons_women``;
-* employment rates (persons over persons): ``(E_w + q P_w + M_w) / W_w`` with ``P_w`` the new
-  jobs as persons, working-age population ``W_w`` held at base-year level, ``q =
-  macro.share_from_non_employment`` the share of the people taking the new jobs who were not
-  previously employed (default 1; the rest, ``1 - q``, are job changers) and ``M_w`` the newly
-  employed mothers; gender employment gap = men's minus women's rate (percentage points).
-  ``fiscal.share_from_unemployment <= q``.
-
-Fiscal returns and net funding (De Henau 2022, section 5; UN Women and ILO 2021, step 3):
-
-* taxes and contributions on earnings: ``comp (1 - (1 - tau)/(1 + r))`` on the compensation
-  (employer contributions included) of direct, indirect and induced jobs, i.e.
-  ``(tau + r)`` x gross wages for direct jobs;
-* indirect taxes on consumption ``v m y``;
-* unemployment-benefit savings ``u P b_t`` (``u`` = share of the people taking the new jobs
-  who were on unemployment benefit, ``P`` the new jobs as persons, ``b_t`` the benefit per
-  person); the same benefit is *not* household income: the household round spends the net
-  gain, ``net earnings - u b_t`` per person (see ``_household_round``);
-* net funding requirement = gross cost - returns - replaced spending ``V_t`` (currency, % of
-  gross cost, % of GDP); the share of the gross cost that pays for itself is 100 minus the
-  net requirement in % of gross cost (De Henau 2022, Table 5, "% self-funding").
-
-The household round (induced effects and all fiscal returns) is one function shared by
-:func:`simulate` (with Monte Carlo overrides) and :func:`compare_sectors`.
+The composition (:func:`_evaluate`) is vectorised over a leading draws axis, so
+:func:`simulate` (one run), :func:`~carecost.investment.monte_carlo` and
+:func:`~carecost.investment.sensitivity` (``D`` runs at once) and :func:`compare_sectors`
+call the same step functions.  Step arguments named after scenario keys are filled by name
+(:meth:`_Params.call`) from the scenario or from the draws that override it, so a new
+parameter needs its field specification (:mod:`carecost.investment.fields`), its scenario
+attribute and the step that uses it, and nothing here.  Results are typed: :class:`Summary`
+has one field per summary measure (the columns of :attr:`SimulationResult.summary`) and
+:class:`ServiceOutcome` one per column of :attr:`SimulationResult.by_service`.
 
 References
 ----------
@@ -111,7 +34,9 @@ Miller, R. E. and Blair, P. D. (2009). *Input-Output Analysis*, 2nd ed. Cambridg
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from typing import Any
@@ -119,21 +44,85 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import steps
 from ._validate import InvestmentInputError
+from .fields import check_joint, fields_of
 from .io import IOModel
 from .scenario import Scenario, Service
+from .steps import net_funding_requirement
 
 __all__ = [
     "InvestmentReport",
+    "JobTypes",
+    "Outcome",
+    "ServiceOutcome",
     "SimulationResult",
+    "Summary",
     "compare_sectors",
     "example_io_model",
     "net_funding_requirement",
     "simulate",
 ]
 
-ArrayLike = float | np.ndarray
+Array = Any
 Overrides = Mapping[str, np.ndarray]
+
+
+# --------------------------------------------------------------------------------------------
+# typed results: one field per measure, so nothing is renamed on output
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Summary:
+    """The summary measures by year, one field per column of
+    :attr:`SimulationResult.summary` (in its order); arrays of shape ``(D, T)`` or ``(1, T)``.
+
+    Money in currency per year (constant base-year prices), jobs in the input–output model's
+    employment unit (FTE), persons in persons, rates in percentage points.
+    """
+
+    gdp: Array
+    gross_cost: Array
+    gross_cost_pct_gdp: Array
+    capital_cost: Array
+    current_spending: Array
+    replaced_spending: Array
+    total_spending: Array
+    total_spending_pct_gdp: Array
+    newly_covered: Array
+    newly_covered_in_year: Array
+    jobs_direct_care: Array
+    jobs_direct_other: Array
+    jobs_direct: Array
+    jobs_indirect: Array
+    jobs_induced: Array
+    jobs_capital: Array
+    jobs_total: Array
+    jobs_women: Array
+    jobs_men: Array
+    women_share_of_jobs: Array
+    jobs_persons: Array
+    jobs_persons_women: Array
+    parents_employed: Array
+    parents_employed_women: Array
+    tax_direct_labour: Array
+    tax_indirect_labour: Array
+    tax_induced_labour: Array
+    tax_capital_labour: Array
+    tax_parents_labour: Array
+    tax_consumption: Array
+    benefit_savings: Array
+    fiscal_returns: Array
+    net_funding: Array
+    net_funding_pct_gross: Array
+    net_funding_pct_gdp: Array
+    women_emp_rate_change_pp: Array
+    men_emp_rate_change_pp: Array
+    gender_gap_pp: Array
+    gender_gap_change_pp: Array
+
+
+#: Summary measures (the fields of :class:`Summary`, the columns of ``summary``).
+SUMMARY_MEASURES = tuple(f.name for f in fields(Summary))
 
 #: Summary measures in currency per year (what :meth:`SimulationResult.present_value` totals).
 MONEY_MEASURES = (
@@ -154,47 +143,69 @@ MONEY_MEASURES = (
     "net_funding",
 )
 
-SUMMARY_MEASURES = (
-    "gdp",
-    "gross_cost",
-    "gross_cost_pct_gdp",
-    "capital_cost",
-    "current_spending",
-    "replaced_spending",
-    "total_spending",
-    "total_spending_pct_gdp",
-    "newly_covered",
-    "newly_covered_in_year",
-    "jobs_direct_care",
-    "jobs_direct_other",
-    "jobs_direct",
-    "jobs_indirect",
-    "jobs_induced",
-    "jobs_capital",
-    "jobs_total",
-    "jobs_women",
-    "jobs_men",
-    "women_share_of_jobs",
-    "jobs_persons",
-    "jobs_persons_women",
-    "parents_employed",
-    "parents_employed_women",
-    "tax_direct_labour",
-    "tax_indirect_labour",
-    "tax_induced_labour",
-    "tax_capital_labour",
-    "tax_parents_labour",
-    "tax_consumption",
-    "benefit_savings",
-    "fiscal_returns",
-    "net_funding",
-    "net_funding_pct_gross",
-    "net_funding_pct_gdp",
-    "women_emp_rate_change_pp",
-    "men_emp_rate_change_pp",
-    "gender_gap_pp",
-    "gender_gap_change_pp",
-)
+
+@dataclass(frozen=True)
+class JobTypes:
+    """Jobs held by women by type of job [FTE]: the field names are the ``type`` values of
+    :attr:`SimulationResult.jobs`; the totals are the ``jobs_<type>`` fields of
+    :class:`Summary`."""
+
+    direct_care: Array
+    direct_other: Array
+    indirect: Array
+    induced: Array
+    capital: Array
+
+
+@dataclass(frozen=True)
+class ServiceOutcome:
+    """One service by year, one field per column of :attr:`SimulationResult.by_service`."""
+
+    need_population: Array
+    coverage: Array
+    newly_covered: Array
+    newly_covered_in_year: Array
+    care_staff_fte: Array
+    other_staff_fte: Array
+    care_wage: Array
+    staff_cost: Array
+    non_staff_cost: Array
+    wage_upgrade_cost: Array
+    places_built: Array
+    capital_cost: Array
+    parents_employed: Array
+    gross_cost: Array
+    current_spending: Array
+    replaced_spending: Array
+
+
+@dataclass(frozen=True)
+class SectorJobs:
+    """Indirect, capital and induced jobs by input–output sector, shape ``(n, T)`` [FTE]."""
+
+    indirect: np.ndarray
+    capital: np.ndarray
+    induced: np.ndarray
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything one evaluation of the model gives (see :func:`_evaluate`).
+
+    Attributes
+    ----------
+    summary : Summary
+    jobs_women : JobTypes
+    services : dict of str to ServiceOutcome
+        By service name (only with ``detail=True``).
+    sectors : SectorJobs or None
+        By sector, for the first row of the draws axis (only with ``detail=True``).
+    """
+
+    summary: Summary
+    jobs_women: JobTypes
+    services: dict[str, ServiceOutcome]
+    sectors: SectorJobs | None
 
 
 def example_io_model() -> IOModel:
@@ -236,12 +247,15 @@ def example_io_model() -> IOModel:
 # --------------------------------------------------------------------------------------------
 # parameter access (scenario values, or Monte Carlo / sensitivity overrides of shape (D, 1))
 # --------------------------------------------------------------------------------------------
-SERVICE_NUMERIC = tuple(
-    f.name
-    for f in fields(Service)
-    if f.name
-    not in ("name", "kind", "ages", "need_rate", "sector", "non_staff_inputs", "capital_sector")
-)
+#: Numeric service keys that draws may vary (``services.<name>.<key>``).
+SERVICE_NUMERIC = tuple(k for k, s in fields_of("services").items() if s.type == "number")
+#: Numeric scenario-wide keys by name: their table (``macro``, ``fiscal`` or ``induced``).
+SCENARIO_NUMERIC = {
+    k: table
+    for table in ("macro", "fiscal", "induced")
+    for k, s in fields_of(table).items()
+    if s.type == "number"
+}
 
 
 def parameter_value(scenario: Scenario, path: str) -> float:
@@ -277,6 +291,15 @@ def parameter_value(scenario: Scenario, path: str) -> float:
     )
 
 
+@functools.cache
+def _parameters(fn: Callable[..., Any]) -> tuple[tuple[str, bool], ...]:
+    """Names of ``fn``'s parameters and whether each has a default."""
+    return tuple(
+        (name, par.default is not inspect.Parameter.empty)
+        for name, par in inspect.signature(fn).parameters.items()
+    )
+
+
 class _Params:
     """Parameter values: the scenario's, or Monte Carlo / sensitivity overrides of shape (D, 1).
 
@@ -305,7 +328,7 @@ class _Params:
             else:
                 parameter_value(scenario, key)
 
-    def g(self, section: str, name: str) -> ArrayLike:
+    def g(self, section: str, name: str) -> Array:
         key = f"{section}.{name}"
         if key in self.ov:
             return self.ov[key]
@@ -320,7 +343,7 @@ class _Params:
                 return key
         return f"services.{svc.name}.{name}"
 
-    def sv(self, svc: Service, name: str) -> ArrayLike | None:
+    def sv(self, svc: Service, name: str) -> Array | None:
         key = self.key(svc, name)
         if key in self.ov:
             return self.ov[key]
@@ -335,616 +358,315 @@ class _Params:
             return self.labels[i]
         return f"draw {i}"
 
+    def call(self, fn: Callable[..., Any], *args: Any, svc: Service | None = None,
+             **given: Any) -> Any:
+        """Call step ``fn``: arguments named after a scenario key are filled by name.
 
-def _first_bad(mask: Any) -> int | None:
-    """Index of the first draw (row) where ``mask`` is true, or None."""
-    m = np.atleast_2d(np.asarray(mask, dtype=bool))
-    rows = np.nonzero(m.any(axis=1))[0]
-    return int(rows[0]) if rows.size else None
+        Positional ``args`` and keyword ``given`` are passed as they are; every other
+        parameter of ``fn`` named after a numeric key of ``svc`` (when given) or of the
+        ``macro``, ``fiscal`` or ``induced`` table takes the key's value (the scenario's or
+        the draws').  A parameter without default that is neither is a programming error.
+        """
+        for name, has_default in _parameters(fn)[len(args):]:
+            if name in given:
+                continue
+            if svc is not None and name in SERVICE_NUMERIC:
+                given[name] = self.sv(svc, name)
+            elif name in SCENARIO_NUMERIC:
+                given[name] = self.g(SCENARIO_NUMERIC[name], name)
+            elif not has_default:
+                raise TypeError(f"{fn.__name__}: no value for parameter {name!r}")
+        return fn(*args, **given)
 
+    def check_joint(self) -> None:
+        """The constraints between keys (:data:`carecost.investment.fields.JOINT`), draw by
+        draw: scenario files are validated on load, but draws change parameters one at a
+        time.  The error names the parameters, their values and the offending draw."""
+        for svc in self.s.services:
 
-def _at(value: Any, i: int) -> float:
-    """Value of a parameter (scalar or (D, 1) column) in draw ``i``."""
-    arr = np.atleast_2d(np.asarray(value, dtype=float))
-    return float(arr[min(i, arr.shape[0] - 1), 0])
+            def value_of(key: str, svc: Service = svc) -> tuple[str, Any]:
+                name = key.split(".", 1)[1]
+                if name in SERVICE_NUMERIC:
+                    return self.key(svc, name), self.sv(svc, name)
+                return f"services.{svc.name}.{name}", getattr(svc, name)
 
-
-def _check_joint(p: _Params) -> None:
-    """Constraints between parameters, checked draw by draw.
-
-    Scenario files are validated on load; Monte Carlo and sensitivity overrides change one
-    parameter at a time, so combinations are checked here: ``target_coverage >=
-    current_coverage`` (a negative gap would give negative persons, costs and jobs), a
-    positive non-care wage when ``non_care_staff_ratio > 0``, ``share_from_unemployment <=
-    share_from_non_employment``, ``income_tax_rate + employee_contribution_rate <= 1`` and
-    employment <= working-age population.  The error names the parameters, their values and
-    the offending draw.
-    """
-    for svc in p.s.services:
-        cur, tgt = p.sv(svc, "current_coverage"), p.sv(svc, "target_coverage")
-        i = _first_bad(np.asarray(tgt) < np.asarray(cur))
-        if i is not None:
-            raise InvestmentInputError(
-                f"{p.key(svc, 'target_coverage')} = {_at(tgt, i):g} is below "
-                f"{p.key(svc, 'current_coverage')} = {_at(cur, i):g} in {p.where(i)}; allowed "
-                "target_coverage in [current_coverage, 1] (a negative coverage gap)"
-            )
-        spent, repl = p.sv(svc, "current_spending_pct_gdp"), p.sv(svc, "replaced_spending_pct_gdp")
-        i = _first_bad(np.asarray(repl) > np.asarray(spent))
-        if i is not None:
-            raise InvestmentInputError(
-                f"{p.key(svc, 'replaced_spending_pct_gdp')} = {_at(repl, i):g} exceeds "
-                f"{p.key(svc, 'current_spending_pct_gdp')} = {_at(spent, i):g} in {p.where(i)}; "
-                "allowed replaced_spending_pct_gdp in [0, current_spending_pct_gdp]"
-            )
-        kap = p.sv(svc, "capital_cost_per_place")
-        i = _first_bad(np.asarray(kap) > 0) if svc.capital_sector is None else None
-        if i is not None:
-            raise InvestmentInputError(
-                f"{p.key(svc, 'capital_cost_per_place')} = {_at(kap, i):g} > 0 in {p.where(i)} "
-                f"but services.{svc.name}.capital_sector is not set; give the input–output "
-                "sector that supplies the capital spending in the scenario"
-            )
-        mu = p.sv(svc, "parent_employment_per_person")
-        earn = p.sv(svc, "parent_earnings_relative_to_average")
-        i = _first_bad((np.asarray(mu) > 0) & (np.asarray(earn) <= 0))
-        if i is not None:
-            raise InvestmentInputError(
-                f"{p.key(svc, 'parent_earnings_relative_to_average')} = {_at(earn, i):g} with "
-                f"{p.key(svc, 'parent_employment_per_person')} = {_at(mu, i):g} > 0 in "
-                f"{p.where(i)}; allowed parents' earnings range (0, 10] when parents take jobs"
-            )
-        ratio = p.sv(svc, "non_care_staff_ratio")
-        wage = p.sv(svc, "non_care_wage_relative_to_average")
-        i = _first_bad((np.asarray(ratio) > 0) & (np.asarray(wage) <= 0))
-        if i is not None:
-            raise InvestmentInputError(
-                f"{p.key(svc, 'non_care_wage_relative_to_average')} = {_at(wage, i):g} with "
-                f"{p.key(svc, 'non_care_staff_ratio')} = {_at(ratio, i):g} > 0 in {p.where(i)}; "
-                "allowed non-care wage range (0, 10] when there are other staff"
-            )
-    u, sne = p.g("fiscal", "share_from_unemployment"), p.g("macro", "share_from_non_employment")
-    i = _first_bad(np.asarray(u) > np.asarray(sne))
-    if i is not None:
-        raise InvestmentInputError(
-            f"fiscal.share_from_unemployment = {_at(u, i):g} exceeds "
-            f"macro.share_from_non_employment = {_at(sne, i):g} in {p.where(i)}; allowed "
-            "share_from_unemployment in [0, share_from_non_employment]"
-        )
-    it, ee = p.g("fiscal", "income_tax_rate"), p.g("fiscal", "employee_contribution_rate")
-    i = _first_bad(np.asarray(it) + np.asarray(ee) > 1.0)
-    if i is not None:
-        raise InvestmentInputError(
-            f"fiscal.income_tax_rate + fiscal.employee_contribution_rate = "
-            f"{_at(it, i) + _at(ee, i):g} in {p.where(i)}; allowed range [0, 1]"
-        )
-    for sex in ("women", "men"):
-        emp, wa = p.g("macro", f"employed_{sex}"), p.g("macro", f"working_age_{sex}")
-        i = _first_bad(np.asarray(emp) > np.asarray(wa))
-        if i is not None:
-            raise InvestmentInputError(
-                f"macro.employed_{sex} = {_at(emp, i):g} exceeds macro.working_age_{sex} = "
-                f"{_at(wa, i):g} in {p.where(i)}; allowed range [0, working_age_{sex}]"
-            )
+            check_joint("services", value_of, where=self.where)
+        check_joint("scenario", lambda key: (key, self.g(*key.split("."))), where=self.where)
 
 
-def net_funding_requirement(
-    gross_cost: ArrayLike, fiscal_returns: ArrayLike, replaced_spending: ArrayLike = 0.0
-) -> ArrayLike:
-    """Net funding requirement: gross cost minus fiscal returns minus replaced spending.
+# --------------------------------------------------------------------------------------------
+# the composition (vectorised over draws D and years T)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _ServiceTotals:
+    """What the services add up to before the household round: a typed sum over services
+    (fieldwise ``+``, in scenario order from 0), internal to :func:`_evaluate`."""
 
-    Parameters
-    ----------
-    gross_cost : float or ndarray
-        Gross annual cost of the programme, currency per year.
-    fiscal_returns : float or ndarray
-        Taxes, contributions and benefit savings it generates, currency per year.
-    replaced_spending : float or ndarray, default 0
-        Current public spending that the programme replaces (subsidies, vouchers, tax relief
-        that end), currency per year.
+    newly_covered: Array = 0.0
+    newly_covered_in_year: Array = 0.0
+    jobs_direct_care: Array = 0.0
+    jobs_direct_other: Array = 0.0
+    direct_care_women: Array = 0.0
+    direct_other_women: Array = 0.0
+    jobs_indirect: Array = 0.0
+    indirect_women: Array = 0.0
+    jobs_capital: Array = 0.0
+    capital_women: Array = 0.0
+    persons: Array = 0.0
+    persons_women: Array = 0.0
+    parents_employed: Array = 0.0
+    parents_employed_women: Array = 0.0
+    direct_wages: Array = 0.0
+    compensation_indirect: Array = 0.0
+    compensation_capital: Array = 0.0
+    compensation_parents: Array = 0.0
+    gross_cost: Array = 0.0
+    capital_cost: Array = 0.0
+    current_spending: Array = 0.0
+    replaced_spending: Array = 0.0
 
-    Returns
-    -------
-    float or ndarray
-        Currency per year; negative when the programme more than pays for itself.
-
-    References
-    ----------
-    De Henau, J. (2022). Simulating employment and fiscal effects of public investment in
-    high-quality universal childcare in the UK. *IJCCEP* 16, 3, Table 5 ("net funding gap"
-    = gross annual cost - tax revenues - lower cash-benefit spending - current ECEC subsidies).
-    UN Women and ILO (2021), step 3.
-    """
-    return gross_cost - fiscal_returns - replaced_spending
-
-
-def _paths(p: _Params) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
-    """GDP, real wage index and average wage by year, shape (D or 1, T)."""
-    scn = p.s
-    tt = (scn.years - scn.base_year)[None, :].astype(float)
-    gdp = p.g("macro", "gdp") * (1.0 + np.asarray(p.g("macro", "gdp_growth"))) ** tt
-    wgrowth = (1.0 + np.asarray(p.g("macro", "real_wage_growth"))) ** tt
-    avgw = p.g("macro", "average_wage") * wgrowth
-    return gdp, wgrowth, avgw
+    def __add__(self, other: _ServiceTotals) -> _ServiceTotals:
+        return _ServiceTotals(**{f.name: getattr(self, f.name) + getattr(other, f.name)
+                                 for f in fields(self)})
 
 
-def _labour_rates(p: _Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``tau`` (income tax + employee contributions), ``r`` (employer contributions) and
-    ``net = (1 - tau) / (1 + r)``, the disposable share of compensation of employees."""
-    r = np.asarray(p.g("fiscal", "employer_contribution_rate"))
-    tau = np.asarray(p.g("fiscal", "income_tax_rate")) + np.asarray(
-        p.g("fiscal", "employee_contribution_rate")
-    )
-    return tau, r, (1.0 - tau) / (1.0 + r)
-
-
-def _household_round(
-    p: _Params,
-    model: IOModel,
-    *,
-    compensation: Mapping[str, Any],
-    jobs: Any,
-    jobs_women: Any,
-    avgw: Any,
-    wgrowth: Any,
-    other_earners: Any = 0.0,
-    persons: Any = None,
-    persons_women: Any = None,
-) -> dict[str, Any]:
-    """Induced effects and fiscal returns of first-round earnings and jobs.
-
-    The one implementation of the household round, used by :func:`simulate` (via
-    ``_core``, with Monte Carlo overrides) and by :func:`compare_sectors`.
-
-    Parameters
-    ----------
-    p : _Params
-        Parameter values (scenario or overrides).
-    model : IOModel
-        Input–output model.
-    compensation : mapping of str to array
-        First-round compensation of employees (employer contributions included), currency,
-        by component (e.g. ``direct``, ``indirect``); labour taxes are returned by component.
-    jobs, jobs_women : array
-        First-round (direct + indirect + capital) jobs, all and women, in the model's
-        employment unit (FTE).
-    persons, persons_women : array, optional
-        The same jobs as persons employed (FTE x persons per FTE); default ``jobs`` and
-        ``jobs_women``.  Benefits are per person: the benefit lost and the benefit savings
-        use persons.
-    other_earners : array, default 0
-        People with new earnings in ``compensation`` who do not hold jobs created by the
-        spending (parents taking up paid work): with ``induced.method = "multiplier"`` their
-        spending induces ``(k - 1)`` jobs each, as the new jobs' does; no benefit savings.
-    avgw, wgrowth : array
-        Average wage path (currency) and real wage index (base year = 1).
-
-    Returns
-    -------
-    dict
-        ``jobs_induced, induced_women, induced_compensation, disposable_income,
-        consumption`` (purchasers' prices), ``producer_demand`` (``(1 - v) m y``),
-        ``tax_labour_<component>``, ``tax_induced_labour, tax_consumption, benefit_savings,
-        jobs_total, jobs_women, persons_induced, persons_induced_women, persons_total,
-        persons_women, fiscal_returns``.
-
-    Notes
-    -----
-    Household income is the *net gain* of the households whose members take the new jobs:
-    the disposable part of the new earnings minus the unemployment benefit that the share
-    ``u`` of the people taking the new jobs who were on benefit no longer receive (``u b_t``
-    per person).  The same benefit is a saving of the government (``benefit_savings``);
-    counting it as household income as well would count it twice.  First round
-    ``y0 = net comp1 - u b_t P1`` (``P1`` = ``persons``, the first-round jobs as persons; the
-    parents in ``other_earners`` were not on benefit, so nothing is deducted for them).
-
-    With disposable income ``y``, consumption at purchasers' prices is ``m y``, indirect
-    taxes take ``v m y`` and producers receive ``(1 - v) m y``, spread over sectors by the
-    consumption shares ``c``.  Each unit of producer demand pays ``w'Lc`` compensation and
-    creates ``e'Lc`` jobs (``(e o p)'Lc`` persons, ``p`` persons per FTE), a net household
-    gain of ``h'Lc`` with ``h = net w - u b_t (e o p)``.  Type II:
-    ``y = y0 + (1 - v) m h'Lc y``, so ``y = y0 / (1 - theta)`` with ``theta = (1 - v) m h'Lc``
-    (Miller and Blair 2009, eq. 2.25, with household income coefficients ``h`` and household
-    consumption coefficients ``(1 - v) m c``).  Multiplier method: the stated multiplier
-    ``k`` applies to the jobs in proportion to the net gain, ``induced = (k - 1) (J1 +
-    other_earners) y0 / (net comp1)``, and the induced jobs add ``net avgw (1 + r)`` each to
-    household income, less ``u b_t`` per induced person.
-
-    References: De Henau (2022, section 5) and UN Women and ILO (2021, step 3) count the lower
-    benefit spending as a fiscal return; De Henau (2022, IJCCEP 16:3) computes the change in
-    household income with a tax–benefit microsimulation (UKMOD), i.e. net of the benefits
-    withdrawn.
-    """
-    _, r, net = _labour_rates(p)
-    m = np.asarray(p.g("fiscal", "propensity_to_consume"))
-    v = np.asarray(p.g("fiscal", "indirect_tax_rate"))
-    u = np.asarray(p.g("fiscal", "share_from_unemployment"))
-    benefit = u * p.g("fiscal", "unemployment_benefit") * wgrowth  # lost benefit per new job
-    unit = model.money_unit
-    e, w, g, L, c = (
-        model.employment,
-        model.compensation,
-        model.female_share,
-        model.L,
-        model.consumption_shares,
-    )
-    ep = model.persons
-    kappa, eLc, egLc = float(w @ L @ c), float(e @ L @ c), float((e * g) @ L @ c)
-    pLc, pgLc = float(ep @ L @ c), float((ep * g) @ L @ c)
-    persons1 = jobs if persons is None else persons
-    persons1_w = jobs_women if persons_women is None else persons_women
-    comp1 = sum(np.asarray(x, dtype=float) for x in compensation.values())
-    gross0 = net * comp1
-    y0 = gross0 - benefit * persons1
-    i = _first_bad(np.asarray(y0) < -1e-9 * np.maximum(np.abs(np.asarray(gross0)), 1.0))
-    if i is not None:
-        per_person = _at(gross0, i) / max(_at(persons1, i), 1e-300)
-        raise InvestmentInputError(
-            f"fiscal.share_from_unemployment x fiscal.unemployment_benefit = "
-            f"{_at(benefit, i):,.0f} per person taking a new job (in {p.where(i)}) exceeds "
-            f"the disposable earnings per person, {per_person:,.0f} (direct, indirect and "
-            "capital jobs); the households taking the jobs would lose income.  Check the "
-            "benefit (currency per person per year), the share from unemployment, and the "
-            "input–output model's compensation per job"
-        )
-    method = p.s.induced
-    if method == "type_ii":
-        theta = (1.0 - v) * m * (net * kappa - benefit * pLc / unit)
-        if np.any(theta >= 1.0):
-            raise InvestmentInputError(
-                "(1 - indirect_tax_rate) x propensity_to_consume x net household income per "
-                f"unit of consumption h'Lc = {np.max(theta):.3g}; must be < 1"
-            )
-        y = y0 / (1.0 - theta)
-        prod = (1.0 - v) * m * y
-        induced = eLc * prod / unit
-        induced_w = egLc * prod / unit
-        induced_p, induced_pw = pLc * prod / unit, pgLc * prod / unit
-        induced_comp = kappa * prod
-    elif method == "multiplier":
-        kmult = np.asarray(p.g("induced", "consumption_multiplier"))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(gross0 != 0, y0 / np.where(gross0 != 0, gross0, 1.0), 1.0)
-        induced = (kmult - 1.0) * (jobs + other_earners) * share
-        induced_w = induced * (egLc / eLc if eLc > 0 else np.nan)
-        induced_p = induced * (pLc / eLc if eLc > 0 else 1.0)
-        induced_pw = induced * (pgLc / eLc if eLc > 0 else np.nan)
-        induced_comp = induced * avgw * (1.0 + r)
-        y = y0 + net * induced_comp - benefit * induced_p
+def _service_run(
+    p: _Params, svc: Service, model: IOModel, macro: steps.MacroPaths, phase: np.ndarray
+) -> tuple[ServiceOutcome, _ServiceTotals, np.ndarray, np.ndarray]:
+    """Steps 1–9 for one service: its outcome, its part of the totals, and the input shares
+    of its non-staff and capital spending (for the jobs by sector)."""
+    need = p.s.need_population(svc)[None, :]
+    cov = p.call(steps.coverage, need, svc=svc, phase_in=phase)
+    staff = p.call(steps.staffing, cov.newly_covered, svc=svc)
+    wage = p.call(steps.care_wage, macro.average_wage, macro.wage_index, svc=svc)
+    rec = p.call(steps.recurrent_cost, staff.care_staff_fte, staff.other_staff_fte,
+                 wage.care_wage, macro.average_wage, svc=svc)
+    up = p.call(steps.wage_upgrade, svc=svc, care_wage=wage.care_wage,
+                wage_before_floor=wage.wage_before_floor, phase_in=phase)
+    cap = p.call(steps.capital_cost, cov.newly_covered, svc=svc)
+    current, replaced = p.call(steps.public_spending, macro.gdp, phase, svc=svc)
+    parents = p.call(steps.parents_employment, cov.newly_covered, macro.average_wage, svc=svc)
+    if svc.non_staff_inputs is None:
+        d = model.input_structure(svc.sector)
     else:
-        induced = induced_w = induced_comp = np.zeros_like(y0)
-        induced_p = induced_pw = np.zeros_like(y0)
-        y = y0
-    cons = m * y
-    total = jobs + induced
-    persons_total = persons1 + induced_p
-    out: dict[str, Any] = {
-        f"tax_labour_{k}": np.asarray(x, dtype=float) * (1.0 - net) for k, x in compensation.items()
-    }
-    out.update(
-        {
-            "jobs_induced": induced,
-            "induced_women": induced_w,
-            "induced_compensation": induced_comp,
-            "disposable_income": y,
-            "consumption": cons,
-            "producer_demand": (1.0 - v) * cons,
-            "tax_induced_labour": induced_comp * (1.0 - net),
-            "tax_consumption": v * cons,
-            "benefit_savings": benefit * persons_total,
-            "jobs_total": total,
-            "jobs_women": jobs_women + induced_w,
-            "persons_induced": induced_p,
-            "persons_induced_women": induced_pw,
-            "persons_total": persons_total,
-            "persons_women": persons1_w + induced_pw,
-        }
+        d = np.zeros(model.n)
+        for sec, share in svc.non_staff_inputs.items():
+            d[model.index_of(sec)] += share
+    u = np.zeros(model.n)
+    if svc.capital_sector is not None:
+        u[model.index_of(svc.capital_sector)] = 1.0
+    ppf = float(model.persons_per_fte[model.index_of(svc.sector)])
+    direct = p.call(steps.direct_jobs, staff.care_staff_fte, staff.other_staff_fte, svc=svc,
+                    persons_per_fte=ppf)
+    ind = steps.io_jobs(rec.non_staff_cost, d, model)
+    capj = steps.io_jobs(cap.capital_cost, u, model)
+    gross = steps.gross_cost(rec.recurrent_cost, up.wage_upgrade_cost, cap.capital_cost)
+    outcome = ServiceOutcome(
+        need_population=need,
+        coverage=cov.coverage,
+        newly_covered=cov.newly_covered,
+        newly_covered_in_year=cov.newly_covered_in_year,
+        care_staff_fte=staff.care_staff_fte,
+        other_staff_fte=staff.other_staff_fte,
+        care_wage=wage.care_wage,
+        staff_cost=rec.staff_cost,
+        non_staff_cost=rec.non_staff_cost,
+        wage_upgrade_cost=up.wage_upgrade_cost,
+        places_built=cap.places_built,
+        capital_cost=cap.capital_cost,
+        parents_employed=parents.parents_employed,
+        gross_cost=gross,
+        current_spending=current,
+        replaced_spending=replaced,
     )
-    out["fiscal_returns"] = (
-        sum(out[f"tax_labour_{k}"] for k in compensation)
-        + out["tax_induced_labour"]
-        + out["tax_consumption"]
-        + out["benefit_savings"]
+    totals = _ServiceTotals(
+        newly_covered=cov.newly_covered,
+        newly_covered_in_year=cov.newly_covered_in_year,
+        jobs_direct_care=direct.care,
+        jobs_direct_other=direct.other,
+        direct_care_women=direct.care_women,
+        direct_other_women=direct.other_women,
+        jobs_indirect=ind.jobs,
+        indirect_women=ind.jobs_women,
+        jobs_capital=capj.jobs,
+        capital_women=capj.jobs_women,
+        persons=direct.persons + ind.persons + capj.persons,
+        persons_women=direct.persons_women + ind.persons_women + capj.persons_women,
+        parents_employed=parents.parents_employed,
+        parents_employed_women=parents.parents_employed_women,
+        direct_wages=rec.gross_wages + up.gross_wages,
+        compensation_indirect=ind.compensation,
+        compensation_capital=capj.compensation,
+        compensation_parents=parents.compensation,
+        gross_cost=gross,
+        capital_cost=cap.capital_cost,
+        current_spending=current,
+        replaced_spending=replaced,
     )
-    return out
+    return outcome, totals, d, u
 
 
-# --------------------------------------------------------------------------------------------
-# core (vectorised over draws D and years T)
-# --------------------------------------------------------------------------------------------
-def _core(
+def _evaluate(
     scn: Scenario,
     model: IOModel,
     overrides: Overrides | None = None,
-    detail: bool = False,
+    *,
     labels: Sequence[str] | None = None,
-) -> dict[str, Any]:
+    detail: bool = False,
+) -> Outcome:
+    """Evaluate the model for the scenario, or for ``D`` draws of some of its parameters.
+
+    Parameters
+    ----------
+    scn : Scenario
+    model : IOModel
+    overrides : mapping of str to ndarray, optional
+        Parameter path (``services.<name|*>.<key>``, ``macro.<key>``, ...) to a ``(D, 1)``
+        column of values replacing the scenario's.
+    labels : sequence of str, optional
+        Names of the ``D`` runs in error messages (default ``draw i``).
+    detail : bool, default False
+        Also return the per-service and per-sector results (for :func:`simulate`).
+
+    Returns
+    -------
+    Outcome
+
+    Raises
+    ------
+    InvestmentInputError
+        If a draw breaks a constraint between keys (:data:`~carecost.investment.fields.
+        JOINT`) or makes the households lose income (:func:`~carecost.investment.steps.
+        household_round`), naming the run.
+    """
     p = _Params(scn, overrides, labels)
-    _check_joint(p)
-    years = scn.years
+    p.check_joint()
     phase = np.asarray(scn.phase_in, dtype=float)[None, :]
-    gdp, wgrowth, avgw = _paths(p)
-    r = _labour_rates(p)[1]
-    unit = model.money_unit
-    e, w, g, L = model.employment, model.compensation, model.female_share, model.L
-    eL, wL, egL = e @ L, w @ L, (e * g) @ L
-    pL, pgL = model.persons @ L, (model.persons * g) @ L  # persons (headcount) per unit
-
-    out: dict[str, Any] = {"years": years, "gdp": gdp * np.ones_like(phase)}
-    acc: dict[str, Any] = {
-        k: 0.0
-        for k in (
-            "newly_covered",
-            "newly_covered_in_year",
-            "care",
-            "other",
-            "care_w",
-            "other_w",
-            "gross",
-            "current",
-            "replaced",
-            "wages_direct",
-            "ind_jobs",
-            "ind_jobs_w",
-            "ind_comp",
-            "staff_cost",
-            "nonstaff",
-            "upgrade",
-            "capital",
-            "cap_jobs",
-            "cap_jobs_w",
-            "cap_comp",
-            "parents",
-            "parents_w",
-            "parent_comp",
-            "persons",
-            "persons_w",
-        )
-    }
-    per_service: dict[str, dict[str, Any]] = {}
-    shape = (model.n, *np.broadcast_shapes(np.shape(gdp), (1, len(years))))
-    ns_by_sector = np.zeros(shape) if detail else None
-    cap_by_sector = np.zeros(shape) if detail else None
+    macro = p.call(steps.macro_paths, (scn.years - scn.base_year)[None, :].astype(float))
+    t = _ServiceTotals()
+    services: dict[str, ServiceOutcome] = {}
+    inputs: list[tuple[np.ndarray, np.ndarray]] = []
     for svc in scn.services:
-        need = scn.need_population(svc)[None, :]
-        cur = np.asarray(p.sv(svc, "current_coverage"))
-        tgt = np.asarray(p.sv(svc, "target_coverage"))
-        cov = cur + (tgt - cur) * phase
-        new = (cov - cur) * need
-        # increment over the previous year (0 in the base year); negative when the population
-        # in need falls once the target coverage is reached
-        new_in_year = np.diff(new, axis=-1, prepend=new[..., :1])
-        care = (
-            new
-            / np.asarray(p.sv(svc, "persons_per_staff"))
-            * (
-                np.asarray(p.sv(svc, "service_hours_per_week"))
-                * np.asarray(p.sv(svc, "service_weeks_per_year"))
-                / (
-                    np.asarray(p.sv(svc, "staff_hours_per_week"))
-                    * np.asarray(p.sv(svc, "staff_weeks_per_year"))
-                )
-            )
-        )
-        other = care * np.asarray(p.sv(svc, "non_care_staff_ratio"))
-        rel = p.sv(svc, "wage_relative_to_average")
-        w0 = rel * avgw if rel is not None else np.asarray(p.sv(svc, "wage")) * wgrowth
-        floor = p.sv(svc, "wage_floor_relative_to_average")
-        wage = np.maximum(w0, floor * avgw) if floor is not None else w0 * 1.0
-        w_oth = np.asarray(p.sv(svc, "non_care_wage_relative_to_average")) * avgw
-        gross_wages = care * wage + other * w_oth
-        staff_cost = gross_wages * (1.0 + r)
-        s_share = np.asarray(p.sv(svc, "non_staff_cost_share"))
-        recurrent = staff_cost / (1.0 - s_share)
-        nonstaff = recurrent * s_share
-        # pay rise of existing staff to the floor: independent of the coverage gap
-        upgrade_gross = np.asarray(p.sv(svc, "current_staff")) * (wage - w0) * phase
-        upgrade = upgrade_gross * (1.0 + r)
-        # places built: increase of the running maximum of newly covered persons (measured
-        # beyond base-year coverage, so a phase-in above 0 in the base year builds places then)
-        peak = np.maximum.accumulate(new, axis=-1)
-        built = np.diff(peak, axis=-1, prepend=0.0)
-        capital = np.asarray(p.sv(svc, "capital_cost_per_place")) * built
-        if svc.capital_sector is not None:
-            u = np.zeros(model.n)
-            u[model.index_of(svc.capital_sector)] = 1.0
-        else:
-            u = np.zeros(model.n)
-        cap_jobs = float(eL @ u) * capital / unit
-        cap_jobs_w = float(egL @ u) * capital / unit
-        cap_persons = float(pL @ u) * capital / unit
-        cap_persons_w = float(pgL @ u) * capital / unit
-        cap_comp = float(wL @ u) * capital
-        gross = recurrent + upgrade + capital
-        parents = np.asarray(p.sv(svc, "parent_employment_per_person")) * new
-        parents_w = parents * np.asarray(p.sv(svc, "parent_women_share"))
-        parent_comp = (
-            parents
-            * np.asarray(p.sv(svc, "parent_earnings_relative_to_average"))
-            * avgw
-            * (1.0 + r)
-        )
-        current = np.asarray(p.sv(svc, "current_spending_pct_gdp")) / 100.0 * gdp
-        replaced = np.asarray(p.sv(svc, "replaced_spending_pct_gdp")) / 100.0 * gdp * phase
-        ws = np.asarray(p.sv(svc, "women_share"))
-        nws = np.asarray(p.sv(svc, "non_care_women_share"))
-        if svc.non_staff_inputs is None:
-            d = model.input_structure(svc.sector)
-        else:
-            d = np.zeros(model.n)
-            for sec, share in svc.non_staff_inputs.items():
-                d[model.index_of(sec)] += share
-        ind_jobs = float(eL @ d) * nonstaff / unit
-        ind_jobs_w = float(egL @ d) * nonstaff / unit
-        ind_comp = float(wL @ d) * nonstaff
-        # direct staff are FTE: persons with the service sector's persons per FTE
-        ppf = float(model.persons_per_fte[model.index_of(svc.sector)])
-        persons = ppf * (care + other) + float(pL @ d) * nonstaff / unit + cap_persons
-        persons_w = (
-            ppf * (care * ws + other * nws) + float(pgL @ d) * nonstaff / unit + cap_persons_w
-        )
-        for k, v in (
-            ("newly_covered", new),
-            ("newly_covered_in_year", new_in_year),
-            ("care", care),
-            ("other", other),
-            ("care_w", care * ws),
-            ("other_w", other * nws),
-            ("gross", gross),
-            ("current", current),
-            ("replaced", replaced),
-            ("wages_direct", gross_wages + upgrade_gross),
-            ("ind_jobs", ind_jobs),
-            ("ind_jobs_w", ind_jobs_w),
-            ("ind_comp", ind_comp),
-            ("staff_cost", staff_cost),
-            ("nonstaff", nonstaff),
-            ("upgrade", upgrade),
-            ("capital", capital),
-            ("cap_jobs", cap_jobs),
-            ("cap_jobs_w", cap_jobs_w),
-            ("cap_comp", cap_comp),
-            ("parents", parents),
-            ("parents_w", parents_w),
-            ("parent_comp", parent_comp),
-            ("persons", persons),
-            ("persons_w", persons_w),
-        ):
-            acc[k] = acc[k] + v
-        if detail:
-            assert ns_by_sector is not None
-            assert cap_by_sector is not None
-            ns_by_sector = ns_by_sector + d[:, None, None] * (nonstaff / unit)[None, ...]
-            cap_by_sector = cap_by_sector + u[:, None, None] * (
-                np.broadcast_to(capital, shape[1:]) / unit
-            )[None, ...]
-            per_service[svc.name] = {
-                "need_population": need,
-                "coverage": cov,
-                "newly_covered": new,
-                "newly_covered_in_year": new_in_year,
-                "care_staff_fte": care,
-                "other_staff_fte": other,
-                "care_wage": wage,
-                "staff_cost": staff_cost,
-                "non_staff_cost": nonstaff,
-                "wage_upgrade_cost": upgrade,
-                "places_built": built,
-                "capital_cost": capital,
-                "parents_employed": parents,
-                "gross_cost": gross,
-                "current_spending": current,
-                "replaced_spending": replaced,
-            }
-
-    direct = acc["care"] + acc["other"]
-    direct_w = acc["care_w"] + acc["other_w"]
-    hh = _household_round(
-        p,
-        model,
-        compensation={
-            "direct": acc["wages_direct"] * (1.0 + r),
-            "indirect": acc["ind_comp"],
-            "capital": acc["cap_comp"],
-            "parents": acc["parent_comp"],
-        },
-        jobs=direct + acc["ind_jobs"] + acc["cap_jobs"],
-        jobs_women=direct_w + acc["ind_jobs_w"] + acc["cap_jobs_w"],
-        persons=acc["persons"],
-        persons_women=acc["persons_w"],
-        other_earners=acc["parents"],
-        avgw=avgw,
-        wgrowth=wgrowth,
+        outcome, part, d, u = _service_run(p, svc, model, macro, phase)
+        t = t + part
+        if detail:  # per-service arrays are kept only when asked for (memory of D draws)
+            services[svc.name] = outcome
+            inputs.append((d, u))
+    employer = np.asarray(p.g("fiscal", "employer_contribution_rate"))
+    comp_direct = t.direct_wages * (1.0 + employer)
+    first_round = (comp_direct, t.compensation_indirect, t.compensation_capital,
+                   t.compensation_parents)
+    direct = t.jobs_direct_care + t.jobs_direct_other
+    direct_w = t.direct_care_women + t.direct_other_women
+    jobs1 = direct + t.jobs_indirect + t.jobs_capital
+    jobs1_w = direct_w + t.indirect_women + t.capital_women
+    benefit = p.call(steps.lost_benefit, wage_index=macro.wage_index)
+    hh = p.call(
+        steps.household_round,
+        sum((np.asarray(x, dtype=float) for x in first_round), 0.0),
+        jobs1, t.persons, macro.average_wage, benefit, model,
+        method=scn.induced, other_earners=t.parents_employed, labels=_labels(p),
     )
-    total, women = hh["jobs_total"], hh["jobs_women"]
-    men = total - women
-    gross = acc["gross"]
-    netf = net_funding_requirement(gross, hh["fiscal_returns"], acc["replaced"])
-    total_spending = acc["current"] + gross - acc["replaced"]
-    wa_w, wa_m = p.g("macro", "working_age_women"), p.g("macro", "working_age_men")
-    sne = p.g("macro", "share_from_non_employment")
-    rate_w0 = p.g("macro", "employed_women") / wa_w
-    rate_m0 = p.g("macro", "employed_men") / wa_m
-    # employment rates count persons (FTE x persons per FTE), not FTE
-    p_total, p_women = hh["persons_total"], hh["persons_women"]
-    dw = 100.0 * (sne * p_women + acc["parents_w"]) / wa_w
-    dm = 100.0 * (sne * (p_total - p_women) + acc["parents"] - acc["parents_w"]) / wa_m
-    gap0 = 100.0 * (rate_m0 - rate_w0)
+    total, women = jobs1 + hh.jobs_induced, jobs1_w + hh.jobs_induced_women
+    p_total = t.persons + hh.persons_induced
+    p_women = t.persons_women + hh.persons_induced_women
+    fiscal = p.call(steps.fiscal_returns, comp_direct, hh.induced_compensation, hh.consumption,
+                    benefit, p_total, compensation_indirect=t.compensation_indirect,
+                    compensation_capital=t.compensation_capital,
+                    compensation_parents=t.compensation_parents)
+    rates = p.call(steps.employment_rates, p_total, p_women, t.parents_employed,
+                   t.parents_employed_women)
+    gross = t.gross_cost
+    netf = steps.net_funding(gross, fiscal.fiscal_returns, t.replaced_spending, macro.gdp)
+    spend, spend_pct = steps.total_spending(t.current_spending, gross, t.replaced_spending,
+                                            macro.gdp)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out.update(
-            {
-                "gross_cost": gross,
-                "gross_cost_pct_gdp": 100.0 * gross / gdp,
-                "capital_cost": acc["capital"],
-                "current_spending": acc["current"],
-                "replaced_spending": acc["replaced"],
-                "total_spending": total_spending,
-                "total_spending_pct_gdp": 100.0 * total_spending / gdp,
-                "newly_covered": acc["newly_covered"],
-                "newly_covered_in_year": acc["newly_covered_in_year"],
-                "jobs_direct_care": acc["care"],
-                "jobs_direct_other": acc["other"],
-                "jobs_direct": direct,
-                "jobs_indirect": acc["ind_jobs"],
-                "jobs_induced": hh["jobs_induced"],
-                "jobs_capital": acc["cap_jobs"],
-                "jobs_total": total,
-                "jobs_women": women,
-                "jobs_men": men,
-                "women_share_of_jobs": np.where(
-                    total > 0, women / np.where(total > 0, total, 1), np.nan
-                ),
-                "jobs_persons": p_total,
-                "jobs_persons_women": p_women,
-                "tax_direct_labour": hh["tax_labour_direct"],
-                "tax_indirect_labour": hh["tax_labour_indirect"],
-                "tax_induced_labour": hh["tax_induced_labour"],
-                "tax_capital_labour": hh["tax_labour_capital"],
-                "tax_parents_labour": hh["tax_labour_parents"],
-                "parents_employed": acc["parents"],
-                "parents_employed_women": acc["parents_w"],
-                "tax_consumption": hh["tax_consumption"],
-                "benefit_savings": hh["benefit_savings"],
-                "fiscal_returns": hh["fiscal_returns"],
-                "net_funding": netf,
-                "net_funding_pct_gross": np.where(
-                    gross > 0, 100.0 * netf / np.where(gross > 0, gross, 1), np.nan
-                ),
-                "net_funding_pct_gdp": 100.0 * netf / gdp,
-                "women_emp_rate_change_pp": dw,
-                "men_emp_rate_change_pp": dm,
-                "gender_gap_pp": gap0 + dm - dw,
-                "gender_gap_change_pp": dm - dw,
-                "direct_women": direct_w,
-                "indirect_women": acc["ind_jobs_w"],
-                "induced_women": hh["induced_women"],
-                "capital_women": acc["cap_jobs_w"],
-                "direct_care_women": acc["care_w"],
-                "direct_other_women": acc["other_w"],
-                "staff_cost": acc["staff_cost"],
-                "non_staff_cost": acc["nonstaff"],
-                "wage_upgrade_cost": acc["upgrade"],
-                "consumption": hh["consumption"],
-                "producer_demand": hh["producer_demand"],
-            }
+        summary = Summary(
+            gdp=macro.gdp * np.ones_like(phase),
+            gross_cost=gross,
+            gross_cost_pct_gdp=100.0 * gross / macro.gdp,
+            capital_cost=t.capital_cost,
+            current_spending=t.current_spending,
+            replaced_spending=t.replaced_spending,
+            total_spending=spend,
+            total_spending_pct_gdp=spend_pct,
+            newly_covered=t.newly_covered,
+            newly_covered_in_year=t.newly_covered_in_year,
+            jobs_direct_care=t.jobs_direct_care,
+            jobs_direct_other=t.jobs_direct_other,
+            jobs_direct=direct,
+            jobs_indirect=t.jobs_indirect,
+            jobs_induced=hh.jobs_induced,
+            jobs_capital=t.jobs_capital,
+            jobs_total=total,
+            jobs_women=women,
+            jobs_men=total - women,
+            women_share_of_jobs=np.where(total > 0, women / np.where(total > 0, total, 1),
+                                         np.nan),
+            jobs_persons=p_total,
+            jobs_persons_women=p_women,
+            parents_employed=t.parents_employed,
+            parents_employed_women=t.parents_employed_women,
+            tax_direct_labour=fiscal.tax_direct_labour,
+            tax_indirect_labour=fiscal.tax_indirect_labour,
+            tax_induced_labour=fiscal.tax_induced_labour,
+            tax_capital_labour=fiscal.tax_capital_labour,
+            tax_parents_labour=fiscal.tax_parents_labour,
+            tax_consumption=fiscal.tax_consumption,
+            benefit_savings=fiscal.benefit_savings,
+            fiscal_returns=fiscal.fiscal_returns,
+            net_funding=netf.net_funding,
+            net_funding_pct_gross=netf.net_funding_pct_gross,
+            net_funding_pct_gdp=netf.net_funding_pct_gdp,
+            women_emp_rate_change_pp=rates.women_emp_rate_change_pp,
+            men_emp_rate_change_pp=rates.men_emp_rate_change_pp,
+            gender_gap_pp=rates.gender_gap_pp,
+            gender_gap_change_pp=rates.gender_gap_change_pp,
         )
-    if detail:
-        assert ns_by_sector is not None
-        c = model.consumption_shares
-        assert cap_by_sector is not None
-        out["x_indirect"] = np.einsum("ij,jdt->idt", L, ns_by_sector)
-        out["x_capital"] = np.einsum("ij,jdt->idt", L, cap_by_sector)
-        if scn.induced == "type_ii":
-            prod = np.asarray(hh["producer_demand"], dtype=float) / unit
-            out["x_induced"] = (L @ c)[:, None, None] * prod[None, ...]
-        else:
-            eLc = float(eL @ c)
-            jshare = (e * (L @ c)) / eLc if eLc > 0 else np.zeros(model.n)
-            out["x_induced_jobs"] = (
-                jshare[:, None, None] * np.asarray(hh["jobs_induced"], dtype=float)[None, ...]
-            )
-        out["per_service"] = per_service
-    return out
+    women_by_type = JobTypes(direct_care=t.direct_care_women, direct_other=t.direct_other_women,
+                             indirect=t.indirect_women, induced=hh.jobs_induced_women,
+                             capital=t.capital_women)
+    if not detail:
+        return Outcome(summary, women_by_type, {}, None)
+    return Outcome(summary, women_by_type, services,
+                   _sector_jobs(model, list(services.values()), inputs, hh, scn.induced,
+                                macro.gdp))
+
+
+def _labels(p: _Params) -> Sequence[str] | None:
+    """Row names for the error messages of the steps (as :meth:`_Params.where`)."""
+    if not p.ov:
+        return ["the scenario"]
+    return p.labels
+
+
+def _sector_jobs(
+    model: IOModel, services: Sequence[ServiceOutcome],
+    inputs: Sequence[tuple[np.ndarray, np.ndarray]], hh: steps.HouseholdRound, method: str,
+    gdp: Array,
+) -> SectorJobs:
+    """Indirect, capital and induced jobs by sector (first row of the draws axis)."""
+    unit, L, e = model.money_unit, model.L, model.employment
+    shape = (model.n, *np.broadcast_shapes(np.shape(gdp), np.shape(services[0].coverage)))
+    ns_by_sector, cap_by_sector = np.zeros(shape), np.zeros(shape)
+    for o, (d, u) in zip(services, inputs, strict=True):
+        ns_by_sector = ns_by_sector + d[:, None, None] * (o.non_staff_cost / unit)[None, ...]
+        cap_by_sector = cap_by_sector + u[:, None, None] * (
+            np.broadcast_to(o.capital_cost, shape[1:]) / unit
+        )[None, ...]
+    x_ind = np.einsum("ij,jdt->idt", L, ns_by_sector)
+    x_cap = np.einsum("ij,jdt->idt", L, cap_by_sector)
+    c = model.consumption_shares
+    if method == "type_ii":
+        prod = np.asarray(hh.producer_demand, dtype=float) / unit
+        induced = e[:, None] * ((L @ c)[:, None, None] * prod[None, ...])[:, 0, :]
+    else:
+        elc = float((e @ L) @ c)
+        jshare = (e * (L @ c)) / elc if elc > 0 else np.zeros(model.n)
+        induced = (jshare[:, None, None]
+                   * np.asarray(hh.jobs_induced, dtype=float)[None, ...])[:, 0, :]
+    return SectorJobs(indirect=e[:, None] * x_ind[:, 0, :], capital=e[:, None] * x_cap[:, 0, :],
+                      induced=induced)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1097,12 +819,12 @@ class SimulationResult:
                 f"measures {bad} are not money measures; allowed {list(MONEY_MEASURES)}"
             )
         years = self.summary["year"].to_numpy()
-        factor = (1.0 + rate) ** -(years - self.scenario.base_year).astype(float)
         rows = [
             {
                 "measure": m,
                 "total": float(self.summary[m].sum()),
-                "present_value": float((self.summary[m].to_numpy() * factor).sum()),
+                "present_value": steps.present_value(self.summary[m].to_numpy(), years,
+                                                     self.scenario.base_year, rate),
                 "discount_rate": rate,
                 "first_year": int(years[0]),
                 "last_year": int(years[-1]),
@@ -1152,8 +874,8 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
 
     References
     ----------
-    UN Women and ILO (2021); De Henau (2022); ILO (2022); Miller and Blair (2009). See the
-    module docstring for every equation.
+    UN Women and ILO (2021); De Henau (2022); ILO (2022); Miller and Blair (2009).  Every
+    equation, with its units and source, is one function of :mod:`carecost.investment.steps`.
     """
     if model is None:
         if scenario.io_dataset != "example":
@@ -1178,42 +900,32 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
                 f"comparison.sector: {err}; set [comparison] sector to one of the codes of "
                 "the input–output model"
             ) from None
-    core = _core(scenario, model, detail=True)
+    run = _evaluate(scenario, model, detail=True)
+    assert run.sectors is not None
     years = scenario.years
     summary = pd.DataFrame({"year": years})
     for k in SUMMARY_MEASURES:
-        summary[k] = _row(np.broadcast_to(core[k], (1, len(years))))
+        summary[k] = _row(np.broadcast_to(getattr(run.summary, k), (1, len(years))))
     rows = []
-    for name, vals in core["per_service"].items():
+    for name, outcome in run.services.items():
         df = pd.DataFrame({"year": years, "service": name})
-        for k, v in vals.items():
-            df[k] = _row(np.broadcast_to(v, (1, len(years))))
+        for f in fields(ServiceOutcome):
+            df[f.name] = _row(np.broadcast_to(getattr(outcome, f.name), (1, len(years))))
         rows.append(df)
     by_service = pd.concat(rows, ignore_index=True)
     jobs_rows = []
-    for typ, tot, wom in (
-        ("direct_care", "jobs_direct_care", "direct_care_women"),
-        ("direct_other", "jobs_direct_other", "direct_other_women"),
-        ("indirect", "jobs_indirect", "indirect_women"),
-        ("induced", "jobs_induced", "induced_women"),
-        ("capital", "jobs_capital", "capital_women"),
-    ):
-        t = _row(np.broadcast_to(core[tot], (1, len(years))))
-        wv = _row(np.broadcast_to(core[wom], (1, len(years))))
-        jobs_rows.append(pd.DataFrame({"year": years, "type": typ, "sex": "women", "jobs": wv}))
-        jobs_rows.append(pd.DataFrame({"year": years, "type": typ, "sex": "men", "jobs": t - wv}))
+    for f in fields(JobTypes):
+        t = _row(np.broadcast_to(getattr(run.summary, f"jobs_{f.name}"), (1, len(years))))
+        wv = _row(np.broadcast_to(getattr(run.jobs_women, f.name), (1, len(years))))
+        jobs_rows.append(pd.DataFrame({"year": years, "type": f.name, "sex": "women",
+                                       "jobs": wv}))
+        jobs_rows.append(pd.DataFrame({"year": years, "type": f.name, "sex": "men",
+                                       "jobs": t - wv}))
     jobs = pd.concat(jobs_rows, ignore_index=True)
-    sec_rows = []
-    e, g = model.employment, model.female_share
-    xi = core["x_indirect"][:, 0, :]
-    sec_rows.append(("indirect", e[:, None] * xi))
-    sec_rows.append(("capital", e[:, None] * core["x_capital"][:, 0, :]))
-    if "x_induced" in core:
-        sec_rows.append(("induced", e[:, None] * core["x_induced"][:, 0, :]))
-    else:
-        sec_rows.append(("induced", core["x_induced_jobs"][:, 0, :]))
+    g = model.female_share
     frames = []
-    for typ, mat in sec_rows:
+    for typ in ("indirect", "capital", "induced"):
+        mat = getattr(run.sectors, typ)
         for i, sec in enumerate(model.sectors):
             frames.append(
                 pd.DataFrame(
@@ -1246,38 +958,34 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
 # --------------------------------------------------------------------------------------------
 # comparison with the same spending in another sector
 # --------------------------------------------------------------------------------------------
-def _io_spending(
-    p: _Params, model: IOModel, demand: np.ndarray, avgw: Any, wgrowth: Any
-) -> dict[str, Any]:
+def _io_spending(p: _Params, model: IOModel, demand: np.ndarray) -> dict[str, Any]:
     """Jobs and fiscal returns of final demand ``demand`` (currency, one entry per sector).
 
     Direct jobs ``sum_j e_j f_j``, indirect ``e'L f - direct``; compensation ``w'L f`` is the
-    first-round income of :func:`_household_round`, which adds the induced effects and the
-    fiscal returns with the same equations (and parameter values) as the simulation.
+    first-round income of :func:`~carecost.investment.steps.household_round`, which adds the
+    induced effects, and :func:`~carecost.investment.steps.fiscal_returns` the returns: the
+    same steps (and parameter values) as the simulation.
     """
     f = np.asarray(demand, dtype=float) / model.money_unit
-    e, w, g, L = model.employment, model.compensation, model.female_share, model.L
+    e, g, L = model.employment, model.female_share, model.L
+    macro = p.call(steps.macro_paths, (p.s.years - p.s.base_year)[None, :].astype(float))
     direct = float(e @ f)
     first = float(e @ L @ f)
     first_w = float(((e * g) @ L) @ f)
-    hh = _household_round(
-        p,
-        model,
-        compensation={"io": float(w @ L @ f) * model.money_unit},
-        jobs=first,
-        jobs_women=first_w,
-        persons=float(model.persons @ L @ f),
-        persons_women=float((model.persons * g) @ L @ f),
-        avgw=avgw,
-        wgrowth=wgrowth,
-    )
+    comp = float(model.compensation @ L @ f) * model.money_unit
+    persons = float(model.persons @ L @ f)
+    benefit = p.call(steps.lost_benefit, wage_index=macro.wage_index)
+    hh = p.call(steps.household_round, comp, first, persons, macro.average_wage, benefit,
+                model, method=p.s.induced, labels=_labels(p))
+    fiscal = p.call(steps.fiscal_returns, comp, hh.induced_compensation, hh.consumption,
+                    benefit, persons + hh.persons_induced)
     return {
         "jobs_direct": direct,
         "jobs_indirect": first - direct,
-        "jobs_induced": hh["jobs_induced"],
-        "jobs_total": hh["jobs_total"],
-        "jobs_women": hh["jobs_women"],
-        "fiscal_returns": hh["fiscal_returns"],
+        "jobs_induced": hh.jobs_induced,
+        "jobs_total": first + hh.jobs_induced,
+        "jobs_women": first_w + hh.jobs_induced_women,
+        "fiscal_returns": fiscal.fiscal_returns,
     }
 
 
@@ -1343,11 +1051,13 @@ def compare_sectors(
     cmp_demand = np.zeros(model.n)
     cmp_demand[j_cmp] = spend
     p = _Params(scn, None)
-    _, wgrowth, avgw = _paths(p)
     if any(x.parent_employment_per_person > 0 for x in scn.services):
         # the demand side alone: the same scenario without the parents' labour supply
-        core = _core(scn, model, {"services.*.parent_employment_per_person": np.zeros((1, 1))})
-        s = pd.Series({k: float(np.broadcast_to(core[k], (1, len(scn.years)))[0, i])
+        demand_side = _evaluate(
+            scn, model, {"services.*.parent_employment_per_person": np.zeros((1, 1))}
+        ).summary
+        s = pd.Series({k: float(np.broadcast_to(getattr(demand_side, k),
+                                                (1, len(scn.years)))[0, i])
                        for k in SUMMARY_MEASURES})
     rows = [
         {
@@ -1367,7 +1077,7 @@ def compare_sectors(
         ("care (IO)", care_sectors, care_demand),
         (f"comparison ({sector})", sector, cmp_demand),
     ):
-        d = _io_spending(p, model, demand, avgw, wgrowth)
+        d = _io_spending(p, model, demand)
         rows.append(
             {
                 "case": case,

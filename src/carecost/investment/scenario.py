@@ -42,8 +42,9 @@ from ._validate import (
     check_shares_sum_to_one,
     require,
 )
-from .fields import REFERENCE_PAGE, FieldSpec, check_keys, fields_of
+from .fields import REFERENCE_PAGE, FieldSpec, check_joint, check_keys, fields_of
 from .fields import field as spec_of
+from .steps import persons_in_need, staff_grade_mean
 
 __all__ = [
     "FIELD_RANGES",
@@ -87,10 +88,9 @@ _NUMERIC = _numeric_specs()
 #: specification, also behind the HTTP schema and ``docs/scenario-reference.md``).  Used when
 #: a scenario is loaded and when Monte Carlo or sensitivity ranges are validated
 #: (:class:`~carecost.investment.ParameterRange`), so a parameter can never be drawn outside
-#: the values a scenario file may hold.  Joint constraints (``target_coverage >=
-#: current_coverage``, labour tax rate <= 1, employed <= working-age population,
-#: ``share_from_unemployment <= share_from_non_employment``, a non-care wage > 0 when
-#: ``non_care_staff_ratio > 0``) are checked on top.
+#: the values a scenario file may hold.  Constraints between keys are defined once in
+#: :data:`carecost.investment.fields.JOINT` and checked on top (on load, on the ends of
+#: Monte Carlo ranges, and draw by draw).
 FIELD_RANGES: dict[str, tuple[float | None, float | None, bool, bool]] = {
     name: spec.bounds for name, spec in _NUMERIC.items()
 }
@@ -479,7 +479,7 @@ class Scenario:
                 + f" (services.{service.name}); allowed a number >= 0 for every year "
                 f"{self.base_year}–{self.end_year} and age {lo}–{hi}"
             )
-        return vals @ np.asarray(service.need_rate, dtype=float)
+        return persons_in_need(vals, service.need_rate)
 
 
 # --------------------------------------------------------------------------------------------
@@ -656,6 +656,14 @@ def _text(raw: Mapping[str, Any], table: str, key: str, where: str) -> str | Non
     return text
 
 
+#: Service keys set by the loader itself (structured, nullable or derived from staff grades);
+#: every other numeric key of ``fields_of("services")`` is read by its specification alone.
+_SERVICE_SPECIAL = frozenset({
+    "wage_relative_to_average", "wage", "wage_floor_relative_to_average", "women_share",
+    "non_care_women_share",
+})
+
+
 def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
     where = f"services[{i}]"
     if not isinstance(raw, Mapping):
@@ -665,11 +673,8 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
     name = str(_text(raw, "services", "name", where))
     w = f"services.{name}"
     check_keys(raw, "services", w)
-    given = set(raw)
+    given = dict(raw)
     derived: set[str] = set()
-
-    def num(key: str) -> float:
-        return _num(raw, "services", key, w)
 
     ages_raw = require(raw, "ages", w)
     if not isinstance(ages_raw, list) or len(ages_raw) != 2:
@@ -688,14 +693,12 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
         rates = [as_number(nr, f"{w}.need_rate")] * (hi - lo + 1)
     need_spec = spec_of("services", "need_rate")
     need = tuple(need_spec.check(r, f"{w}.need_rate") for r in rates)
-    cur = num("current_coverage")
-    tgt_raw = require(raw, "target_coverage", w)
-    tgt = num("target_coverage")
-    if tgt < cur:
-        raise InvestmentInputError(
-            f"{w}.target_coverage = {tgt_raw!r} is below current_coverage = {cur}; "
-            f"allowed range [{cur}, 1]"
-        )
+    # every numeric key with a default or required: read from the specification alone
+    numbers = {
+        key: _num(raw, "services", key, w)
+        for key, spec in fields_of("services").items()
+        if spec.type == "number" and spec.default is not None and key not in _SERVICE_SPECIAL
+    }
     wage_rel = raw.get("wage_relative_to_average")
     wage_abs = raw.get("wage")
     grades = _staff_grades(raw.get("staff_grades"), w)
@@ -706,7 +709,8 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
                     f"{w}.{key} = {raw.get(key)!r} with {w}.staff_grades; give the pay in the "
                     "grades only (the service's wage is their share-weighted mean)"
                 )
-        mean = sum(g["share"] * g["pay"] for g in grades)
+        shares = [g["share"] for g in grades]
+        mean = staff_grade_mean(shares, [g["pay"] for g in grades])
         if grades[0]["relative"]:
             wage_rel = mean
             derived.add("wage_relative_to_average")
@@ -714,7 +718,7 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
             wage_abs = mean
             derived.add("wage")
         if all(g["women_share"] is not None for g in grades):
-            derived_women = sum(g["share"] * g["women_share"] for g in grades)
+            derived_women = staff_grade_mean(shares, [g["women_share"] for g in grades])
             given_women = raw.get("women_share")
             if given_women is not None and abs(
                 as_number(given_women, f"{w}.women_share") - derived_women
@@ -738,88 +742,31 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
     floor = raw.get("wage_floor_relative_to_average")
     women = _num(raw, "services", "women_share", w) if raw.get("women_share") is not None \
         else require(raw, "women_share", w)
-    non_care_ratio = num("non_care_staff_ratio")
-    non_care_wage_raw = raw.get("non_care_wage_relative_to_average")
-    if non_care_ratio > 0 and (non_care_wage_raw is None or non_care_wage_raw == 0):
-        # Without this check other staff would be costed at a wage of 0 (cost understated).
-        raise InvestmentInputError(
-            f"{w}.non_care_wage_relative_to_average = {non_care_wage_raw!r} but "
-            f"{w}.non_care_staff_ratio = {non_care_ratio:g} > 0; give the other staff's wage "
-            "relative to the average wage, allowed range (0, 10]"
-        )
     nsi_raw = raw.get("non_staff_inputs")
     if nsi_raw is not None and not isinstance(nsi_raw, Mapping):
         raise InvestmentInputError(
             f"{w}.non_staff_inputs = {nsi_raw!r}; allowed a table of sector = share"
         )
     nsi = None if nsi_raw is None else check_shares_sum_to_one(nsi_raw, f"{w}.non_staff_inputs")
-    current_spending = num("current_spending_pct_gdp")
-    replaced = num("replaced_spending_pct_gdp")
-    if replaced > current_spending:
-        raise InvestmentInputError(
-            f"{w}.replaced_spending_pct_gdp = {raw.get('replaced_spending_pct_gdp')!r} exceeds "
-            f"{w}.current_spending_pct_gdp = {current_spending:g}; allowed range "
-            f"[0, {current_spending:g}] (only current spending can be replaced)"
-        )
-    capital = num("capital_cost_per_place")
-    capital_sector = _text(raw, "services", "capital_sector", w)
-    if capital > 0 and not capital_sector:
-        raise InvestmentInputError(
-            f"{w}.capital_sector is missing but {w}.capital_cost_per_place = {capital:g} > 0; "
-            "give the input–output sector that supplies the capital spending (e.g. construction)"
-        )
-    parents = num("parent_employment_per_person")
-    parent_earnings_raw = raw.get("parent_earnings_relative_to_average")
-    if parents > 0 and (parent_earnings_raw is None or parent_earnings_raw == 0):
-        raise InvestmentInputError(
-            f"{w}.parent_earnings_relative_to_average = {parent_earnings_raw!r} but "
-            f"{w}.parent_employment_per_person = {parents:g} > 0; give the newly employed "
-            "parents' earnings relative to the average wage, allowed range (0, 10]"
-        )
     non_care_women = raw.get("non_care_women_share")
+
+    def optional(key: str, value: Any) -> float | None:
+        return None if value is None else check_field(value, f"{w}.{key}", key)
+
     svc = Service(
         name=name,
         kind=str(_text(raw, "services", "kind", w)),
         ages=(lo, hi),
         need_rate=need,
-        current_coverage=cur,
-        target_coverage=tgt,
-        persons_per_staff=num("persons_per_staff"),
-        service_hours_per_week=num("service_hours_per_week"),
-        staff_hours_per_week=num("staff_hours_per_week"),
-        non_care_staff_ratio=non_care_ratio,
-        wage_relative_to_average=(
-            None
-            if wage_rel is None
-            else check_field(wage_rel, f"{w}.wage_relative_to_average", "wage_relative_to_average")
-        ),
-        wage=None if wage_abs is None else check_field(wage_abs, f"{w}.wage", "wage"),
-        wage_floor_relative_to_average=(
-            None
-            if floor is None
-            else check_field(
-                floor, f"{w}.wage_floor_relative_to_average", "wage_floor_relative_to_average"
-            )
-        ),
-        non_care_wage_relative_to_average=num("non_care_wage_relative_to_average"),
-        non_staff_cost_share=num("non_staff_cost_share"),
-        current_staff=num("current_staff"),
-        current_spending_pct_gdp=current_spending,
+        wage_relative_to_average=optional("wage_relative_to_average", wage_rel),
+        wage=optional("wage", wage_abs),
+        wage_floor_relative_to_average=optional("wage_floor_relative_to_average", floor),
         women_share=women,
-        non_care_women_share=(
-            women if non_care_women is None
-            else check_field(non_care_women, f"{w}.non_care_women_share", "non_care_women_share")
-        ),
+        non_care_women_share=women if non_care_women is None
+        else check_field(non_care_women, f"{w}.non_care_women_share", "non_care_women_share"),
         sector=str(_text(raw, "services", "sector", w)),
         non_staff_inputs=nsi,
-        service_weeks_per_year=num("service_weeks_per_year"),
-        staff_weeks_per_year=num("staff_weeks_per_year"),
-        replaced_spending_pct_gdp=replaced,
-        capital_cost_per_place=capital,
-        capital_sector=capital_sector,
-        parent_employment_per_person=parents,
-        parent_women_share=num("parent_women_share"),
-        parent_earnings_relative_to_average=num("parent_earnings_relative_to_average"),
+        capital_sector=_text(raw, "services", "capital_sector", w),
         staff_grades=(
             None
             if grades is None
@@ -834,7 +781,10 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
                 for g in grades
             )
         ),
+        **numbers,
     )
+    check_joint("services", lambda key: (f"{w}.{key.split('.', 1)[1]}",
+                                         getattr(svc, key.split(".", 1)[1])), given=given)
     for key, spec in fields_of("services").items():
         if spec.type not in ("number", "text", "share_or_list") or key == "name":
             continue
@@ -916,28 +866,11 @@ def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
 
 
 def _macro(v: Mapping[str, Any]) -> Macro:
-    out = Macro(**{key: _num(v, "macro", key, "macro") for key in fields_of("macro")})
-    if out.employed_women > out.working_age_women:
-        raise InvestmentInputError(
-            f"macro.employed_women = {out.employed_women:g}; allowed range "
-            f"[0, working_age_women = {out.working_age_women:g}]"
-        )
-    if out.employed_men > out.working_age_men:
-        raise InvestmentInputError(
-            f"macro.employed_men = {out.employed_men:g}; allowed range "
-            f"[0, working_age_men = {out.working_age_men:g}]"
-        )
-    return out
+    return Macro(**{key: _num(v, "macro", key, "macro") for key in fields_of("macro")})
 
 
 def _fiscal(v: Mapping[str, Any]) -> Fiscal:
-    f = Fiscal(**{key: _num(v, "fiscal", key, "fiscal") for key in fields_of("fiscal")})
-    if f.labour_tax_rate > 1.0:
-        raise InvestmentInputError(
-            f"fiscal.income_tax_rate + fiscal.employee_contribution_rate = {f.labour_tax_rate:g}; "
-            "allowed range [0, 1]"
-        )
-    return f
+    return Fiscal(**{key: _num(v, "fiscal", key, "fiscal") for key in fields_of("fiscal")})
 
 
 def _lines(pop: pd.DataFrame, mask: Any, limit: int = 8) -> str:
@@ -1198,13 +1131,9 @@ def scenario_from_dict(
                 f"in years {sorted(set(range(base, end + 1)) - set(complete))}"
             )
     macro, fiscal = _macro(macro_v), _fiscal(fiscal_v)
-    if fiscal.share_from_unemployment > macro.share_from_non_employment:
-        raise InvestmentInputError(
-            f"fiscal.share_from_unemployment = {fiscal.share_from_unemployment:g} exceeds "
-            f"macro.share_from_non_employment = {macro.share_from_non_employment:g}; allowed "
-            f"range [0, {macro.share_from_non_employment:g}] (the unemployed are among the "
-            "non-employed)"
-        )
+    tables = {"macro": macro, "fiscal": fiscal}
+    check_joint("scenario", lambda key: (key, getattr(tables[key.split(".")[0]],
+                                                      key.split(".")[1])))
     comparison_sector = _text(comp, "comparison", "sector", "comparison")
     io_spec = spec_of("io", "dataset")
     io_origin: Origin

@@ -16,20 +16,23 @@ De Henau, J. (2022). ILO Working Paper 55.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from . import fields
 from ._validate import InvestmentInputError, check_range
+from .fields import JointConstraint
 from .io import IOModel
-from .model import SUMMARY_MEASURES, _core, example_io_model, parameter_value
-from .scenario import Scenario, check_field
+from .model import SERVICE_NUMERIC, SUMMARY_MEASURES, _evaluate, example_io_model, parameter_value
+from .scenario import Scenario, Service, check_field
 
-__all__ = ["ParameterRange", "check_coverage_ranges", "monte_carlo", "sensitivity"]
+__all__ = ["ParameterRange", "check_joint_ranges", "monte_carlo", "sensitivity"]
 
 
 @dataclass(frozen=True)
@@ -100,70 +103,59 @@ class ParameterRange:
         return x[:, None]
 
 
-def _effective_range(
-    scenario: Scenario, ranges: Sequence[ParameterRange], service: str, name: str
-) -> tuple[str, float, float]:
-    """Path, low and high of a service parameter under ``ranges`` (the scenario value if
-    it is not ranged); ``services.<name>.x`` takes precedence over ``services.*.x``."""
-    by_path = {pr.path: pr for pr in ranges}
-    for path in (f"services.{service}.{name}", f"services.*.{name}"):
-        if path in by_path:
-            return path, float(by_path[path].low), float(by_path[path].high)
-    value = float(getattr(scenario.service(service), name))
-    return f"services.{service}.{name}", value, value
+def _ends(
+    scenario: Scenario, by_path: dict[str, ParameterRange], key: str, svc: Service | None
+) -> list[tuple[str, Any]]:
+    """The values ``key`` can take in draws: ``(name, value)`` for the low and high end of
+    its range, or its scenario value when it is not ranged.  ``services.<name>.x`` takes
+    precedence over ``services.*.x``."""
+    name = key.split(".", 1)[1]
+    if svc is not None:
+        paths = [f"services.{svc.name}.{name}", f"services.*.{name}"]
+        value: Any = getattr(svc, name)
+    else:
+        paths = [key]
+        value = parameter_value(scenario, key)
+    if name in SERVICE_NUMERIC or svc is None:
+        for path in paths:
+            if path in by_path:
+                pr = by_path[path]
+                return [(f"{path} low", float(pr.low)), (f"{path} high", float(pr.high))]
+    return [(paths[0], value)]
 
 
-def check_coverage_ranges(scenario: Scenario, ranges: Sequence[ParameterRange]) -> None:
-    """Ranges whose draws could break a joint constraint, checked before drawing.
+def _check_ends(c: JointConstraint, ends: list[list[tuple[str, Any]]]) -> None:
+    """Raise the constraint's error at the first combination of ends that breaks it."""
+    for corner in itertools.product(*ends):
+        if not bool(np.all(c.holds(*(v for _, v in corner)))):
+            raise c.error(
+                dict(zip(c.names, corner, strict=True)),
+                " at the ends of the Monte Carlo ranges (some draws would break it)",
+            )
 
-    Current and target coverage ranges must not overlap (no draw with a negative gap); the
-    replaced spending's high end must not exceed the current spending's low end; a capital cost
-    ranged above 0 needs the service's ``capital_sector``.
 
-    Monte Carlo draws parameters independently, so every draw has ``target_coverage >=
-    current_coverage`` only if the lowest target is at least the highest current coverage:
-    ``target low >= current high`` for every service (scenario values stand in for
-    parameters without a range).
+def check_joint_ranges(scenario: Scenario, ranges: Sequence[ParameterRange]) -> None:
+    """Ranges whose draws could break a constraint between keys, checked before drawing.
+
+    Monte Carlo draws parameters independently, so every draw satisfies a constraint of
+    :data:`carecost.investment.fields.JOINT` (``target_coverage >= current_coverage``,
+    ``replaced_spending_pct_gdp <= current_spending_pct_gdp``, ``capital_sector`` when
+    ``capital_cost_per_place > 0``, ...) only if every combination of the ends of the
+    ranges does (the constraints are monotone in each key); scenario values stand in for
+    parameters without a range.  For example ``target_coverage low >= current_coverage
+    high`` for every service.
 
     Raises
     ------
     InvestmentInputError
-        Naming both parameters, the offending ends and the allowed range.
+        The constraint's message naming the range ends (``services.cc.current_coverage high
+        = 0.6``) and the allowed range.
     """
-    for svc in scenario.services:
-        cpath, _, chi = _effective_range(scenario, ranges, svc.name, "current_coverage")
-        tpath, tlo, _ = _effective_range(scenario, ranges, svc.name, "target_coverage")
-        if tlo < chi:
-            ranged_target = any(pr.path == tpath for pr in ranges)
-            if ranged_target:
-                msg = (
-                    f"{tpath} low = {tlo:g} is below {cpath} "
-                    f"{'high = ' if any(pr.path == cpath for pr in ranges) else '= '}{chi:g}: "
-                    f"draws could have a negative coverage gap; allowed {tpath} low in "
-                    f"[{chi:g}, 1]"
-                )
-            else:
-                msg = (
-                    f"{cpath} high = {chi:g} is above {tpath} = {tlo:g}: draws could have a "
-                    f"negative coverage gap; allowed {cpath} high in [0, {tlo:g}]"
-                )
-            raise InvestmentInputError(msg)
-        ppath, _, phi = _effective_range(scenario, ranges, svc.name, "replaced_spending_pct_gdp")
-        spath, slo, _ = _effective_range(scenario, ranges, svc.name, "current_spending_pct_gdp")
-        if phi > slo:
-            raise InvestmentInputError(
-                f"{ppath} {'high = ' if any(pr.path == ppath for pr in ranges) else '= '}"
-                f"{phi:g} is above {spath} "
-                f"{'low = ' if any(pr.path == spath for pr in ranges) else '= '}{slo:g}: draws "
-                "could replace more spending than there is; allowed replaced spending high "
-                f"<= current spending low ({slo:g})"
-            )
-        kpath, _, khi = _effective_range(scenario, ranges, svc.name, "capital_cost_per_place")
-        if khi > 0 and svc.capital_sector is None:
-            raise InvestmentInputError(
-                f"{kpath} high = {khi:g} > 0 but services.{svc.name}.capital_sector is not set; "
-                "give the input–output sector that supplies the capital spending in the scenario"
-            )
+    by_path = {pr.path: pr for pr in ranges}
+    for c in fields.JOINT:
+        owners: Sequence[Service | None] = scenario.services if c.scope == "services" else [None]
+        for svc in owners:
+            _check_ends(c, [_ends(scenario, by_path, key, svc) for key in c.keys])
 
 
 def _model(scenario: Scenario, model: IOModel | None) -> IOModel:
@@ -214,11 +206,10 @@ def monte_carlo(
     Raises
     ------
     InvestmentInputError
-        If a range end lies outside the field's allowed range, if current and target
-        coverage ranges overlap (:func:`check_coverage_ranges`: a draw could have a negative
-        coverage gap), or if a draw breaks another joint constraint (e.g.
-        ``share_from_unemployment > share_from_non_employment``); the message names the
-        parameters, values and draw.
+        If a range end lies outside the field's allowed range, or if the ranges allow a draw
+        that breaks a constraint between keys (:func:`check_joint_ranges`, e.g. overlapping
+        current and target coverage ranges: a negative coverage gap); the message names the
+        parameters and the range ends.
     """
     if not 0 < level < 1:
         raise InvestmentInputError(f"level = {level!r} is outside the allowed range (0, 1)")
@@ -238,15 +229,16 @@ def monte_carlo(
         if pr.path in bases:
             raise InvestmentInputError(f"parameter {pr.path!r} given twice in ranges")
         bases[pr.path] = pr.validate(scenario)
-    check_coverage_ranges(scenario, ranges)
+    check_joint_ranges(scenario, ranges)
     for pr in ranges:
         overrides[pr.path] = pr.draw(rng, int(n_draws), bases[pr.path])
-    core = _core(scenario, mod, overrides)
+    summary = _evaluate(scenario, mod, overrides).summary
     years = scenario.years
     q_lo, q_hi = (1 - level) / 2, (1 + level) / 2
     frames = []
     for m in meas:
-        arr = np.broadcast_to(np.asarray(core[m], dtype=float), (int(n_draws), len(years)))
+        arr = np.broadcast_to(np.asarray(getattr(summary, m), dtype=float),
+                              (int(n_draws), len(years)))
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             med = np.nanmedian(arr, axis=0)
@@ -325,10 +317,11 @@ def sensitivity(
         col[2 * i + 1] = pr.high
         overrides[pr.path] = col[:, None]
     # one parameter at a time: each end is checked against the other parameters' scenario
-    # values (current and target coverage, ...) draw by draw in _core
-    core = _core(scenario, mod, overrides, labels=labels)
+    # values (current and target coverage, ...) run by run in _evaluate
+    summary = _evaluate(scenario, mod, overrides, labels=labels).summary
     t = int(np.where(scenario.years == yr)[0][0])
-    arr = np.broadcast_to(np.asarray(core[measure], dtype=float), (2 * k + 1, len(scenario.years)))
+    arr = np.broadcast_to(np.asarray(getattr(summary, measure), dtype=float),
+                          (2 * k + 1, len(scenario.years)))
     res = arr[:, t]
     out = pd.DataFrame(
         {
