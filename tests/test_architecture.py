@@ -24,6 +24,7 @@ FORBIDDEN = {
     "timeuse": {"valuation", "investment", "briefs", "service", "cli"},
     "valuation": {"investment", "briefs", "service", "cli"},
     "investment": {"timeuse", "valuation", "briefs", "service", "cli"},
+    "countries": {"investment", "timeuse", "valuation", "survey", "briefs", "service", "cli"},
     "briefs": {"service", "cli"},
 }
 
