@@ -1,4 +1,12 @@
-"""Estimators shared by linearization and replicate-weight designs."""
+"""The one design front end: estimators shared by linearization and replicate-weight designs.
+
+:class:`SurveyDesign` checks arguments, lays out each estimate (a ratio or total of weighted
+domain totals, :mod:`carecost.survey._engine`), asks its backend
+(:mod:`carecost.survey._backend`: rows in memory or in a Dask DataFrame) for the sums it
+needs, and builds the result table (:class:`~carecost.survey.Estimate`).  The subclasses
+:class:`~carecost.survey.Design` and :class:`~carecost.survey.ReplicateDesign` say how a
+variance is computed from those sums.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +14,37 @@ import copy
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from carecost.errors import CarecostInputError
+from ._backend import (
+    Backend,
+    DaskBackend,
+    Kind,
+    MemoryBackend,
+    NaPolicy,
+    Prepared,
+    Spec,
+    layout,
+    numeric_values,
+)
+from ._engine import FloatArray, base_matrix
+from ._errors import DesignError
+from .results import Estimate, EstimateInfo, attach, build_table, critical_value
 
-from ._engine import FloatArray, Groups, Plan, base_matrix, make_groups
-from .results import build_table, critical_value
+__all__ = ["VCOV_LIMIT", "DesignError", "NaPolicy", "SurveyDesign", "WeightsUnit"]
 
-NaPolicy = Literal["raise", "omit"]
 VCOV_LIMIT = 2000
 """Above this many estimates only the variances (not covariances) are computed by default."""
-
-
-class DesignError(CarecostInputError):
-    """A survey design or an estimator call that cannot be carried out as given."""
+QUANTILE_DISTINCT_LIMIT = 2_000_000
+"""Most distinct (domain, value) pairs a quantile on the Dask backend collects."""
+WeightsUnit = Literal["persons", "person_days"]
+"""What the weights count: persons (sum = population) or person-days (sum = population x days
+of the reference period, as ATUS final weights)."""
+WEIGHTS_UNITS = ("persons", "person_days")
 
 
 def as_list(x: str | Sequence[str] | None) -> list[str]:
@@ -34,72 +55,147 @@ def as_list(x: str | Sequence[str] | None) -> list[str]:
     return list(x)
 
 
-def check_columns(data: pd.DataFrame, cols: Sequence[str], what: str) -> None:
-    missing = [c for c in cols if c not in data.columns]
+def check_columns(data: Any, cols: Sequence[str], what: str) -> None:
+    """An error naming the columns of ``cols`` that ``data`` (anything with ``.columns``) lacks."""
+    available = list(data.columns)
+    missing = [c for c in cols if c not in available]
     if missing:
         raise DesignError(
             f"{what}: column(s) {missing} not found in the data; available columns start "
-            f"with {list(data.columns[:12])}"
+            f"with {available[:12]}"
         )
 
 
 def numeric_column(data: pd.DataFrame, col: str) -> FloatArray:
-    s = data[col]
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return s.to_numpy(dtype=float, na_value=np.nan)
-    if not pd.api.types.is_numeric_dtype(s.dtype):
-        raise DesignError(
-            f"column {col!r} is not numeric (dtype {s.dtype}); use proportion() for a "
-            "categorical variable or convert it with pandas.to_numeric"
-        )
-    try:
-        return s.to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as err:
-        raise DesignError(f"column {col!r} cannot be read as numbers: {err}") from err
+    return numeric_values(data[col], col)
+
+
+def check_weights_unit(unit: object) -> WeightsUnit | None:
+    if unit is not None and unit not in WEIGHTS_UNITS:
+        raise DesignError(f"weights_unit must be one of {WEIGHTS_UNITS} or None (not stated); "
+                          f"got {unit!r}")
+    return unit  # type: ignore[return-value]
+
+
+def check_weights(w: FloatArray, name: str) -> None:
+    """Sampling weights must be present, finite and non-negative."""
+    nmiss = int(np.isnan(w).sum())
+    if nmiss:
+        raise DesignError(f"weights column {name!r} has {nmiss} missing value(s)")
+    nneg = int((w < 0).sum())
+    if nneg:
+        raise DesignError(f"weights column {name!r} has {nneg} negative value(s)")
+    if not np.all(np.isfinite(w)):
+        raise DesignError(f"weights column {name!r} has infinite values")
 
 
 class SurveyDesign(ABC):
-    """Common interface of :class:`Design` and :class:`ReplicateDesign`.
+    """Common interface of :class:`Design` and :class:`ReplicateDesign`, on any backend.
 
-    Subclasses provide :meth:`_variance`, :meth:`degf` and :meth:`_with_mask`.
+    Subclasses provide :meth:`_variance`, :meth:`degf`, :meth:`_variance_note`,
+    :meth:`_group_degf` (in-memory quantiles) and the class attributes ``_METHOD`` and
+    ``_SRS_NONZERO_ONLY`` (whether design-effect ``n`` counts only rows of non-zero weight).
     """
 
-    _data: pd.DataFrame
-    _w: FloatArray
-    _mask: NDArray[np.bool_]
+    _backend: Backend
+    _weights_unit: WeightsUnit | None = None
+    _METHOD: str = ""
+    _SRS_NONZERO_ONLY: bool = False
 
     # ------------------------------------------------------------------ basics
     @property
-    def data(self) -> pd.DataFrame:
-        """The analysis data (all rows, including those outside a subset)."""
-        return self._data
+    def backend(self) -> str:
+        """``"memory"`` (a pandas DataFrame) or ``"dask"`` (a Dask DataFrame)."""
+        return self._backend.name
+
+    def _memory(self, what: str) -> MemoryBackend:
+        """The in-memory backend, or one clear error naming what the Dask backend cannot do."""
+        b = self._backend
+        if not isinstance(b, MemoryBackend):
+            raise DesignError(
+                f"{what} is not available on the Dask backend: it needs the rows in memory. "
+                "Compute the columns you need first (e.g. Design(ddf[cols].compute(), ...)) "
+                "or use the estimators, which reduce each partition")
+        return b
+
+    @property
+    def data(self) -> Any:
+        """The analysis data (all rows, including those outside a subset): a pandas
+        DataFrame, or the Dask DataFrame on the Dask backend."""
+        b = self._backend
+        return b.data if isinstance(b, MemoryBackend) else b.ddf  # type: ignore[attr-defined]
+
+    @property
+    def _data(self) -> pd.DataFrame:
+        return self._memory("row access").data
+
+    @property
+    def _w(self) -> FloatArray:
+        return self._memory("row access").w
+
+    @property
+    def _mask(self) -> NDArray[np.bool_]:
+        return self._memory("row access").mask
 
     @property
     def weights(self) -> FloatArray:
-        """Sampling weights; zero for rows outside the current subset."""
-        return np.where(self._mask, self._w, 0.0)
+        """Sampling weights; zero for rows outside the current subset (in-memory designs)."""
+        return self._memory("weights (one value per row)").masked_w
 
     @property
     def in_subset(self) -> NDArray[np.bool_]:
-        """Boolean mask of the rows in the current (sub)design."""
-        return self._mask.copy()
+        """Boolean mask of the rows in the current (sub)design (in-memory designs)."""
+        return self._memory("in_subset (one value per row)").mask.copy()
+
+    @property
+    def weights_unit(self) -> WeightsUnit | None:
+        """What the weights count (``"persons"``, ``"person_days"``), or ``None`` if not stated.
+
+        Kept by :meth:`subset` and :meth:`assign`, and reported in every result
+        (``Estimate.estimate_info.weights_unit``).
+        """
+        return self._weights_unit
+
+    def with_weights_unit(self, unit: WeightsUnit | None) -> Self:
+        """A copy of the design that states what its weights count."""
+        new = copy.copy(self)
+        new._weights_unit = check_weights_unit(unit)
+        return new
+
+    def weight_total(self) -> float:
+        """Sum of the full-sample weights over the rows in the (sub)design."""
+        return self._backend.weight_total()
+
+    def distinct(self, columns: str | Sequence[str]) -> pd.DataFrame:
+        """Distinct combinations of ``columns`` among the rows in the (sub)design (any backend)."""
+        cols = as_list(columns)
+        check_columns(self._backend, cols, "distinct")
+        return self._backend.distinct(cols)
 
     def __len__(self) -> int:
-        return int(self._mask.sum())
+        """Rows in the (sub)design (on the Dask backend: one pass over the data)."""
+        return self._backend.count()
+
+    def derive(self, fn: Any, meta: pd.DataFrame) -> Self:
+        """A copy with the columns ``fn(rows, in_subset)`` added, computed chunk by chunk.
+
+        ``fn`` gets a pandas DataFrame of rows (the data in memory, one partition on Dask)
+        and the boolean mask of those rows in the (sub)design, and returns a DataFrame of new
+        columns with the same index; ``meta`` is an empty DataFrame naming them (and their
+        dtypes).  This is how derived per-row variables (e.g. the value of each person's
+        unpaid work) reach every backend.
+        """
+        return self._with_backend(self._backend.derive(fn, meta))
 
     @abstractmethod
     def degf(self) -> float:
         """Design degrees of freedom, as R ``survey::degf``."""
 
     @abstractmethod
-    def _with_mask(self, mask: NDArray[np.bool_]) -> Self:
-        """A copy of the design restricted to ``mask`` (full design kept for variance)."""
-
-    @abstractmethod
     def _variance(
-        self, plan: Plan, full: bool
+        self, prep: Prepared, full: bool
     ) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-        """Return ``(theta, var_diag, vcov_or_None)`` for a plan."""
+        """Return ``(theta, var_diag, vcov_or_None)`` for a prepared estimate."""
 
     @abstractmethod
     def _variance_note(self) -> str:
@@ -109,35 +205,24 @@ class SurveyDesign(ABC):
     def _group_degf(self, codes: NDArray[np.intp], n_groups: int) -> FloatArray:
         """Degrees of freedom of each domain's subset design (R ``degf`` of ``subset``)."""
 
-    @abstractmethod
-    def _srs_rows(self, codes: NDArray[np.intp]) -> NDArray[np.float64]:
-        """Per-group row counts used as ``n`` in design effects."""
-
-    @abstractmethod
-    def _deff_fpc(self) -> bool:
-        """Whether the SRS variance of a design effect uses (N - n)/N."""
+    def _with_backend(self, backend: Backend) -> Self:
+        new = copy.copy(self)
+        new._backend = backend
+        return new
 
     def assign(self, **columns: object) -> Self:
         """A copy of the design with new or replaced analysis columns (like srvyr ``mutate``).
 
-        Values are arrays or Series with one value per row of :attr:`data`
-        (all rows, including those outside a subset); the design itself
-        (weights, strata, clusters, replicates, subset) is unchanged.
+        Values are arrays or Series with one value per row of :attr:`data` (all rows,
+        including those outside a subset), or functions of :attr:`data` returning them (as
+        ``pandas.DataFrame.assign``; on the Dask backend, Dask Series of :attr:`data` or such
+        functions).  The design itself (weights, strata, clusters, replicates, subset,
+        ``weights_unit``) is unchanged.
         """
-        n = len(self._data)
-        for name, val in columns.items():
-            if np.ndim(val) != 1 or len(val) != n:  # type: ignore[arg-type]
-                raise DesignError(f"assign: column {name!r} must have {n} values, one per row")
-            if isinstance(val, pd.Series) and not val.index.equals(self._data.index):
-                raise DesignError(f"assign: Series {name!r} is not aligned with the data index")
-        new = copy.copy(self)
-        new._data = self._data.assign(
-            **{k: (v.to_numpy() if isinstance(v, pd.Series) else np.asarray(v))
-               for k, v in columns.items()})
-        return new
+        return self._with_backend(self._backend.assign(dict(columns)))
 
     # ----------------------------------------------------------------- subsets
-    def subset(self, mask: NDArray[np.bool_] | pd.Series | str) -> Self:
+    def subset(self, mask: object) -> Self:
         """Design for a domain (subpopulation), keeping the full design for variance.
 
         Rows outside the domain stay in the design with zero weight, so
@@ -149,152 +234,100 @@ class SurveyDesign(ABC):
         Parameters
         ----------
         mask
-            Boolean array or Series (aligned with the data), or a
-            ``DataFrame.eval`` expression such as ``"sex == 'female'"``.
-            Missing values count as outside the domain.
+            On every backend: a ``DataFrame.eval`` expression such as
+            ``"sex == 'female'"``, or a function of a pandas DataFrame (the data, or one
+            partition of a Dask DataFrame) returning booleans, e.g.
+            ``lambda f: f["year"] == 2016``.  In memory also a boolean array or Series
+            aligned with the data.  Missing values count as outside the domain.
         """
-        if isinstance(mask, str):
-            m = self._data.eval(mask)
-        else:
-            m = mask
-        if isinstance(m, pd.Series):
-            if not m.index.equals(self._data.index):
-                raise DesignError("subset mask Series must have the same index as the data")
-            m = m.to_numpy(dtype=bool, na_value=False)
-        arr = np.asarray(m)
-        if arr.shape != (len(self._data),):
-            raise DesignError(
-                f"subset mask has shape {arr.shape}; expected ({len(self._data)},), one "
-                "value per row of the data"
-            )
-        if arr.dtype != bool:
-            raise DesignError(f"subset mask must be boolean, got dtype {arr.dtype}")
-        return self._with_mask(self._mask & arr)
+        return self._with_backend(self._backend.subset(mask))
 
     # -------------------------------------------------------------- internals
-    def _active_rows(
-        self, cols: list[str], by: list[str], na: NaPolicy, numeric: bool = True
-    ) -> tuple[NDArray[np.bool_], dict[str, FloatArray]]:
-        check_columns(self._data, cols + by, "estimator")
+    def _prepare(self, kind: Kind, variables: list[str], by: list[str], na: NaPolicy
+                 ) -> Prepared:
+        check_columns(self._backend, variables + by, "estimator")
         if na not in ("raise", "omit"):
             raise DesignError(f"na must be 'raise' or 'omit', got {na!r}")
-        values: dict[str, FloatArray] = {}
-        ok = self._mask.copy()
-        for c in cols:
-            if numeric:
-                v = numeric_column(self._data, c)
-                values[c] = v
-                bad = np.isnan(v)
-            else:
-                bad = self._data[c].isna().to_numpy()
-            nbad = int((bad & self._mask).sum())
-            if nbad and na == "raise":
-                raise DesignError(
-                    f"column {c!r} has {nbad} missing value(s) in the design; pass na='omit' "
-                    "to estimate for the non-missing domain (as R na.rm=TRUE), or impute first"
-                )
-            ok &= ~bad
-        for b in by:
-            bad = self._data[b].isna().to_numpy()
-            nbad = int((bad & self._mask).sum())
-            if nbad and na == "raise":
-                raise DesignError(
-                    f"by column {b!r} has {nbad} missing value(s); pass na='omit' to leave "
-                    "those rows out of every domain, or recode them"
-                )
-            ok &= ~bad
-        for c in cols:
-            if c in values:
-                values[c] = np.where(ok, values[c], 0.0)
-        return ok, values
-
-    def _run(
-        self, plan: Plan, *, statistic: str, level: float, df: float | None,
-        vcov: bool | None, deff: FloatArray | None = None,
-    ) -> pd.DataFrame:
-        full = plan.n_estimates <= VCOV_LIMIT if vcov is None else bool(vcov)
-        theta, var, cov = self._variance(plan, full)
-        return build_table(
-            plan.rows, theta, var, df=self.degf(), ci_df=df, level=level, n=plan.n,
-            statistic=statistic, vcov=cov, variance=self._variance_note(), deff=deff,
-        )
+        if kind != "proportion":
+            for c in variables:
+                dt = self._backend.dtype(c)
+                if not (pd.api.types.is_bool_dtype(dt) or pd.api.types.is_numeric_dtype(dt)):
+                    raise DesignError(
+                        f"column {c!r} is not numeric (dtype {dt}); use proportion() for a "
+                        "categorical variable or convert it with pandas.to_numeric")
+        prep = self._backend.prepare(Spec(kind, tuple(variables), tuple(by), na))
+        self._check_missing(prep.nmiss, na)
+        return prep
 
     @staticmethod
-    def _plan(
-        groups: Groups, values: FloatArray, names: list[str], kind: str,
-        n_per_group: NDArray[np.int64], level_col: list[str] | None = None,
-    ) -> Plan:
-        """Build a plan. ``kind``: 'total' (K vars), 'mean' (K vars + 1), 'ratio' (2)."""
-        g = groups.n_groups
-        k = values.shape[1]
-        base = base_matrix(values, groups.codes, g)
-        gg = np.arange(g)
-        if kind == "total":
-            num = (gg[:, None] * k + np.arange(k)[None, :]).ravel()
-            den = np.full_like(num, -1)
-            nvar = k
-        elif kind == "mean":
-            nvar = k - 1
-            num = (gg[:, None] * k + np.arange(nvar)[None, :]).ravel()
-            den = np.repeat(gg * k + nvar, nvar)
-        elif kind == "ratio":
-            nvar = 1
-            num = gg * 2
-            den = gg * 2 + 1
-        else:  # pragma: no cover - internal
-            raise AssertionError(kind)
-        rows = groups.table.loc[np.repeat(np.arange(g), nvar)].reset_index(drop=True)
-        rows["variable"] = np.tile(np.asarray(names, dtype=object), g)
-        if level_col is not None:
-            rows["variable"] = np.tile(np.asarray([names[0]] * nvar, dtype=object), g)
-            rows["level"] = np.tile(np.asarray(level_col, dtype=object), g)
-        n = np.repeat(n_per_group, nvar)
-        return Plan(
-            base=base, num=num.astype(np.intp), den=den.astype(np.intp), rows=rows, n=n,
-            codes=groups.codes, est_group=np.repeat(gg, nvar).astype(np.intp),
-        )
+    def _check_missing(nmiss: dict[tuple[str, str], int], na: NaPolicy) -> None:
+        if na != "raise":
+            return
+        for (role, c), k in nmiss.items():
+            if k and role == "variable":
+                raise DesignError(
+                    f"column {c!r} has {k} missing value(s) in the design; pass na='omit' "
+                    "to estimate for the non-missing domain (as R na.rm=TRUE), or impute first"
+                )
+        for (role, c), k in nmiss.items():
+            if k and role == "by":
+                raise DesignError(
+                    f"by column {c!r} has {k} missing value(s); pass na='omit' to leave "
+                    "those rows out of every domain, or recode them"
+                )
 
-    def _deff(
-        self, groups: Groups, values: FloatArray, var: FloatArray, statistic: str,
-        replace: bool,
-    ) -> FloatArray:
+    def _run(
+        self, prep: Prepared, *, statistic: str, level: float, df: float | None,
+        vcov: bool | None, deff: bool | Literal["replace"] = False,
+    ) -> Estimate:
+        critical_value(level, np.inf)  # a bad level is an error before any pass over the data
+        full = prep.plan.n_estimates <= VCOV_LIMIT if vcov is None else bool(vcov)
+        theta, var, cov = self._variance(prep, full)
+        res = build_table(
+            prep.plan.rows, theta, var, df=self.degf(), ci_df=df, level=level, n=prep.plan.n,
+            statistic=statistic, vcov=cov, variance=self._variance_note(),
+            method=self._METHOD, weights_unit=self._weights_unit,
+        )
+        if deff:
+            res["deff"] = self._deff(prep, res["se"].to_numpy() ** 2, deff == "replace")
+        return res
+
+    def _deff(self, prep: Prepared, var: FloatArray, replace: bool) -> FloatArray:
         """Design effects as R ``svymean(..., deff=TRUE)`` / ``svytotal``.
 
         :math:`\\mathrm{deff} = \\hat V / \\hat V_{srs}` with
         :math:`\\hat V_{srs} = \\hat S^2 (\\hat N-n)/(\\hat N n)` for a mean
         (times :math:`\\hat N^2` for a total), :math:`\\hat S^2` the weighted
         domain variance with divisor :math:`n-1`; without the factor
-        :math:`(\\hat N-n)/\\hat N` when ``replace``.
+        :math:`(\\hat N-n)/\\hat N` when ``replace``.  The backend supplies per domain
+        the rows :math:`n`, :math:`\\hat N = \\sum w` and :math:`\\sum w (y-\\bar y_w)^2`
+        (on Dask pooled from partition moments, Chan, Golub and LeVeque 1979).
         """
-        codes = groups.codes
-        g = groups.n_groups
-        keep = codes >= 0
-        c = codes[keep]
-        w = self._w[keep]
-        n = self._srs_rows(codes)
-        wsum = np.bincount(c, weights=w, minlength=g)
-        out = []
-        for k in range(values.shape[1]):
-            y = values[keep, k]
-            ybar = np.bincount(c, weights=w * y, minlength=g) / wsum
-            ss = np.bincount(c, weights=w * (y - ybar[c]) ** 2, minlength=g)
-            s2 = n / (n - 1) * ss / wsum
-            vsrs = s2 / n
-            if not replace and self._deff_fpc():
-                vsrs = vsrs * (wsum - n) / wsum
-            if statistic == "total":
-                vsrs = vsrs * wsum**2
-            out.append(vsrs)
-        vs = np.stack(out, axis=1).ravel()
+        n, wsum, ss = self._backend.deff_moments(prep, self._SRS_NONZERO_ONLY)
+        n, wsum = n[:, None], wsum[:, None]
+        s2 = n / (n - 1) * ss / wsum
+        vsrs = s2 / n
+        if not replace:
+            vsrs = vsrs * (wsum - n) / wsum
+        if prep.spec.kind == "total":
+            vsrs = vsrs * wsum**2
         with np.errstate(divide="ignore", invalid="ignore"):
-            return var / vs
+            return var / vsrs.ravel()
+
+    def _estimate(self, kind: Kind, variables: list[str], by: str | Sequence[str] | None,
+                  na: NaPolicy, level: float, df: float | None, vcov: bool | None,
+                  deff: bool | Literal["replace"] = False, statistic: str | None = None
+                  ) -> Estimate:
+        prep = self._prepare(kind, variables, as_list(by), na)
+        return self._run(prep, statistic=statistic or kind, level=level, df=df, vcov=vcov,
+                         deff=deff)
 
     # -------------------------------------------------------------- estimators
     def mean(
         self, y: str | Sequence[str], by: str | Sequence[str] | None = None, *,
         na: NaPolicy = "raise", level: float = 0.95, df: float | None = None,
         deff: bool | Literal["replace"] = False, vcov: bool | None = None,
-    ) -> pd.DataFrame:
+    ) -> Estimate:
         """Weighted mean of each variable, overall or by domain.
 
         :math:`\\hat{\\bar y}_d = \\sum_i w_i d_i y_i / \\sum_i w_i d_i`
@@ -328,71 +361,45 @@ class SurveyDesign(ABC):
 
         Returns
         -------
-        pandas.DataFrame
-            ``by`` columns, ``variable``, ``estimate``, ``se``, ``ci_low``,
-            ``ci_high``, ``cv``, ``df``, ``n`` (unweighted rows), [``deff``].
+        Estimate
+            A DataFrame with the ``by`` columns, ``variable``, ``estimate``, ``se``,
+            ``ci_low``, ``ci_high``, ``cv``, ``df``, ``n`` (unweighted rows), [``deff``],
+            carrying the covariance (:attr:`Estimate.vcov`) and the design facts
+            (:attr:`Estimate.estimate_info`).
         """
-        ys, bys = as_list(y), as_list(by)
-        ok, vals = self._active_rows(ys, bys, na)
-        groups = make_groups(self._data, bys, ok)
-        values = np.column_stack([vals[c] for c in ys] + [np.ones(len(ok))])
-        counts = np.bincount(groups.codes[groups.codes >= 0], minlength=groups.n_groups)
-        plan = self._plan(groups, values, ys, "mean", counts)
-        res = self._run(plan, statistic="mean", level=level, df=df, vcov=vcov)
-        if deff:
-            res["deff"] = self._deff(
-                groups, values[:, :-1], res["se"].to_numpy() ** 2, "mean", deff == "replace"
-            )
-        return res
+        return self._estimate("mean", as_list(y), by, na, level, df, vcov, deff)
 
     def total(
         self, y: str | Sequence[str], by: str | Sequence[str] | None = None, *,
         na: NaPolicy = "raise", level: float = 0.95, df: float | None = None,
         deff: bool | Literal["replace"] = False, vcov: bool | None = None,
-    ) -> pd.DataFrame:
+    ) -> Estimate:
         """Weighted (Horvitz–Thompson) total, :math:`\\hat T_d = \\sum_i w_i d_i y_i`.
 
         As R ``svytotal``.  Units: the variable's units times the population
         units of the weights (e.g. minutes per day x persons).  Parameters
         and columns as :meth:`mean`.
         """
-        ys, bys = as_list(y), as_list(by)
-        ok, vals = self._active_rows(ys, bys, na)
-        groups = make_groups(self._data, bys, ok)
-        values = np.column_stack([vals[c] for c in ys])
-        counts = np.bincount(groups.codes[groups.codes >= 0], minlength=groups.n_groups)
-        plan = self._plan(groups, values, ys, "total", counts)
-        res = self._run(plan, statistic="total", level=level, df=df, vcov=vcov)
-        if deff:
-            res["deff"] = self._deff(
-                groups, values, res["se"].to_numpy() ** 2, "total", deff == "replace"
-            )
-        return res
+        return self._estimate("total", as_list(y), by, na, level, df, vcov, deff)
 
     def ratio(
         self, numerator: str, denominator: str, by: str | Sequence[str] | None = None, *,
         na: NaPolicy = "raise", level: float = 0.95, df: float | None = None,
         vcov: bool | None = None,
-    ) -> pd.DataFrame:
+    ) -> Estimate:
         """Ratio of two totals, :math:`\\hat R = \\hat T_y / \\hat T_x`, as R ``svyratio``.
 
         Linearized with :math:`z_i = w_i (y_i - \\hat R x_i)/\\hat T_x`
         (Lumley 2010, section 2.2.1).  The ``variable`` column reads
         ``"numerator/denominator"``.
         """
-        bys = as_list(by)
-        ok, vals = self._active_rows([numerator, denominator], bys, na)
-        groups = make_groups(self._data, bys, ok)
-        values = np.column_stack([vals[numerator], vals[denominator]])
-        counts = np.bincount(groups.codes[groups.codes >= 0], minlength=groups.n_groups)
-        plan = self._plan(groups, values, [f"{numerator}/{denominator}"], "ratio", counts)
-        return self._run(plan, statistic="ratio", level=level, df=df, vcov=vcov)
+        return self._estimate("ratio", [numerator, denominator], by, na, level, df, vcov)
 
     def proportion(
         self, y: str, by: str | Sequence[str] | None = None, *, na: NaPolicy = "raise",
         level: float = 0.95, df: float | None = None,
         deff: bool | Literal["replace"] = False, vcov: bool | None = None,
-    ) -> pd.DataFrame:
+    ) -> Estimate:
         """Share of the (domain) population in each level of a categorical variable.
 
         The mean of the level indicators, as R ``svymean(~factor)``; intervals
@@ -400,32 +407,12 @@ class SurveyDesign(ABC):
         pandas ``Categorical`` are reported (zero for absent ones); for other
         dtypes, the levels present in the design.
         """
-        bys = as_list(by)
-        ok, _ = self._active_rows([y], bys, na, numeric=False)
-        col = self._data[y]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            levels = list(col.cat.categories)
-        else:
-            levels = sorted(pd.unique(col[ok]).tolist())
-        groups = make_groups(self._data, bys, ok)
-        ind = np.column_stack(
-            [(col == lev).to_numpy(dtype=bool, na_value=False) & ok for lev in levels]
-            + [ok]
-        ).astype(float)
-        counts = np.bincount(groups.codes[groups.codes >= 0], minlength=groups.n_groups)
-        plan = self._plan(groups, ind, [y] * len(levels), "mean", counts,
-                          level_col=[str(v) for v in levels])
-        res = self._run(plan, statistic="proportion", level=level, df=df, vcov=vcov)
-        if deff:
-            res["deff"] = self._deff(
-                groups, ind[:, :-1], res["se"].to_numpy() ** 2, "mean", deff == "replace"
-            )
-        return res
+        return self._estimate("proportion", [y], by, na, level, df, vcov, deff)
 
     def quantile(
         self, y: str, q: float | Sequence[float], by: str | Sequence[str] | None = None, *,
         na: NaPolicy = "raise", level: float = 0.95, df: float | None = None,
-    ) -> pd.DataFrame:
+    ) -> Estimate:
         """Quantiles with Woodruff (1952) confidence intervals, as R ``svyquantile``.
 
         The estimate is the smallest value :math:`x` with estimated
@@ -437,6 +424,13 @@ class SurveyDesign(ABC):
         subset design, as R ``svyby(..., svyquantile)``);
         ``se`` is the interval's width divided by twice the critical value.
         Interval ends are NaN when the interval for :math:`F` leaves [0, 1].
+
+        On the Dask backend the estimate is exact too, in passes over the partitions: the
+        weight and row count of each distinct value of ``y`` in each domain (the weighted
+        distribution function; at most ``QUANTILE_DISTINCT_LIMIT`` distinct
+        (domain, value) pairs, else one clear :class:`DesignError` -- round ``y`` or use
+        an in-memory design), then the means of the indicators and each domain's degrees
+        of freedom.
 
         Notes
         -----
@@ -456,38 +450,28 @@ class SurveyDesign(ABC):
         for v in qs_:
             if not 0 <= v <= 1:
                 raise DesignError(f"quantile probabilities must be in [0, 1]; got {v}")
-        ok, vals = self._active_rows([y], bys, na)
-        groups = make_groups(self._data, bys, ok)
-        codes = groups.codes
-        g = groups.n_groups
-        x = vals[y]
-        w = np.where(ok, self._w, 0.0)
-        rows_in = np.flatnonzero((codes >= 0) & (w > 0))
-        order = rows_in[np.lexsort((x[rows_in], codes[rows_in]))]
-        oc = codes[order]
-        ox = x[order]
-        start = np.searchsorted(oc, np.arange(g), side="left")
-        stop = np.searchsorted(oc, np.arange(g), side="right")
-        cw = _group_cumsum(w[order], start, stop)
-        # as R svyby(..., svyquantile): each domain's interval uses that domain's degf
-        dfs = (self._group_degf(codes, g) if df is None else np.full(g, float(df)))
+        critical_value(level, np.inf)
+        check_columns(self._backend, [y, *bys], "estimator")
+        if na not in ("raise", "omit"):
+            raise DesignError(f"na must be 'raise' or 'omit', got {na!r}")
+        spec = Spec("mean", (y,), tuple(bys), na)
+        if isinstance(self._backend, MemoryBackend):
+            cdf, table, fstat, dfs = self._quantile_memory(spec, df)
+        else:
+            cdf, table, fstat, dfs = self._quantile_partitions(spec, df)
+        ox, cw, start, stop, counts, single = cdf
+        g = len(table)
         crit = np.array([critical_value(level, v) for v in dfs])
-        counts = np.bincount(codes[codes >= 0], minlength=g)
+        qhats = [_weighted_quantile(ox, cw, start, stop, np.full(g, p), single) for p in qs_]
         out = []
-        for p in qs_:
-            qhat = _weighted_quantile(ox, cw, start, stop, np.full(g, p))
-            ind = (x <= qhat[np.maximum(codes, 0)]).astype(float)
-            ind = np.where(codes >= 0, ind, 0.0)
-            values = np.column_stack([ind, np.ones(len(x))])
-            plan = self._plan(groups, values, [y], "mean", counts)
-            fhat, fvar, _ = self._variance(plan, full=False)
+        for p, qhat, (fhat, fvar) in zip(qs_, qhats, fstat(qhats), strict=True):
             fse = np.sqrt(np.clip(fvar, 0, None))
             plo, phi = fhat - crit * fse, fhat + crit * fse
-            lo = _weighted_quantile(ox, cw, start, stop, plo)
-            hi = _weighted_quantile(ox, cw, start, stop, phi)
+            lo = _weighted_quantile(ox, cw, start, stop, plo, single)
+            hi = _weighted_quantile(ox, cw, start, stop, phi, single)
             lo[plo < 0] = np.nan
             hi[phi > 1] = np.nan
-            frame = groups.table.copy()
+            frame = table.copy()
             frame["variable"] = y
             frame["quantile"] = p
             frame["estimate"] = qhat
@@ -502,7 +486,93 @@ class SurveyDesign(ABC):
         res = pd.concat(out, ignore_index=True)
         if bys:
             res = res.sort_values([*bys, "quantile"], kind="stable").reset_index(drop=True)
-        return res
+        return attach(res, EstimateInfo(
+            statistic="quantile", vcov=None, index=res.index.copy(), level=level,
+            variance=self._variance_note(), df=self.degf(), method=self._METHOD,
+            weights_unit=self._weights_unit, estimates=res["estimate"].to_numpy(dtype=float)))
+
+    def _quantile_memory(self, spec: Spec, df: float | None) -> Any:
+        """Sorted rows, cumulative weights and the indicator means, from the rows in memory."""
+        mb = self._memory("quantile")
+        ok, nmiss, vals, groups = mb.active(spec)
+        self._check_missing(nmiss, spec.na)
+        codes = groups.codes
+        g = groups.n_groups
+        x = np.where(ok, vals[spec.variables[0]], 0.0)
+        w = np.where(ok, mb.w, 0.0)
+        rows_in = np.flatnonzero((codes >= 0) & (w > 0))
+        order = rows_in[np.lexsort((x[rows_in], codes[rows_in]))]
+        oc = codes[order]
+        start = np.searchsorted(oc, np.arange(g), side="left")
+        stop = np.searchsorted(oc, np.arange(g), side="right")
+        cw = _group_cumsum(w[order], start, stop)
+        # as R svyby(..., svyquantile): each domain's interval uses that domain's degf
+        dfs = (self._group_degf(codes, g) if df is None else np.full(g, float(df)))
+        counts = np.bincount(codes[codes >= 0], minlength=g)
+
+        def fstat(qhats: list[FloatArray]) -> list[tuple[FloatArray, FloatArray]]:
+            res = []
+            for qhat in qhats:
+                ind = (x <= qhat[np.maximum(codes, 0)]).astype(float)
+                ind = np.where(codes >= 0, ind, 0.0)
+                values = np.column_stack([ind, np.ones(len(x))])
+                plan = layout(spec, groups.table, counts, base_matrix(values, codes, g), codes)
+                fhat, fvar, _ = self._variance(
+                    Prepared(spec, plan, groups.table, {}, values), full=False)
+                res.append((fhat, fvar))
+            return res
+
+        cdf = (x[order], cw, start, stop, counts, None)
+        return cdf, groups.table, fstat, dfs
+
+    def _quantile_partitions(self, spec: Spec, df: float | None) -> Any:
+        """The same from reductions over the partitions (distinct values per domain)."""
+        backend = self._backend
+        assert isinstance(backend, DaskBackend)
+        prep = backend.prepare(spec)
+        self._check_missing(prep.nmiss, spec.na)
+        y, bys, table = spec.variables[0], list(spec.by), prep.table
+        g = len(table)
+        vw = backend.value_weights(prep, QUANTILE_DISTINCT_LIMIT)
+        oc = vw["code"].to_numpy(dtype=np.intp)
+        start = np.searchsorted(oc, np.arange(g), side="left")
+        stop = np.searchsorted(oc, np.arange(g), side="right")
+        cw = _group_cumsum(vw["w"].to_numpy(dtype=float), start, stop)
+        single = np.zeros(g, dtype=bool)
+        has = stop > start
+        single[has] = vw["rows"].to_numpy()[start[has]] == 1
+        dfs = (self._domain_degf(prep) if df is None else np.full(g, float(df)))
+        counts = np.asarray(prep.plan.n, dtype=np.int64)
+
+        def fstat(qhats: list[FloatArray]) -> list[tuple[FloatArray, FloatArray]]:
+            names = [f"__q{j}_{y}" for j in range(len(qhats))]
+            key = pd.MultiIndex.from_frame(table[bys]) if bys else None
+
+            def indicators(f: pd.DataFrame, inset: NDArray[np.bool_]) -> pd.DataFrame:
+                code = (key.get_indexer(pd.MultiIndex.from_frame(f[bys])) if key is not None
+                        else np.zeros(len(f), dtype=np.intp))
+                xv = numeric_values(f[y], y)
+                cols = {}
+                for name, qhat in zip(names, qhats, strict=True):
+                    thr = np.where(code >= 0, qhat[np.maximum(code, 0)] if g else np.nan, np.nan)
+                    v = np.where(code >= 0, (xv <= thr).astype(float), 0.0)
+                    cols[name] = np.where(np.isnan(xv), np.nan, v)
+                return pd.DataFrame(cols, index=f.index)
+
+            meta = pd.DataFrame({n: pd.Series(dtype=float) for n in names})
+            d2 = self.derive(indicators, meta)
+            p2 = d2._prepare("mean", names, bys, "omit")
+            theta, var, _ = d2._variance(p2, full=False)
+            k = len(names)
+            return [(theta[j::k], var[j::k]) for j in range(k)]
+
+        cdf = (vw["x"].to_numpy(dtype=float), cw, start, stop, counts, single)
+        return cdf, table, fstat, dfs
+
+    def _domain_degf(self, prep: Prepared) -> FloatArray:
+        """Degrees of freedom of each domain's subset design, from partition reductions."""
+        raise DesignError(  # pragma: no cover - both designs override it
+            "degrees of freedom by domain are not available for this design")
 
     def degf_note(self) -> str:
         return self._variance_note()
@@ -524,13 +594,18 @@ def _group_cumsum(w: FloatArray, starts: NDArray[np.intp], stops: NDArray[np.int
 
 def _weighted_quantile(
     ox: FloatArray, cw: FloatArray, start: NDArray[np.intp], stop: NDArray[np.intp],
-    p: FloatArray,
+    p: FloatArray, single: NDArray[np.bool_] | None = None,
 ) -> FloatArray:
     """Smallest sorted value whose cumulative weight share is >= p, per group.
 
     A cumulative share within 1e-12 (relative) of ``p`` counts as equal to it, so
     that ties (e.g. the median of an even number of equal weights) are decided as
     in exact arithmetic, as R's ``qrule_math`` does.
+
+    ``ox``/``cw`` are sorted rows and their cumulative weights (``single`` is ``None``), or
+    sorted distinct values and their cumulative weights with ``single`` saying, per group,
+    whether the smallest value is a single row: R's rule "below the first row's share take
+    the second row" then takes the second value only when the first value is one row.
     """
     g = len(start)
     out = np.full(g, np.nan)
@@ -544,16 +619,18 @@ def _weighted_quantile(
         pos = int(np.searchsorted(seg, target + eps, side="right"))  # cw <= target (+eps)
         if pos > 0 and abs(seg[pos - 1] - target) <= eps:
             idx = pos - 1
-        elif pos == 0:
-            idx = min(1, len(seg) - 1)  # R's qs(): no cw <= target -> position 1, then qup
+        elif pos == 0:  # R's qs(): no cw <= target -> position 1, then qup
+            second = single is None or bool(single[j])
+            idx = min(1, len(seg) - 1) if second else 0
         else:
             idx = min(pos, len(seg) - 1)
         out[j] = ox[start[j] + idx]
     return out
 
 
-def replicate_columns(data: pd.DataFrame, replicates: str | Sequence[str]) -> list[str]:
-    """Resolve replicate weight columns given as a list or a regular expression."""
+def replicate_columns(data: Any, replicates: str | Sequence[str]) -> list[str]:
+    """Resolve replicate weight columns (of anything with ``.columns``) given as a list or a
+    regular expression."""
     if isinstance(replicates, str):
         pat = re.compile(replicates)
         cols = [c for c in data.columns if isinstance(c, str) and pat.search(c)]

@@ -21,6 +21,7 @@ import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -182,6 +183,54 @@ def quadratic_form(
     out = np.asarray(first - second)
     np.fill_diagonal(out, diag)
     return out
+
+
+def average_within_parents(
+    z: sp.csr_matrix, st: Any, plan: Plan
+) -> tuple[sp.csr_matrix, NDArray[np.bool_]]:
+    r"""Apply ``lonely_psu="average"`` at one stage, per estimate, as R ``onestage``.
+
+    R sums the variances of the strata of each parent unit (the whole sample at
+    the first stage, a unit of the previous stage later) and multiplies the sum
+    by (strata with rows in the domain) / (those strata that are not lonely),
+    counting the strata among the rows of the domain being estimated only.
+    Lonely strata already have ``coef`` 0.  Scaling each unit total of
+    estimate :math:`p` by :math:`\sqrt{F_{u(p)}}` for its parent :math:`u`
+    multiplies variance :math:`p` by :math:`F_{u(p)}` and a covariance by
+    :math:`\sqrt{F_{u(p)} F_{u(q)}}`.  A domain that reaches a parent whose
+    reached strata are all lonely has no variance (NaN, as R: ``0 * 1/0``).
+
+    ``st`` is a stage of the in-memory :class:`~carecost.survey.Design` (``row_stratum``,
+    ``unit_stratum``, ``parent`` and ``ok`` per stratum).
+
+    Returns
+    -------
+    z
+        The scaled unit totals (units x estimates).
+    undefined
+        Per estimate: True where the variance is undefined (NaN).
+    """
+    codes = plan.codes
+    keep = codes >= 0
+    n_groups = int(max(codes.max(initial=-1), plan.est_group.max(initial=-1))) + 1
+    g = np.int64(max(n_groups, 1))
+    pairs = np.unique(st.row_stratum[keep].astype(np.int64) * g + codes[keep])
+    h = pairs // g
+    key = st.parent[h].astype(np.int64) * g + pairs % g
+    ukeys, inv = np.unique(key, return_inverse=True)
+    nstrat = np.bincount(inv, minlength=len(ukeys)).astype(float)
+    nok = np.bincount(inv, weights=st.ok[h].astype(float), minlength=len(ukeys))
+    none_ok = nok == 0
+    factor = np.where(none_ok, 0.0, nstrat / np.where(none_ok, 1.0, nok))
+    undefined = np.isin(plan.est_group, ukeys[none_ok] % g)
+    coo = z.tocoo()
+    zkey = (st.parent[st.unit_stratum[coo.row]].astype(np.int64) * g
+            + plan.est_group[coo.col])
+    pos = np.minimum(np.searchsorted(ukeys, zkey), len(ukeys) - 1)
+    found = ukeys[pos] == zkey if len(ukeys) else np.zeros(len(zkey), dtype=bool)
+    scale = np.where(found, np.sqrt(factor[pos] if len(ukeys) else 1.0), 1.0)
+    scaled = sp.csr_matrix((coo.data * scale, (coo.row, coo.col)), shape=z.shape)
+    return scaled, undefined
 
 
 def replicate_variance(

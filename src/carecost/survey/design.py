@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Self
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ._base import DesignError, SurveyDesign, as_list, check_columns, numeric_column
-from ._engine import FloatArray, IntArray, Plan, evaluate, indicator, jacobian, quadratic_form
+from ._backend import DaskBackend, DaskStage, MemoryBackend, Prepared, is_dask_frame, require_dask
+from ._base import (
+    DesignError,
+    SurveyDesign,
+    WeightsUnit,
+    as_list,
+    check_columns,
+    check_weights,
+    check_weights_unit,
+    numeric_column,
+)
+from ._engine import FloatArray, IntArray, evaluate, jacobian
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
 _LONELY = ("fail", "remove", "certainty", "adjust", "average")
@@ -32,6 +40,57 @@ class _Stage:
     ok: NDArray[np.bool_]  # the stratum has a variance (False: lonely under "average")
     parent: IntArray  # stratum -> unit of the previous stage (0 at the first stage)
     row_stratum: IntArray  # row -> stratum at this stage
+
+
+def stratum_coefficients(
+    n_h: FloatArray, f: FloatArray, lonely_psu: str, label: Any = None, stage: int = 1,
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Variance coefficients of each stratum of one stage, as R ``survey:::onestrat``.
+
+    Parameters
+    ----------
+    n_h
+        Sampled units per stratum.
+    f
+        Finite population correction :math:`(N_h - n_h)/N_h` per stratum (1 without fpc).
+    lonely_psu
+        The design's ``lonely_psu`` option.
+    label, stage
+        ``label(i)`` names stratum ``i`` in the error for ``lonely_psu="fail"``, at
+        sampling stage ``stage``.
+
+    Returns
+    -------
+    coef
+        :math:`a_h = f_h n_h/(n_h-1)` (0 for a census stratum, and for a lonely one
+        under ``"remove"``, ``"certainty"`` and ``"average"``).
+    centred
+        1 when the stratum is centred at its mean, 0 for a lonely stratum under ``"adjust"``.
+    ok
+        False for a lonely stratum under ``"average"`` (its variance is replaced by the
+        average of the others).
+    """
+    census = f < 1e-7
+    lonely = (n_h == 1) & ~census
+    if np.any(lonely) and lonely_psu == "fail":
+        i = int(np.flatnonzero(lonely)[0])
+        where = label(i) if label is not None else f"number {i}"
+        raise DesignError(
+            f"stratum {where} has only one PSU at stage {stage}; choose lonely_psu='adjust', "
+            "'average', 'certainty' or 'remove' to say how to estimate its variance"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(n_h > 1, f * n_h / (n_h - 1), f)
+    centred = np.ones(len(n_h))
+    ok = np.ones(len(n_h), dtype=bool)
+    if lonely_psu in ("remove", "certainty"):
+        a = np.where(lonely, 0.0, a)
+    elif lonely_psu == "adjust":
+        centred = np.where(lonely, 0.0, 1.0)
+    elif lonely_psu == "average":
+        a = np.where(lonely, 0.0, a)
+        ok = ~lonely
+    return np.where(census, 0.0, a), centred, ok
 
 
 def _codes(frame: pd.DataFrame) -> IntArray:
@@ -108,13 +167,20 @@ class Design(SurveyDesign):
         fpc: str | Sequence[str] | None = None,
         nest: bool = False,
         lonely_psu: LonelyPSU = "fail",
+        *,
+        weights_unit: WeightsUnit | None = None,
     ) -> None:
-        if not isinstance(data, pd.DataFrame):
-            raise DesignError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-        if len(data) == 0:
-            raise DesignError("data has no rows")
+        self._weights_unit = check_weights_unit(weights_unit)
         if lonely_psu not in _LONELY:
             raise DesignError(f"lonely_psu must be one of {_LONELY}; got {lonely_psu!r}")
+        if is_dask_frame(data):
+            self._init_dask(data, weights, strata, psu, fpc, nest, lonely_psu)
+            return
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError(f"data must be a pandas DataFrame or a Dask DataFrame, got "
+                              f"{type(data).__name__}")
+        if len(data) == 0:
+            raise DesignError("data has no rows")
         data = data.reset_index(drop=True)
         ids = as_list(psu)
         strs = as_list(strata)
@@ -203,14 +269,7 @@ class Design(SurveyDesign):
         if weights is not None:
             check_columns(data, [weights], "weights")
             w = numeric_column(data, weights)
-            nmiss = int(np.isnan(w).sum())
-            if nmiss:
-                raise DesignError(f"weights column {weights!r} has {nmiss} missing value(s)")
-            nneg = int((w < 0).sum())
-            if nneg:
-                raise DesignError(f"weights column {weights!r} has {nneg} negative value(s)")
-            if not np.all(np.isfinite(w)):
-                raise DesignError(f"weights column {weights!r} has infinite values")
+            check_weights(w, weights)
         elif popsize is not None:
             w = np.prod(np.column_stack([p / s for p, s in zip(popsize, sampsize, strict=True)]),
                         axis=1)
@@ -220,9 +279,9 @@ class Design(SurveyDesign):
                 stacklevel=2,
             )
             w = np.ones(n)
-        self._data = data
-        self._w = np.ascontiguousarray(w, dtype=float)
-        self._mask = np.ones(n, dtype=bool)
+        self._backend = MemoryBackend(data, np.ascontiguousarray(w, dtype=float),
+                                      np.ones(n, dtype=bool))
+        self._dask_stage: DaskStage | None = None
         self._weights_col = weights
         self._ids = ids
         self._strata_cols = strs
@@ -260,31 +319,12 @@ class Design(SurveyDesign):
             else:
                 f = np.ones(n_strata)
             mult = mult_row[rep_rows]
-            census = f < 1e-7
-            lonely = (n_h == 1) & ~census
-            if np.any(lonely) and self._lonely == "fail":
-                bad = strat_ids[np.flatnonzero(lonely)[0]]
-                label = self._stratum_label(i, rep_rows[np.flatnonzero(lonely)[0]])
-                raise DesignError(
-                    f"stratum {label} has only one PSU at stage {i + 1} (code {bad}); choose "
-                    "lonely_psu='adjust', 'average', 'certainty' or 'remove' to say how to "
-                    "estimate its variance"
-                )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                a = np.where(n_h > 1, f * n_h / (n_h - 1), f)
-            centred = np.ones(n_strata)
-            ok = np.ones(n_strata, dtype=bool)
-            if self._lonely in ("remove", "certainty"):
-                a = np.where(lonely, 0.0, a)
-            elif self._lonely == "adjust":
-                centred = np.where(lonely, 0.0, 1.0)
-            elif self._lonely == "average":
-                a = np.where(lonely, 0.0, a)
-                ok = ~lonely
-            a = np.where(census, 0.0, a)
+            a, centred, ok = stratum_coefficients(
+                n_h, f, self._lonely, lambda j, i=i, rr=rep_rows: self._stratum_label(i, rr[j]),
+                stage=i + 1)
             # R onestage averages (sum over strata x nstrat / nokstrat) within each parent
             # unit, counting only the strata with rows in the domain being estimated: that
-            # depends on the estimate, so it is applied in _variance (_average_within_parents)
+            # depends on the estimate, so it is applied with the variance (average_within_parents)
             if i == 0:
                 parent = np.zeros(n_strata, dtype=np.intp)
             else:
@@ -314,21 +354,111 @@ class Design(SurveyDesign):
             lab += f" within {self._ids[stage - 1]}={self._data[self._ids[stage - 1]].iloc[row]}"
         return lab
 
+    def _init_dask(self, data: Any, weights_: str | None, strata_: str | Sequence[str] | None,
+                   psu_: str | Sequence[str] | None, fpc_: str | Sequence[str] | None,
+                   nest: bool, lonely_psu: LonelyPSU) -> None:
+        """One-stage structure of a design on a Dask DataFrame (the PSU list is collected once)."""
+        require_dask()
+        if weights_ is None:
+            raise DesignError("a Design on a Dask DataFrame needs weights= (a column name)")
+
+        def one(name: str, c: str | Sequence[str] | None) -> str | None:
+            if c is not None and not isinstance(c, str):
+                raise DesignError(
+                    f"the Dask backend fits a one-stage design: {name} must be one column name, "
+                    f"got {c!r}; for a multistage design (psu=[...], fpc=[...]) use an in-memory "
+                    "pandas DataFrame")
+            return c
+
+        weights = str(one("weights", weights_))
+        strata, psu, fpc = one("strata", strata_), one("psu", psu_), one("fpc", fpc_)
+        if lonely_psu == "average":
+            raise DesignError(
+                "lonely_psu='average' on the Dask backend: 'average' depends on the strata each "
+                "domain reaches, which needs the rows in memory; use 'fail', 'remove', "
+                "'certainty' or 'adjust', or an in-memory pandas DataFrame")
+        check_columns(data, [c for c in (weights, strata, psu, fpc) if c is not None], "Design")
+        keys = [k for k in (strata, psu) if k is not None]
+        cols = keys + ([fpc] if fpc else [])
+        info = (data[cols].drop_duplicates().compute().reset_index(drop=True) if cols
+                else pd.DataFrame())
+        for c in cols:
+            if info[c].isna().any():
+                raise DesignError(f"column {c!r} has missing values")
+        sidx = pd.Index(sorted(info[strata].unique())) if strata else pd.Index([0])
+        units: pd.DataFrame | None = None
+        unit_keys: list[str] = []
+        unit_stratum = np.empty(0, dtype=np.intp)
+        if psu is not None:
+            unit_keys = [strata, psu] if (strata and nest) else [psu]
+            units = info[[*dict.fromkeys(unit_keys + ([strata] if strata else []))]]
+            units = units.drop_duplicates().reset_index(drop=True)
+            if strata and not nest and units[psu].duplicated().any():
+                raise DesignError(
+                    "clusters are not nested in strata at the first stage (a PSU id appears "
+                    "in more than one stratum); pass nest=True if PSU ids restart in each stratum")
+            if len(units) == 1:
+                raise DesignError("the design has only one primary sampling unit")
+            unit_stratum = (sidx.get_indexer(pd.Index(units[strata])) if strata
+                            else np.zeros(len(units), dtype=np.intp))
+            n_h = np.bincount(unit_stratum, minlength=len(sidx)).astype(float)
+        elif strata:
+            n_h = data[strata].value_counts().compute().reindex(sidx).to_numpy(dtype=float)
+        else:
+            n_h = np.array([float(data[weights].count().compute())])
+        f = np.ones(len(sidx))
+        if fpc:
+            per = (info.groupby(strata)[fpc].nunique() if strata
+                   else pd.Series([info[fpc].nunique()]))
+            if bool((per > 1).any()):
+                raise DesignError(f"fpc column {fpc!r} varies within a stratum at stage 1; it "
+                                  "must be constant within each stratum")
+            vals = (info.groupby(strata)[fpc].first().reindex(sidx).to_numpy(dtype=float)
+                    if strata else np.array([float(info[fpc].iloc[0])]))
+            if np.any(vals <= 0):
+                raise DesignError("fpc values must be positive (population sizes or fractions)")
+            is_pop = bool(np.any(vals > 1))
+            if is_pop and not np.all(vals >= 1):
+                raise DesignError("fpc mixes population sizes (> 1) and sampling fractions "
+                                  "(< 1); give all stages the same kind")
+            pop = vals if is_pop else n_h / vals
+            if np.any(pop < n_h):
+                raise DesignError("fpc implies more than 100% sampling at stage 1")
+            f = (pop - n_h) / pop
+        coef, centred, _ = stratum_coefficients(
+            n_h, f, lonely_psu, lambda j: f"{strata}={sidx[j]}" if strata else "(unstratified)")
+        self._backend = DaskBackend(data, weights)
+        self._dask_stage = DaskStage(strata=strata, strata_index=sidx, units=units,
+                                     unit_keys=unit_keys, unit_stratum=unit_stratum,
+                                     coef=coef, centred=centred)
+        self._stages = []
+        self._weights_col = weights
+        self._ids = [psu] if psu else []
+        self._strata_cols = [strata] if strata else []
+        self._fpc_cols = [fpc] if fpc else []
+        self._nest = nest
+        self._lonely = lonely_psu
+        self._has_strata = bool(strata)
+        self._popsize = None
+        self._fpc_dask = fpc is not None
+
     # -------------------------------------------------------------- interface
     def __repr__(self) -> str:
+        if self._dask_stage is not None:
+            return (f"Design(Dask, weights={self._weights_col!r}, strata={self._strata_cols}, "
+                    f"psu={self._ids}, fpc={self._fpc_cols}, one stage, "
+                    f"lonely_psu={self._lonely!r})")
         kind = f"{len(self._stages)}-stage" if self._popsize is not None else "ultimate-cluster"
         return (
             f"Design(n={len(self)}, weights={self._weights_col!r}, strata={self._strata_cols}, "
             f"psu={self._ids}, fpc={self._fpc_cols}, {kind}, lonely_psu={self._lonely!r})"
         )
 
-    def _with_mask(self, mask: NDArray[np.bool_]) -> Self:
-        new = copy.copy(self)
-        new._mask = mask
-        return new
-
     def degf(self) -> float:
         """Number of PSUs minus number of strata among rows in the (sub)design (R ``degf``)."""
+        if self._dask_stage is not None:
+            assert isinstance(self._backend, DaskBackend)
+            return self._backend.psus_minus_strata(self._dask_stage)
         inset = self._mask & (self._w != 0)
         psus = np.count_nonzero(np.bincount(self._unit_codes[0][inset]))
         strata = np.count_nonzero(np.bincount(self._strat_codes[0][inset]))
@@ -346,43 +476,31 @@ class Design(SurveyDesign):
                            // (st.max(initial=0) + 1), minlength=n_groups)
         return np.asarray(n_psu - n_st, dtype=float)
 
+    def _domain_degf(self, prep: Prepared) -> FloatArray:
+        assert isinstance(self._backend, DaskBackend) and self._dask_stage is not None
+        return self._backend.domain_psus_minus_strata(prep, self._dask_stage)
+
     def _variance_note(self) -> str:
+        if self._dask_stage is not None:
+            kind = "with finite population correction" if self._fpc_dask else "with-replacement"
+            return f"Taylor linearization, {kind}; Dask backend"
         if self._popsize is not None:
             return "Taylor linearization, multistage with finite population corrections"
         return "Taylor linearization, with-replacement (ultimate cluster) approximation"
 
-    def _srs_rows(self, codes: NDArray[np.intp]) -> NDArray[np.float64]:
-        keep = (codes >= 0) & (self._w != 0)
-        g = int(codes.max()) + 1 if codes.size and codes.max() >= 0 else 0
-        return np.bincount(codes[keep], minlength=g).astype(float)
-
-    def _deff_fpc(self) -> bool:
-        return True
+    _METHOD = "linearization"
+    _SRS_NONZERO_ONLY = True
 
     def _variance(
-        self, plan: Plan, full: bool
+        self, prep: Prepared, full: bool
     ) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-        w = np.where(self._mask, self._w, 0.0)
-        totals = np.asarray(plan.base.T @ w).reshape(-1, 1)
+        plan = prep.plan
+        totals = self._backend.totals(prep, self._dask_stage).reshape(-1, 1)
         theta = evaluate(plan, totals)[:, 0]
         jac = jacobian(plan, totals[:, 0], theta)
-        scores = sp.csr_matrix(sp.diags(w) @ plan.base @ jac)
-        total_var: FloatArray | None = None
-        for st in self._stages:
-            z = scores if st.units is None else indicator(st.units, st.n_units) @ scores
-            undefined = None
-            if self._lonely == "average":
-                z, undefined = _average_within_parents(sp.csr_matrix(z), st, plan)
-            v = quadratic_form(z, st.unit_stratum, st.coef, st.centred, full)
-            if undefined is not None and undefined.any():
-                v = np.array(v, dtype=float)
-                if full:
-                    v[undefined, :] = np.nan
-                    v[:, undefined] = np.nan
-                else:
-                    v[undefined] = np.nan
-            total_var = v if total_var is None else total_var + v
-        assert total_var is not None
+        stages = [self._dask_stage] if self._dask_stage is not None else self._stages
+        total_var = self._backend.linearization_variance(prep, jac, stages, full,
+                                                         self._lonely == "average")
         if full:
             return theta, np.diag(total_var).copy(), total_var
         return theta, total_var, None
@@ -427,6 +545,7 @@ class Design(SurveyDesign):
         Rao, J. N. K., Wu, C. F. J. and Yue, K. (1992). Some recent work on
         resampling methods for complex surveys. *Survey Methodology* 18, 209–217.
         """
+        self._memory("to_replicates")
         psu = self._unit_codes[0]
         strat = self._strat_codes[0]
         n_psu = int(psu.max()) + 1
@@ -503,53 +622,8 @@ class Design(SurveyDesign):
         repw = self._w[:, None] * factors[psu]
         return ReplicateDesign._from_arrays(
             self._data, self._w, repw, method=kind, scale=scale, rscales=rscales, mse=mse,
-            mask=self._mask,
+            mask=self._mask, weights_unit=self._weights_unit,
         )
-
-
-def _average_within_parents(
-    z: sp.csr_matrix, st: _Stage, plan: Plan
-) -> tuple[sp.csr_matrix, NDArray[np.bool_]]:
-    r"""Apply ``lonely_psu="average"`` at one stage, per estimate, as R ``onestage``.
-
-    R sums the variances of the strata of each parent unit (the whole sample at
-    the first stage, a unit of the previous stage later) and multiplies the sum
-    by (strata with rows in the domain) / (those strata that are not lonely),
-    counting the strata among the rows of the domain being estimated only.
-    Lonely strata already have ``coef`` 0.  Scaling each unit total of
-    estimate :math:`p` by :math:`\sqrt{F_{u(p)}}` for its parent :math:`u`
-    multiplies variance :math:`p` by :math:`F_{u(p)}` and a covariance by
-    :math:`\sqrt{F_{u(p)} F_{u(q)}}`.  A domain that reaches a parent whose
-    reached strata are all lonely has no variance (NaN, as R: ``0 * 1/0``).
-
-    Returns
-    -------
-    z
-        The scaled unit totals (units x estimates).
-    undefined
-        Per estimate: True where the variance is undefined (NaN).
-    """
-    codes = plan.codes
-    keep = codes >= 0
-    n_groups = int(max(codes.max(initial=-1), plan.est_group.max(initial=-1))) + 1
-    g = np.int64(max(n_groups, 1))
-    pairs = np.unique(st.row_stratum[keep].astype(np.int64) * g + codes[keep])
-    h = pairs // g
-    key = st.parent[h].astype(np.int64) * g + pairs % g
-    ukeys, inv = np.unique(key, return_inverse=True)
-    nstrat = np.bincount(inv, minlength=len(ukeys)).astype(float)
-    nok = np.bincount(inv, weights=st.ok[h].astype(float), minlength=len(ukeys))
-    none_ok = nok == 0
-    factor = np.where(none_ok, 0.0, nstrat / np.where(none_ok, 1.0, nok))
-    undefined = np.isin(plan.est_group, ukeys[none_ok] % g)
-    coo = z.tocoo()
-    zkey = (st.parent[st.unit_stratum[coo.row]].astype(np.int64) * g
-            + plan.est_group[coo.col])
-    pos = np.minimum(np.searchsorted(ukeys, zkey), len(ukeys) - 1)
-    found = ukeys[pos] == zkey if len(ukeys) else np.zeros(len(zkey), dtype=bool)
-    scale = np.where(found, np.sqrt(factor[pos] if len(ukeys) else 1.0), 1.0)
-    scaled = sp.csr_matrix((coo.data * scale, (coo.row, coo.col)), shape=z.shape)
-    return scaled, undefined
 
 
 from .replicate import ReplicateDesign  # noqa: E402  (circular: replicate designs are returned)

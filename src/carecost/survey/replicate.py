@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-import copy
-import hashlib
 from collections.abc import Sequence
-from typing import Literal, Self
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ._base import DesignError, SurveyDesign, check_columns, numeric_column, replicate_columns
-from ._engine import FloatArray, Plan, evaluate, replicate_variance, sparse_dense_product
+from ._backend import (
+    DaskBackend,
+    MemoryBackend,
+    Prepared,
+    is_dask_frame,
+    rank_from_gram,
+    require_dask,
+)
+from ._base import (
+    DesignError,
+    SurveyDesign,
+    WeightsUnit,
+    check_columns,
+    check_weights,
+    check_weights_unit,
+    numeric_column,
+    replicate_columns,
+)
+from ._engine import FloatArray, evaluate, replicate_variance
 
-SORT_CACHE_BYTES = 512 * 2**20
-"""Largest replicate-weight matrix for which a domain-sorted copy is cached (bytes)."""
 ReplicateMethod = Literal["sdr", "fay", "brr", "jk1", "jkn", "bootstrap", "other"]
 _METHODS = ("sdr", "fay", "brr", "jk1", "jkn", "bootstrap", "other")
 
@@ -47,7 +59,8 @@ class ReplicateDesign(SurveyDesign):
     Parameters
     ----------
     data
-        One row per unit.
+        One row per unit: a pandas DataFrame, or a Dask DataFrame (the Dask backend: every
+        estimate is a reduction over partitions; replicate columns are read, not stored).
     weights
         Full-sample weight column.
     replicates
@@ -68,6 +81,9 @@ class ReplicateDesign(SurveyDesign):
     df
         Design degrees of freedom; default: rank of the replicate weight
         matrix minus one, as R ``degf``.
+    weights_unit
+        What the weights count, ``"persons"`` or ``"person_days"`` (ATUS), or ``None``
+        (not stated); kept by :meth:`subset` and reported in every result.
 
     References
     ----------
@@ -81,7 +97,7 @@ class ReplicateDesign(SurveyDesign):
 
     def __init__(
         self,
-        data: pd.DataFrame,
+        data: Any,
         weights: str,
         replicates: str | Sequence[str],
         method: ReplicateMethod = "sdr",
@@ -91,14 +107,27 @@ class ReplicateDesign(SurveyDesign):
         mse: bool = True,
         combined_weights: bool = True,
         df: float | None = None,
+        *,
+        weights_unit: WeightsUnit | None = None,
     ) -> None:
+        self._weights_unit = check_weights_unit(weights_unit)
+        if is_dask_frame(data):
+            require_dask()
+            check_columns(data, [weights], "weights")
+            cols = replicate_columns(data, replicates)
+            self._init(DaskBackend(data, weights, cols, combined_weights), len(cols), method,
+                       rho, scale, rscales, mse, df)
+            self._weights_col: str | None = weights
+            self._rep_cols = cols
+            return
         if not isinstance(data, pd.DataFrame):
-            raise DesignError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+            raise DesignError(f"data must be a pandas DataFrame or a Dask DataFrame, got "
+                              f"{type(data).__name__}")
         data = data.reset_index(drop=True)
         check_columns(data, [weights], "weights")
         cols = replicate_columns(data, replicates)
         w = numeric_column(data, weights)
-        _check_weights(w, weights)
+        check_weights(w, weights)
         repw = np.empty((len(data), len(cols)), dtype=float, order="F")
         for j, c in enumerate(cols):
             repw[:, j] = numeric_column(data, c)
@@ -121,49 +150,48 @@ class ReplicateDesign(SurveyDesign):
                 )
         if not combined_weights:
             repw = repw * w[:, None]
-        self._init(data, w, np.ascontiguousarray(repw), method, rho, scale, rscales, mse,
-                   np.ones(len(data), dtype=bool), df)
-        self._weights_col: str | None = weights
+        backend = MemoryBackend(data, np.ascontiguousarray(w, dtype=float),
+                                np.ones(len(data), dtype=bool), np.ascontiguousarray(repw))
+        self._init(backend, len(cols), method, rho, scale, rscales, mse, df)
+        self._weights_col = weights
         self._rep_cols = cols
 
     @classmethod
     def _from_arrays(
         cls, data: pd.DataFrame, w: FloatArray, repw: FloatArray, *, method: str,
         scale: float, rscales: FloatArray, mse: bool, mask: NDArray[np.bool_],
+        weights_unit: WeightsUnit | None = None,
     ) -> ReplicateDesign:
         obj = cls.__new__(cls)
-        obj._init(data, w, np.ascontiguousarray(repw), method, None, scale, rscales, mse,
-                  mask.copy(), None)
+        obj._weights_unit = weights_unit
+        backend = MemoryBackend(data, np.ascontiguousarray(w, dtype=float), mask.copy(),
+                                np.ascontiguousarray(repw))
+        obj._init(backend, repw.shape[1], method, None, scale, rscales, mse, None)
         obj._weights_col = None
         obj._rep_cols = [f"rep{j + 1}" for j in range(repw.shape[1])]
         return obj
 
     def _init(
-        self, data: pd.DataFrame, w: FloatArray, repw: FloatArray, method: str,
+        self, backend: MemoryBackend | DaskBackend, n_rep: int, method: str,
         rho: float | None, scale: float | None,
-        rscales: Sequence[float] | NDArray[np.float64] | None, mse: bool,
-        mask: NDArray[np.bool_], df: float | None,
+        rscales: Sequence[float] | NDArray[np.float64] | None, mse: bool, df: float | None,
     ) -> None:
-        c, rs = replicate_constants(method, repw.shape[1], rho, scale, rscales)
-        self._data = data
-        self._w = np.ascontiguousarray(w, dtype=float)
-        self._repw = repw
+        c, rs = replicate_constants(method, n_rep, rho, scale, rscales)
+        self._backend = backend
         self._method = method
         self._rho = rho
         self._scale = float(c)
         self._rscales = rs
         self._mse = bool(mse)
-        self._mask = mask
         self._df_user = df
         self._df_cache: dict[bytes, float] = {}
-        self._sort_key: bytes | None = None
-        self._sort_pending: bytes | None = None
-        self._sort_cache: tuple[NDArray[np.intp], NDArray[np.intp], FloatArray] | None = None
 
     @property
     def replicate_weights(self) -> FloatArray:
-        """The ``n x R`` matrix of (combined) replicate weights."""
-        return self._repw
+        """The ``n x R`` matrix of (combined) replicate weights (in-memory designs)."""
+        repw = self._memory("replicate_weights (an n x R matrix)").repw
+        assert repw is not None
+        return repw
 
     @property
     def scale(self) -> float:
@@ -181,107 +209,81 @@ class ReplicateDesign(SurveyDesign):
     def mse(self) -> bool:
         return self._mse
 
-    def __repr__(self) -> str:
-        return (
-            f"ReplicateDesign(n={len(self)}, method={self._method!r}, replicates="
-            f"{self._repw.shape[1]}, scale={self._scale:.6g}, mse={self._mse})"
-        )
+    @property
+    def _sort_key(self) -> bytes | None:
+        """Key of the domains whose sorted replicate weights are cached (in memory)."""
+        b = self._backend
+        return b._sort_key if isinstance(b, MemoryBackend) else None
 
-    def _with_mask(self, mask: NDArray[np.bool_]) -> Self:
-        new = copy.copy(self)
-        new._mask = mask
-        return new
+    def __repr__(self) -> str:
+        n = f"n={len(self)}" if self.backend == "memory" else "Dask"
+        return (
+            f"ReplicateDesign({n}, method={self._method!r}, replicates="
+            f"{len(self._rep_cols)}, scale={self._scale:.6g}, mse={self._mse})"
+        )
 
     def degf(self) -> float:
         """Rank of the replicate weights (rows in the subset) minus one, as R ``degf``.
 
         R computes the rank with a pivoted QR at tolerance 1e-5; here the
         rank is counted from the singular values of the weight matrix scaled
-        to unit column norm, relative tolerance 1e-5.
+        to unit column norm (from the Gram matrix :math:`W^\\top W`, which the Dask
+        backend sums over partitions), relative tolerance 1e-5.
         """
         if self._df_user is not None:
             return float(self._df_user)
-        key = np.packbits(self._mask).tobytes()
+        b = self._backend
+        if isinstance(b, DaskBackend):
+            if "rank" not in b.memo:
+                b.memo["rank"] = rank_from_gram(b.gram())
+            return float(b.memo["rank"] - 1)
+        assert isinstance(b, MemoryBackend)
+        key = np.packbits(b.mask).tobytes()
         if key not in self._df_cache:
-            self._df_cache[key] = float(_rank(self._repw[self._mask]) - 1)
+            self._df_cache[key] = float(rank_from_gram(b.gram()) - 1)
         return self._df_cache[key]
 
     def _group_degf(self, codes: NDArray[np.intp], n_groups: int) -> FloatArray:
         """Rank of each domain's replicate weights minus one (R ``degf`` of the subset)."""
         if self._df_user is not None:
             return np.full(n_groups, float(self._df_user))
+        b = self._memory("degrees of freedom by domain")
         out = np.empty(n_groups)
         for g in range(n_groups):  # one Gram matrix per domain (n_g x R^2 work in all)
-            out[g] = _rank(self._repw[(codes == g) & self._mask]) - 1.0
+            out[g] = rank_from_gram(b.group_gram(codes, g)) - 1.0
         return out
+
+    def _domain_degf(self, prep: Prepared) -> FloatArray:
+        if self._df_user is not None:
+            return np.full(len(prep.table), float(self._df_user))
+        assert isinstance(self._backend, DaskBackend)
+        return self._backend.domain_ranks(prep) - 1.0
 
     def _variance_note(self) -> str:
         centre = "full-sample estimate" if self._mse else "replicate mean"
+        where = "; Dask backend" if self.backend == "dask" else ""
         return (
-            f"replicate weights ({self._method}, {self._repw.shape[1]} replicates, "
-            f"scale {self._scale:.6g}, centred on the {centre})"
+            f"replicate weights ({self._method}, {len(self._rep_cols)} replicates, "
+            f"scale {self._scale:.6g}, centred on the {centre}){where}"
         )
 
-    def _srs_rows(self, codes: NDArray[np.intp]) -> NDArray[np.float64]:
-        keep = codes >= 0
-        g = int(codes.max()) + 1 if codes.size and codes.max() >= 0 else 0
-        return np.bincount(codes[keep], minlength=g).astype(float)
+    _SRS_NONZERO_ONLY = False
 
-    def _deff_fpc(self) -> bool:
-        return True
-
-    def _replicate_totals(self, plan: Plan, ut: sp.csr_matrix) -> FloatArray:
-        """Base totals for every replicate, ``A x R``.
-
-        Two routes give the same sums (to rounding): a threaded sparse product
-        over the original rows, or, when the same domains are estimated again
-        and the weights fit in ``SORT_CACHE_BYTES``, dense BLAS products on a
-        cached copy of the replicate weights sorted by domain (one pass over
-        the weights per call instead of one per base variable).
-        """
-        codes = plan.codes
-        g = int(plan.est_group.max()) + 1 if plan.est_group.size else 0
-        n_base = plan.base.shape[1]
-        if g == 0 or n_base % g or self._repw.nbytes > SORT_CACHE_BYTES:
-            return sparse_dense_product(ut, self._repw)
-        key = hashlib.blake2b(np.ascontiguousarray(codes).tobytes(), digest_size=16).digest()
-        if self._sort_key != key:
-            if self._sort_pending != key:  # first sight of these domains: remember, don't copy
-                self._sort_pending = key
-                return sparse_dense_product(ut, self._repw)
-            kept = np.flatnonzero(codes >= 0)
-            order = kept[np.argsort(codes[kept], kind="stable")]
-            self._sort_cache = (order, np.searchsorted(codes[order], np.arange(g + 1)),
-                                np.ascontiguousarray(self._repw[order]))
-            self._sort_key = key
-        assert self._sort_cache is not None
-        order, bounds, ws = self._sort_cache
-        k = n_base // g
-        values = np.zeros((len(codes), k))
-        kept_rows = np.flatnonzero(codes >= 0)
-        values[kept_rows] = plan.base.data.reshape(-1, k) if plan.base.nnz == len(kept_rows) * k \
-            else plan.base[kept_rows].toarray().reshape(-1, k)
-        vs = values[order]
-        out = np.empty((n_base, self._repw.shape[1]))
-        for j in range(g):  # one BLAS product per domain (tens to hundreds), not per row
-            lo, hi = bounds[j], bounds[j + 1]
-            out[j * k:(j + 1) * k] = vs[lo:hi].T @ ws[lo:hi]
-        return out
+    @property
+    def _METHOD(self) -> str:  # type: ignore[override]
+        return f"replicate ({self._method})"
 
     def _variance(
-        self, plan: Plan, full: bool
+        self, prep: Prepared, full: bool
     ) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-        ut = plan.base.T.tocsr()
-        t0 = np.asarray(ut @ np.where(self._mask, self._w, 0.0)).reshape(-1, 1)
-        theta = evaluate(plan, t0)[:, 0]
-        trep = self._replicate_totals(plan, ut)
-        theta_rep = evaluate(plan, trep)
+        t0, trep = self._backend.replicate_totals(prep)
+        theta = evaluate(prep.plan, t0)[:, 0]
+        theta_rep = evaluate(prep.plan, trep)
         if full:
             v = replicate_variance(theta_rep, theta, self._scale, self._rscales, self._mse, True)
             return theta, np.diag(v).copy(), v
         var = replicate_variance(theta_rep, theta, self._scale, self._rscales, self._mse, False)
         return theta, var, None
-
 
 
 def replicate_constants(
@@ -319,25 +321,3 @@ def replicate_constants(
     if rs.shape != (r,):
         raise DesignError(f"rscales has {rs.size} values for {r} replicate columns")
     return float(c), rs
-
-def _rank(sub: FloatArray) -> int:
-    """Numerical rank of a replicate-weight matrix (relative tolerance 1e-5, as R's ``qr``)."""
-    if sub.shape[0] == 0:
-        return 0
-    norms = np.linalg.norm(sub, axis=0)
-    norms[norms == 0] = 1.0
-    scaled = sub / norms
-    ev = np.linalg.eigvalsh(scaled.T @ scaled)
-    sv = np.sqrt(np.clip(ev, 0, None))
-    return int((sv > 1e-5 * sv.max()).sum()) if sv.max() > 0 else 0
-
-
-def _check_weights(w: FloatArray, name: str) -> None:
-    nmiss = int(np.isnan(w).sum())
-    if nmiss:
-        raise DesignError(f"weights column {name!r} has {nmiss} missing value(s)")
-    nneg = int((w < 0).sum())
-    if nneg:
-        raise DesignError(f"weights column {name!r} has {nneg} negative value(s)")
-    if not np.all(np.isfinite(w)):
-        raise DesignError(f"weights column {name!r} has infinite values")

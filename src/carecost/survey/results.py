@@ -1,12 +1,24 @@
-"""Tidy result tables and contrasts of estimates.
+"""Tidy result tables that carry their covariance, and contrasts of estimates.
 
-Every estimator returns a :class:`pandas.DataFrame` with one row per
-estimate and the columns ``estimate, se, ci_low, ci_high, cv, df, n`` after
-the ``by`` columns.  The covariance matrix of the estimates travels with the
-table in ``DataFrame.attrs["carecost"]`` (an :class:`EstimateInfo`), so that
-:func:`contrast`, :func:`difference` and :func:`ratio_of` can combine rows
-with the correct covariance, as R's ``svycontrast`` does on ``svyby`` output
-(Lumley 2010, section 2.3).
+Every estimator returns an :class:`Estimate`: a :class:`pandas.DataFrame` with one row per
+estimate and the columns ``estimate, se, ci_low, ci_high, cv, df, n`` after the ``by``
+columns, which also carries, as attributes of the object (not in ``DataFrame.attrs``), the
+covariance matrix of the estimates and the design facts behind them (an
+:class:`EstimateInfo`: degrees of freedom, variance method, confidence level, what the
+weights count).  :func:`contrast`, :func:`difference` and :func:`ratio_of` combine rows with
+the correct covariance, as R's ``svycontrast`` does on ``svyby`` output (Lumley 2010,
+section 2.3).
+
+How the covariance survives pandas operations
+---------------------------------------------
+Operations on one table that keep its rows' index labels (selecting rows or columns,
+``copy``, ``assign``, ``sort_values``, ``drop``) keep the :class:`EstimateInfo`, and
+:attr:`Estimate.vcov` then returns the covariance of the rows still in the table, in their
+current order (found by index label).  Combining tables (``pandas.concat``, ``merge``) gives
+a table without covariance (:attr:`Estimate.vcov` is ``None``): there is no joint covariance
+of separately estimated tables.  Changing estimates by hand is detected: a contrast of rows
+whose ``estimate`` no longer equals the estimated value (or whose index was relabelled, e.g.
+by ``reset_index``) is an error; scale a table with :meth:`Estimate.scaled` instead.
 
 References
 ----------
@@ -16,18 +28,31 @@ Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._errors import DesignError, ResultTypeError, RowNotFoundError
+
 RESULT_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "cv", "df", "n"]
+SCALED_COLUMNS = ("estimate", "se", "ci_low", "ci_high")
+"""Columns multiplied by a known constant in :meth:`Estimate.scaled`."""
+
+
+def _frozen(a: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return None
+    out = np.array(a, dtype=float)
+    out.setflags(write=False)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
 class EstimateInfo:
-    """Metadata attached to a result table.
+    """What a result table knows beyond its columns.
 
     Attributes
     ----------
@@ -35,15 +60,27 @@ class EstimateInfo:
         ``"mean"``, ``"total"``, ``"ratio"``, ``"proportion"``, ``"quantile"``
         or ``"contrast"``.
     vcov
-        Covariance matrix of the estimates, rows and columns in the order of
-        ``index`` (``None`` when it was not computed, e.g. for quantiles).
+        Covariance matrix of the estimates (units: the estimate's squared), rows and columns
+        in the order of ``index`` (``None`` when it was not computed, e.g. for quantiles or
+        with ``vcov=False``).  Read-only.
     index
-        Index labels of the table when it was created; lets a filtered table
-        still find its rows in ``vcov``.
+        Index labels of the table when it was created; lets a filtered table still find its
+        rows in ``vcov``.
     level
         Confidence level of ``ci_low``/``ci_high``.
     variance
         A sentence saying how the variance was estimated.
+    df
+        Design degrees of freedom (R ``degf``) of the design that made the estimates.
+    method
+        Variance method: ``"linearization"`` or ``"replicate (<method>)"`` (e.g.
+        ``"replicate (sdr)"``), or ``"contrast"`` inputs' method.
+    weights_unit
+        What the design's weights count (``"persons"``, ``"person_days"``) or ``None`` when
+        the design was not told.
+    estimates
+        The estimates in the order of ``index`` (read-only), so that a filtered table still
+        has every estimate a contrast needs.
     """
 
     statistic: str
@@ -51,18 +88,101 @@ class EstimateInfo:
     index: pd.Index
     level: float
     variance: str
-    extra: dict[str, object] = field(default_factory=dict)
+    df: float = float("nan")
+    method: str = ""
+    weights_unit: str | None = None
+    estimates: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vcov", _frozen(self.vcov))
+        object.__setattr__(self, "estimates", _frozen(self.estimates))
 
     def __eq__(self, other: object) -> bool:  # identity: keeps pandas' attrs checks cheap
         return self is other
 
     __hash__ = object.__hash__
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> EstimateInfo:
+        return self  # immutable (frozen, read-only arrays): pandas' attrs deep copies share it
+
+    def scaled(self, factor: float, index: pd.Index | None = None) -> EstimateInfo:
+        """The same facts for estimates multiplied by a known constant ``factor``."""
+        return replace(
+            self, vcov=None if self.vcov is None else self.vcov * factor * factor,
+            estimates=None if self.estimates is None else self.estimates * factor,
+            index=self.index if index is None else index)
+
+
+class Estimate(pd.DataFrame):
+    """A tidy table of survey estimates that carries their covariance.
+
+    A :class:`pandas.DataFrame` (every pandas operation works) with two extra attributes:
+    :attr:`estimate_info` (an :class:`EstimateInfo`) and :attr:`vcov`.  See the module
+    documentation for how they survive pandas operations.
+
+    Examples
+    --------
+    >>> res = d.mean("api00", by="awards")  # doctest: +SKIP
+    >>> res.vcov  # covariance of the rows, in the table's order  # doctest: +SKIP
+    >>> res.estimate_info.df, res.estimate_info.method  # doctest: +SKIP
+    """
+
+    _metadata: ClassVar[list[str]] = ["estimate_info"]
+    estimate_info: EstimateInfo | None = None
+
+    @property
+    def _constructor(self) -> type[Estimate]:
+        return Estimate
+
+    @property
+    def vcov(self) -> np.ndarray | None:
+        """Covariance matrix of this table's rows, in their current order.
+
+        ``None`` when the estimator did not compute it (``vcov=False``, quantiles, more than
+        2,000 estimates by default) or when the table was combined with others.
+        """
+        info = self.estimate_info
+        if info is None or info.vcov is None:
+            return None
+        pos = _checked_positions(self, info, list(self.index))
+        return np.asarray(info.vcov[np.ix_(pos, pos)])
+
+    def scaled(self, factor: float) -> Estimate:
+        """A copy with estimates, SEs and interval ends times a known constant ``factor``.
+
+        The covariance is multiplied by ``factor**2``; ``cv`` and ``df`` are unchanged when
+        ``factor > 0`` (a negative factor swaps the interval ends, which stay ordered).
+        """
+        f = float(factor)
+        if not np.isfinite(f) or f == 0:
+            raise DesignError(f"scaled: the factor must be finite and non-zero; got {factor!r}")
+        out = self.copy()
+        for c in SCALED_COLUMNS:
+            if c in out.columns:
+                out[c] = out[c] * f
+        if f < 0 and "ci_low" in out.columns and "ci_high" in out.columns:
+            out["ci_low"], out["ci_high"] = out["ci_high"].copy(), out["ci_low"].copy()
+        if "se" in out.columns:
+            out["se"] = out["se"].abs()
+        info = self.estimate_info
+        out.estimate_info = None if info is None else info.scaled(f)
+        if info is not None:
+            out.attrs["carecost"] = out.estimate_info
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as a plain :class:`pandas.DataFrame` (no covariance)."""
+        out = pd.DataFrame(self.copy())
+        out.attrs = {}
+        return out
+
 
 def critical_value(level: float, df: float) -> float:
     """Two-sided critical value: Student t with ``df`` or normal if infinite."""
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1 (exclusive); got {level!r}")
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) \
+            or not 0 < level < 1:
+        raise DesignError(f"level must be a number between 0 and 1 (exclusive), e.g. 0.95; "
+                          f"got {level!r}")
     a = 1 - (1 - level) / 2
     if np.isinf(df):
         return float(stats.norm.ppf(a))
@@ -84,13 +204,15 @@ def build_table(
     vcov: np.ndarray | None,
     variance: str,
     deff: np.ndarray | None = None,
-) -> pd.DataFrame:
+    method: str = "",
+    weights_unit: str | None = None,
+) -> Estimate:
     """Assemble the tidy result table."""
     se = np.sqrt(np.clip(variance_diag, 0.0, None))
     se = np.where(np.isnan(estimate), np.nan, se)  # an empty domain has no estimate and no SE
     use_df = df if ci_df is None else ci_df
     crit = critical_value(level, use_df)
-    out = rows.reset_index(drop=True).copy()
+    out = Estimate(rows.reset_index(drop=True).copy())
     out["estimate"] = estimate
     out["se"] = se
     out["ci_low"] = estimate - crit * se
@@ -101,33 +223,59 @@ def build_table(
     out["n"] = np.asarray(n, dtype=np.int64)
     if deff is not None:
         out["deff"] = deff
-    out.attrs["carecost"] = EstimateInfo(
+    return attach(out, EstimateInfo(
         statistic=statistic, vcov=vcov, index=out.index.copy(), level=level,
-        variance=variance, extra={"estimates": np.asarray(estimate, dtype=float).copy()},
-    )
+        variance=variance, df=float(df), method=method, weights_unit=weights_unit,
+        estimates=np.asarray(estimate, dtype=float)))
+
+
+def attach(table: pd.DataFrame, info: EstimateInfo | None) -> Estimate:
+    """``table`` as an :class:`Estimate` carrying ``info``.
+
+    ``DataFrame.attrs["carecost"]`` holds the same object for code written before
+    :class:`Estimate` (read :attr:`Estimate.vcov` / :attr:`Estimate.estimate_info` instead).
+    """
+    out = table if isinstance(table, Estimate) else Estimate(table)
+    out.estimate_info = info
+    if info is not None:
+        out.attrs["carecost"] = info
     return out
 
 
 def _info(result: pd.DataFrame) -> EstimateInfo:
-    info = result.attrs.get("carecost")
-    if not isinstance(info, EstimateInfo):
-        raise TypeError(
+    info = result.estimate_info if isinstance(result, Estimate) else None
+    if info is None:
+        raise ResultTypeError(
             "this table carries no carecost covariance: pass the table returned by a "
-            "carecost estimator (mean, total, ratio, proportion), not a copy rebuilt by hand"
+            "carecost estimator (mean, total, ratio, proportion) or a row selection of it, "
+            "not a copy rebuilt by hand or a concatenation of tables"
         )
     if info.vcov is None:
-        raise ValueError(
+        raise DesignError(
             f"the {info.statistic} table has no covariance matrix (too many estimates, or "
             "a statistic without one); re-run the estimator with vcov=True"
         )
     return info
 
 
-def _positions(result: pd.DataFrame, info: EstimateInfo, labels: Sequence[Hashable]) -> np.ndarray:
+def _checked_positions(result: pd.DataFrame, info: EstimateInfo,
+                       labels: Sequence[Hashable]) -> np.ndarray:
+    """Positions of ``labels`` in ``info.index``, checked against the table's estimates."""
     pos = info.index.get_indexer(pd.Index(labels))
     if np.any(pos < 0):
         missing = [lab for lab, p in zip(labels, pos, strict=True) if p < 0]
-        raise KeyError(f"rows {missing} are not in this result table")
+        raise RowNotFoundError(f"rows {missing} are not in this result table")
+    if info.estimates is not None and "estimate" in result.columns:
+        present = [lab for lab in labels if lab in result.index]
+        if present:
+            have = result.loc[present, "estimate"].to_numpy(dtype=float)
+            want = info.estimates[info.index.get_indexer(pd.Index(present))]
+            if not np.allclose(have, want, rtol=1e-12, atol=0.0, equal_nan=True):
+                raise DesignError(
+                    "the table's estimates no longer match the estimates its covariance "
+                    "belongs to (rows relabelled, e.g. by reset_index, or estimates changed "
+                    "by hand); contrast the table the estimator returned, and scale it with "
+                    "Estimate.scaled()")
     return pos
 
 
@@ -141,11 +289,12 @@ def find_row(result: pd.DataFrame, **where: object) -> Hashable:
     mask = np.ones(len(result), dtype=bool)
     for col, val in where.items():
         if col not in result.columns:
-            raise KeyError(f"column {col!r} is not in the result (columns: {list(result.columns)})")
+            raise RowNotFoundError(
+                f"column {col!r} is not in the result (columns: {list(result.columns)})")
         mask &= (result[col] == val).to_numpy()
     hits = result.index[mask]
     if len(hits) != 1:
-        raise KeyError(f"{len(hits)} rows match {where}; need exactly one")
+        raise RowNotFoundError(f"{len(hits)} rows match {where}; need exactly one")
     return hits[0]
 
 
@@ -161,13 +310,13 @@ def contrast(
     *,
     level: float | None = None,
     df: float | None = None,
-) -> pd.DataFrame:
+) -> Estimate:
     """Linear contrasts of estimates, as R ``svycontrast(stat, list(...))``.
 
     Parameters
     ----------
     result
-        A table returned by a carecost estimator.
+        A table returned by a carecost estimator (an :class:`Estimate`).
     coefficients
         ``{name: {row_label: coefficient, ...}}``; rows not named get 0.
     level, df
@@ -176,10 +325,9 @@ def contrast(
 
     Returns
     -------
-    pandas.DataFrame
-        ``contrast, estimate, se, ci_low, ci_high, cv, df`` with the contrasts'
-        covariance attached, :math:`\\mathrm{Var}(c^\\top\\hat\\theta) =
-        c^\\top V c`.
+    Estimate
+        ``contrast, estimate, se, ci_low, ci_high, cv, df`` carrying the contrasts'
+        covariance, :math:`\\mathrm{Var}(c^\\top\\hat\\theta) = c^\\top V c`.
     """
     info = _info(result)
     assert info.vcov is not None
@@ -187,7 +335,7 @@ def contrast(
     c = np.zeros((len(names), len(info.index)))
     for i, name in enumerate(names):
         labels = list(coefficients[name])
-        pos = _positions(result, info, labels)
+        pos = _checked_positions(result, info, labels)
         c[i, pos] = [coefficients[name][lab] for lab in labels]
     theta = _full_estimates(result, info)
     used = np.any(c != 0, axis=0)  # 0 x NaN must not spoil a contrast
@@ -198,9 +346,8 @@ def contrast(
 
 def _full_estimates(result: pd.DataFrame, info: EstimateInfo) -> np.ndarray:
     """Estimates in the order of ``info.index`` (all rows, even when ``result`` is filtered)."""
-    full = info.extra.get("estimates")
-    if full is not None:
-        return np.asarray(full)
+    if info.estimates is not None:
+        return np.asarray(info.estimates)
     pos = info.index.get_indexer(result.index)
     theta = np.full(len(info.index), np.nan)
     theta[pos[pos >= 0]] = result["estimate"].to_numpy()[pos >= 0]
@@ -210,14 +357,14 @@ def _full_estimates(result: pd.DataFrame, info: EstimateInfo) -> np.ndarray:
 def _contrast_table(
     names: list[str], est: np.ndarray, vcov: np.ndarray, result: pd.DataFrame,
     info: EstimateInfo, level: float | None, df: float | None,
-) -> pd.DataFrame:
+) -> Estimate:
     lvl = info.level if level is None else level
     design_df = float(result["df"].iloc[0]) if len(result) else np.inf
     rows = pd.DataFrame({"contrast": names})
     table = build_table(
         rows, est, np.diag(vcov), df=design_df, ci_df=df, level=lvl,
         n=np.zeros(len(names), dtype=np.int64), statistic="contrast", vcov=vcov,
-        variance=info.variance,
+        variance=info.variance, method=info.method, weights_unit=info.weights_unit,
     )
     return table.drop(columns="n")
 
@@ -225,7 +372,7 @@ def _contrast_table(
 def difference(
     result: pd.DataFrame, a: Hashable | Mapping[str, object], b: Hashable | Mapping[str, object],
     *, name: str | None = None, level: float | None = None, df: float | None = None,
-) -> pd.DataFrame:
+) -> Estimate:
     """Estimate of row ``a`` minus row ``b`` with its standard error.
 
     ``a`` and ``b`` are index labels or column filters such as
@@ -239,7 +386,7 @@ def difference(
 def ratio_of(
     result: pd.DataFrame, a: Hashable | Mapping[str, object], b: Hashable | Mapping[str, object],
     *, name: str | None = None, level: float | None = None, df: float | None = None,
-) -> pd.DataFrame:
+) -> Estimate:
     """Ratio of row ``a`` to row ``b`` with a delta-method standard error.
 
     As R ``svycontrast(stat, quote(a/b))``: with gradient
@@ -249,7 +396,7 @@ def ratio_of(
     info = _info(result)
     assert info.vcov is not None
     ia, ib = _select(result, a), _select(result, b)
-    pos = _positions(result, info, [ia, ib])
+    pos = _checked_positions(result, info, [ia, ib])
     theta = _full_estimates(result, info)
     ta, tb = theta[pos[0]], theta[pos[1]]
     g = np.zeros(len(info.index))

@@ -83,7 +83,8 @@ def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
         "respondents treated as independent with-replacement draws, which ignores ATUS's "
         "stratification and clustering"
     )
-    return TimeUseSurvey(persons=survey.persons, design=survey.design, variance=note,
+    return TimeUseSurvey(persons=survey.persons,
+                         design=survey.design.with_weights_unit("person_days"), variance=note,
                          report=survey.report, source=survey.source,
                          activity_columns=survey.activity_columns, weights_unit="person_days")
 

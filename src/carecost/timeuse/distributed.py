@@ -5,8 +5,8 @@ mapped with the crosswalk and summed per person), then summed per person
 across partitions with a Dask ``groupby(id).sum()``.  A person's episodes may
 therefore be split across partitions: the per-person totals are correct
 either way (tested).  The person table is joined lazily; the resulting
-design is a :class:`~carecost.survey.dask_backend.DaskReplicateDesign` or
-:class:`~carecost.survey.dask_backend.DaskDesign`, so every estimate is a
+design is a :class:`~carecost.survey.ReplicateDesign` or
+:class:`~carecost.survey.Design` on the Dask backend, so every estimate is a
 reduction over partitions and no rows are collected.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from carecost.survey.dask_backend import DaskDesign, DaskReplicateDesign
+from carecost.survey import Design, ReplicateDesign, SurveyDesign
 
 from .classification import Crosswalk, bls_table1_crosswalk
 from .survey import DIARY_MINUTES, DiaryReport, TimeUseError, TimeUseSurvey, _icatus_minutes
@@ -185,12 +185,11 @@ def from_episodes_dask(
     report = DiaryReport(persons=int(n_persons), complete=int(n_full), short=int(n_short),
                          long=int(n_long), min_minutes=float(dmin), mean_minutes=float(dmean),
                          unmapped_codes=unmapped)
-    design: DaskReplicateDesign | DaskDesign
+    design: SurveyDesign
     if replicates is not None:
-        design = DaskReplicateDesign(merged, weights, replicates, method=method)
+        design = ReplicateDesign(merged, weights, replicates, method=method)  # type: ignore[arg-type]
     else:
-        design = DaskDesign(merged, weights, strata=strata, psu=psu)
+        design = Design(merged, weights=weights, strata=strata, psu=psu)
     cols = tuple(c for c in meta_cols if c != "diary_minutes")
-    return TimeUseSurvey(persons=merged, design=design,  # type: ignore[arg-type]
-                         variance=design._variance_note(), report=report, source=source,
-                         activity_columns=tuple(cols))
+    return TimeUseSurvey(persons=merged, design=design, variance=design.degf_note(),
+                         report=report, source=source, activity_columns=tuple(cols))

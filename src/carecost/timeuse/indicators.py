@@ -7,24 +7,27 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from carecost.survey import SurveyDesign
-from carecost.survey.results import EstimateInfo, critical_value
+from carecost.survey import Estimate, EstimateInfo, SurveyDesign
+from carecost.survey.results import attach, critical_value
 
-from .survey import TimeUseSurvey
+from .survey import TimeUseError, TimeUseSurvey
 
 GAP_CHUNK = 500
 """Domains per block in :func:`gender_gap` (each block's covariance is 2 x 500 squared)."""
-
-
-def _is_dask(design: object) -> bool:
-    return hasattr(design, "_ddf")
+WEIGHTS_UNITS = ("persons", "person_days")
 
 
 def _subset_isin(design: SurveyDesign, col: str, values: list[object]) -> SurveyDesign:
-    """Domain of rows whose ``col`` is in ``values``, for in-memory and Dask designs."""
-    if _is_dask(design):
-        return design.subset(lambda pdf: pdf[col].isin(values))  # type: ignore[arg-type]
-    return design.subset(design.data[col].isin(values).to_numpy())
+    """Domain of rows whose ``col`` is in ``values`` (a function of the rows: any backend)."""
+    return design.subset(lambda f: f[col].isin(values))
+
+
+def _check_columns(design: SurveyDesign, cols: Sequence[str], where: str) -> None:
+    have = set(design.data.columns)
+    missing = [c for c in cols if c not in have]
+    if missing:
+        raise TimeUseError(f"{where}: column(s) {missing} not found in the design's data "
+                           f"(columns start with {list(design.data.columns)[:12]})")
 
 
 def gender_gap(
@@ -54,35 +57,39 @@ def gender_gap(
 
     Returns
     -------
-    pandas.DataFrame
+    Estimate
         ``by`` columns, ``statistic`` (``women``, ``men``, ``gap``, ``ratio``,
         ``women_share``), ``estimate``, ``se``, ``ci_low``, ``ci_high``,
         ``df``, ``n``.  A domain with no women or no men keeps its rows, with
-        NaN for what cannot be estimated.
+        NaN for what cannot be estimated.  Its :attr:`~carecost.survey.Estimate.estimate_info`
+        has the design's degrees of freedom, variance method and weights unit (no joint
+        covariance of the five statistics: ``vcov`` is ``None``).
+
+    Works on every design backend (pandas or Dask).
     """
     bys = [by] if isinstance(by, str) else list(by or [])
+    _check_columns(design, [y, sex, *bys], "gender_gap")
     d = _subset_isin(design, sex, [female, male])
-    if bys and not _is_dask(d):
-        domains = d.data.loc[d.in_subset, bys].drop_duplicates()
+    if bys:
+        domains = d.distinct(bys)
         if len(domains) > GAP_CHUNK:
             # the covariance is only needed within a domain: estimate blocks of domains on
             # subset designs (same estimates and SEs as domains of the full design) instead of
             # one covariance matrix over every sex x domain estimate
             design_df = d.degf() if df is None else df
             domains = domains.sort_values(bys, kind="stable").reset_index(drop=True)
-            key = pd.MultiIndex.from_frame(d.data[bys])
             pieces: list[pd.DataFrame] = []
             for lo in range(0, len(domains), GAP_CHUNK):
                 block = pd.MultiIndex.from_frame(domains.iloc[lo:lo + GAP_CHUNK])
-                sub = d.subset(key.isin(block))
+                sub = d.subset(lambda f, b=block: pd.MultiIndex.from_frame(f[bys]).isin(b))
                 pieces.append(gender_gap(sub, y, sex=sex, female=female, male=male, by=bys,
                                          level=level, df=design_df))
-            return pd.concat(pieces, ignore_index=True)
+            whole = pd.concat(pieces, ignore_index=True)
+            return _gap_result(whole, pieces[0], design_df)  # type: ignore[arg-type]
     means = d.mean(y, by=[*bys, sex], vcov=True)
     totals = d.total(y, by=[*bys, sex], vcov=True)
-    mi: EstimateInfo = means.attrs["carecost"]
-    ti: EstimateInfo = totals.attrs["carecost"]
-    assert mi.vcov is not None and ti.vcov is not None
+    mi = means.estimate_info
+    assert mi is not None and means.vcov is not None and totals.vcov is not None
     design_df = d.degf() if df is None else df
     crit = critical_value(level, design_df)
     keys = bys or ["__all"]
@@ -98,7 +105,7 @@ def gender_gap(
     both = ~np.isnan(f) & ~np.isnan(m)
     fi = np.where(np.isnan(f), 0, f).astype(int)
     mi_ = np.where(np.isnan(m), 0, m).astype(int)
-    v, vt = mi.vcov, ti.vcov
+    v, vt = means.vcov, totals.vcov
     est = means["estimate"].to_numpy()
     tot = totals["estimate"].to_numpy()
     nn = means["n"].to_numpy()
@@ -139,8 +146,19 @@ def gender_gap(
     out = pd.concat(parts, ignore_index=True)
     out = (out.assign(_s=out["statistic"].map(order)).sort_values(["_g", "_s"], kind="stable")
            .drop(columns=["_g", "_s"]).reset_index(drop=True))
-    out.attrs["variance"] = mi.variance
-    return out
+    return _gap_result(out, means, design_df)
+
+
+def _gap_result(out: pd.DataFrame, source: Estimate, design_df: float) -> Estimate:
+    """The gap table as an Estimate with the design facts of ``source`` (no joint vcov)."""
+    info = source.estimate_info
+    assert info is not None
+    res = attach(out.reset_index(drop=True), EstimateInfo(
+        statistic="gender_gap", vcov=None, index=pd.RangeIndex(len(out)), level=info.level,
+        variance=info.variance, df=float(design_df), method=info.method,
+        weights_unit=info.weights_unit, estimates=out["estimate"].to_numpy(dtype=float)))
+    res.attrs["variance"] = info.variance
+    return res
 
 
 def bls_table1(
@@ -178,11 +196,20 @@ def bls_table1(
         c for c in survey.activity_columns if not c.startswith("icatus_")
         and c != "unpaid_care_work"
     ]
+    if survey.design.backend != "memory":
+        raise TimeUseError(
+            "bls_table1 reads the person table row by row and needs it in memory; build the "
+            "survey with carecost.timeuse.read_atus or from_episodes (pandas), or compute the "
+            "one year you need first")
     persons = survey.persons
+    if "tuyear" not in persons.columns:
+        raise TimeUseError("bls_table1: the person table has no 'tuyear' column (the diary "
+                           "year); read it with carecost.timeuse.read_atus")
     in_year = (persons["tuyear"] == year).to_numpy()
     if not in_year.any():
         years = sorted(persons["tuyear"].unique())
-        raise ValueError(f"no diaries for year {year}; the data has {years[0]}-{years[-1]}")
+        raise TimeUseError(f"bls_table1: no diaries for year {year}; the data has "
+                           f"{years[0]}-{years[-1]}")
     mask = in_year if days is None else in_year & np.asarray(days, dtype=bool)
     d = survey.design.subset(mask)
     data = d.data
@@ -247,7 +274,8 @@ def time_use_indicators(
     person-days (``weights_unit="person_days"``, ATUS), :math:`\sum w y / 60`
     is already the annual total of the diary period and the daily total is
     that / ``days_per_year`` -- estimate one year at a time.  The default
-    unit is the survey's ``weights_unit`` (``"persons"`` for a bare design).
+    unit is the survey's (or design's) ``weights_unit``, ``"persons"`` when neither
+    states one.  Works on every design backend (pandas or Dask).
 
     Parameters
     ----------
@@ -271,15 +299,24 @@ def time_use_indicators(
     rate, average time of participants).
     """
     d = _design_of(survey)
-    unit = weights_unit or (survey.weights_unit if isinstance(survey, TimeUseSurvey)
-                            else "persons")
-    if unit not in ("persons", "person_days"):
-        raise ValueError(f"weights_unit must be 'persons' or 'person_days'; got {unit!r}")
+    unit = weights_unit or d.weights_unit or "persons"
+    if unit not in WEIGHTS_UNITS:
+        raise TimeUseError(f"time_use_indicators: weights_unit must be 'persons' or "
+                           f"'person_days'; got {unit!r}")
+    if weights_unit is not None and d.weights_unit not in (None, weights_unit):
+        raise TimeUseError(
+            f"time_use_indicators: weights_unit={weights_unit!r} but the design says its weights "
+            f"count {d.weights_unit!r}; drop weights_unit= (or fix the design's)")
+    if isinstance(days_per_year, bool) or not isinstance(days_per_year, (int, float)) \
+            or not 0 < days_per_year <= 366:
+        raise TimeUseError(f"time_use_indicators: days_per_year must be a number of days in "
+                           f"(0, 366]; got {days_per_year!r}")
     bys = [by] if isinstance(by, str) else list(by or [])
-    x = d.data[y].astype(float)
+    _check_columns(d, [y, *bys], "time_use_indicators")
     hours = f"__{y}_hours"
     part = f"__{y}_any"
-    d2 = d.assign(**{hours: x / 60.0, part: (x > 0).astype(float)})
+    d2 = d.assign(**{hours: lambda f: f[y].astype(float) / 60.0,
+                     part: lambda f: (f[y].astype(float) > 0).astype(float)})
     mean_h = d2.mean(hours, by=bys or None, level=level, df=df, vcov=False)
     mean_p = d2.mean(part, by=bys or None, level=level, df=df, vcov=False)
     per_p = d2.ratio(hours, part, by=bys or None, level=level, df=df, vcov=False)
@@ -339,13 +376,20 @@ def sdg_541(
     """
     d = _design_of(survey)
     bys = [by] if isinstance(by, str) else list(by or [])
-    x = d.data[y].astype(float)
+    extra = [secondary_childcare] if secondary_childcare is not None else []
+    _check_columns(d, [y, *extra, *bys], "sdg_541")
     variant = "primary activities (official)"
     if secondary_childcare is not None:
-        x = x + d.data[secondary_childcare].astype(float)
         variant = f"primary + secondary childcare ({secondary_childcare})"
+
+    def pct(f: pd.DataFrame) -> pd.Series:
+        x = f[y].astype(float)
+        if secondary_childcare is not None:
+            x = x + f[secondary_childcare].astype(float)
+        return 100.0 * x / 1440.0
+
     col = "__sdg541_pct"
-    res = d.assign(**{col: 100.0 * x / 1440.0}).mean(col, by=bys or None, level=level, df=df)
+    res = d.assign(**{col: pct}).mean(col, by=bys or None, level=level, df=df)
     res["variable"] = "SDG 5.4.1 (% of 24 hours)"
     res["variant"] = variant
     return res

@@ -83,7 +83,10 @@ class TimeUseSurvey:
         ``"persons"`` when the weights sum to the population, ``"person_days"``
         when they sum to population x days in the reference period (ATUS final
         weights TUFNWGTP: a year of diaries sums to about 365 x the
-        population aged 15+).
+        population aged 15+).  Default: the design's
+        :attr:`~carecost.survey.SurveyDesign.weights_unit`, else ``"persons"``.  The
+        survey's unit is stamped on :attr:`design`, so it travels with every
+        ``design.subset(...)`` and result.
     """
 
     persons: pd.DataFrame
@@ -92,7 +95,17 @@ class TimeUseSurvey:
     report: DiaryReport
     source: str
     activity_columns: tuple[str, ...]
-    weights_unit: str = "persons"
+    weights_unit: str = None  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        unit = self.weights_unit
+        if unit is None:
+            unit = self.design.weights_unit or "persons"
+        if unit not in ("persons", "person_days"):
+            raise TimeUseError(f"weights_unit must be 'persons' or 'person_days'; got {unit!r}")
+        object.__setattr__(self, "weights_unit", unit)
+        if self.design.weights_unit != unit:
+            object.__setattr__(self, "design", self.design.with_weights_unit(unit))  # type: ignore[arg-type]
 
 
 def make_design(
@@ -104,13 +117,13 @@ def make_design(
     if replicates is not None:
         d = ReplicateDesign(persons, weights, replicates, method=method,  # type: ignore[arg-type]
                             mse=mse, **replicate_kw)  # type: ignore[arg-type]
-        return d, d._variance_note()
+        return d, d.degf_note()
     d2 = Design(persons, weights=weights, strata=strata, psu=psu, fpc=fpc)
     if strata is None and psu is None:
         note = (f"weights-only design on {weights}: respondents treated as independent "
                 "with-replacement draws (no strata, clusters or replicate weights given)")
     else:
-        note = d2._variance_note()
+        note = d2.degf_note()
     return d2, note
 
 

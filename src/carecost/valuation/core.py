@@ -39,7 +39,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from carecost.survey import EstimateInfo, SurveyDesign
+from carecost.survey import Estimate, SurveyDesign
 from carecost.survey.results import critical_value
 from carecost.timeuse import TimeUseSurvey
 
@@ -371,9 +371,9 @@ class Valuation:
             return list(cols), [*self.groups, "total"]
         return [cols[-1]], ["total"]
 
-    def _finish(self, res: pd.DataFrame, labels: list[str], cols: list[str], unit: str,
-                factor: float) -> pd.DataFrame:
-        out = _scale(res, factor)
+    def _finish(self, res: Estimate, labels: list[str], cols: list[str], unit: str,
+                factor: float) -> Estimate:
+        out = res.scaled(factor)
         out.insert(int(list(out.columns).index("variable")), "group",
                    out["variable"].map(dict(zip(cols, labels, strict=True))))
         out = out.drop(columns="variable")
@@ -398,8 +398,8 @@ class Valuation:
         pandas.DataFrame
             ``by`` columns, ``group`` (each group and ``"total"``),
             ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``cv``, ``df``,
-            ``n``, ``unit``, ``method``, ``wage_basis``; the covariance is in
-            ``attrs``.
+            ``n``, ``unit``, ``method``, ``wage_basis``: an
+            :class:`~carecost.survey.Estimate` carrying the covariance (``.vcov``).
         """
         cols, labels = self._cols("value", groups)
         res = self.design.total(cols, by=by, level=level)
@@ -448,12 +448,11 @@ class Valuation:
         ``sex`` is neither value are left out of both).
         """
         bys = [by] if isinstance(by, str) else list(by or [])
-        keep = self.design.data[sex].isin([female, male]).to_numpy()
-        d = self.design.subset(keep)
+        d = self.design.subset(lambda f: f[sex].isin([female, male]))
         cols, labels = self._cols("value", groups)
         res = d.total(cols, by=[*bys, sex], vcov=True)
-        info: EstimateInfo = res.attrs["carecost"]
-        assert info.vcov is not None
+        vcov = res.vcov
+        assert vcov is not None
         theta = res["estimate"].to_numpy()
         crit = critical_value(level, d.degf())
         keys = res[bys].drop_duplicates() if bys else pd.DataFrame(index=[0])
@@ -472,7 +471,7 @@ class Valuation:
                 a[f] = 1.0
                 b_ = np.zeros(len(theta))
                 b_[[f[0], m[0]]] = 1.0
-                est, se = _ratio_delta(theta, info.vcov, a, b_)
+                est, se = _ratio_delta(theta, vcov, a, b_)
                 row = {b: k[b] for b in bys}
                 row.update(group=lab, estimate=est, se=se, ci_low=est - crit * se,
                            ci_high=est + crit * se, df=d.degf(),
@@ -507,13 +506,13 @@ class Valuation:
         """
         if gdp is not None:
             _check_gdp(gdp, self.currency, self.year)
-        if self.design.data.loc[self.design.in_subset, sex].isna().any():
+        if self.design.distinct([sex])[sex].isna().any():
             raise ValuationError(f"satellite_account: column {sex!r} has missing values in the "
                                  "design; recode them first")
         allcols = [*self.value_columns, *self.hours_columns]
         res = self.design.total(allcols, by=sex, vcov=True, level=level)
-        info: EstimateInfo = res.attrs["carecost"]
-        assert info.vcov is not None
+        vcov = res.vcov
+        assert vcov is not None
         theta = res["estimate"].to_numpy()
         f = self._total_factor()
         crit = critical_value(level, self.design.degf())
@@ -530,10 +529,10 @@ class Valuation:
                 av = ((res["variable"] == vc).to_numpy() & insex).astype(float)
                 ah = ((res["variable"] == hc).to_numpy() & insex).astype(float)
                 v = float(av @ theta) * f
-                v_se = float(np.sqrt(max(av @ info.vcov @ av, 0.0))) * f
+                v_se = float(np.sqrt(max(av @ vcov @ av, 0.0))) * f
                 h = float(ah @ theta) * f
-                h_se = float(np.sqrt(max(ah @ info.vcov @ ah, 0.0))) * f
-                sh, sh_se = _ratio_delta(theta, info.vcov, av, vtot)
+                h_se = float(np.sqrt(max(ah @ vcov @ ah, 0.0))) * f
+                sh, sh_se = _ratio_delta(theta, vcov, av, vtot)
                 row: dict[str, object] = {
                     "group": lab, "sex": sx, "hours": h, "hours_se": h_se, "value": v,
                     "value_se": v_se, "value_ci_low": v - crit * v_se,
@@ -718,6 +717,12 @@ def value_unpaid_work(
             f"{where}: design must be a carecost survey design or TimeUseSurvey; got "
             f"{type(design).__name__}"
         )
+    if design.weights_unit is not None:
+        if weights is not None and weights != design.weights_unit:
+            raise ValuationError(
+                f"{where}: weights={weights!r} but the design says its weights count "
+                f"{design.weights_unit!r}; drop weights= (or fix the design's weights_unit)")
+        weights = design.weights_unit
     if not isinstance(activities, ActivityMap):
         raise ValuationError(f"{where}: activities must be an ActivityMap")
     year = check_year(year, where)
@@ -727,7 +732,8 @@ def value_unpaid_work(
             f"{where}: say what the weights count: weights='persons' (they sum to the "
             "population) or weights='person_days' (they sum to population x days, as ATUS final "
             "weights); the two differ by a factor of about 365, so there is no default. A "
-            "TimeUseSurvey passed as the design supplies its weights_unit"
+            "TimeUseSurvey passed as the design, or a design made with weights_unit=, supplies "
+            "its weights_unit"
         )
     if weights not in ("persons", "person_days"):
         raise ValuationError(
@@ -746,10 +752,7 @@ def value_unpaid_work(
     n_years = len(years) if annualise == "mean_over_years" and years else 1
     wsum, implied = _check_population(design, weights, int(d), n_years, population,
                                       population_tolerance, where)
-    data = design.data
-    inset = design.in_subset
-    hours = activities.hours(data, rows=inset)
-    g = hours.shape[1]
+    g = len(activities.groups)
     src_currency, src_year, src_basis = _method_meta(method)
     mwhere = f"{where} ({method.name})"
     if src_currency != currency:
@@ -768,18 +771,36 @@ def value_unpaid_work(
     wage_basis = BASIS_TEXT[target] if target == own else (
         f"{BASIS_TEXT[target]}; chosen with basis={target!r}, not the {method.name} "
         f"basis ({BASIS_TEXT[own]})")
-    rates, table = _rates(method, activities, data, inset, hours)
-    rates = rates * bf
-    table["wage"] = table["wage"] * bf
-    table["wage_se"] = table["wage_se"] * bf
-    value = hours * rates
     hcols = (*(f"__vh_{slug(j)}" for j in range(g)), "__vh_total")
     vcols = (*(f"__vv_{slug(j)}" for j in range(g)), "__vv_total")
-    cols = {c: hours[:, j] for j, c in enumerate(hcols[:-1])}
-    cols[hcols[-1]] = hours.sum(axis=1)
-    cols.update({c: value[:, j] for j, c in enumerate(vcols[:-1])})
-    cols[vcols[-1]] = value.sum(axis=1)
-    new = design.assign(**cols)
+    if design.backend == "memory":
+        data = design.data
+        inset = design.in_subset
+        hours = activities.hours(data, rows=inset)
+        rates, table = _rates(method, activities, data, inset, hours)
+        value = hours * (rates * bf)
+        new = design.assign(**_value_columns(hours, value, hcols, vcols))
+        n_active = int(inset.sum())
+    else:
+        if isinstance(method, OpportunityCost):
+            raise ValuationError(
+                f"{mwhere}: the opportunity-cost method values each person's hours at that "
+                "person's own (imputed) wage, which needs the rows in memory; on a Dask design "
+                "use a replacement-cost method, or compute the rows you value first")
+        group_rates, table = _group_rates(method, activities)
+        rates_row = group_rates * bf
+
+        def derive(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+            h = activities.hours(frame, rows=rows)
+            return pd.DataFrame(_value_columns(h, h * rates_row, hcols, vcols),
+                                index=frame.index)
+
+        meta = pd.DataFrame({c: pd.Series(dtype=float) for c in (*hcols, *vcols)})
+        new = design.derive(derive, meta)
+        n_active = len(design)
+    new = new.with_weights_unit(weights)
+    table["wage"] = table["wage"] * bf
+    table["wage_se"] = table["wage_se"] * bf
     if isinstance(method, OpportunityCost):
         tot_h = hours[inset].T @ new.weights[inset]
         tot_v = value[inset].T @ new.weights[inset]
@@ -798,7 +819,7 @@ def value_unpaid_work(
     per = f" / {d} days" if weights == "person_days" else ""
     per += f" / {n_years} years" if n_years > 1 else ""
     notes.append(
-        f"weights count {weights}: sum of weights over {int(inset.sum()):,} active rows = "
+        f"weights count {weights}: sum of weights over {n_active:,} active rows = "
         f"{wsum:.6g}; implied population = {implied:.6g} persons (sum{per})"
         + ("" if population is None else f"; stated population {population:.6g}")
     )
@@ -840,10 +861,12 @@ def _survey_years(design: SurveyDesign, year_column: str | Literal[False] | None
                 "year_column=False to skip the check"
             )
         ycol = year_column
-    col = data.loc[design.in_subset, ycol]
+    col = design.distinct([ycol])[ycol]
     if col.isna().any():
+        count = (f"{int(data.loc[design.in_subset, ycol].isna().sum())} "
+                 if design.backend == "memory" else "some ")
         raise ValuationError(
-            f"{where}: the survey-year column {ycol!r} is missing in {int(col.isna().sum())} "
+            f"{where}: the survey-year column {ycol!r} is missing in {count}"
             "active rows; fill it, or pass year_column=False if it is not the survey year"
         )
     vals = sorted(pd.unique(col).tolist(), key=str)
@@ -879,7 +902,7 @@ def _check_population(design: SurveyDesign, weights: WeightsUnit, days: int, n_y
                       population: float | None, tolerance: float, where: str
                       ) -> tuple[float, float]:
     """Sum of weights and the population it implies; errors for implausible ones."""
-    wsum = float(design.weights[design.in_subset].sum())
+    wsum = design.weight_total()
     implied = wsum / (days if weights == "person_days" else 1) / n_years
     per = f" / {days} days" if weights == "person_days" else ""
     per += f" / {n_years} years" if n_years > 1 else ""
@@ -971,6 +994,24 @@ def _method_meta(method: Method) -> tuple[str, int, WageBasis]:
         f"method must be Generalist, Specialist, Hybrid or OpportunityCost; got "
         f"{type(method).__name__}"
     )
+
+
+def _value_columns(hours: np.ndarray, value: np.ndarray, hcols: tuple[str, ...],
+                   vcols: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Per-person hours and value of each group and their totals, keyed by design column."""
+    cols = {c: hours[:, j] for j, c in enumerate(hcols[:-1])}
+    cols[hcols[-1]] = hours.sum(axis=1)
+    cols.update({c: value[:, j] for j, c in enumerate(vcols[:-1])})
+    cols[vcols[-1]] = value.sum(axis=1)
+    return cols
+
+
+def _group_rates(method: Method, amap: ActivityMap) -> tuple[np.ndarray, pd.DataFrame]:
+    """The wage of each group (currency per hour) and the rates table, for the methods whose
+    wage depends on the group only (generalist, specialist, hybrid)."""
+    rates, table = _rates(method, amap, pd.DataFrame(), np.zeros(1, dtype=bool),
+                          np.zeros((1, len(amap.groups))))
+    return rates[0].copy(), table
 
 
 def _rates(method: Method, amap: ActivityMap, data: pd.DataFrame, inset: np.ndarray,
@@ -1066,18 +1107,3 @@ def _ratio_delta(theta: np.ndarray, vcov: np.ndarray, a: np.ndarray, b: np.ndarr
     r = num / den
     grad = (a - r * b) / den
     return r, float(np.sqrt(max(grad @ vcov @ grad, 0.0)))
-
-
-def _scale(res: pd.DataFrame, f: float) -> pd.DataFrame:
-    """Multiply estimates, SEs and interval ends by a known positive constant."""
-    out = res.copy()
-    for c in ("estimate", "se", "ci_low", "ci_high"):
-        out[c] = out[c] * f
-    info = res.attrs.get("carecost")
-    if isinstance(info, EstimateInfo):
-        out.attrs["carecost"] = EstimateInfo(
-            statistic=info.statistic,
-            vcov=None if info.vcov is None else info.vcov * f * f,
-            index=out.index.copy(), level=info.level, variance=info.variance,
-        )
-    return out
