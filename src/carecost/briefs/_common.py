@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carecost.errors import CarecostError
+from carecost.errors import CarecostError, CarecostInputError
 
 from .model import BriefError, Quantity, Source
 
@@ -257,11 +257,9 @@ class DatasetUnavailableError(CarecostError, RuntimeError):
 def input_errors() -> tuple[type[Exception], ...]:
     """Exceptions that mean "bad input" across carecost (the message says what to fix).
 
-    The command line turns them into exit code 1, the HTTP service into 422.
+    The command line turns them into exit code 1, the HTTP service into 422.  This is
+    :class:`carecost.errors.CarecostInputError`, the base of every package's input error
+    (``DesignError``, ``TimeUseError``, ``ClassificationError``, ``ValuationError``,
+    ``InvestmentInputError``, ``CountryDataError``, ``BriefError``).
     """
-    from carecost.investment import InvestmentInputError
-    from carecost.survey import DesignError
-    from carecost.timeuse import TimeUseError
-    from carecost.valuation import ValuationError
-
-    return (BriefError, InvestmentInputError, ValuationError, TimeUseError, DesignError)
+    return (CarecostInputError,)
