@@ -250,7 +250,11 @@ def test_bad_scenario_inputs(pop_file, tmp_path):
         scenario_from_dict(d)
     d = hand_dict(pop_file)
     d["meta"]["country"] = "atlantis"
-    with pytest.raises(InvestmentInputError, match=r"country = 'atlantis' has no dataset"):
+    # issue 15: meta.country is a data-set name or an ISO3 code of the country database, so
+    # the message names both (with the database's closest codes)
+    with pytest.raises(InvestmentInputError,
+                       match=r"meta\.country = 'atlantis' is neither a country data set "
+                             r"\(\['example'\]\) nor a country of the database"):
         scenario_from_dict(d)
     bad = tmp_path / "bad.toml"
     bad.write_text("[meta\nname=")
@@ -506,7 +510,7 @@ def test_net_exceeds_gross_only_with_negative_rates_which_validation_rejects(han
         scenario_from_dict(d)
     scn = example_scenario()
     with pytest.raises(InvestmentInputError, match=rf"fiscal\.{rate} low = -0\.3 is outside"):
-        monte_carlo(scn, [ParameterRange(f"fiscal.{rate}", -0.3, 0.1)], n_draws=2)
+        monte_carlo(scn, [ParameterRange(f"fiscal.{rate}", -0.3, 0.1)], draws=2)
 
 
 # ------------------------------------------------------------------ uncertainty
@@ -520,14 +524,17 @@ RANGES = [
 
 def test_monte_carlo_seeded_and_ordered():
     scn = example_scenario()
-    a = monte_carlo(scn, RANGES, n_draws=300, seed=7)
-    b = monte_carlo(scn, RANGES, n_draws=300, seed=7)
-    c = monte_carlo(scn, RANGES, n_draws=300, seed=8)
+    a = monte_carlo(scn, RANGES, draws=300, seed=7)
+    b = monte_carlo(scn, RANGES, draws=300, seed=7)
+    c = monte_carlo(scn, RANGES, draws=300, seed=8)
     # same seed: identical draws and results; another seed: other draws and other results
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(a.attrs["draws"], b.attrs["draws"])
     assert not np.any(a.attrs["draws"].to_numpy() == c.attrs["draws"].to_numpy())
-    assert list(a.columns[:6]) == ["year", "measure", "estimate", "mean", "ci_low", "ci_high"]
+    # issue 14 item 4: the one Monte Carlo schema of carecost.uncertainty (was year, measure,
+    # estimate = median, mean, ci_low, ci_high, level, n_draws)
+    assert list(a.columns) == ["measure", "year", "point", "mean", "median", "sd", "ci_low",
+                               "ci_high", "level", "draws"]
     tgt_a = a[(a.year == 2035) & (a.measure == "gross_cost")].iloc[0]
     tgt_c = c[(c.year == 2035) & (c.measure == "gross_cost")].iloc[0]
     assert tgt_a["ci_low"] != tgt_c["ci_low"]
@@ -545,7 +552,7 @@ def test_monte_carlo_interval_shrinks_with_narrower_range():
     narrow = [ParameterRange("services.childcare_0_2.persons_per_staff", 3.9, 4.1)]
     width = {}
     for name, rng in (("wide", wide), ("narrow", narrow)):
-        mc = monte_carlo(scn, rng, n_draws=400, seed=1, measures=["gross_cost"])
+        mc = monte_carlo(scn, rng, draws=400, seed=1, measures=["gross_cost"])
         row = mc[mc.year == 2035].iloc[0]
         width[name] = row["ci_high"] - row["ci_low"]
     assert 0 < width["narrow"] < width["wide"] / 5
@@ -557,7 +564,7 @@ def test_monte_carlo_percentiles_of_one_uniform_parameter():
     scn = example_scenario()
     a, b, level = 0.5, 0.8, 0.9
     pr = ParameterRange("services.ltc_80_plus.target_coverage", a, b)
-    mc = monte_carlo(scn, [pr], n_draws=20_000, seed=3, level=level, measures=["newly_covered"])
+    mc = monte_carlo(scn, [pr], draws=20_000, seed=3, level=level, measures=["newly_covered"])
     row = mc[mc.year == 2035].iloc[0]
     det = simulate(scn).by_service.set_index(["year", "service"])
     others = det.loc[2035]["newly_covered"].drop("ltc_80_plus").sum()
@@ -571,7 +578,9 @@ def test_monte_carlo_percentiles_of_one_uniform_parameter():
     # 20,000 draws: the sample quantile's standard error is below 0.2% of (b - a) N
     tol = 0.005 * (b - a) * need
     assert row["ci_low"] == pytest.approx(q((1 - level) / 2), abs=tol)
-    assert row["estimate"] == pytest.approx(q(0.5), abs=tol)
+    assert row["median"] == pytest.approx(q(0.5), abs=tol)  # issue 14: "estimate" -> "median"
+    assert row["point"] == pytest.approx(q((scn.service("ltc_80_plus").target_coverage - a)
+                                           / (b - a)), rel=1e-12)  # the scenario's own value
     assert row["ci_high"] == pytest.approx(q((1 + level) / 2), abs=tol)
     assert row["mean"] == pytest.approx(q(0.5), abs=tol)
 
@@ -583,10 +592,11 @@ def test_monte_carlo_degenerate_ranges_equal_deterministic():
         ParameterRange("services.childcare_0_2.persons_per_staff", 4, 4),
         ParameterRange("fiscal.income_tax_rate", 0.12, 0.12),
     ]
-    mc = monte_carlo(scn, fixed, n_draws=5, measures=["net_funding", "jobs_total"])
+    mc = monte_carlo(scn, fixed, draws=5, measures=["net_funding", "jobs_total"])
     for meas in ("net_funding", "jobs_total"):
         got = mc[mc.measure == meas].set_index("year")
-        np.testing.assert_allclose(got["estimate"], det[meas], rtol=1e-12)
+        np.testing.assert_allclose(got["median"], det[meas], rtol=1e-12)
+        np.testing.assert_allclose(got["point"], det[meas], rtol=1e-12)
         np.testing.assert_allclose(got["ci_high"], det[meas], rtol=1e-12)
 
 
@@ -608,10 +618,14 @@ def test_sensitivity_table():
     scn = example_scenario()
     det = simulate(scn).summary.set_index("year").loc[2035, "net_funding"]
     tab = sensitivity(scn, RANGES, measure="net_funding")
-    assert tab["result_base"].iloc[0] == pytest.approx(det, rel=1e-12)
+    # issue 14 item 4: the one tornado schema (result_low/base/high -> value_low/base/high)
+    assert tab["base"].iloc[0] == pytest.approx(det, rel=1e-12)
     assert (tab["swing"].diff().iloc[1:] <= 0).all()
     row = tab.set_index("parameter").loc["services.childcare_0_2.persons_per_staff"]
-    assert row["result_high"] < row["result_base"] < row["result_low"]  # fewer staff, less cost
+    assert row["value_high"] < row["base"] < row["value_low"]  # fewer staff, less cost
+    assert (row["low_input"], row["base_input"], row["high_input"]) == (
+        3, scn.service("childcare_0_2").persons_per_staff, 6)
+    assert (tab["measure"] == "net_funding").all() and (tab["year"] == 2035).all()
 
 
 # ------------------------------------------------------------------ comparison and plots
@@ -652,7 +666,7 @@ def test_plots_smoke():
 
     scn = example_scenario()
     res = simulate(scn)
-    mc = monte_carlo(scn, RANGES, n_draws=50, measures=["gross_cost_pct_gdp"])
+    mc = monte_carlo(scn, RANGES, draws=50, measures=["gross_cost_pct_gdp"])
     fig, axes = plt.subplots(2, 3)
     plot_cost_path(res, intervals=mc, ax=axes[0, 0])
     plot_jobs(res, ax=axes[0, 1])
@@ -677,7 +691,7 @@ def test_monte_carlo_rejects_current_coverage_above_target():
         r"allowed range \[0\.6, 1\] \(a negative coverage gap\)",
     ):
         monte_carlo(
-            scn, [ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.6)], n_draws=50
+            scn, [ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.6)], draws=50
         )
     # both ranged and overlapping: target low 0.25 < current high 0.3
     with pytest.raises(
@@ -692,7 +706,7 @@ def test_monte_carlo_rejects_current_coverage_above_target():
                 ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.3),
                 ParameterRange("services.childcare_0_2.target_coverage", 0.25, 0.6),
             ],
-            n_draws=50,
+            draws=50,
         )
     # services.* applies to every service: preschool's target is 0.95, childcare's 0.5
     with pytest.raises(InvestmentInputError, match=r"services\.\*\.target_coverage low = 0\.52"):
@@ -702,7 +716,7 @@ def test_monte_carlo_rejects_current_coverage_above_target():
                 services=tuple(dataclasses.replace(s, target_coverage=0.95) for s in scn.services),
             ),
             [ParameterRange("services.*.target_coverage", 0.52, 0.9)],
-            n_draws=5,
+            draws=5,
         )
     # non-overlapping ranges are fine and give non-negative gaps in every draw
     ok = monte_carlo(
@@ -711,10 +725,10 @@ def test_monte_carlo_rejects_current_coverage_above_target():
             ParameterRange("services.childcare_0_2.current_coverage", 0.1, 0.3),
             ParameterRange("services.childcare_0_2.target_coverage", 0.3, 0.6),
         ],
-        n_draws=200,
+        draws=200,
         measures=["newly_covered", "gross_cost", "jobs_total"],
     )
-    assert (ok[["estimate", "ci_low", "ci_high"]] >= -1e-9).all().all()
+    assert (ok[["median", "ci_low", "ci_high"]] >= -1e-9).all().all()
 
 
 def test_sensitivity_rejects_current_coverage_above_target():
@@ -990,7 +1004,7 @@ def test_monte_carlo_checks_replaced_below_current(pop_file):
         monte_carlo(
             scn,
             [ParameterRange("services.cc.replaced_spending_pct_gdp", 0.05, 0.15)],
-            n_draws=50,
+            draws=50,
             seed=1,
             model=tiny_model(),
         )
@@ -1183,7 +1197,7 @@ def test_capital_cost_ranged_without_a_sector_is_refused(pop_file):
                        match=r"services\.cc\.capital_sector is missing but "
                        r"services\.\*\.capital_cost_per_place high = 100 > 0 at the ends"):
         monte_carlo(scn, [ParameterRange("services.*.capital_cost_per_place", 0, 100)],
-                    n_draws=5, model=tiny_model())
+                    draws=5, model=tiny_model())
     with pytest.raises(InvestmentInputError,
                        match=r"services\.cc\.capital_sector is missing but "
                        r"services\.cc\.capital_cost_per_place = 100 > 0 in sensitivity run"):
@@ -1201,7 +1215,7 @@ def test_replaced_and_current_spending_ranges_checked_before_drawing(pop_file, s
         r"services\.cc\.current_spending_pct_gdp low = 0\.06 at the ends",
     ):
         monte_carlo(scn, [ParameterRange("services.cc.current_spending_pct_gdp", 0.06, 0.1)],
-                    n_draws=2, seed=seed, model=tiny_model())
+                    draws=2, seed=seed, model=tiny_model())
 
 
 def test_multiplier_method_counts_the_parents_spending(pop_file):

@@ -16,8 +16,9 @@ first use) and is rebuilt from the public source files by the recipes in ``datas
   countries; the rest-of-world structure, flagged ``fallback``, for the others).
 
 Functions: :func:`available`, :func:`profile`, :func:`indicator`, :func:`population`,
-:func:`io_table`.  Every value carries its source, the year of the observation and a flag
-(observed, interpolated, carried forward, projected, fallback, missing, ...).
+:func:`io_table`, :func:`series`.  Every value carries its source, the year of the
+observation and a flag (observed, interpolated, carried forward, projected, fallback,
+missing, ...).
 """
 
 from ._api import (
@@ -31,6 +32,7 @@ from ._api import (
     io_table,
     population,
     profile,
+    series,
 )
 
 __all__ = [
@@ -44,4 +46,5 @@ __all__ = [
     "io_table",
     "population",
     "profile",
+    "series",
 ]

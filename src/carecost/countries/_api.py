@@ -24,6 +24,7 @@ __all__ = [
     "io_table",
     "population",
     "profile",
+    "series",
 ]
 
 #: first and last year of the shipped population (UN WPP 2019; > 2020 is the medium variant)
@@ -225,8 +226,8 @@ def _pick(series: pd.DataFrame, year: int) -> dict[str, Any]:
             "flag": f"{way} from {years[i]}{extra}", "note": str(notes[i])}
 
 
-def indicator(iso3: str, name: str, year: int, *, sex: str = "total",
-              category: str = "") -> dict[str, Any]:
+def indicator(iso3: str, name: str, year: int, *, sex: str | None = None,
+              category: str | None = None) -> dict[str, Any]:
     """One indicator value for a country and year, with its source and flag.
 
     Parameters
@@ -241,9 +242,12 @@ def indicator(iso3: str, name: str, year: int, *, sex: str = "total",
         Year wanted.  A year without an observation is interpolated linearly between the
         nearest observations, or the nearest observation is carried forward (or back); the
         ``flag`` says which.
-    sex, category : str
+    sex, category : str, optional
         The series (``"total"``/``"female"``/``"male"``; category codes as in the table, e.g.
-        ISIC4 section ``"Q"``, age group ``"Y_GE15"``).
+        ISIC4 section ``"Q"``, age group ``"Y_GE15"``).  Default: for an input name of
+        :data:`INPUTS` given without either, its headline series; otherwise ``"total"`` and
+        ``""``.  Given with an input name, they select that input's indicator for another sex
+        or category (``indicator("MEX", "employment", 2019, sex="total", category="Total")``).
 
     Returns
     -------
@@ -266,10 +270,14 @@ def indicator(iso3: str, name: str, year: int, *, sex: str = "total",
             func = "population" if name == "population" else "io_table"
             raise CountryDataError(f"{name!r} is not an indicator: use "
                                    f"carecost.countries.{func}()")
-        name, sex = spec.indicator, spec.sex
-        idx0 = _store.indicator_index()
-        category = next((c for c in spec.categories if (code, name, sex, c) in idx0.index),
-                        spec.categories[0] if spec.categories else "")
+        name = spec.indicator
+        if sex is None and category is None:
+            sex = spec.sex
+            idx0 = _store.indicator_index()
+            category = next((c for c in spec.categories if (code, name, sex, c) in idx0.index),
+                            spec.categories[0] if spec.categories else "")
+    sex = "total" if sex is None else sex
+    category = "" if category is None else category
     idx = _store.indicator_index()
     key = (code, name, sex, category)
     if key not in idx.index:
@@ -288,6 +296,40 @@ def indicator(iso3: str, name: str, year: int, *, sex: str = "total",
     return {"value": float(picked["value"]), "unit": str(series["unit"].iloc[0]),
             "year": picked["year"], "source": str(series["source"].iloc[0]),
             "flag": picked["flag"], "note": picked["note"]}
+
+
+def series(iso3: str, name: str, *, sex: str = "total", category: str = "") -> pd.DataFrame:
+    """Every observation of one indicator series of a country, as shipped.
+
+    Parameters
+    ----------
+    iso3 : str
+        ISO 3166-1 alpha-3 code.
+    name : str
+        Indicator name (``indicators.parquet``, e.g. ``"gdp_lcu"``).
+    sex, category : str
+        The series (as in :func:`indicator`).
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``value``, ``unit``, ``source``, ``flag`` and ``note``, sorted by year; empty
+        when the country has no such series.
+
+    Raises
+    ------
+    CountryDataError
+        Unknown country code.
+    """
+    code = _resolve(iso3)
+    idx = _store.indicator_index()
+    cols = ["year", "value", "unit", "source", "flag", "note"]
+    key = (code, name, sex, category)
+    if key not in idx.index:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "year" else
+                                          "float64" if c == "value" else "object")
+                             for c in cols})
+    return idx.loc[[key]].sort_values("year")[cols].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------- population

@@ -107,14 +107,16 @@ REQUIRED: Final = _Required()
 TABLES: Final[dict[str, str]] = {
     "top": "The top level of the file: the tables below (only ``meta`` and ``services`` are "
            "required).",
-    "meta": "Name, country data set, years and phase-in path of the scenario.",
+    "meta": "Name, country (an ISO3 code of the country database or a country data set), "
+            "years and phase-in path of the scenario.",
     "services": "One ``[[services]]`` table per care service to be extended (at least one; "
                 "distinct names).  Costing steps 1 and 2 of UN Women and ILO (2021): coverage "
                 "gap, then staff from ratios and hours, then cost from wages.",
     "services.staff_grades": "Optional staff mix by qualification of one service "
                              "(``[[services.staff_grades]]`` tables under the service).",
     "macro": "Macroeconomic base-year values.  Every key defaults to the country data set "
-             "named by ``meta.country``; a key set here overrides it.",
+             "or the country database named by ``meta.country`` (the rule per key is in "
+             "its source); a key set here overrides it.",
     "fiscal": "Average effective tax and benefit parameters.  Every key defaults to the "
               "country data set; a key set here overrides it.",
     "induced": "How induced (household-consumption) jobs are computed.",
@@ -307,6 +309,7 @@ _CPIS: Final = "ILO (2022) Care Policy Investment Simulator; De Henau (2022)"
 _NAT: Final = "national accounts (e.g. World Bank WDI, OECD, national statistics office)"
 _LFS: Final = "labour force survey (e.g. ILOSTAT)"
 _TAX: Final = "OECD Taxing Wages / tax-benefit model (e.g. EUROMOD), average effective rates"
+_DBC: Final = "country database (carecost.countries): "
 
 #: Every key of a scenario, table by table.
 FIELDS: Final[tuple[FieldSpec, ...]] = (
@@ -324,16 +327,23 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
     _f("meta", "name", "text", "", "Title of the scenario, shown in results and briefs.",
        default="scenario", example="My country: childcare expansion by 2035"),
     _f("meta", "country", "text", "",
-       "Country data set supplying macro, fiscal and population values (a file "
-       "carecost/investment/data/countries/<country>.toml).  'example' is a synthetic "
+       "Country supplying macro, fiscal, population and input–output values: an ISO 3166-1 "
+       "alpha-3 code of carecost.countries.available() (e.g. 'MEX'; every input the scenario "
+       "does not set comes from the country database for the base year, with source, year "
+       "and flag in Scenario.sources()), or a country data-set file "
+       "carecost/investment/data/countries/<country>.toml.  'example' is the synthetic "
        "example country (not real data).",
-       default="example", pattern=r"^[a-z][a-z0-9_-]{0,39}$", example="example"),
+       default="example", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$", example="example",
+       source="carecost.countries (docs/methods.md §4.6; datasets/README.md)"),
     _f("meta", "use_country_dataset", "boolean", "",
        "Whether to read the country data set; false means every macro and fiscal key and "
        "population.file must be given in the scenario.", default=True, http=False),
     _f("meta", "currency", "text", "ISO 4217 code",
-       "Currency of every money value (constant prices of the base year).",
-       default=None, default_text="country data set (else 'XCU')", pattern=r"^[A-Z]{3}$"),
+       "Currency of every money value (constant prices of the base year; for a country of "
+       "the database, of the price year: the base year, or the last year with World Bank "
+       "GDP when the base year is later).",
+       default=None, default_text="country data set (else 'XCU'); 'LCU' (local currency "
+       "units) for a country of the database", pattern=r"^[A-Z]{3}$"),
     _f("meta", "base_year", "integer", "calendar year",
        "First simulated year; coverage is current_coverage in it.", low=1950, high=2100,
        example=2025),
@@ -443,6 +453,9 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
        default_text="women_share", source=_LFS),
     _f("services", "sector", "text", "input–output sector code",
        "Sector whose input structure the non-staff spending follows (e.g. the care sector).",
+       default=None,
+       default_text="required; for a country of the database 'c33' (its care industry: "
+                    "WIOD Health and social work, NACE N)",
        source="the input–output table (io.dataset)", example="CAR"),
     _f("services", "non_staff_inputs", "sector_shares", "share",
        "Allocation of non-staff spending to supplying sectors (sector = share, summing to 1); "
@@ -467,28 +480,42 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
        "Women's share of the grade.", **_SHARE, default=None, source=_LFS),
     # ------------------------------------------------------------------ macro
     _f("macro", "gdp", "number", "currency per year", "Base-year GDP.", low=0.0,
-       high=_MONEY_TOTAL, low_open=True, source=_NAT, country=True),
+       high=_MONEY_TOTAL, low_open=True, source=_NAT + "; " + _DBC + "World Bank WDI "
+       "NY.GDP.MKTP.CN for the base year (observed or interpolated); a base year after the "
+       "last observation: the last observation projected with gdp_growth, at that year's "
+       "prices (flag projected)", country=True),
     _f("macro", "gdp_growth", "number", "share per year",
-       "Real GDP growth per year.", low=-0.5, high=0.5, source=_NAT, country=True),
+       "Real GDP growth per year.", low=-0.5, high=0.5, source=_NAT + "; " + _DBC + "no "
+       "real-growth series is shipped: proxy = average growth of the UN WPP 2019 population "
+       "aged 15-64 from base to end year (no productivity growth; flag proxy); set it from "
+       "IMF WEO projections (NGDP_RPCH) for money totals in later years", country=True),
     _f("macro", "average_wage", "number", "currency per FTE per year",
        "Average gross annual wage per full-time equivalent (employer contributions excluded).",
-       low=0.0, high=_MONEY_PERSON, low_open=True, source=_LFS + "; national accounts",
+       low=0.0, high=_MONEY_PERSON, low_open=True, source=_LFS + "; national accounts; "
+       + _DBC + "ILOSTAT EAR_4MTH_SEX_GEO_CUR_NB_A average monthly earnings of employees "
+       "(2021 PPP$) x 12 x the WDI PPP conversion factor PA.NUS.PPP of the price year (flag "
+       "derived; exact at 2021 prices, otherwise off by the US price change since 2021)",
        country=True),
     _f("macro", "real_wage_growth", "number", "share per year",
-       "Real growth of wages per year.", low=-0.5, high=0.5, default=0.0, source=_NAT,
-       country=True),
+       "Real growth of wages per year.", low=-0.5, high=0.5, default=0.0, source=_NAT + "; "
+       + _DBC + "0 (flag fallback), paired with the gdp_growth proxy so that the wage share "
+       "of GDP stays constant", country=True),
     _f("macro", "working_age_women", "number", "persons",
        "Working-age women (held at the base-year level).", low=0.0, high=_PERSONS,
-       low_open=True, source="UN World Population Prospects; " + _LFS, country=True),
+       low_open=True, source="UN World Population Prospects; " + _LFS + "; " + _DBC
+       + "WPP 2019 women aged 15-64 in the base year", country=True),
     _f("macro", "working_age_men", "number", "persons",
        "Working-age men (held at the base-year level).", low=0.0, high=_PERSONS,
-       low_open=True, source="UN World Population Prospects; " + _LFS, country=True),
+       low_open=True, source="UN World Population Prospects; " + _LFS + "; " + _DBC
+       + "WPP 2019 men aged 15-64 in the base year", country=True),
     _f("macro", "employed_women", "number", "persons",
        "Employed women in the base year, at most working_age_women.", low=0.0,
-       high=_PERSONS, source=_LFS, country=True),
+       high=_PERSONS, source=_LFS + "; " + _DBC + "ILOSTAT EMP_TEMP_SEX_INS_NB_A, women, "
+       "total of institutional sectors (thousands x 1000)", country=True),
     _f("macro", "employed_men", "number", "persons",
        "Employed men in the base year, at most working_age_men.", low=0.0, high=_PERSONS,
-       source=_LFS, country=True),
+       source=_LFS + "; " + _DBC + "ILOSTAT EMP_TEMP_SEX_INS_NB_A, men, total of "
+       "institutional sectors (thousands x 1000)", country=True),
     _f("macro", "share_from_non_employment", "number", "share of new jobs",
        "Share of new jobs taken by people not employed before (the rest change jobs); at "
        "least fiscal.share_from_unemployment.", **_SHARE, default=1.0, source=_CPIS,
@@ -496,7 +523,10 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
     # ------------------------------------------------------------------ fiscal
     _f("fiscal", "income_tax_rate", "number", "share of gross wages",
        "Average effective income tax rate on wages; with employee contributions at most 1.",
-       **_SHARE, source=_TAX, country=True),
+       **_SHARE, source=_TAX + "; " + _DBC + "proxy = general government revenue, % of GDP "
+       "(IMF WEO April 2019 GGR_NGDP) / 100, the average effective tax rate on new income of "
+       "De Henau (2022) and the ILO simulator (flag proxy); it stands for all taxes and "
+       "contributions, so the other rates stay 0 unless set", country=True),
     _f("fiscal", "employee_contribution_rate", "number", "share of gross wages",
        "Employee social contributions.", **_SHARE, default=0.0, source=_TAX, country=True),
     _f("fiscal", "employer_contribution_rate", "number", "share of gross wages",
@@ -507,7 +537,9 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
        **_SHARE, default=0.0, source=_TAX + "; national accounts", country=True),
     _f("fiscal", "propensity_to_consume", "number", "share of disposable income",
        "Share of disposable income spent on domestic output (net of imports and saving).",
-       **_SHARE, source=_NAT, country=True),
+       **_SHARE, source=_NAT + "; " + _DBC + "proxy = household consumption of domestic "
+       "output / (value added x (1 - income_tax_rate)) of the WIOD 2011 table used (flag "
+       "proxy; at most 1)", country=True),
     _f("fiscal", "share_from_unemployment", "number", "share of new jobs",
        "Share of new jobs taken by people previously on unemployment benefit, at most "
        "macro.share_from_non_employment.", **_SHARE, default=0.0, source=_LFS, country=True),
@@ -526,18 +558,27 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
     # ------------------------------------------------------------------ comparison
     _f("comparison", "sector", "text", "input–output sector code",
        "Sector receiving the same spending for comparison (e.g. construction).",
-       default=None, example="CON"),
+       default=None, default_text="not set; for a country of the database 'c18' (WIOD "
+       "construction, NACE F)", example="CON"),
     # ------------------------------------------------------------------ population
     _f("population", "file", "text", "CSV file (year, age, population)",
        "Population by calendar year and single year of age (persons), relative to the "
        "scenario file's folder.", default=None,
-       default_text="country data set's population file",
+       default_text="country data set's population file; for a country of the database UN "
+       "WPP 2019 by single year of age, both sexes (estimates to 2020, medium variant after; "
+       "2000–2060 only)",
        source="UN World Population Prospects or national projections", http=False),
     # ------------------------------------------------------------------ io
     _f("io", "dataset", "text", "data-set name",
        "Input–output table for indirect and induced jobs; 'example' is the synthetic "
-       "example table (other tables are passed to simulate() as an IOModel).",
-       default=None, default_text="country data set's io_dataset (else 'example')",
+       "example table; an ISO3 code of the country database uses that country's domestic "
+       "WIOD 2011 table (the rest-of-world structure, flagged fallback, for countries outside "
+       "WIOD), in US$ million at 2019 prices converted at the price year's market exchange "
+       "rate (World Bank GDP in local currency / GDP in US$) with employment coefficients "
+       "rescaled to the country's employed persons per unit of GDP (docs/methods.md §4.6); "
+       "other tables are passed to simulate() as an IOModel.",
+       default=None, default_text="country data set's io_dataset (else 'example'); the "
+       "country's own table for a country of the database",
        source="Miller and Blair (2009); national supply-use tables", http=False),
 )
 
@@ -873,7 +914,14 @@ def reference_markdown() -> str:
         "* **Defaults**: *required* keys must be given; *not set* keys are unused unless "
         "given.  `[macro]` and `[fiscal]` keys default to the country data set named by "
         "`meta.country` (its values carry source, table, year and licence; see "
-        "`carecost.investment.country_parameters`).",
+        "`carecost.investment.country_parameters`).  With `meta.country` an ISO3 code "
+        "(`\"MEX\"`), every `[macro]` and `[fiscal]` key, the population and the "
+        "input–output table not set in the file come from the country database "
+        "(`carecost.countries`) for the base year, by the rule given in each key's source, "
+        "and `Scenario.sources()` lists the source, the year of the observation and a flag "
+        "(observed, interpolated, carried forward, projected, derived, proxy, fallback) input "
+        "by input; an input the database lacks is an error naming every such key, its usual "
+        "source and the key to set.",
         "* **Over HTTP**: the JSON scenario of `POST /v1/simulate` takes the same keys and "
         "ranges, except file references (marked *no*): a scenario sent over HTTP uses the "
         "population and input–output table of its registered country.  HTTP also bounds the "

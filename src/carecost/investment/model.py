@@ -34,6 +34,7 @@ Miller, R. E. and Blair, P. D. (2009). *Input-Output Analysis*, 2nd ed. Cambridg
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -59,7 +60,9 @@ __all__ = [
     "SimulationResult",
     "Summary",
     "compare_sectors",
+    "country_io_model",
     "example_io_model",
+    "io_model_for",
     "net_funding_requirement",
     "simulate",
 ]
@@ -855,6 +858,128 @@ class SimulationResult:
         )
 
 
+def country_io_model(scenario: Scenario) -> IOModel:
+    r"""The input–output model of a scenario whose ``meta.country`` is an ISO3 code, in the
+    scenario's money.
+
+    The country's domestic WIOD 2011 table (:func:`carecost.countries.io_table`; the
+    rest-of-world structure, flagged ``fallback``, outside WIOD; or the table named by
+    ``io.dataset``) is in US$ million at 2019 prices.  It is put into the scenario's money
+    (local currency at the prices of :attr:`Scenario.price_year`) as follows:
+
+    * money: one unit of the table is ``1e6 * r`` local currency, ``r`` the price year's
+      market exchange rate ``GDP_LCU / GDP_USD`` (World Bank WDI;
+      :attr:`Scenario.io_conversion`), so ``money_unit = 1e6 r``;
+    * employment: the workers of each industry (daedalus.data, persons) are multiplied by
+
+      .. math:: \lambda = \frac{(E_w + E_m) / (\mathrm{GDP} / r)}{W / V}
+
+      where :math:`E_w + E_m` are the scenario's employed women and men, GDP its base-year
+      GDP (so ``GDP / r`` is in US$), :math:`W` the table's workers and :math:`V` its value
+      added (output minus domestic and imported intermediate inputs), US$.  The table's
+      workers per US$ of value added then equal the country's employed persons per US$ of
+      GDP: this removes the US$ price change between 2019 and the price year (which the
+      exchange rate alone leaves in) and, for the fallback, replaces the rest-of-world's
+      labour productivity by the country's own, keeping the relative labour intensity of the
+      industries;
+    * compensation of employees (WIOD ships none): the rescaled workers of each industry times
+      ``macro.average_wage x (1 + fiscal.employer_contribution_rate)``, at most the
+      industry's value added (industries capped are listed in :attr:`IOModel.notes`); a proxy
+      that counts the self-employed at the average wage of employees;
+    * women's share of jobs by industry: unknown (NaN), so women's indirect, induced and
+      capital jobs are NaN rather than a guess.
+
+    Household consumption shares are WIOD's domestic household consumption (negative
+    entries set to 0); the flows are domestic already (``requirements = "as given"``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with :attr:`Scenario.io_conversion` set.
+
+    Returns
+    -------
+    IOModel
+        Currency ``scenario.currency``, ``employment_unit = "persons"``; ``provenance`` states
+        the table, the exchange rate and :math:`\lambda`.
+
+    Raises
+    ------
+    InvestmentInputError
+        If the scenario has no database input–output table.
+
+    References
+    ----------
+    Timmer, M. P. et al. (2015). An illustrated user guide to the World Input–Output
+    Database. *Review of International Economics* 23, 575–605.  Miller and Blair (2009),
+    section 2.3 (technical coefficients) and ch. 6 (employment multipliers).
+    """
+    from carecost import countries
+
+    conv = scenario.io_conversion
+    if conv is None:
+        raise InvestmentInputError(
+            f"scenario {scenario.name!r} (meta.country = {scenario.country!r}) has no "
+            "input–output table of the country database; pass an IOModel to simulate()")
+    table = countries.io_table(conv.table)
+    kw = table.from_flows_kwargs()
+    x = table.output.to_numpy(dtype=float)
+    z = table.flows.to_numpy(dtype=float)
+    va_j = x - z.sum(axis=0) - table.imported_inputs.to_numpy(dtype=float)
+    workers = table.workers.fillna(0.0).where(table.output > 0, 0.0).to_numpy(dtype=float)
+    w_tot, va = float(workers.sum()), float(va_j.sum())
+    if w_tot <= 0 or va <= 0:
+        raise InvestmentInputError(
+            f"the input–output table of {conv.table} ({conv.economy}) has no workers or no "
+            "value added; pass an IOModel to simulate()")
+    m = scenario.macro
+    gdp_usd = m.gdp / conv.lcu_per_usd
+    lam = ((m.employed_women + m.employed_men) / gdp_usd) / (w_tot / (va * 1e6))
+    money_unit = 1e6 * conv.lcu_per_usd
+    persons = workers * lam
+    pay = m.average_wage * (1.0 + scenario.fiscal.employer_contribution_rate)
+    comp = persons * pay / money_unit
+    cap = np.maximum(va_j, 0.0)
+    capped = [f"{c}: {comp[i]:,.0f} capped at value added {cap[i]:,.0f} US$ million"
+              for i, c in enumerate(table.sectors) if comp[i] > cap[i]]
+    comp = np.minimum(comp, cap)
+    kw.update(
+        employment=persons, compensation=comp, currency=scenario.currency,
+        money_unit=money_unit,
+        provenance=(
+            f"{kw['provenance']}; money: 1 US$ million (2019 prices) = 1e6 x "
+            f"{conv.lcu_per_usd:.6g} {scenario.currency} (market rate of {conv.price_year}); "
+            f"workers x {lam:.4g} so that workers per US$ of value added equal the "
+            f"country's employed persons per US$ of GDP; compensation = workers x average "
+            f"wage x (1 + employer contribution rate), at most value added (proxy); women's "
+            "share of jobs by industry unknown"),
+    )
+    model = IOModel.from_flows(**kw)
+    notes = (f"employment rescaled by {lam:.6g} (lambda, docs/methods.md §4.6)",
+             *(f"compensation proxy capped: {c}" for c in capped), *table.notes)
+    return dataclasses.replace(model, notes=(*model.notes, *notes))
+
+
+def io_model_for(scenario: Scenario) -> IOModel:
+    """The built-in input–output model a scenario names (``io.dataset``).
+
+    ``"example"``: :func:`example_io_model`; a table of the country database (``meta.country``
+    an ISO3 code): :func:`country_io_model`.
+
+    Raises
+    ------
+    InvestmentInputError
+        For any other ``io.dataset`` (pass an IOModel instead).
+    """
+    if scenario.io_dataset == "example":
+        return example_io_model()
+    if scenario.io_conversion is not None:
+        return country_io_model(scenario)
+    raise InvestmentInputError(
+        f"io.dataset = {scenario.io_dataset!r}: pass an IOModel (allowed built-in: 'example' "
+        "or, with meta.country an ISO3 code, a table of the country database)")
+
+
 def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResult:
     """Run a care-investment scenario.
 
@@ -863,8 +988,10 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
     scenario : Scenario
         Validated scenario (see :func:`~carecost.investment.load_scenario`).
     model : IOModel, optional
-        Input–output model for indirect and induced effects; defaults to the synthetic
-        example-country table when ``scenario.io_dataset == "example"``.
+        Input–output model for indirect and induced effects; defaults to
+        :func:`io_model_for`: the synthetic example-country table when
+        ``scenario.io_dataset == "example"``, the country's table of the country database
+        (:func:`country_io_model`) when ``meta.country`` is an ISO3 code.
 
     Returns
     -------
@@ -878,12 +1005,7 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
     equation, with its units and source, is one function of :mod:`carecost.investment.steps`.
     """
     if model is None:
-        if scenario.io_dataset != "example":
-            raise InvestmentInputError(
-                f"io.dataset = {scenario.io_dataset!r}: pass an IOModel "
-                "(allowed built-in: 'example')"
-            )
-        model = example_io_model()
+        model = io_model_for(scenario)
     for s in scenario.services:
         for key, code in (("sector", s.sector), ("capital_sector", s.capital_sector)):
             if code is None:

@@ -33,6 +33,17 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._countries import (
+    CARE_SECTOR,
+    COMPARISON_SECTOR,
+    DB,
+    CountryDataWarning,
+    CountryInputs,
+    IOConversion,
+    country_inputs,
+    is_database_country,
+    unknown_country,
+)
 from ._validate import (
     ExampleDataWarning,
     InvestmentInputError,
@@ -358,7 +369,11 @@ class Fiscal:
 
 @dataclass(frozen=True)
 class InputSource:
-    """Where one input of a :class:`Scenario` came from (a row of :meth:`Scenario.sources`)."""
+    """Where one input of a :class:`Scenario` came from (a row of :meth:`Scenario.sources`).
+
+    ``year`` is the year of the source observation and ``flag`` how the value was obtained
+    (for inputs from the country database; empty otherwise).
+    """
 
     input: str
     value: Any
@@ -366,6 +381,8 @@ class InputSource:
     origin: Origin
     source: str
     example: bool = False
+    year: int | None = None
+    flag: str = ""
 
 
 @dataclass(frozen=True)
@@ -381,7 +398,16 @@ class Scenario:
     data_warnings : tuple of str
         Warnings about the data, e.g. a real country's scenario that still uses the synthetic
         example input–output table (also given with :class:`~carecost.investment.
-        ExampleDataWarning` when the scenario is loaded).
+        ExampleDataWarning` when the scenario is loaded), or a country of the database whose
+        input–output table is the rest-of-world fallback (given with
+        :class:`~carecost.investment._countries.CountryDataWarning`).
+    price_year : int or None
+        For a country of the database (``meta.country`` an ISO3 code): the year whose prices
+        the money values are at (the base year, or the last year with World Bank GDP when the
+        base year is later); None otherwise (base-year prices).
+    io_conversion : IOConversion or None
+        For a country of the database: the input–output table used and its exchange rate
+        (see :func:`carecost.investment.model.country_io_model`); None otherwise.
     """
 
     name: str
@@ -402,6 +428,8 @@ class Scenario:
     provenance: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     input_sources: tuple[InputSource, ...] = field(default=(), repr=False, compare=False)
     data_warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    price_year: int | None = None
+    io_conversion: IOConversion | None = field(default=None, repr=False, compare=False)
 
     def sources(self) -> pd.DataFrame:
         """Where every input came from, input by input.
@@ -412,16 +440,22 @@ class Scenario:
             One row per input: ``input`` (e.g. ``"macro.gdp"``, ``"services.cc.wage"``,
             ``"population"``, ``"io"``), ``value`` (as used), ``unit``, ``origin``
             (``"scenario"``: set in the scenario; ``"country dataset"``: from the country data
-            set named by ``meta.country``; ``"default"``: the documented default of
-            ``docs/scenario-reference.md``), ``source`` (the data set's source text for
-            country-data-set values, the file for the population, the data-set name for the
-            input–output table) and ``example`` (True when the value comes from the synthetic
-            example country).
+            set named by ``meta.country``, or from the country database when it is an ISO3
+            code; ``"default"``: the documented default of ``docs/scenario-reference.md``),
+            ``source`` (the data set's source text for country-data-set values, the citation
+            of the series and the rule for country-database values, the file for the
+            population, the data-set name for the input–output table), ``year`` (year of the
+            source observation, country database only), ``flag`` (how a country-database
+            value was obtained: ``observed``, ``interpolated between …``, ``carried forward
+            from …``, ``projected …``, ``derived …``, ``proxy …``, ``fallback …``) and
+            ``example`` (True when the value comes from the synthetic example country).
         """
-        return pd.DataFrame(
+        out = pd.DataFrame(
             [dataclasses.asdict(s) for s in self.input_sources],
-            columns=["input", "value", "unit", "origin", "source", "example"],
+            columns=["input", "value", "unit", "origin", "source", "year", "flag", "example"],
         )
+        out["year"] = out["year"].astype("Int64")
+        return out
 
     @property
     def uses_example_data(self) -> bool:
@@ -493,15 +527,17 @@ def _read_toml(path: str | os.PathLike[str] | Any) -> dict[str, Any]:
         raise InvestmentInputError(f"{path}: not valid TOML ({exc})") from exc
 
 
+def _country_files() -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in (DATA / "countries").iterdir()
+                  if p.name.endswith(".toml"))
+
+
 def _country_file(country: str) -> Any:
     ref = DATA / "countries" / f"{country}.toml"
     if not ref.is_file():
-        avail = sorted(
-            p.name.removesuffix(".toml")
-            for p in (DATA / "countries").iterdir()
-            if p.name.endswith(".toml")
-        )
-        raise InvestmentInputError(f"country = {country!r} has no dataset; allowed: {avail}")
+        raise InvestmentInputError(
+            f"country = {country!r} has no dataset; allowed: {_country_files()} or an ISO3 "
+            "code of carecost.countries.available()")
     return ref
 
 
@@ -664,7 +700,8 @@ _SERVICE_SPECIAL = frozenset({
 })
 
 
-def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
+def _service(raw: Mapping[str, Any], i: int, log: list[InputSource],
+             default_sector: str | None = None) -> Service:
     where = f"services[{i}]"
     if not isinstance(raw, Mapping):
         raise InvestmentInputError(
@@ -764,7 +801,7 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
         women_share=women,
         non_care_women_share=women if non_care_women is None
         else check_field(non_care_women, f"{w}.non_care_women_share", "non_care_women_share"),
-        sector=str(_text(raw, "services", "sector", w)),
+        sector=_sector(raw, w, default_sector),
         non_staff_inputs=nsi,
         capital_sector=_text(raw, "services", "capital_sector", w),
         staff_grades=(
@@ -796,12 +833,29 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource]) -> Service:
             origin, src = "scenario", f"share-weighted mean of {w}.staff_grades"
         elif key in given:
             origin, src = "scenario", ""
+        elif key == "sector":
+            origin, src = "country dataset", (
+                f"{DB}: the country's care industry (WIOD {CARE_SECTOR}, Health and social "
+                "work, NACE N)")
         else:
             origin, src = "default", f"default ({REFERENCE_PAGE})"
         if key == "need_rate" and len(set(value)) == 1:
             value = value[0]
         log.append(InputSource(f"{w}.{key}", value, spec.unit, origin, src))
     return svc
+
+
+def _sector(raw: Mapping[str, Any], w: str, default: str | None) -> str:
+    """``services.<name>.sector``: required, except for a country of the database (its care
+    industry)."""
+    if "sector" not in raw and default is not None:
+        return default
+    if "sector" not in raw:
+        raise InvestmentInputError(
+            f"{w}.sector is missing (required: the input–output sector whose input structure "
+            "the non-staff spending follows; a country of the database defaults to its care "
+            f"industry {CARE_SECTOR})")
+    return str(_text(raw, "services", "sector", w))
 
 
 _GRADE_HELP = "name, share, wage_relative_to_average or wage, women_share"
@@ -1079,7 +1133,14 @@ def scenario_from_dict(
         raise InvestmentInputError(
             f"meta.use_country_dataset = {use_country!r}; allowed true or false"
         )
-    country_raw = _read_toml(_country_file(country)) if use_country else {}
+    from_db = bool(use_country) and country not in _country_files()
+    if from_db and not is_database_country(country):
+        raise InvestmentInputError(
+            f"meta.country = {country!r} is neither a country data set ({_country_files()}) "
+            f"nor a country of the database: {unknown_country(country)}")
+    if from_db:
+        country = country.strip().upper()
+    country_raw = _read_toml(_country_file(country)) if use_country and not from_db else {}
     if country_raw:
         _check_country(country_raw, country)
     synthetic = bool(country_raw.get("synthetic", False))
@@ -1091,7 +1152,24 @@ def scenario_from_dict(
     macro_raw, fiscal_raw = _table(raw, "macro"), _table(raw, "fiscal")
     induced, comp = _table(raw, "induced"), _table(raw, "comparison")
     pop_raw, io_raw = _table(raw, "population"), _table(raw, "io")
+    db: CountryInputs | None = None
+    if from_db:
+        io_given = None
+        if "dataset" in io_raw:
+            io_given = str(_text(io_raw, "io", "dataset", "io"))
+            if io_given != "example" and not is_database_country(io_given):
+                raise InvestmentInputError(
+                    f"io.dataset = {io_given!r}: allowed 'example' or an ISO3 code of the "
+                    f"country database ({unknown_country(io_given)})")
+            io_given = io_given if io_given == "example" else io_given.strip().upper()
+        db = country_inputs(country, base, end, macro_raw, fiscal_raw,
+                            population_given="file" in pop_raw, io_dataset=io_given)
+        label = f"{db.name} ({db.iso3}; {DB})"
+        country_raw = {"io_dataset": db.io.table if db.io is not None else "example"}
     country_v = {t: _values(country_raw.get(t, {})) for t in ("macro", "fiscal")}
+    if db is not None:
+        country_v = {"macro": {k: v.value for k, v in db.macro.items()},
+                     "fiscal": {k: v.value for k, v in db.fiscal.items()}}
     macro_v = {**country_v["macro"], **dict(macro_raw)}
     fiscal_v = {**country_v["fiscal"], **dict(fiscal_raw)}
     method_spec = spec_of("induced", "method")
@@ -1105,13 +1183,19 @@ def scenario_from_dict(
     if not isinstance(services_raw, list) or not services_raw:
         raise InvestmentInputError("services must be a non-empty array of tables ([[services]])")
     log: list[InputSource] = []
-    services = tuple(_service(s, i, log) for i, s in enumerate(services_raw))
+    db_tables = db is not None and db.io is not None
+    services = tuple(_service(s, i, log, CARE_SECTOR if db_tables else None)
+                     for i, s in enumerate(services_raw))
     names = [s.name for s in services]
     if len(set(names)) != len(names):
         raise InvestmentInputError(f"services names must be unique; got {names}")
-    pop, pop_file, pop_from_country = _population(
-        pop_raw, None if base_dir is None else Path(base_dir), country_raw
-    )
+    if db is not None and db.population is not None:
+        pop = check_population(db.population, "population (country database)")
+        pop_file, pop_from_country = f"{label}: {_WPP}", True
+    else:
+        pop, pop_file, pop_from_country = _population(
+            pop_raw, None if base_dir is None else Path(base_dir), country_raw
+        )
     years = set(pop["year"].astype(int))
     for s in services:
         need_years = [y for y in range(base, end + 1) if y not in years]
@@ -1135,6 +1219,8 @@ def scenario_from_dict(
     check_joint("scenario", lambda key: (key, getattr(tables[key.split(".")[0]],
                                                       key.split(".")[1])))
     comparison_sector = _text(comp, "comparison", "sector", "comparison")
+    if comparison_sector is None and db_tables:
+        comparison_sector = COMPARISON_SECTOR
     io_spec = spec_of("io", "dataset")
     io_origin: Origin
     cur_origin: Origin
@@ -1147,6 +1233,8 @@ def scenario_from_dict(
     currency_raw = _text(meta, "meta", "currency", "meta")
     if currency_raw is not None:
         currency, cur_origin = currency_raw, "scenario"
+    elif db is not None:
+        currency, cur_origin = "LCU", "country dataset"
     elif "currency" in country_raw:
         currency, cur_origin = str(country_raw["currency"]), "country dataset"
     else:
@@ -1166,11 +1254,22 @@ def scenario_from_dict(
                     label if cur_origin == "country dataset" else "",
                     synthetic and cur_origin == "country dataset"),
     ]
+    if db is not None and cur_origin == "country dataset":
+        rows[0] = InputSource(
+            "meta.currency", currency, "local currency units", "country dataset",
+            f"{label}: local currency units of the World Bank WDI at {db.price_year} prices "
+            "(set meta.currency to the ISO 4217 code to show it)", False, db.price_year,
+            "observed" if db.price_year == base else
+            f"carried forward from {db.price_year} (prices of {db.price_year})")
     for table, given, values in (("macro", macro_raw, macro), ("fiscal", fiscal_raw, fiscal)):
         for key, spec in fields_of(table).items():
             value = getattr(values, key)
             if key in given:
                 rows.append(InputSource(f"{table}.{key}", value, spec.unit, "scenario", ""))
+            elif db is not None and key in getattr(db, table):
+                cv = getattr(db, table)[key]
+                rows.append(InputSource(f"{table}.{key}", value, cv.unit, "country dataset",
+                                        f"{label}: {cv.source}", False, cv.year, cv.flag))
             elif key in country_v[table]:
                 unit, src = country_source(table, key)
                 rows.append(InputSource(f"{table}.{key}", value, unit or spec.unit,
@@ -1187,19 +1286,44 @@ def scenario_from_dict(
     ys, ages = pop["year"], pop["age"]
     pop_value = (f"{ys.min()}–{ys.max()}, ages {ages.min()}–{ages.max()}"
                  if len(pop) else "empty")
+    pop_flag = ""
+    if db is not None and pop_from_country:
+        pop_flag = "observed" if end <= 2020 else (
+            "projected (WPP 2019 medium variant)" if base > 2020
+            else "observed to 2020, projected after (WPP 2019 medium variant)")
     rows.append(InputSource(
         "population", pop_value, "persons by year and single year of age",
         "country dataset" if pop_from_country else "scenario",
-        f"{label or country}: {pop_file}" if pop_from_country else pop_file,
-        synthetic and pop_from_country))
+        f"{label or country}: {pop_file}" if pop_from_country and db is None else pop_file,
+        synthetic and pop_from_country, None, pop_flag))
     io_src = ("synthetic example input–output table (countries/example_io.csv)"
               if io_dataset == "example" else io_dataset)
-    rows.append(InputSource("io", io_dataset, io_spec.unit, io_origin,
-                            io_src, io_dataset == "example"))
+    if db is not None and db.io is not None:
+        conv = db.io
+        rows.append(InputSource("io", io_dataset, "WIOD 2013 domestic table", io_origin,
+                                conv.source, False, 2011, conv.flag))
+        rows.append(InputSource(
+            "io.lcu_per_usd", conv.lcu_per_usd, "local currency per US$", "country dataset",
+            f"{DB}: World Bank WDI NY.GDP.MKTP.CN / NY.GDP.MKTP.CD, {conv.price_year}; one "
+            "US$ million of the table (2019 prices) is taken as 1e6 x this rate in local "
+            "currency", False, conv.price_year, "derived (market exchange rate)"))
+    else:
+        rows.append(InputSource("io", io_dataset, io_spec.unit, io_origin,
+                                io_src, io_dataset == "example"))
+    if db_tables and "sector" not in comp:
+        rows.append(InputSource(
+            "comparison.sector", comparison_sector, "input–output sector code",
+            "country dataset", f"{DB}: the country's construction industry (WIOD "
+            f"{COMPARISON_SECTOR}, NACE F)"))
     notes = _data_warnings(rows, country, synthetic, io_dataset, bool(macro_raw),
                            not pop_from_country)
     for note in notes:
         warnings.warn(note, ExampleDataWarning, stacklevel=2)
+    if db is not None:
+        country_notes = [*db.warnings, *_stale(rows, base)]
+        for note in country_notes:
+            warnings.warn(note, CountryDataWarning, stacklevel=2)
+        notes = [*notes, *country_notes]
     return Scenario(
         name=str(_text(meta, "meta", "name", "meta")),
         country=country,
@@ -1223,7 +1347,27 @@ def scenario_from_dict(
         },
         input_sources=tuple(rows),
         data_warnings=tuple(notes),
+        price_year=None if db is None else db.price_year,
+        io_conversion=None if db is None else db.io,
     )
+
+
+_WPP = ("UN World Population Prospects 2019 (CC BY 3.0 IGO) by single year of age, both sexes "
+        "summed (estimates to 2020, medium variant after)")
+
+#: a country-database observation further than this from the base year gets a data warning
+STALE_YEARS = 5
+
+
+def _stale(rows: list[InputSource], base: int) -> list[str]:
+    """A warning naming the country-database inputs observed far from the base year."""
+    old = [f"{r.input} ({r.year})" for r in rows
+           if r.origin == "country dataset" and r.year is not None and r.input != "io"
+           and abs(r.year - base) > STALE_YEARS and not r.flag.startswith("proxy")]
+    if not old:
+        return []
+    return [f"country database inputs observed more than {STALE_YEARS} years from the base "
+            f"year {base}: {', '.join(old)}; check them and set newer values in the scenario"]
 
 
 def _data_warnings(rows: list[InputSource], country: str, synthetic: bool, io_dataset: str,

@@ -1,0 +1,501 @@
+"""Scenario inputs from the country database (``meta.country = "ISO3"``).
+
+:func:`country_inputs` fills every ``[macro]`` and ``[fiscal]`` key a scenario does not set,
+the population by single year of age and the input–output table, from
+:mod:`carecost.countries`, each with its source, the year of the observation used and a flag
+(``observed``, ``interpolated …``, ``carried forward …``, ``projected …``, ``derived …``,
+``proxy …``, ``fallback …``).  The rules, per key, are stated in the field specification
+(:mod:`carecost.investment.fields`, ``docs/scenario-reference.md``) and in
+``docs/methods.md`` §4.6; the constants of this module are the only place they are coded.
+
+Money.  The scenario's money is local currency at the prices of the **price year**: the base
+year when the World Bank WDI has GDP in local currency and in US$ for it, else the last year it
+has (later base years are projected and flagged).  The input–output table (US$ million at 2019
+prices, :func:`carecost.countries.io_table`) is converted at the price year's market exchange
+rate ``GDP_LCU / GDP_USD`` (WDI), and its employment coefficients are rescaled so that the
+table's workers per US$ of value added equal the country's employed persons per US$ of GDP
+(:func:`io_conversion`).
+
+References
+----------
+De Henau, J. (2022). *Costs and benefits of investing in transformative care policy packages:
+A macrosimulation study in 82 countries*. ILO Working Paper 55 (average effective tax rate on
+new income approximated by general-government revenue as a share of GDP).
+ILO (2022). *Care Policy Investment Simulator*, https://www.ilo.org/globalcare.
+World Bank (2024). *World Development Indicators*: NY.GDP.MKTP.CN, NY.GDP.MKTP.CD, PA.NUS.PPP.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carecost import countries
+from carecost.errors import CarecostWarning
+
+from ._validate import InvestmentInputError
+from .fields import field as field_spec
+
+__all__ = [
+    "AGES_WORKING",
+    "CARE_SECTOR",
+    "COMPARISON_SECTOR",
+    "CountryDataWarning",
+    "CountryInputs",
+    "CountryValue",
+    "IOConversion",
+    "country_inputs",
+    "io_conversion",
+    "is_database_country",
+    "price_year",
+    "unknown_country",
+]
+
+#: working ages (UN WPP single ages, both ends included)
+AGES_WORKING = (15, 64)
+#: WIOD industry of the care services (Health and social work, NACE N) and of the comparison
+CARE_SECTOR = "c33"
+COMPARISON_SECTOR = "c18"
+#: ILOSTAT's average monthly earnings are in constant 2021 PPP dollars
+EARNINGS_PPP_YEAR = 2021
+DB = "carecost.countries database"
+
+
+class CountryDataWarning(CarecostWarning):
+    """A country input from the database that needs the reader's attention (a fallback
+    input–output table, a projected GDP, a proxy that other inputs may double count)."""
+
+
+@dataclass(frozen=True)
+class CountryValue:
+    """One input filled from the country database.
+
+    Attributes
+    ----------
+    value : float
+    unit : str
+    source : str
+        Citation of the source series (and the rule when the value is derived).
+    year : int or None
+        Year of the source observation used.
+    flag : str
+        How the value was obtained (``observed``, ``interpolated between …``, ``carried
+        forward from …``, ``projected …``, ``derived …``, ``proxy …``, ``fallback …``).
+    """
+
+    value: float
+    unit: str
+    source: str
+    year: int | None
+    flag: str
+
+
+@dataclass(frozen=True)
+class IOConversion:
+    """How a database input–output table is put into the scenario's money.
+
+    Attributes
+    ----------
+    table : str
+        ISO3 code whose table is used (the scenario's country unless ``io.dataset`` names
+        another).
+    economy : str
+        WIOD economy of the table (the code, or ``"RoW"`` for the rest-of-world fallback).
+    flag : str
+        ``"observed"`` or ``"fallback"``.
+    price_year : int
+        Year whose prices the scenario's money is at.
+    lcu_per_usd : float
+        Market exchange rate of the price year, local currency per US$ (WDI GDP in local
+        currency / GDP in US$, same year).
+    source : str
+        Citation of the table and of the exchange rate.
+    """
+
+    table: str
+    economy: str
+    flag: str
+    price_year: int
+    lcu_per_usd: float
+    source: str
+
+
+@dataclass(frozen=True)
+class CountryInputs:
+    """Everything :func:`country_inputs` fills for a scenario.
+
+    Attributes
+    ----------
+    iso3, name : str
+    macro, fiscal : dict of str to CountryValue
+        Values for the keys the scenario does not set.
+    population : DataFrame or None
+        ``year, age, population`` (both sexes, persons on 1 July) for base to end year, None
+        when the scenario gives its own population file.
+    io : IOConversion or None
+        None when the scenario sets ``io.dataset = "example"``.
+    price_year : int
+        Year whose prices the money values are at.
+    warnings : tuple of str
+    """
+
+    iso3: str
+    name: str
+    macro: dict[str, CountryValue]
+    fiscal: dict[str, CountryValue]
+    population: pd.DataFrame | None
+    io: IOConversion | None
+    price_year: int
+    warnings: tuple[str, ...] = field(default=())
+
+
+@functools.cache
+def _codes() -> frozenset[str]:
+    return frozenset(str(c) for c in countries.available()["iso3"])
+
+
+def is_database_country(country: str) -> bool:
+    """Whether ``country`` is an ISO3 code of :func:`carecost.countries.available` (any
+    case)."""
+    return isinstance(country, str) and country.strip().upper() in _codes()
+
+
+def unknown_country(country: str) -> str:
+    """The country database's message for a code it does not know (with the closest codes
+    and names)."""
+    try:
+        countries.io_table(country)
+    except countries.CountryDataError as err:
+        return str(err)
+    return f"{country!r} is a country of the database"
+
+
+def _get(iso3: str, name: str, year: int, *, sex: str | None = None,
+         category: str | None = None) -> dict[str, Any] | None:
+    try:
+        return countries.indicator(iso3, name, year, sex=sex, category=category)
+    except countries.CountryDataError:
+        return None
+
+
+def _observed_years(iso3: str, name: str) -> list[int]:
+    return [int(y) for y in countries.series(iso3, name)["year"]]
+
+
+def price_year(iso3: str, base_year: int) -> int | None:
+    """The year whose prices the scenario's money is at (see the module docstring).
+
+    The base year when WDI has GDP in local currency and in US$ for a year on or before and a
+    year on or after it; the last year with both when the base year is later; None when the
+    base year is before the first such year.
+    """
+    both = sorted(set(_observed_years(iso3, "gdp_lcu")) & set(_observed_years(iso3, "gdp_usd")))
+    if not both or base_year < both[0]:
+        return None
+    return base_year if base_year <= both[-1] else both[-1]
+
+
+def _flag(picked: Mapping[str, Any]) -> str:
+    return str(picked["flag"])
+
+
+def io_conversion(iso3: str, table: str, year: int) -> IOConversion:
+    """The input–output table of ``table`` in the money of a scenario for ``iso3``.
+
+    Parameters
+    ----------
+    iso3 : str
+        The scenario's country (its exchange rate is used).
+    table : str
+        ISO3 code whose table is used (usually ``iso3``).
+    year : int
+        Price year (see :func:`price_year`).
+
+    Returns
+    -------
+    IOConversion
+        ``lcu_per_usd = GDP_LCU(year) / GDP_USD(year)`` (World Bank WDI NY.GDP.MKTP.CN /
+        NY.GDP.MKTP.CD).  A money unit of the table (US$ million at 2019 prices) is taken as
+        ``1e6 * lcu_per_usd`` local currency at the price year's prices; the US$ price change
+        between 2019 and the price year is not removed from the table's money values, but the
+        employment coefficients are rescaled to the country's employed persons per US$ of GDP
+        of the scenario (:func:`carecost.investment.model.country_io_model`), so the jobs per
+        unit of spending follow the country's own labour productivity of the price year.
+    """
+    lcu = countries.indicator(iso3, "gdp_lcu", year)
+    usd = countries.indicator(iso3, "gdp_usd", year)
+    io = countries.io_table(table)
+    rate = float(lcu["value"]) / float(usd["value"])
+    src = (f"{io.source}; economy {io.economy} ({io.flag}); converted at {rate:.6g} local "
+           f"currency per US$ ({year} market rate: World Bank WDI NY.GDP.MKTP.CN / "
+           f"NY.GDP.MKTP.CD, {lcu['flag']})")
+    return IOConversion(table=io.iso3, economy=io.economy, flag=io.flag, price_year=year,
+                        lcu_per_usd=rate, source=src)
+
+
+@dataclass
+class _Missing:
+    items: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, key: str, what: str, source: str) -> None:
+        self.items.append((key, what, source))
+
+
+def _working_age(pop: pd.DataFrame, year: int, sex: str) -> float:
+    lo, hi = AGES_WORKING
+    sel = pop[(pop["year"] == year) & (pop["sex"] == sex) & (pop["age"] >= lo)
+              & (pop["age"] <= hi)]
+    return float(sel["population"].sum())
+
+
+def _population_flag(years: list[int]) -> str:
+    last = 2020  # last year of the WPP 2019 estimates
+    if max(years) <= last:
+        return "observed"
+    if min(years) > last:
+        return "projected (WPP 2019 medium variant)"
+    return f"observed to {last}, projected after (WPP 2019 medium variant)"
+
+
+def country_inputs(
+    country: str,
+    base_year: int,
+    end_year: int,
+    macro_given: Mapping[str, Any],
+    fiscal_given: Mapping[str, Any],
+    *,
+    population_given: bool,
+    io_dataset: str | None,
+) -> CountryInputs:
+    """Fill a scenario's country inputs from the country database.
+
+    Parameters
+    ----------
+    country : str
+        ISO3 code of :func:`carecost.countries.available` (any case).
+    base_year, end_year : int
+        Years of the scenario.
+    macro_given, fiscal_given : mapping
+        The scenario's own ``[macro]`` and ``[fiscal]`` tables: their keys are not filled
+        (they override the database) but their values are used by the rules that need them
+        (e.g. a given ``gdp_growth`` projects a GDP after the last observation).
+    population_given : bool
+        Whether the scenario gives ``population.file`` (then no population is read).
+    io_dataset : str or None
+        The scenario's ``io.dataset`` (None: the country's own table).
+
+    Returns
+    -------
+    CountryInputs
+
+    Raises
+    ------
+    InvestmentInputError
+        An unknown code (with the closest codes and names), or one message naming every input
+        the database lacks for the scenario, with its usual source and the scenario key to set.
+    """
+    try:
+        code = str(countries.io_table(country).iso3)
+    except countries.CountryDataError as err:
+        raise InvestmentInputError(f"meta.country = {country!r}: {err}") from None
+    name = str(countries.available().set_index("iso3").at[code, "name"])
+    spec = countries.INPUTS
+    missing = _Missing()
+    notes: list[str] = []
+    macro: dict[str, CountryValue] = {}
+    fiscal: dict[str, CountryValue] = {}
+    pyear = price_year(code, base_year)
+    if pyear is None:
+        missing.add("macro.gdp and meta.currency", "GDP in local currency and in US$ for the "
+                    f"base year {base_year} or earlier (also the exchange rate for the "
+                    "input–output table)", spec["gdp"].source + " and " + spec["gdp_usd"].source)
+    # ---- population (WPP 2019, both sexes)
+    lo_y, hi_y = countries.POPULATION_YEARS
+    years = list(range(base_year, end_year + 1))
+    pop_sex: pd.DataFrame | None = None
+    if base_year < lo_y or end_year > hi_y:
+        if not (population_given and "working_age_women" in macro_given
+                and "working_age_men" in macro_given and "gdp_growth" in macro_given):
+            missing.add("population.file", f"population by single year of age for "
+                        f"{base_year}-{end_year} (the database has {lo_y}-{hi_y})",
+                        spec["population"].source)
+    elif not bool(countries.available().set_index("iso3").at[code, "population"]):
+        missing.add("population.file", "population by single year of age",
+                    spec["population"].source)
+    else:
+        pop_sex = countries.population(code, years)
+    population = None
+    if pop_sex is not None and not population_given:
+        population = (pop_sex.groupby(["year", "age"])["population"].sum().astype(float)
+                      .reset_index())
+    pop_flag = _population_flag(years)
+    wpp = countries.INPUTS["population"].source
+    # ---- working-age population and the growth rule
+    for key, sex in (("working_age_women", "female"), ("working_age_men", "male")):
+        if key in macro_given:
+            continue
+        if pop_sex is None:
+            missing.add(f"macro.{key}", f"{sex} population aged 15-64", wpp)
+            continue
+        macro[key] = CountryValue(_working_age(pop_sex, base_year, sex),
+                                  "persons aged 15-64 (1 July)", wpp, base_year,
+                                  _population_flag([base_year]))
+    if "gdp_growth" not in macro_given:
+        if pop_sex is None or end_year == base_year:
+            missing.add("macro.gdp_growth", "real GDP growth per year",
+                        "IMF World Economic Outlook (NGDP_RPCH) or national projections")
+        else:
+            wa0 = _working_age(pop_sex, base_year, "female") + _working_age(pop_sex, base_year,
+                                                                            "male")
+            wa1 = _working_age(pop_sex, end_year, "female") + _working_age(pop_sex, end_year,
+                                                                           "male")
+            g = (wa1 / wa0) ** (1.0 / (end_year - base_year)) - 1.0
+            macro["gdp_growth"] = CountryValue(
+                g, "share per year (real)",
+                f"{wpp}: average growth of the population aged 15-64 (both sexes) "
+                f"{base_year}-{end_year}", end_year,
+                f"proxy: GDP grows with the working-age population (no productivity growth; "
+                f"{pop_flag}); set macro.gdp_growth from IMF WEO projections")
+    if "real_wage_growth" not in macro_given:
+        macro["real_wage_growth"] = CountryValue(
+            0.0, "share per year (real)", "carecost rule (no productivity growth)", None,
+            "fallback: 0, paired with the gdp_growth rule so that the wage share of GDP stays "
+            "constant; set macro.real_wage_growth with macro.gdp_growth")
+    growth = field_spec("macro", "gdp_growth").check(macro_given["gdp_growth"],
+                                                     "macro.gdp_growth") \
+        if "gdp_growth" in macro_given else (
+        macro["gdp_growth"].value if "gdp_growth" in macro else math.nan)
+    # ---- GDP
+    if "gdp" not in macro_given and pyear is not None:
+        got = countries.indicator(code, "gdp_lcu", pyear)
+        if pyear == base_year:
+            macro["gdp"] = CountryValue(float(got["value"]), "local currency per year "
+                                        f"(current prices of {pyear})", str(got["source"]),
+                                        int(got["year"]), _flag(got))
+        elif math.isfinite(growth):
+            value = float(got["value"]) * (1.0 + growth) ** (base_year - pyear)
+            macro["gdp"] = CountryValue(
+                value, f"local currency per year (prices of {pyear})", str(got["source"]),
+                int(got["year"]),
+                f"projected from {pyear} to {base_year} with gdp_growth = {growth:.4g} "
+                f"(at {pyear} prices)")
+        else:
+            missing.add("macro.gdp", f"GDP in {base_year}", spec["gdp"].source)
+    if pyear is not None and pyear != base_year:
+        notes.append(
+            f"{code}: the World Bank WDI has GDP only to {pyear}, before the base year "
+            f"{base_year}; money values are at {pyear} prices (local currency) and the base-"
+            f"year GDP is projected from {pyear} with gdp_growth")
+    # ---- average wage (ILOSTAT 2021 PPP$ per month x 12 x PPP factor of the price year)
+    if "average_wage" not in macro_given:
+        earn = _get(code, "average_earnings", base_year)
+        ppp = _get(code, "ppp_conversion_factor", pyear) if pyear is not None else None
+        if earn is None or ppp is None:
+            missing.add("macro.average_wage", "average monthly earnings of employees (and the "
+                        "PPP conversion factor)", spec["average_earnings"].source + "; "
+                        + spec["ppp_conversion_factor"].source)
+        else:
+            value = float(earn["value"]) * 12.0 * float(ppp["value"])
+            macro["average_wage"] = CountryValue(
+                value, f"local currency per employee per year (prices of {pyear})",
+                f"{earn['source']} x 12 x {ppp['source']} ({pyear}, {ppp['flag']})",
+                int(earn["year"]),
+                f"derived: {float(earn['value']):.6g} 2021 PPP$ per month x 12 x "
+                f"{float(ppp['value']):.6g} local currency per PPP$ ({pyear}); earnings "
+                f"{_flag(earn)}; employees' mean monthly earnings, not per FTE")
+    # ---- employed persons: ILOSTAT thousands times 1000
+    for key, sex in (("employed_women", "female"), ("employed_men", "male")):
+        if key in macro_given:
+            continue
+        emp = _get(code, "employment", base_year, sex=sex, category="Total")
+        if emp is None:
+            missing.add(f"macro.{key}", f"employed {'women' if sex == 'female' else 'men'}",
+                        spec["employment"].source)
+            continue
+        macro[key] = CountryValue(float(emp["value"]) * 1000.0, "persons employed",
+                                  f"{emp['source']} (thousands x 1000)", int(emp["year"]),
+                                  _flag(emp))
+    # ---- fiscal: revenue share as the average effective tax rate on new income
+    rev = _get(code, "gov_revenue", base_year)
+    if "income_tax_rate" not in fiscal_given:
+        if rev is None:
+            missing.add("fiscal.income_tax_rate", "general government revenue, % of GDP "
+                        "(proxy of the average effective tax rate)", spec["gov_revenue"].source)
+        else:
+            fiscal["income_tax_rate"] = CountryValue(
+                float(rev["value"]) / 100.0, "share of gross earnings",
+                f"{rev['source']} / 100", int(rev["year"]),
+                f"proxy: general government revenue as a share of GDP, taken as the average "
+                f"effective tax rate on new income (De Henau 2022; ILO 2022); source value "
+                f"{_flag(rev)}")
+            given = [k for k in ("employee_contribution_rate", "employer_contribution_rate",
+                                 "indirect_tax_rate") if k in fiscal_given]
+            if given:
+                notes.append(
+                    f"fiscal.income_tax_rate is the revenue proxy (all taxes and social "
+                    f"contributions as a share of GDP) while fiscal.{', fiscal.'.join(given)} "
+                    "is set in the scenario: the returns count those taxes twice; set "
+                    "fiscal.income_tax_rate to the income tax alone")
+    table_code = code if io_dataset is None else io_dataset
+    io: IOConversion | None = None
+    if table_code != "example":
+        if pyear is not None:
+            io = io_conversion(code, table_code, pyear)
+            notes.append(
+                "the country database has no women's share of jobs by industry: women's "
+                "indirect, induced and capital jobs (and so jobs_women, the employment-rate "
+                "changes and the gender gap) are NaN, not guessed; to get them pass "
+                "simulate(scn, country_io_model(scn).with_female_share(shares by industry))")
+            if io.flag == "fallback":
+                notes.append(
+                    f"{code} ({name}) has no WIOD input–output table: indirect and induced "
+                    "jobs use the rest-of-world structure of WIOD 2013 (the average of the "
+                    "non-WIOD economies), rescaled to the country's jobs per unit of GDP; "
+                    "use wider Monte Carlo ranges for them, or a national table "
+                    "(io.dataset, or pass an IOModel to simulate())")
+        if "propensity_to_consume" not in fiscal_given:
+            rate = (field_spec("fiscal", "income_tax_rate").check(
+                fiscal_given["income_tax_rate"], "fiscal.income_tax_rate")
+                    if "income_tax_rate" in fiscal_given
+                    else fiscal["income_tax_rate"].value if "income_tax_rate" in fiscal
+                    else math.nan)
+            if math.isfinite(rate):
+                fiscal["propensity_to_consume"] = _propensity(table_code, rate)
+    if "propensity_to_consume" not in fiscal_given and "propensity_to_consume" not in fiscal:
+        missing.add("fiscal.propensity_to_consume", "share of disposable income spent on "
+                    "domestic output", "national accounts (household final consumption of "
+                    "domestic output / household disposable income)")
+    if missing.items:
+        listed = "; ".join(f"{key} ({what}; usual source: {src})"
+                           for key, what, src in missing.items)
+        raise InvestmentInputError(
+            f"meta.country = {country!r} ({name}): the country database lacks "
+            f"{len(missing.items)} input(s) for base year {base_year}: {listed}. Set each "
+            "key in the scenario (see docs/scenario-reference.md)")
+    assert pyear is not None
+    return CountryInputs(iso3=code, name=name, macro=macro, fiscal=fiscal,
+                         population=population, io=io, price_year=pyear,
+                         warnings=tuple(notes))
+
+
+def _propensity(table: str, tax_rate: float) -> CountryValue:
+    """Household consumption of domestic output over GDP net of the average tax rate."""
+    io = countries.io_table(table)
+    va = float(io.output.sum() - io.flows.to_numpy().sum() - io.imported_inputs.sum())
+    hc = float(io.household_consumption.clip(lower=0.0).sum())
+    raw = hc / (va * (1.0 - tax_rate))
+    value = float(np.clip(raw, 0.0, 1.0))
+    capped = "" if value == raw else f"; {raw:.4g} capped at 1"
+    return CountryValue(
+        value, "share of disposable income spent on domestic output",
+        f"{io.source}; economy {io.economy}: domestic household consumption / (value added x "
+        f"(1 - fiscal.income_tax_rate))", io.base_year,
+        f"proxy: {hc:,.0f} / ({va:,.0f} x (1 - {tax_rate:.4g})) US$ million, WIOD "
+        f"{io.base_year} ({io.flag}), disposable income taken as GDP net of the average tax "
+        f"rate{capped}")
