@@ -244,3 +244,21 @@ def test_women_jobs_are_unknown_not_guessed_until_shares_are_given() -> None:
     given = simulate(scn, model.with_female_share(np.full(model.n, 0.4))).summary.iloc[-1]
     assert np.isfinite(given["jobs_women"]) and given["jobs_women"] > 0
     assert np.isfinite(given["women_emp_rate_change_pp"])
+
+
+def test_report_says_when_the_womens_share_is_not_available() -> None:
+    """Without women's shares by industry the headline sentence says so instead of 'nan%'."""
+    import dataclasses
+
+    from carecost.investment import example_scenario, simulate
+
+    rep = simulate(example_scenario()).report()
+    text = rep.summary()
+    assert "% for women" in text and "nan" not in text
+    blank = dataclasses.replace(rep, women_share_of_jobs=float("nan"),
+                                women_emp_rate_change_pp=float("nan"),
+                                gender_gap_change_pp=float("nan"))
+    text = blank.summary()
+    assert "nan" not in text
+    assert "women's share is not available" in text
+    assert "change in women's employment rate is not available" in text

@@ -717,7 +717,12 @@ class InvestmentReport:
                 if self.jobs_capital > 0
                 else ""
             )
-            + f"), {100 * self.women_share_of_jobs:.0f}% for women"
+            + (
+                f"), {100 * self.women_share_of_jobs:.0f}% for women"
+                if np.isfinite(self.women_share_of_jobs)
+                else "; the women's share is not available (no women's share of jobs by "
+                "industry for this input-output table)"
+            )
             + (
                 f"; {self.parents_employed:,.0f} more parents take up paid work"
                 if self.parents_employed > 0
@@ -733,8 +738,15 @@ class InvestmentReport:
             )
             + f", leaving a net funding requirement of {self.net_funding:,.0f} "
             f"({self.net_funding_pct_gross:.0f}% of gross cost, {self.net_funding_pct_gdp:.2f}% "
-            f"of GDP); women's employment rate rises by {self.women_emp_rate_change_pp:.2f} points "
-            f"and the gender employment gap changes by {self.gender_gap_change_pp:+.2f} points."
+            "of GDP)"
+            + (
+                f"; women's employment rate rises by {self.women_emp_rate_change_pp:.2f} points "
+                f"and the gender employment gap changes by {self.gender_gap_change_pp:+.2f} "
+                "points."
+                if np.isfinite(self.women_emp_rate_change_pp)
+                and np.isfinite(self.gender_gap_change_pp)
+                else "; the change in women's employment rate is not available."
+            )
         )
 
 
