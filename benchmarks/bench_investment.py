@@ -77,16 +77,16 @@ def loop_core(scn, draws, model) -> np.ndarray:
 
 def run(label: str, scn, model, n: int, m: int, repeats: int) -> None:
     ranges = default_ranges(scn)
-    t_vec, mc = timed(lambda: monte_carlo(scn, ranges, n_draws=n, seed=1, model=model,
+    t_vec, mc = timed(lambda: monte_carlo(scn, ranges, draws=n, seed=1, model=model,
                                           measures=["net_funding"]), repeats)
     # the loop evaluates the draws of a vectorised pass with m draws: same values expected
-    mc_m = monte_carlo(scn, ranges, n_draws=m, seed=1, model=model, measures=["net_funding"])
+    mc_m = monte_carlo(scn, ranges, draws=m, seed=1, model=model, measures=["net_funding"])
     draws = mc_m.attrs["draws"]
     t_loop, vals = timed(lambda: loop(scn, ranges, draws, model), 1)
     t_core, vals_core = timed(lambda: loop_core(scn, draws, model), repeats)
     assert np.allclose(vals_core, vals, rtol=1e-9)
     med = float(mc_m[(mc_m["measure"] == "net_funding")
-                     & (mc_m["year"] == scn.target_year)]["estimate"].iloc[0])
+                     & (mc_m["year"] == scn.target_year)]["median"].iloc[0])
     assert np.isclose(np.median(vals), med, rtol=1e-9), (np.median(vals), med)
     per_draw_loop = t_loop / m
     print(f"{label}: {len(ranges)} parameters, {len(scn.years)} years, {model.n} sectors")

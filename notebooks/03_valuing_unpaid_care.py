@@ -255,7 +255,8 @@ print(tt.assign(value_low_bn=tt["value_low"] / 1e9, value_high_bn=tt["value_high
                 swing_bn=tt["swing"] / 1e9)
       [["parameter", "low_input", "high_input", "value_low_bn", "value_high_bn", "swing_bn"]]
       .round(3).to_string(index=False))
-ax = plot_tornado(tt, title="Hybrid replacement cost, U.S. 2016 (2.5%-97.5% quantiles)")
+ax = plot_tornado(tt, scale=1e9, scale_word="billions",
+                  title="Hybrid replacement cost, U.S. 2016 (2.5%-97.5% quantiles)")
 plt.tight_layout()
 
 # %% [markdown]

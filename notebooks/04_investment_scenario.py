@@ -102,7 +102,7 @@ ranges = [
     ParameterRange("fiscal.income_tax_rate", 0.08, 0.16),
     ParameterRange("macro.real_wage_growth", 0.0, 0.02),
 ]
-mc = monte_carlo(scn, ranges, n_draws=2000, seed=2025, level=0.9)
+mc = monte_carlo(scn, ranges, draws=2000, seed=2025, level=0.9)
 mc[(mc.year == scn.target_year) & mc.measure.isin(
     ["gross_cost_pct_gdp", "jobs_total", "women_share_of_jobs", "net_funding_pct_gdp"])]
 

@@ -144,10 +144,10 @@ def test_simulate_and_monte_carlo_call_the_same_steps(monkeypatch):
 
     def target_year(mc, measure):
         sel = mc[(mc["measure"] == measure) & (mc["year"] == scn.target_year)]
-        return float(sel["estimate"].iloc[0])
+        return float(sel["median"].iloc[0])
 
     base = simulate(scn).report().gross_cost
-    assert target_year(monte_carlo(scn, ranges, n_draws=3), "gross_cost") == pytest.approx(
+    assert target_year(monte_carlo(scn, ranges, draws=3), "gross_cost") == pytest.approx(
         base, rel=1e-12)
     original = steps.staffing
 
@@ -159,10 +159,10 @@ def test_simulate_and_monte_carlo_call_the_same_steps(monkeypatch):
     monkeypatch.setattr(steps, "staffing", doubled)
     patched = simulate(scn).report().gross_cost
     assert patched > 1.5 * base
-    assert target_year(monte_carlo(scn, ranges, n_draws=3), "gross_cost") == pytest.approx(
+    assert target_year(monte_carlo(scn, ranges, draws=3), "gross_cost") == pytest.approx(
         patched, rel=1e-12)
     sens = sensitivity(scn, ranges, measure="gross_cost")
-    assert float(sens["result_base"].iloc[0]) == pytest.approx(patched, rel=1e-12)
+    assert float(sens["base"].iloc[0]) == pytest.approx(patched, rel=1e-12)
 
 
 def _raw() -> dict:
@@ -238,11 +238,11 @@ def test_monte_carlo_refuses_any_range_that_could_break_a_constraint():
     ):
         monte_carlo(scn, [ParameterRange("fiscal.share_from_unemployment", 0.1, 0.9),
                           ParameterRange("macro.share_from_non_employment", 0.5, 1.0)],
-                    n_draws=20)
+                    draws=20)
     with pytest.raises(InvestmentInputError,
                        match=r"fiscal\.income_tax_rate high \+ "
                        r"fiscal\.employee_contribution_rate = 0\.95 \+ 0\.08 > 1 at the ends"):
-        monte_carlo(scn, [ParameterRange("fiscal.income_tax_rate", 0.1, 0.95)], n_draws=20)
+        monte_carlo(scn, [ParameterRange("fiscal.income_tax_rate", 0.1, 0.95)], draws=20)
 
 
 @settings(max_examples=60, deadline=None)

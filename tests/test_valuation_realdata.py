@@ -215,7 +215,7 @@ def test_monte_carlo_on_real_data(setup) -> None:
     v = vals["hybrid"]
     mc = monte_carlo(v, wages={"generalist": Uniform(7.25, 15.0)}, draws=2000, seed=5,
                      gdp=us_gdp(YEAR))
-    summ = mc.summary.set_index(["quantity", "group"])
+    summ = mc.summary.set_index(["measure", "group"])  # issue 14: the one schema ("quantity")
     tot = summ.loc[("annual_value", "total")]
     assert tot["ci_low"] < tot["point"] < tot["ci_high"]
     assert tot["ci_low"] < tot["mean"] < tot["ci_high"]

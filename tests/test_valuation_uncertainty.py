@@ -22,6 +22,7 @@ from carecost.valuation import (
     Uniform,
     ValuationError,
     WageTable,
+    benchmark_total,
     monte_carlo,
     plot_tornado,
     tornado,
@@ -111,8 +112,20 @@ def test_tornado_by_hand(val) -> None:
         groups["cooking"] * 14 / 12 + groups["cleaning"])
     assert row.loc["wage factor", "value_low"] == pytest.approx(0.9 * groups["total"])
     assert list(t["swing"]) == sorted(t["swing"], reverse=True)
-    ax = plot_tornado(t)
-    assert len(ax.patches) == len(t)
+    # the base input is each distribution's central value (midpoint, mode, factor midpoint)
+    assert row.loc["wage: cook", "base_input"] == 12.0
+    assert row.loc["wage: generalist", "base_input"] == 8.0
+    assert row.loc["wage factor", "base_input"] == pytest.approx(1.0)
+    assert (t["measure"] == "annual_value").all()
+    # issue 14 item 4: the one plot_tornado draws two bars per row (base to the value at the
+    # low input, base to the value at the high input; before: one bar per row from min to max)
+    ax = plot_tornado(t, scale=1e3, scale_word="thousands")
+    assert len(ax.patches) == 2 * len(t)
+    widths = [p.get_width() for p in ax.patches]
+    rev = t.iloc[::-1]
+    np.testing.assert_allclose(widths[:len(t)], (rev["value_low"] - rev["base"]) / 1e3)
+    np.testing.assert_allclose(widths[len(t):], (rev["value_high"] - rev["base"]) / 1e3)
+    assert ax.get_xlabel() == "annual value (thousands USD per year)"
 
 
 def test_tornado_refuses_unbounded_support(val) -> None:
@@ -183,3 +196,86 @@ def test_monte_carlo_and_tornado_state_the_wage_basis(val) -> None:
                               year=2016, currency="USD", weights="persons", basis="gross")
     assert "not the replacement cost, specialist basis" in \
         monte_carlo(gross, draws=10, seed=1).wage_basis
+
+
+# ------------------------------------------------- issue 14 item 5: benchmarked totals
+def test_benchmark_total_is_the_mean_times_days_times_population(val) -> None:
+    d, am, wt = val
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
+    pop = 5_000.0
+    bt = benchmark_total(v, pop)
+    pc = v.per_capita(groups=True)  # weighted mean of the daily value x days
+    assert list(bt["group"]) == ["cooking", "cleaning", "total"]
+    np.testing.assert_allclose(bt["estimate"], pc["estimate"] * pop, rtol=1e-13)
+    np.testing.assert_allclose(bt["se"], pc["se"] * pop, rtol=1e-13)
+    assert (bt["unit"] == "USD per year").all()
+    assert (benchmark_total(v, pop, of="hours")["unit"] == "hours per year").all()
+    # weights that sum to the population: the survey-weighted total's estimate
+    wsum = float(d.data["w"].sum())
+    np.testing.assert_allclose(benchmark_total(v, wsum)["estimate"], v.total()["estimate"],
+                               rtol=1e-12)
+    # the same whatever the scale of the weights (unlike the survey-weighted total)
+    d7 = Design(d.data.assign(w=7 * d.data["w"]), weights="w")
+    v7 = value_unpaid_work(d7, am, Specialist(wt), year=2016, currency="USD", weights="persons")
+    np.testing.assert_allclose(benchmark_total(v7, pop)[["estimate", "se"]],
+                               bt[["estimate", "se"]], rtol=1e-12)
+    # the covariance of the groups travels with the table (the means' x (days x pop)^2)
+    cov = bt.vcov
+    assert cov is not None
+    np.testing.assert_allclose(np.sqrt(np.diag(cov)), bt["se"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("pop", [0, -1.0, float("nan"), True, "many"])
+def test_benchmark_total_refuses_a_bad_population(val, pop) -> None:
+    d, am, wt = val
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
+    with pytest.raises(ValuationError, match=r"population = .*allowed a positive number"):
+        benchmark_total(v, pop)
+    with pytest.raises(ValuationError, match=r"monte_carlo: population = "):
+        monte_carlo(v, draws=10, population=pop)
+
+
+def test_monte_carlo_and_tornado_benchmarked_to_a_population(val) -> None:
+    d, am, wt = val
+    v = value_unpaid_work(d, am, Specialist(wt), year=2016, currency="USD", weights="persons")
+    pop = 5_000.0
+    bt = benchmark_total(v, pop).set_index("group")
+    mc = monte_carlo(v, draws=20_000, seed=4, population=pop)
+    tot = mc.summary.set_index("group").loc["total"]
+    assert tot["point"] == pytest.approx(bt.at["total", "estimate"], rel=1e-12)
+    assert tot["sd"] == pytest.approx(bt.at["total", "se"], rel=0.05)  # sampling only
+    fixed = monte_carlo(v, wage_factor=Uniform(0.9, 0.9), sampling=False, draws=20,
+                        population=pop)
+    np.testing.assert_allclose(fixed.draws[:, -1], 0.9 * bt.at["total", "estimate"],
+                               rtol=1e-12)
+    t = tornado(v, wages={"cook": Uniform(10, 14)}, population=pop).set_index("parameter")
+    assert t["base"].iloc[0] == pytest.approx(bt.at["total", "estimate"], rel=1e-12)
+    se = t.loc["sampling error", "value_high"] - t.loc["sampling error", "base"]
+    assert se == pytest.approx(1.6448536269514722 * bt.at["total", "se"], rel=1e-9)
+
+
+def test_value_brief_takes_its_interval_from_the_valuation_monte_carlo(monkeypatch) -> None:
+    """The brief assembles: with a population its wage-uncertainty interval is
+    carecost.valuation.monte_carlo(population=...) (before: draws re-made in the brief)."""
+    import carecost.briefs.value as bv
+    from carecost.briefs import DatasetRegistry
+
+    reg = DatasetRegistry.default()
+    spec = reg.spec("example")
+    assert spec.valuation is not None and spec.valuation.population is not None
+    calls = []
+
+    def spy(*args, **kwargs):
+        out = monte_carlo(*args, **kwargs)
+        calls.append((kwargs, out))
+        return out
+
+    monkeypatch.setattr(bv, "monte_carlo", spy)
+    b = bv.value_brief(reg.survey("example"), spec, methods=["hybrid"], draws=300, seed=2)
+    assert len(calls) == 1
+    kwargs, mc = calls[0]
+    assert kwargs["population"] == spec.valuation.population
+    assert (kwargs["draws"], kwargs["seed"], kwargs["level"]) == (300, 2, 0.95)
+    tot = mc.summary.set_index(["measure", "group"]).loc[("annual_value", "total")]
+    q = b.quantity("value.hybrid.annual_value.with_wage_uncertainty")
+    assert (q.estimate, q.ci_low, q.ci_high) == (tot["point"], tot["ci_low"], tot["ci_high"])

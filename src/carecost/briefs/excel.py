@@ -104,7 +104,7 @@ def column_format(name: str) -> str | None:
         return None
     if n in _YEARS:
         return "0"
-    if n in ("n", "n_draws"):
+    if n in ("n",):
         return INTEGER
     if "relative" in n or n in ("ratio", "persons_per_staff"):
         return "0.00"

@@ -201,7 +201,7 @@ def investment_analysis(
     used = {m: v for m, v in OPTIONAL_MEASURES.items() if (res.summary[m] != 0).any()}
     measures = {**MEASURES, **used}
     rng = list(ranges) if ranges is not None else default_ranges(scenario)
-    mc = monte_carlo(scenario, rng, n_draws=draws, seed=seed, level=level, model=res.model,
+    mc = monte_carlo(scenario, rng, draws=draws, seed=seed, level=level, model=res.model,
                      measures=None if all_measures else list(measures))
     cur = scenario.currency
     is_synth = scenario.uses_example_data if synthetic is None else synthetic

@@ -18,6 +18,7 @@ from carecost.valuation import (
     Valuation,
     WageTable,
     atus_activity_map,
+    benchmark_total,
     monte_carlo,
     value_unpaid_work,
 )
@@ -244,7 +245,7 @@ def value_brief(
                    f"factor in [{1 - u:g}, {1 + u:g}]")
     mc_q = []
     for _, r in mcs.iterrows():
-        qty = str(r["quantity"])
+        qty = str(r["measure"])
         scale = 100.0 if qty == "share_of_gdp" else 1.0
         est, lo, hi = (float(r[k]) * scale for k in ("point", "ci_low", "ci_high"))
         flags: tuple[str, ...] = () if lo <= est <= hi else (
@@ -410,21 +411,13 @@ _ROW = ["estimate", "se", "ci_low", "ci_high"]
 
 def _totals(val: Valuation, pop: float | None, level: float
             ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Annual value and hours by activity group (and ``"total"``).
-
-    Survey-weighted totals, or, with a population, the weighted means per person x days x
-    population (the population taken as known).
-    """
+    """Annual value and hours by activity group (and ``"total"``): the survey-weighted
+    totals, or with a population the totals benchmarked to it
+    (:func:`carecost.valuation.benchmark_total`)."""
     if pop is None:
         return val.total(groups=True, level=level), val.hours(groups=True, level=level)
-    labels = [*val.groups, "total"]
-    out = []
-    for cols in (val.value_columns, val.hours_columns):
-        res = val.design.mean(list(cols), level=level)
-        res = res.assign(group=res["variable"].map(dict(zip(cols, labels, strict=True))))
-        res[_ROW] = res[_ROW] * (val.days * pop)
-        out.append(res.reset_index(drop=True))
-    return out[0], out[1]
+    return (benchmark_total(val, pop, level=level),
+            benchmark_total(val, pop, of="hours", level=level))
 
 
 def _summary(val: Valuation, totals: tuple[pd.DataFrame, pd.DataFrame], gdp: GDP | None,
@@ -445,33 +438,14 @@ def _summary(val: Valuation, totals: tuple[pd.DataFrame, pd.DataFrame], gdp: GDP
 
 def _monte_carlo(val: Valuation, pop: float | None, u: float, draws: int, seed: int,
                  level: float, gdp: GDP | None) -> pd.DataFrame:
-    """Monte Carlo of the total value: ``quantity, point, ci_low, ci_high`` (total only).
-
-    Without a population: :func:`carecost.valuation.monte_carlo`.  With one: the same
-    draws (group values multivariate normal with their design covariance, times a uniform
-    wage factor) made from the per-person means x days x population.
-    """
+    """The total rows of :func:`carecost.valuation.monte_carlo` (sampling error of the hours
+    and a uniform wage factor, benchmarked to the population when there is one):
+    ``measure, point, ci_low, ci_high``."""
     factor = Uniform(1 - u, 1 + u) if u > 0 else None
-    if pop is None:
-        mc = monte_carlo(val, wage_factor=factor, draws=draws, seed=seed, level=level, gdp=gdp)
-        out = mc.summary[mc.summary["group"] == "total"]
-        return out[["quantity", "point", "ci_low", "ci_high"]].reset_index(drop=True)
-    res = val.design.mean(list(val.value_columns[:-1]), vcov=True)
-    f = val.days * pop
-    point = res["estimate"].to_numpy(dtype=float) * f
-    cov = np.asarray(res.attrs["carecost"].vcov, dtype=float) * f * f
-    rng = np.random.default_rng(seed)
-    w, vecs = np.linalg.eigh((cov + cov.T) / 2)
-    base = point + rng.standard_normal((draws, len(point))) @ (vecs * np.sqrt(np.clip(w, 0, None))
-                                                               ).T
-    fw = factor.sample(rng, draws) if factor is not None else np.ones(draws)
-    total = (base * fw[:, None]).sum(axis=1)
-    lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
-    rows = [("annual_value", float(point.sum()), total)]
-    if gdp is not None:
-        rows.append(("share_of_gdp", float(point.sum()) / gdp.value, total / gdp.value))
-    return pd.DataFrame([{"quantity": q, "point": p, "ci_low": float(np.quantile(d, lo_q)),
-                          "ci_high": float(np.quantile(d, hi_q))} for q, p, d in rows])
+    mc = monte_carlo(val, wage_factor=factor, draws=draws, seed=seed, level=level, gdp=gdp,
+                     population=pop)
+    out = mc.summary[mc.summary["group"] == "total"]
+    return out[["measure", "point", "ci_low", "ci_high"]].reset_index(drop=True)
 
 
 def _f(x: Any) -> float | None:

@@ -1,5 +1,6 @@
 """Matplotlib charts for care-investment results: cost path, jobs by type and sex, net funding,
-sector comparison and tornado (one-at-a-time sensitivity)."""
+sector comparison and tornado (one-at-a-time sensitivity; the one
+:func:`carecost.uncertainty.plot_tornado`, re-exported here)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from carecost.uncertainty import plot_tornado
 
 from ._validate import InvestmentInputError
 from .model import SimulationResult
@@ -32,7 +35,8 @@ def plot_cost_path(
     """Stacked current and additional spending by year (% of GDP or currency).
 
     ``intervals`` may be a :func:`~carecost.investment.monte_carlo` table; its
-    ``gross_cost_pct_gdp`` (or ``gross_cost``) interval is drawn as a band.
+    ``gross_cost_pct_gdp`` (or ``gross_cost``) interval ``ci_low`` to ``ci_high`` is drawn
+    as an error bar on the stacked bar.
     Returns the matplotlib Axes.
     """
     ax = _ax(ax)
@@ -51,8 +55,8 @@ def plot_cost_path(
         base = cur.to_numpy()
         ax.errorbar(
             iv["year"],
-            base + iv["estimate"].to_numpy(),
-            yerr=[iv["estimate"] - iv["ci_low"], iv["ci_high"] - iv["estimate"]],
+            base + iv["median"].to_numpy(),  # inside the interval: the error bars are >= 0
+            yerr=[iv["median"] - iv["ci_low"], iv["ci_high"] - iv["median"]],
             fmt="none",
             ecolor="k",
             capsize=2,
@@ -109,21 +113,5 @@ def plot_comparison(comparison: pd.DataFrame, *, ax: Any = None) -> Any:
     ax.set_xticks(x, list(comparison["case"]))
     ax.set_ylabel("Jobs")
     ax.set_title(f"Same spending, different sectors ({comparison.attrs.get('year', '')})")
-    ax.legend(frameon=False)
-    return ax
-
-
-def plot_tornado(table: pd.DataFrame, *, ax: Any = None) -> Any:
-    """Tornado chart of a :func:`~carecost.investment.sensitivity` table."""
-    ax = _ax(ax)
-    t = table.iloc[::-1]
-    y = np.arange(len(t))
-    base = float(t["result_base"].iloc[0])
-    ax.barh(y, t["result_low"] - base, left=base, color="#6baed6", label="parameter low")
-    ax.barh(y, t["result_high"] - base, left=base, color="#fd8d3c", label="parameter high")
-    ax.axvline(base, color="k", lw=0.8)
-    ax.set_yticks(y, list(t["parameter"]))
-    ax.set_xlabel(f"{table.attrs.get('measure', 'result')} in {table.attrs.get('year', '')}")
-    ax.set_title("One-at-a-time sensitivity")
     ax.legend(frameon=False)
     return ax

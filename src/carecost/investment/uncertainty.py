@@ -1,12 +1,14 @@
 """Uncertainty for care-investment scenarios: Monte Carlo and one-at-a-time sensitivity.
 
 Monte Carlo draws every uncertain parameter independently from a uniform or triangular
-distribution over a user-given range and re-runs the (vectorised) simulation for all draws
-at once; results are the median and a central percentile interval per year and measure
-(the "estimate, ci_low, ci_high, level" result convention of :mod:`carecost.survey`).
-One-at-a-time (OAT) sensitivity sets each parameter to the ends of its range with the
-others at their scenario values (the "tornado" analysis of Saltelli et al. 2008, ch. 1;
-used for care costing in De Henau 2022, annex).
+distribution over a user-given range (:class:`carecost.uncertainty.Uniform`,
+:class:`carecost.uncertainty.Triangular`) and re-runs the (vectorised) simulation for all draws
+at once; results are summarised per measure and year in the one Monte Carlo schema of
+:func:`carecost.uncertainty.summarise` (the scenario value, mean, median, sd and a central
+percentile interval).  One-at-a-time (OAT) sensitivity sets each parameter to the ends of its
+range with the others at their scenario values (the "tornado" analysis of Saltelli et al.
+2008, ch. 1; used for care costing in De Henau 2022, annex), in the one tornado schema of
+:func:`carecost.uncertainty.tornado_table`.
 
 References
 ----------
@@ -17,13 +19,23 @@ De Henau, J. (2022). ILO Working Paper 55.
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from carecost.uncertainty import (
+    Distribution,
+    Triangular,
+    Uniform,
+    check_draws,
+    check_level,
+    generator,
+    summarise,
+    tornado_table,
+)
 
 from . import fields
 from ._validate import InvestmentInputError, check_range
@@ -37,7 +49,15 @@ __all__ = ["ParameterRange", "check_joint_ranges", "monte_carlo", "sensitivity"]
 
 @dataclass(frozen=True)
 class ParameterRange:
-    """An uncertain parameter.
+    """An uncertain parameter: a scenario key and its range.
+
+    ``ParameterRange(path, low, high)`` is uniform on ``[low, high]``;
+    ``ParameterRange(path, low, high, dist="triangular", mode=m)`` is
+    :class:`carecost.uncertainty.Triangular` ``(low, m, high)``, with the mode
+    the scenario value when not given.  ``mode`` and ``dist`` are keyword-only,
+    so a positional call never puts the mode where ``high`` belongs (the order
+    of :class:`~carecost.uncertainty.Triangular` is ``low, mode, high``).  From a
+    distribution object: :meth:`of`.
 
     Attributes
     ----------
@@ -45,7 +65,7 @@ class ParameterRange:
         ``macro.<field>``, ``fiscal.<field>``, ``services.<name>.<field>`` (``*`` for all
         services) or ``induced.consumption_multiplier``.
     low, high : float
-        Range ends (``low <= high``).
+        Range ends (``low <= high``; ``low == high`` holds the parameter fixed).
     mode : float, optional
         Most likely value for ``dist="triangular"``; defaults to the scenario value.
     dist : {"uniform", "triangular"}
@@ -54,8 +74,29 @@ class ParameterRange:
     path: str
     low: float
     high: float
+    _: KW_ONLY
     mode: float | None = None
     dist: Literal["uniform", "triangular"] = "uniform"
+
+    @classmethod
+    def of(cls, path: str, distribution: Distribution) -> ParameterRange:
+        """The range of a :mod:`carecost.uncertainty` distribution: ``Uniform(low, high)``
+        or ``Triangular(low, mode, high)`` (bounded: a scenario key has allowed limits).
+
+        Raises
+        ------
+        InvestmentInputError
+            For a :class:`~carecost.uncertainty.Normal` (unbounded) or anything else.
+        """
+        if isinstance(distribution, Uniform):
+            return cls(path, distribution.low, distribution.high)
+        if isinstance(distribution, Triangular):
+            return cls(path, distribution.low, distribution.high, mode=distribution.mode,
+                       dist="triangular")
+        raise InvestmentInputError(
+            f"{path}: {distribution!r} cannot be a parameter range; scenario keys have "
+            "allowed limits, so use a bounded distribution: Uniform(low, high) or "
+            "Triangular(low, mode, high)")
 
     @property
     def field(self) -> str:
@@ -90,17 +131,16 @@ class ParameterRange:
             check_range(mode, f"{self.path} mode", low=lo, high=hi)
         return base
 
+    def distribution(self, base: float) -> Uniform | Triangular:
+        """The range as a :mod:`carecost.uncertainty` distribution; ``base`` (the scenario
+        value, from :meth:`validate`) is the mode of a triangular range without one."""
+        if self.dist == "triangular":
+            return Triangular(self.low, base if self.mode is None else self.mode, self.high)
+        return Uniform(self.low, self.high)
+
     def draw(self, rng: np.random.Generator, n: int, base: float) -> np.ndarray:
         """``n`` draws as a column of shape (n, 1)."""
-        if self.dist == "triangular":
-            mode = base if self.mode is None else self.mode
-            if self.high == self.low:
-                x = np.full(n, self.low)
-            else:
-                x = rng.triangular(self.low, mode, self.high, size=n)
-        else:
-            x = rng.uniform(self.low, self.high, size=n)
-        return x[:, None]
+        return self.distribution(base).sample(rng, n)[:, None]
 
 
 def _ends(
@@ -172,36 +212,49 @@ def monte_carlo(
     scenario: Scenario,
     ranges: Sequence[ParameterRange],
     *,
-    n_draws: int = 1000,
+    draws: int = 1000,
     seed: int | None = 0,
     level: float = 0.90,
     model: IOModel | None = None,
     measures: Sequence[str] | None = None,
+    n_draws: None = None,
 ) -> pd.DataFrame:
     """Monte Carlo intervals for every year and measure.
+
+    The parameters are drawn independently, in the order of ``ranges``, from one seeded
+    generator (:func:`carecost.uncertainty.generator`), and all draws, plus one run at the
+    scenario's own values, are evaluated in one vectorised pass.
 
     Parameters
     ----------
     scenario : Scenario
     ranges : sequence of ParameterRange
         Independent uncertain parameters.
-    n_draws : int, default 1000
-        Number of draws (all evaluated in one vectorised pass).
+    draws : int, default 1000
+        Number of draws: for a roughly normal result, the Monte Carlo standard error of
+        each end of a 90% interval is then about 2% of the interval's width
+        (:math:`\\sqrt{p(1-p)/n}/f(x_p)`, :math:`p = 0.05`).
     seed : int or None, default 0
-        Seed of :func:`numpy.random.default_rng` (reproducible by default).
+        Seed of :func:`carecost.uncertainty.generator` (reproducible by default).
     level : float, default 0.90
-        Coverage of the central percentile interval.
+        Coverage of the central percentile interval (0.90, the convention of costing
+        tools, whose ranges are plausible ranges rather than 95% bounds).
     model : IOModel, optional
         Defaults to the example-country model.
     measures : sequence of str, optional
         Subset of the summary measures (default: all).
+    n_draws
+        Removed (renamed ``draws=``, the name of every carecost Monte Carlo); passing it
+        is an error naming ``draws=``.
 
     Returns
     -------
     pandas.DataFrame
-        Tidy: ``year, measure, estimate`` (median of the draws), ``mean, ci_low, ci_high``
-        (percentiles ``(1 - level)/2`` and ``(1 + level)/2``), ``level, n_draws``.
-        ``attrs["draws"]`` holds the parameter draws.
+        The :func:`carecost.uncertainty.summarise` schema, one row per measure and year:
+        ``measure, year, point`` (the scenario's own value), ``mean, median, sd, ci_low,
+        ci_high`` (percentiles ``(1 - level)/2`` and ``(1 + level)/2`` of the draws),
+        ``level, draws``.  ``attrs["draws"]`` holds the parameter draws and
+        ``attrs["seed"]`` the seed.
 
     Raises
     ------
@@ -211,10 +264,13 @@ def monte_carlo(
         current and target coverage ranges: a negative coverage gap); the message names the
         parameters and the range ends.
     """
-    if not 0 < level < 1:
-        raise InvestmentInputError(f"level = {level!r} is outside the allowed range (0, 1)")
-    if int(n_draws) < 2:
-        raise InvestmentInputError(f"n_draws = {n_draws!r}; allowed >= 2")
+    if n_draws is not None:
+        raise InvestmentInputError(
+            f"monte_carlo: n_draws = {n_draws!r}: the argument is now draws= (as in every "
+            f"carecost Monte Carlo); pass draws={n_draws!r}")
+    level = check_level(level, error=InvestmentInputError)
+    n = check_draws(draws, error=InvestmentInputError)
+    rng = generator(seed, error=InvestmentInputError)
     if not ranges:
         raise InvestmentInputError("ranges is empty; give at least one ParameterRange")
     mod = _model(scenario, model)
@@ -222,45 +278,27 @@ def monte_carlo(
     bad = [m for m in meas if m not in SUMMARY_MEASURES]
     if bad:
         raise InvestmentInputError(f"measures {bad} unknown; allowed {list(SUMMARY_MEASURES)}")
-    rng = np.random.default_rng(seed)
-    overrides: dict[str, np.ndarray] = {}
-    bases = {}
+    bases: dict[str, float] = {}
     for pr in ranges:
         if pr.path in bases:
             raise InvestmentInputError(f"parameter {pr.path!r} given twice in ranges")
         bases[pr.path] = pr.validate(scenario)
     check_joint_ranges(scenario, ranges)
-    for pr in ranges:
-        overrides[pr.path] = pr.draw(rng, int(n_draws), bases[pr.path])
-    summary = _evaluate(scenario, mod, overrides).summary
+    drawn = {pr.path: pr.draw(rng, n, bases[pr.path]) for pr in ranges}
+    # one more run, last, at the scenario's own values: the "point" of the summary
+    overrides = {k: np.vstack([v, [[bases[k]]]]) for k, v in drawn.items()}
+    labels = [f"draw {i}" for i in range(n)] + ["the scenario"]
+    summary = _evaluate(scenario, mod, overrides, labels=labels).summary
     years = scenario.years
-    q_lo, q_hi = (1 - level) / 2, (1 + level) / 2
+    n_years = len(years)
     frames = []
     for m in meas:
-        arr = np.broadcast_to(np.asarray(getattr(summary, m), dtype=float),
-                              (int(n_draws), len(years)))
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            med = np.nanmedian(arr, axis=0)
-            mean = np.nanmean(arr, axis=0)
-            lo = np.nanquantile(arr, q_lo, axis=0)
-            hi = np.nanquantile(arr, q_hi, axis=0)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "year": years,
-                    "measure": m,
-                    "estimate": med,
-                    "mean": mean,
-                    "ci_low": lo,
-                    "ci_high": hi,
-                }
-            )
-        )
+        arr = np.broadcast_to(np.asarray(getattr(summary, m), dtype=float), (n + 1, n_years))
+        frames.append(summarise(arr[:n], point=arr[n], level=level,
+                                keys={"measure": [m] * n_years, "year": years.tolist()}))
     out = pd.concat(frames, ignore_index=True)
-    out["level"] = level
-    out["n_draws"] = int(n_draws)
-    out.attrs["draws"] = pd.DataFrame({k: v[:, 0] for k, v in overrides.items()})
+    out.attrs["draws"] = pd.DataFrame({k: v[:, 0] for k, v in drawn.items()})
+    out.attrs["seed"] = seed
     return out
 
 
@@ -275,13 +313,30 @@ def sensitivity(
     """One-at-a-time sensitivity (tornado table) of one measure in one year.
 
     Each parameter is set to its ``low`` and its ``high`` value with all others at their
-    scenario values; all 2K runs are evaluated in one vectorised pass.
+    scenario values; all 2K runs and the run at the scenario values are evaluated in one
+    vectorised pass.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    ranges : sequence of ParameterRange
+        The parameters and their ends.
+    measure : str, default "net_funding"
+        One of the summary measures.
+    year : int, optional
+        Default: the target year.
+    model : IOModel, optional
+        Defaults to the example-country model.
 
     Returns
     -------
     pandas.DataFrame
-        ``parameter, low, high, base_value, result_low, result_base, result_high, swing``
-        (``|result_high - result_low|``), sorted by decreasing swing.
+        The :func:`carecost.uncertainty.tornado_table` schema: ``parameter`` (the path),
+        ``low_input, base_input, high_input`` (the range ends and the scenario value),
+        ``value_low, base, value_high`` (the measure with the parameter at its low end, at
+        every scenario value, at its high end), ``swing`` (``|value_high - value_low|``),
+        then ``measure`` and ``year``; sorted by decreasing swing.  ``attrs`` also holds
+        ``measure`` and ``year``.
 
     Raises
     ------
@@ -323,18 +378,11 @@ def sensitivity(
     arr = np.broadcast_to(np.asarray(getattr(summary, measure), dtype=float),
                           (2 * k + 1, len(scenario.years)))
     res = arr[:, t]
-    out = pd.DataFrame(
-        {
-            "parameter": [pr.path for pr in ranges],
-            "low": [pr.low for pr in ranges],
-            "high": [pr.high for pr in ranges],
-            "base_value": bases,
-            "result_low": res[0 : 2 * k : 2],
-            "result_base": res[2 * k],
-            "result_high": res[1 : 2 * k : 2],
-        }
-    )
-    out["swing"] = (out["result_high"] - out["result_low"]).abs()
-    out = out.sort_values("swing", ascending=False, ignore_index=True)
+    rows = [
+        {"parameter": pr.path, "low_input": pr.low, "base_input": base, "high_input": pr.high,
+         "value_low": res[2 * i], "value_high": res[2 * i + 1]}
+        for i, (pr, base) in enumerate(zip(ranges, bases, strict=True))
+    ]
+    out = tornado_table(rows, base=float(res[2 * k]), extra={"measure": measure, "year": yr})
     out.attrs.update({"measure": measure, "year": yr})
     return out

@@ -370,7 +370,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                                  f"{sorted(cfg.scenarios)}")
             scn = scenario_from_dict(reg.raw, base_dir=reg.base_dir)
         ranges = None if s.ranges is None else [
-            ParameterRange(r.path, r.low, r.high, r.mode, r.dist) for r in s.ranges]
+            ParameterRange(r.path, r.low, r.high, mode=r.mode, dist=r.dist) for r in s.ranges]
         return investment_brief(scn, ranges=ranges, draws=s.draws, seed=s.seed, level=s.level,
                                 year=s.year)
 

@@ -31,6 +31,7 @@ from .activities import (
     atus_valuation_crosswalk,
     atus_wage_cells,
 )
+from .benchmark import benchmark_factor, benchmark_total
 from .core import (
     GDP,
     Generalist,
@@ -83,6 +84,8 @@ __all__ = [
     "basis_factor",
     "basis_text",
     "bea_household_production",
+    "benchmark_factor",
+    "benchmark_total",
     "days_in_year",
     "impute_wages",
     "monte_carlo",

@@ -6,7 +6,10 @@ basis, and the hours themselves (diary misreporting, simultaneous
 activities) are further sources of uncertainty that a household satellite
 account should show (UNECE 2017, chapter 7).  :func:`monte_carlo` draws
 them jointly with the sampling error of the hours (seeded, vectorised over
-draws); :func:`tornado` varies one parameter at a time.
+draws); :func:`tornado` varies one parameter at a time.  Both are built from
+:mod:`carecost.uncertainty` (distributions, draws, the summary schema, the
+tornado schema and :func:`~carecost.uncertainty.plot_tornado`), as the
+investment Monte Carlo is.
 """
 
 from __future__ import annotations
@@ -19,82 +22,26 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from carecost.uncertainty import (
+    Distribution,
+    Normal,
+    Triangular,
+    Uniform,
+    check_draws,
+    check_level,
+    generator,
+    normal_draws,
+    plot_tornado,
+    summarise,
+    tornado_table,
+)
+
 from ._common import ValuationError
+from .benchmark import group_values
 from .core import GDP, Generalist, OpportunityCost, Specialist, Valuation, _check_gdp
 
-
-# -------------------------------------------------------------- distributions
-@dataclass(frozen=True)
-class Uniform:
-    """Uniform on [low, high] (same unit as the parameter)."""
-
-    low: float
-    high: float
-
-    def __post_init__(self) -> None:
-        if not np.isfinite([self.low, self.high]).all() or not self.low <= self.high:
-            raise ValuationError(f"Uniform needs finite low <= high; got {self.low}, {self.high}")
-
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return rng.uniform(self.low, self.high, size)
-
-    def central(self) -> float:
-        return (self.low + self.high) / 2
-
-    def quantile(self, q: float) -> float:
-        return self.low + q * (self.high - self.low)
-
-
-@dataclass(frozen=True)
-class Triangular:
-    """Triangular with support [low, high] and mode ``mode``."""
-
-    low: float
-    mode: float
-    high: float
-
-    def __post_init__(self) -> None:
-        if not np.isfinite([self.low, self.mode, self.high]).all() or \
-                not self.low <= self.mode <= self.high:
-            raise ValuationError("Triangular needs finite low <= mode <= high")
-
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        if self.low == self.high:
-            return np.full(size, self.low)
-        return rng.triangular(self.low, self.mode, self.high, size)
-
-    def central(self) -> float:
-        return self.mode
-
-    def quantile(self, q: float) -> float:
-        if self.low == self.high:
-            return self.low
-        c = (self.mode - self.low) / (self.high - self.low)
-        return float(stats.triang.ppf(q, c, loc=self.low, scale=self.high - self.low))
-
-
-@dataclass(frozen=True)
-class Normal:
-    """Normal with mean ``mean`` and standard deviation ``sd`` (>= 0)."""
-
-    mean: float
-    sd: float
-
-    def __post_init__(self) -> None:
-        if not np.isfinite([self.mean, self.sd]).all() or self.sd < 0:
-            raise ValuationError("Normal needs a finite mean and sd >= 0")
-
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return rng.normal(self.mean, self.sd, size)
-
-    def central(self) -> float:
-        return self.mean
-
-    def quantile(self, q: float) -> float:
-        return float(stats.norm.ppf(q, self.mean, self.sd)) if self.sd > 0 else self.mean
-
-
-Distribution = Uniform | Triangular | Normal
+__all__ = ["MonteCarloResult", "Normal", "Triangular", "Uniform", "monte_carlo", "plot_tornado",
+           "tornado", "wage_keys"]
 
 
 # ------------------------------------------------------------------ structure
@@ -124,20 +71,6 @@ def _central_wages(valuation: Valuation) -> dict[str, float]:
     return {k: float(r) for k, r in zip(keys, rates, strict=True) if k != "own wage"}
 
 
-def _group_totals(valuation: Valuation) -> tuple[np.ndarray, np.ndarray]:
-    cols = list(valuation.value_columns[:-1])
-    res = valuation.design.total(cols, vcov=True)
-    f = valuation._total_factor()
-    info = res.attrs["carecost"]
-    return res["estimate"].to_numpy() * f, np.asarray(info.vcov) * f * f
-
-
-def _mvn(rng: np.random.Generator, mean: np.ndarray, cov: np.ndarray, n: int) -> np.ndarray:
-    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
-    root = vecs * np.sqrt(np.clip(vals, 0, None))
-    return mean + rng.standard_normal((n, len(mean))) @ root.T
-
-
 @dataclass(frozen=True)
 class MonteCarloResult:
     """Monte Carlo draws of the annual value and their summary.
@@ -145,16 +78,18 @@ class MonteCarloResult:
     Attributes
     ----------
     summary
-        ``quantity`` (``annual_value`` or ``share_of_gdp``), ``group``,
-        ``point`` (the survey estimate), ``mean``, ``sd``, ``ci_low``,
-        ``ci_high`` (percentile interval at ``level``), ``level``,
-        ``draws``, ``seed``, ``unit``, ``wage_basis``.
+        The :func:`carecost.uncertainty.summarise` schema: ``measure``
+        (``annual_value`` or ``share_of_gdp``), ``group`` (each activity group
+        and ``total``), ``point`` (the survey estimate at the wages as given),
+        ``mean``, ``median``, ``sd``, ``ci_low``, ``ci_high`` (percentile
+        interval at ``level``), ``level``, ``draws``; then ``unit`` and
+        ``wage_basis``.
     draws
         Array (draws x groups+1) of annual values (last column: total).
     groups
         Column labels of ``draws``.
     settings
-        The distributions and options used.
+        The distributions and options used (``seed`` among them).
     wage_basis
         The wage basis of the values in words (the valuation's
         :attr:`~carecost.valuation.Valuation.wage_basis`).
@@ -211,19 +146,23 @@ def _tie_label(key: str, tie: Mapping[str, str]) -> str:
 def monte_carlo(
     valuation: Valuation, *, wages: Mapping[str, Distribution] | None = None,
     wage_factor: Distribution | None = None, hours_factor: Distribution | None = None,
-    sampling: bool = True, draws: int = 10_000, seed: int = 0, level: float = 0.95,
+    sampling: bool = True, draws: int = 10_000, seed: int | None = 0, level: float = 0.95,
     gdp: GDP | None = None, tie: Mapping[str, str] | None = None,
+    population: float | None = None,
 ) -> MonteCarloResult:
     """Monte Carlo interval for the annual value over wages, parameters and sampling.
 
     Each draw :math:`d` gives group values
     :math:`V_{dg} = \\tilde V_{dg} \\cdot (r_{d,k(g)}/\\hat r_{k(g)})
     \\cdot f^w_d \\cdot f^h_d`, where :math:`\\tilde V_d \\sim N(\\hat V,
-    \\hat\\Sigma)` is the sampling draw of the group totals (their design
-    covariance; :math:`\\hat V` when ``sampling=False``), :math:`r_{d,k}` the
-    draw of wage key :math:`k` (default: fixed at :math:`\\hat r_k`), and
-    :math:`f^w, f^h` multiplicative factors on all wages and all hours
-    (default 1).  All draws are made at once (arrays of size draws x groups).
+    \\hat\\Sigma)` is the sampling draw of the group values (their design
+    covariance, :func:`carecost.uncertainty.normal_draws`; :math:`\\hat V`
+    when ``sampling=False``), :math:`r_{d,k}` the draw of wage key :math:`k`
+    (default: fixed at :math:`\\hat r_k`), and :math:`f^w, f^h`
+    multiplicative factors on all wages and all hours (default 1).  All draws
+    are made at once (arrays of size draws x groups), from one generator in
+    this order: sampling, ``wages`` (in the mapping's order), ``wage_factor``,
+    ``hours_factor``.
 
     Parameters
     ----------
@@ -231,16 +170,24 @@ def monte_carlo(
         From :func:`carecost.valuation.value_unpaid_work`.
     wages
         ``{wage key: distribution of that hourly wage}`` (keys from
-        :func:`wage_keys`: occupations, ``"generalist"``).
+        :func:`wage_keys`: occupations, ``"generalist"``; distributions from
+        :mod:`carecost.uncertainty`, in currency per hour).
     wage_factor, hours_factor
         Distributions of multipliers (e.g. ``Uniform(0.75, 0.85)`` for a net
         wage basis, ``Uniform(0.9, 1.1)`` for hours).
     sampling
         Include the sampling error of the hours (multivariate normal).
-    draws, seed
-        Number of draws and the seed of ``numpy.random.default_rng``.
+    draws
+        Number of draws, default 10,000: for a roughly normal total, the Monte
+        Carlo standard error of each end of a 95% interval is then about 0.7%
+        of the interval's width (:math:`\\sqrt{p(1-p)/n}/f(x_p)`,
+        :math:`p = 0.025`).
+    seed
+        Seed of :func:`carecost.uncertainty.generator`, default 0
+        (reproducible); None for fresh entropy.
     level
-        Coverage of the percentile interval.
+        Coverage of the percentile interval, default 0.95 (the coverage of
+        the survey intervals of a valuation).
     gdp
         Adds ``share_of_gdp`` rows.
     tie
@@ -251,6 +198,11 @@ def monte_carlo(
         (draw / central value) as the leading key's, which must have a
         distribution in ``wages``.  Varying them independently would treat
         one uncertain number as two and understate the spread.
+    population
+        Persons the totals stand for: the group values are then benchmarked
+        to it (:func:`carecost.valuation.benchmark_total`: weighted mean per
+        person x days x population, the population taken as known) instead
+        of the survey-weighted totals.
 
     Returns
     -------
@@ -263,16 +215,14 @@ def monte_carlo(
     wages = dict(wages or {})
     ties = dict(tie or {})
     _check_keys(valuation, wages, ties)
-    if not isinstance(draws, int) or draws < 2:
-        raise ValuationError("monte_carlo: draws must be an integer >= 2")
-    if not 0 < level < 1:
-        raise ValuationError("monte_carlo: level must be in (0, 1)")
+    draws = check_draws(draws, error=ValuationError)
+    level = check_level(level, error=ValuationError)
+    rng = generator(seed, error=ValuationError)
     if gdp is not None:
         _check_gdp(gdp, valuation.currency, valuation.year)
-    rng = np.random.default_rng(seed)
-    point, cov = _group_totals(valuation)
+    point, cov = group_values(valuation, population)
     g = len(point)
-    base = _mvn(rng, point, cov, draws) if sampling else np.broadcast_to(point, (draws, g))
+    base = normal_draws(rng, point, cov, draws) if sampling else np.broadcast_to(point, (draws, g))
     keys = wage_keys(valuation).to_numpy()
     central = _central_wages(valuation)
     moves = _tie_groups(keys, ties)
@@ -291,32 +241,26 @@ def monte_carlo(
     out = np.column_stack([vals, vals.sum(axis=1)])
     labels = (*valuation.groups, "total")
     pts = np.append(point, point.sum())
-    lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
-    rows = []
-    for qty, arr, p, unit in (
-        ("annual_value", out, pts, f"{valuation.currency} per year"),
-        *((("share_of_gdp", out / gdp.value, pts / gdp.value, "fraction of GDP"),)
-          if gdp is not None else ()),
-    ):
-        for j, lab in enumerate(labels):
-            col = arr[:, j]
-            rows.append({"quantity": qty, "group": lab, "point": float(p[j]),
-                         "mean": float(col.mean()), "sd": float(col.std(ddof=1)),
-                         "ci_low": float(np.quantile(col, lo_q)),
-                         "ci_high": float(np.quantile(col, hi_q)), "level": level,
-                         "draws": draws, "seed": seed, "unit": unit,
-                         "wage_basis": valuation.wage_basis})
+    parts = [("annual_value", out, pts, f"{valuation.currency} per year")]
+    if gdp is not None:
+        parts.append(("share_of_gdp", out / gdp.value, pts / gdp.value, "fraction of GDP"))
+    tables = []
+    for measure, arr, p, unit in parts:
+        t = summarise(arr, point=p, level=level,
+                      keys={"measure": [measure] * len(labels), "group": list(labels)})
+        tables.append(t.assign(unit=unit, wage_basis=valuation.wage_basis))
+    summary = pd.concat(tables, ignore_index=True)
     settings = {"wages": wages, "tie": ties, "wage_factor": wage_factor,
-                "hours_factor": hours_factor, "sampling": sampling,
-                "method": valuation.method_name}
-    return MonteCarloResult(pd.DataFrame(rows), out, labels, settings,
-                            wage_basis=valuation.wage_basis)
+                "hours_factor": hours_factor, "sampling": sampling, "seed": seed,
+                "population": population, "method": valuation.method_name}
+    return MonteCarloResult(summary, out, labels, settings, wage_basis=valuation.wage_basis)
 
 
 def tornado(
     valuation: Valuation, *, wages: Mapping[str, Distribution] | None = None,
     wage_factor: Distribution | None = None, hours_factor: Distribution | None = None,
     level: float = 0.9, include_sampling: bool = True, tie: Mapping[str, str] | None = None,
+    population: float | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity of the annual value (tornado table).
 
@@ -335,22 +279,26 @@ def tornado(
     ----------
     valuation
         From :func:`carecost.valuation.value_unpaid_work`.
-    wages, wage_factor, hours_factor, tie
+    wages, wage_factor, hours_factor, tie, population
         As :func:`monte_carlo`; a tied key moves with its leading key in the
         leading key's row (labelled ``"wage: key (tied: ...)"``).
     level
-        Central probability of every row's range, in (0, 1].
+        Central probability of every row's range, in (0, 1]; default 0.9
+        (the 5%-95% quantiles, a common tornado convention).
     include_sampling
         Add the ``"sampling error"`` row.
 
     Returns
     -------
     pandas.DataFrame
-        ``parameter``, ``low_input``, ``high_input`` (the quantiles, in the
-        parameter's unit; z-values for the sampling row), ``value_low``,
-        ``value_high``, ``base``, ``swing`` (|high - low|), ``range`` (the
-        quantiles used, e.g. ``"5%-95% quantiles"``), ``unit``, ``wage_basis``; sorted by
-        ``swing``, largest first.  ``attrs["note"]`` states the rule.
+        The :func:`carecost.uncertainty.tornado_table` schema: ``parameter``,
+        ``low_input``, ``base_input``, ``high_input`` (the quantiles and the
+        central value, in the parameter's unit; z-values for the sampling
+        row), ``value_low``, ``base``, ``value_high`` (annual values),
+        ``swing`` (|high - low|); then ``range`` (the quantiles used, e.g.
+        ``"5%-95% quantiles"``), ``measure`` (``"annual_value"``), ``unit``,
+        ``wage_basis``; sorted by ``swing``, largest first.
+        ``attrs["note"]`` states the rule.
 
     References
     ----------
@@ -359,15 +307,14 @@ def tornado(
     wages = dict(wages or {})
     ties = dict(tie or {})
     _check_keys(valuation, wages, ties, "tornado")
-    if not 0 < level <= 1:
-        raise ValuationError("tornado: level must be in (0, 1]")
+    level = check_level(level, where="tornado", allow_one=True, error=ValuationError)
     if level == 1 and include_sampling:
         raise ValuationError(
             "tornado: level=1 asks for the whole support of every distribution, but the sampling "
             "error is normal (unbounded); pass a level < 1 (e.g. 0.95, used for every row) or "
             "include_sampling=False"
         )
-    point, cov = _group_totals(valuation)
+    point, cov = group_values(valuation, population)
     keys = wage_keys(valuation).to_numpy()
     central = _central_wages(valuation)
     moves = _tie_groups(keys, ties)
@@ -397,8 +344,8 @@ def tornado(
     for k, dist in wages.items():
         label = _tie_label(k, ties)
         lo, hi = quantiles(label, dist)
-        rows.append({"parameter": label, "low_input": lo, "high_input": hi,
-                     "value_low": value({k: lo}, fw0, fh0),
+        rows.append({"parameter": label, "low_input": lo, "base_input": dist.central(),
+                     "high_input": hi, "value_low": value({k: lo}, fw0, fh0),
                      "value_high": value({k: hi}, fw0, fh0), "range": span})
     factors: list[tuple[str, Distribution | None, str]] = [
         ("wage factor", wage_factor, "w"), ("hours factor", hours_factor, "h")]
@@ -408,24 +355,18 @@ def tornado(
         lo, hi = quantiles(name, fdist)
         vl = value({}, lo, fh0) if which == "w" else value({}, fw0, lo)
         vh = value({}, hi, fh0) if which == "w" else value({}, fw0, hi)
-        rows.append({"parameter": name, "low_input": lo, "high_input": hi, "value_low": vl,
-                     "value_high": vh, "range": span})
+        rows.append({"parameter": name, "low_input": lo, "base_input": fdist.central(),
+                     "high_input": hi, "value_low": vl, "value_high": vh, "range": span})
     if include_sampling:
         se = float(np.sqrt(max(cov.sum(), 0.0))) * fw0 * fh0
         z = float(stats.norm.ppf(qhi))
-        rows.append({"parameter": "sampling error", "low_input": -z, "high_input": z,
-                     "value_low": base - z * se, "value_high": base + z * se,
+        rows.append({"parameter": "sampling error", "low_input": -z, "base_input": 0.0,
+                     "high_input": z, "value_low": base - z * se, "value_high": base + z * se,
                      "range": f"{span} of N(base, SE^2): base -/+ {z:.3f} SE"})
-    out = pd.DataFrame(rows, columns=["parameter", "low_input", "high_input", "value_low",
-                                      "value_high", "range"])
-    out["base"] = base
-    out["swing"] = (out["value_high"] - out["value_low"]).abs()
-    out["unit"] = f"{valuation.currency} per year"
-    out["wage_basis"] = valuation.wage_basis
-    out = out[["parameter", "low_input", "high_input", "value_low", "value_high", "base",
-               "swing", "range", "unit", "wage_basis"]]
+    out = tornado_table(rows, base=base, extra={
+        "measure": "annual_value", "unit": f"{valuation.currency} per year",
+        "wage_basis": valuation.wage_basis})
     out.attrs["wage_basis"] = valuation.wage_basis
-    out = out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     out.attrs["note"] = (
         f"one at a time, others at their central values; every row spans the {span} of its "
         f"distribution (central probability {level:g})"
@@ -433,32 +374,3 @@ def tornado(
            "distribution of the total" if include_sampling else "")
         + (f"; tied wage keys move with their leading key: {ties}" if ties else ""))
     return out
-
-
-def plot_tornado(table: pd.DataFrame, *, ax: Any = None, scale: float = 1e9,
-                 unit: str = "billions", title: str | None = None) -> Any:
-    """Draw a tornado chart of :func:`tornado` output; returns the matplotlib Axes.
-
-    Bars run from the value at the low input to the value at the high input,
-    around a vertical line at the base value; values are divided by ``scale``.
-    """
-    import matplotlib.pyplot as plt
-
-    need = {"parameter", "value_low", "value_high", "base"}
-    if not need <= set(table.columns):
-        raise ValuationError(f"plot_tornado: table needs columns {sorted(need)}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(table)))
-    t = table.iloc[::-1]
-    y = np.arange(len(t))
-    lo = np.minimum(t["value_low"], t["value_high"]) / scale
-    hi = np.maximum(t["value_low"], t["value_high"]) / scale
-    base = float(table["base"].iloc[0]) / scale
-    ax.barh(y, hi - lo, left=lo, color="#4C72B0", alpha=0.8)
-    ax.axvline(base, color="black", lw=1)
-    ax.set_yticks(y)
-    ax.set_yticklabels(t["parameter"])
-    cur = str(table["unit"].iloc[0]).split()[0] if "unit" in table.columns else ""
-    ax.set_xlabel(f"annual value ({cur} {unit})")
-    ax.set_title(title or "One-at-a-time sensitivity of the annual value")
-    return ax
