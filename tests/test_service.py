@@ -296,7 +296,9 @@ def _scenario(client: Any) -> dict[str, Any]:
         (lambda s: s["services"][0].update(persons_per_staff=-4), "greater than 0"),
         (lambda s: s["services"][0].update(women_share="most"), "valid number"),
         (lambda s: s["meta"].update(country="../../etc/passwd"), "should match pattern"),
-        (lambda s: s["meta"].update(country="atlantis"), "meta.country = 'atlantis' is neither a country data set"),
+        # issue 15: the message also names the country database
+        (lambda s: s["meta"].update(country="atlantis"),
+         "meta.country = 'atlantis' is neither a country data set"),
         (lambda s: s.update(population={"file": "/etc/passwd"}), "Extra inputs"),
         (lambda s: s.update(io={"dataset": "x"}), "Extra inputs"),
         # joint checks come from the scenario loader since the one field specification (issue 13
