@@ -543,3 +543,32 @@ def test_cli_does_not_import_pydantic_schemas() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_countries_and_country_commands(tmp_path: Path) -> None:
+    """`carecost countries` lists the database; `carecost country ISO3 --year` prints or writes
+    the profile; an unknown code is exit 1 with the closest code (issue 15)."""
+    from typer.testing import CliRunner
+
+    from carecost.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["countries"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "235 countries and areas" in res.output and "Mexico" in res.output
+    out = tmp_path / "countries.csv"
+    res = runner.invoke(app, ["countries", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert len(pd.read_csv(out)) == 235
+    res = runner.invoke(app, ["country", "MEX", "--year", "2030"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "MEX, 2030" in res.output and "population_total" in res.output
+    prof = tmp_path / "mex.xlsx"
+    res = runner.invoke(app, ["country", "mex", "--year", "2020", "--out", str(prof)])
+    assert res.exit_code == 0, res.output
+    table = pd.read_excel(prof)
+    total = table.loc[table["input"] == "population_total", "value"].iloc[0]
+    assert total == 128_932_753  # WPP 2019, Mexico, 1 July 2020 (persons)
+    res = runner.invoke(app, ["country", "MXX"])
+    assert res.exit_code == EXIT_INPUT
+    assert "MEX (Mexico)" in res.output

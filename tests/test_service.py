@@ -519,3 +519,26 @@ def test_rate_limit_settings_refused() -> None:
         ServiceSettings(rate_limit_per_minute=10, rate_limit_burst=0)
     cfg = ServiceSettings.from_cli(rate_limit_per_minute=30, rate_limit_burst=5)
     assert (cfg.rate_limit_per_minute, cfg.rate_limit_burst) == (30, 5)
+
+
+def test_countries_endpoints(client: Any) -> None:
+    """GET /v1/countries lists the country database; GET /v1/countries/{iso3} gives a profile
+    (issue 15); an unknown code is a 422 naming the closest code, a bad year a 422."""
+    r = client.get("/v1/countries")
+    assert r.status_code == 200
+    rows = r.json()["countries"]
+    assert len(rows) == 235
+    mex = next(c for c in rows if c["iso3"] == "MEX")
+    assert mex["name"] == "Mexico" and mex["io_table"] is True and mex["population"] is True
+    r = client.get("/v1/countries/mex", params={"year": 2020})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["iso3"] == "MEX" and body["year"] == 2020
+    total = next(i for i in body["inputs"] if i["input"] == "population_total")
+    assert total["value"] == 128_932_753  # WPP 2019, Mexico, 1 July 2020 (persons)
+    assert {"input", "value", "unit", "year", "source", "flag"} <= set(body["inputs"][0])
+    r = client.get("/v1/countries/MXX")
+    assert r.status_code == 422 and "MEX (Mexico)" in r.text
+    _no_trace(r.text)
+    assert client.get("/v1/countries/MEX", params={"year": 1900}).status_code == 422
+    assert client.get("/v1/countries/ME1").status_code == 422

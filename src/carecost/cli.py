@@ -893,6 +893,67 @@ def _write_frame(df: pd.DataFrame, out: Path) -> None:
         raise CliInputError(f"--out {str(out)!r}: use .csv, .parquet, .xlsx or .json")
 
 
+def _print_frame(df: pd.DataFrame, title: str, columns: list[str], limit: int = 60) -> None:
+    """Print the first ``limit`` rows of ``columns`` of ``df`` as a terminal table."""
+    table = RichTable(title=title, show_lines=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in df[columns].head(limit).itertuples(index=False):
+        table.add_row(*("" if pd.isna(v) else _escape(fmt_number(v) if isinstance(v, float)
+                                                        else str(v)) for v in row))
+    out_console.print(table)
+    if len(df) > limit:
+        _say(f"... {len(df) - limit:,} more rows; write them all with --out FILE")
+
+
+@app.command()
+def countries(
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the table (.csv, .xlsx, .json or .parquet).", dir_okay=False)]
+    = None,
+) -> None:
+    """List the countries of the country database and which inputs each has."""
+    with _guard("countries"):
+        import carecost.countries as cc
+
+        table = cc.available()
+        if out is not None:
+            _write_frame(table, out)
+            _say(f"wrote {len(table)} countries to {out}")
+            return
+        inputs = [c for c in table.columns if table[c].dtype == bool]
+        shown = table.assign(inputs=table[inputs].sum(axis=1).astype(str) + f" of {len(inputs)}",
+                             io_table=table["io_table"].map({True: "WIOD", False: "fallback"}))
+        _print_frame(shown, f"{len(table)} countries and areas (carecost.countries)",
+                     ["iso3", "name", "region", "income_group", "inputs", "io_table"],
+                     limit=len(table))
+
+
+@app.command()
+def country(
+    iso3: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, e.g. MEX.")],
+    year: Annotated[int, typer.Option(
+        "--year", help="Year of the profile (2000-2060; later years are projections).")]
+    = 2025,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the profile (.csv, .xlsx, .json or .parquet).", dir_okay=False)]
+    = None,
+) -> None:
+    """Every country input with its value, unit, source, observation year and flag."""
+    with _guard(f"country {iso3}"):
+        import carecost.countries as cc
+
+        prof = cc.profile(iso3, year)
+        if out is not None:
+            _write_frame(prof, out)
+            _say(f"wrote {len(prof)} inputs of {iso3.upper()} ({year}) to {out}")
+            return
+        missing = int((prof["flag"] == "missing").sum())
+        _print_frame(prof, f"{iso3.upper()}, {year}: {len(prof)} inputs ({missing} missing)",
+                     ["input", "sex", "category", "value", "unit", "year", "flag"],
+                     limit=len(prof))
+
+
 @app.command("new-scenario")
 def new_scenario(
     file: Annotated[Path, typer.Argument(

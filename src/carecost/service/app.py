@@ -34,7 +34,7 @@ import secrets
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -427,6 +427,29 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                         "base_year": meta.get("base_year"),
                         "target_year": meta.get("target_year")})
         return {"scenarios": out}
+
+    @app.get("/v1/countries", tags=["countries"],
+             summary="Countries of the country database and which inputs each has")
+    def countries() -> dict[str, Any]:
+        import carecost.countries as cc
+
+        table = cc.available()
+        return {"countries": clean_json(table.to_dict(orient="records"))}
+
+    @app.get("/v1/countries/{iso3}", tags=["countries"],
+             summary="Every input of one country: value, unit, observation year, source, flag")
+    def country(
+        iso3: Annotated[str, Path(pattern=r"^[A-Za-z]{3}$",
+                                  description="ISO 3166-1 alpha-3 code, e.g. MEX")],
+        year: Annotated[int, Query(ge=2000, le=2060,
+                                   description="year of the profile (later years projected)")]
+        = 2025,
+    ) -> dict[str, Any]:
+        import carecost.countries as cc
+
+        prof = cc.profile(iso3, year)
+        return {"iso3": iso3.upper(), "year": year,
+                "inputs": clean_json(prof.to_dict(orient="records"))}
 
     @app.get("/v1/scenarios/{name}", tags=["registry"],
              summary="A registered scenario as a POST /v1/simulate body (post it back as is, "
