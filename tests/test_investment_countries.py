@@ -262,3 +262,32 @@ def test_report_says_when_the_womens_share_is_not_available() -> None:
     assert "nan" not in text
     assert "women's share is not available" in text
     assert "change in women's employment rate is not available" in text
+
+
+def test_monte_carlo_and_brief_for_a_country_scenario() -> None:
+    """monte_carlo uses the country's own table without model= (as simulate does), and the
+    investment brief says that the women's share is unknown instead of printing a number."""
+    import warnings
+
+    from carecost.briefs import investment_brief
+    from carecost.investment import ParameterRange, monte_carlo, scenario_from_dict, simulate
+
+    raw = {
+        "meta": {"name": "Mexico childcare", "country": "MEX", "base_year": 2022,
+                 "target_year": 2030},
+        "services": [{"name": "childcare_0_2", "ages": [0, 2], "current_coverage": 0.1,
+                      "target_coverage": 0.5, "persons_per_staff": 5,
+                      "wage_relative_to_average": 0.8, "women_share": 0.95}],
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scn = scenario_from_dict(raw)
+        mc = monte_carlo(scn, [ParameterRange("services.childcare_0_2.persons_per_staff", 4, 6)],
+                         draws=50, seed=1)
+        point = simulate(scn).report().gross_cost
+        sel = mc[(mc["measure"] == "gross_cost") & (mc["year"] == 2030)]
+        assert float(sel["point"].iloc[0]) == pytest.approx(point, rel=1e-12)
+        assert float(sel["ci_low"].iloc[0]) < point < float(sel["ci_high"].iloc[0])
+        brief = investment_brief(scn, draws=50, seed=1)
+    assert "nan" not in brief.answer.lower() and "–%" not in brief.answer
+    assert "how many of them go to women is not known" in brief.answer

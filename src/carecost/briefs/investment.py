@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -293,9 +294,12 @@ def investment_analysis(
         f"{fmt_number(g.estimate)} {cur} a year more in {yr}, {fmt_number(gp.estimate)}% of GDP "
         f"({plain_interval(gp.ci_low, gp.ci_high, level, interval, '% of GDP')}). It creates "
         f"{fmt_number(jobs.estimate, digits=0)} jobs ("
-        f"{plain_interval(jobs.ci_low, jobs.ci_high, level, interval, digits=0)}), "
-        f"{fmt_number(ws.estimate, digits=0)}% of them for women. Taxes, contributions and "
-        "benefit savings"
+        f"{plain_interval(jobs.ci_low, jobs.ci_high, level, interval, digits=0)})"
+        + (f", {fmt_number(ws.estimate, digits=0)}% of them for women"
+           if ws.estimate is not None and math.isfinite(ws.estimate)
+           else "; how many of them go to women is not known (the input–output table has no "
+           "women's share of jobs by industry)")
+        + ". Taxes, contributions and benefit savings"
         + (" and the current spending it replaces" if uses["replaced_spending"] else "")
         + (" more than pay for it" if (nf.estimate or 0.0) < 0 else " pay back part of the cost")
         + f", leaving a net funding requirement of {fmt_number(nf.estimate, digits=0)}% of "

@@ -18,6 +18,7 @@ input–output functions in :mod:`carecost.investment.io`.
 """
 
 from . import steps
+from ._countries import CountryDataWarning, IOConversion
 from ._validate import ExampleDataWarning, ImplausibleInputWarning, InvestmentInputError
 from .fields import FIELDS, JOINT, FieldSpec, JointConstraint, reference_markdown, scenario_template
 from .io import (
@@ -36,7 +37,9 @@ from .model import (
     InvestmentReport,
     SimulationResult,
     compare_sectors,
+    country_io_model,
     example_io_model,
+    io_model_for,
     net_funding_requirement,
     parameter_value,
     simulate,
@@ -59,9 +62,11 @@ from .uncertainty import ParameterRange, monte_carlo, sensitivity
 __all__ = [
     "FIELDS",
     "JOINT",
+    "CountryDataWarning",
     "ExampleDataWarning",
     "FieldSpec",
     "Fiscal",
+    "IOConversion",
     "IOModel",
     "ImplausibleInputWarning",
     "InputSource",
@@ -76,6 +81,7 @@ __all__ = [
     "StaffGrade",
     "closed_leontief_inverse",
     "compare_sectors",
+    "country_io_model",
     "country_parameters",
     "employment_coefficients",
     "employment_multipliers",
@@ -84,6 +90,7 @@ __all__ = [
     "income_multipliers",
     "industry_direct_requirements",
     "industry_total_requirements",
+    "io_model_for",
     "leontief_inverse",
     "load_scenario",
     "monte_carlo",

@@ -41,7 +41,7 @@ from . import fields
 from ._validate import InvestmentInputError, check_range
 from .fields import JointConstraint
 from .io import IOModel
-from .model import SERVICE_NUMERIC, SUMMARY_MEASURES, _evaluate, example_io_model, parameter_value
+from .model import SERVICE_NUMERIC, SUMMARY_MEASURES, _evaluate, io_model_for, parameter_value
 from .scenario import Scenario, Service, check_field
 
 __all__ = ["ParameterRange", "check_joint_ranges", "monte_carlo", "sensitivity"]
@@ -199,13 +199,9 @@ def check_joint_ranges(scenario: Scenario, ranges: Sequence[ParameterRange]) -> 
 
 
 def _model(scenario: Scenario, model: IOModel | None) -> IOModel:
-    if model is not None:
-        return model
-    if scenario.io_dataset != "example":
-        raise InvestmentInputError(
-            f"io.dataset = {scenario.io_dataset!r}: pass model= (allowed built-in: 'example')"
-        )
-    return example_io_model()
+    """The model ``simulate`` would use: ``model``, else the scenario's own table
+    (:func:`~carecost.investment.model.io_model_for`: the example table or the country's)."""
+    return model if model is not None else io_model_for(scenario)
 
 
 def monte_carlo(
