@@ -777,7 +777,30 @@ def test_every_data_set_key_is_read() -> None:
     from carecost.briefs import datasets
 
     src = inspect.getsource(datasets)
+    # the loader, and the DatasetSpec properties the gap brief reads (age, sdg_population)
+    read = (src.split("DATASET_KEYS")[0] + src.split("def load(")[1]
+            + inspect.getsource(datasets.DatasetSpec))
     for k in datasets.DATASET_KEYS:
-        assert f'"{k.name}"' in src.split("DATASET_KEYS")[0] + src.split("def load(")[1], k
+        assert f'"{k.name}"' in read, k
     fields = {f.name for f in dataclasses.fields(datasets.ValuationSpec)} - {"synthetic"}
     assert {k.name for k in datasets.VALUATION_KEYS} == fields
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("", r"dataset\.units is missing .*'hours_per_week'"),
+    ('units = "hours"\n', r"dataset\.units = 'hours'; allowed 'minutes_per_day'"),
+    ('units = "hours_per_week"\nsdg_population = "adults"\n',
+     r"dataset\.sdg_population = 'adults'; allowed '15\+'"),
+])
+def test_person_data_sets_state_their_units(tmp_path: Path, extra: str, message: str) -> None:
+    """A stylised survey's unit must be stated in its data-set file (issue 18: hours per week
+    read as minutes per day gave an SDG 5.4.1 share 8.6 times too small), checked before any
+    data is read."""
+    from carecost.briefs import load_dataset_spec
+
+    (tmp_path / "p.csv").write_text("id,sex,weight,care\n1,female,1,3\n", encoding="utf-8")
+    spec = tmp_path / "ds.toml"
+    spec.write_text('[dataset]\nname = "x"\nkind = "persons"\npersons = "p.csv"\n'
+                    f'activities = ["care"]\n{extra}', encoding="utf-8")
+    with pytest.raises(BriefError, match=message):
+        load_dataset_spec(spec)

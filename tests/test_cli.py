@@ -468,7 +468,8 @@ def test_value_and_gap_check_the_spec_before_reading_data(
                                           encoding="utf-8")
     spec = tmp_path / "ds.toml"
     spec.write_text('[dataset]\nname = "nowage"\nkind = "persons"\npersons = "persons.csv"\n'
-                    'activities = ["care_min"]\ndomains = ["urban"]\n', encoding="utf-8")
+                    'activities = ["care_min"]\nunits = "minutes_per_day"\n'
+                    'domains = ["urban"]\n', encoding="utf-8")
     res = _run("value", "--data", str(spec), "--draws", "10")
     assert res.exit_code == EXIT_INPUT, _all(res)
     assert "has no [valuation] wages" in " ".join(_all(res).split())

@@ -457,7 +457,8 @@ def test_settings_refuse_a_broken_dataset(tmp_path: Path) -> None:
                                           encoding="utf-8")
     spec = tmp_path / "ds.toml"
     spec.write_text('[dataset]\nname = "tiny"\nkind = "persons"\npersons = "persons.csv"\n'
-                    'weights = "weight"\nactivities = ["care_min"]\n', encoding="utf-8")
+                    'weights = "weight"\nactivities = ["care_min"]\nunits = "minutes_per_day"\n',
+                    encoding="utf-8")
     with pytest.raises(BriefError, match=r"data set 'tiny' could not be loaded.*care_min"):
         ServiceSettings.from_cli(datasets=[spec])
     (tmp_path / "persons.csv").write_text("id,sex,weight,care_min\n1,female,1.0,30\n"

@@ -252,8 +252,9 @@ def test_from_persons_and_file_formats(tmp_path: Path) -> None:
     for ext in ("csv", "parquet", "dta", "sav"):
         got = read_table(tmp_path / f"p.{ext}")
         pd.testing.assert_frame_equal(got[["dom", "care"]].astype(float), df[["dom", "care"]])
+        # units= is required since issue 18 (hours per week were silently read as minutes)
         s = from_persons(got, activities={"dom": "domestic", "care": "caring"}, id="id",
-                         weights="w", unpaid_care=["domestic", "caring"])
+                         weights="w", unpaid_care=["domestic", "caring"], units="minutes_per_day")
         m = s.design.mean("unpaid_care_work")["estimate"].iloc[0]
         assert m == pytest.approx(np.average([150, 60, 290], weights=[1, 2, 1.5]))
     (tmp_path / "p.xlsx").touch()
@@ -261,7 +262,7 @@ def test_from_persons_and_file_formats(tmp_path: Path) -> None:
         read_table(tmp_path / "p.xlsx")
     bad = df.assign(dom=[120.0, np.nan, 1.0])
     with pytest.raises(TimeUseError, match="1 missing or non-numeric values"):
-        from_persons(bad, activities=["dom"], id="id", weights="w")
+        from_persons(bad, activities=["dom"], id="id", weights="w", units="minutes_per_day")
 
 
 # ------------------------------------------------------------------ official BLS files

@@ -88,7 +88,9 @@ def test_sdg_541_and_indicators_on_both_backends(persons, backend) -> None:
     d = _design(persons, backend, weights_unit="persons")
     y = persons["care"].to_numpy()
     everyone = np.ones(len(persons), dtype=bool)
-    sdg = sdg_541(d, y="care", by=None)
+    # population=None: since issue 18 sdg_541 restricts to ages 15+ by default, and this
+    # fixture's "age" holds age groups, not years
+    sdg = sdg_541(d, y="care", by=None, population=None)
     est, reps = _mean(persons, 100 * y / 1440, everyone)
     assert sdg["estimate"].iloc[0] == pytest.approx(est, rel=1e-10)
     assert sdg["se"].iloc[0] == pytest.approx(_se(est, reps), rel=1e-8)
@@ -120,7 +122,9 @@ def test_time_use_input_errors_are_time_use_errors(persons) -> None:
         time_use_indicators(d, "care", days_per_year=0)
     with pytest.raises(TimeUseError, match="not found"):
         gender_gap(d, "care", sex="gender")
-    survey = from_persons(persons, activities=["care", "cook"], id="id", weights="w")
+    # units= is required since issue 18
+    survey = from_persons(persons, activities=["care", "cook"], id="id", weights="w",
+                          units="minutes_per_day")
     # before: a bare ValueError
     with pytest.raises(TimeUseError, match="no diaries for year 2003"):
         bls_table1(survey, 2003, rows=["care"])
@@ -131,7 +135,9 @@ def test_time_use_input_errors_are_time_use_errors(persons) -> None:
 def test_time_use_survey_stamps_its_weights_unit_on_the_design(persons) -> None:
     import dataclasses
 
-    survey = from_persons(persons, activities=["care", "cook"], id="id", weights="w")
+    # units= is required since issue 18
+    survey = from_persons(persons, activities=["care", "cook"], id="id", weights="w",
+                          units="minutes_per_day")
     assert survey.weights_unit == "persons" and survey.design.weights_unit == "persons"
     atus_like = dataclasses.replace(survey, weights_unit="person_days")
     sub = atus_like.design.subset(lambda f: f["sex"] == "female")

@@ -401,7 +401,8 @@ def test_time_use_survey_supplies_its_weights_unit(amap) -> None:
     from carecost.timeuse import from_persons
 
     df = _atus_like()
-    tus = from_persons(df, activities=["cook", "clean"], id="id", weights="w")
+    tus = from_persons(df, activities=["cook", "clean"], id="id", weights="w",
+                       units="minutes_per_day")
     tus = dataclasses.replace(tus, weights_unit="person_days")
     g = Generalist(10.0, "USD", 2016, FULL)
     v = value_unpaid_work(tus, amap, g, year=2016, currency="USD")

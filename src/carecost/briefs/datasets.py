@@ -158,8 +158,12 @@ DATASET_KEYS: tuple[DatasetKey, ...] = (
                "data report), 'error' (refuse the data set) or 'keep' (use them without a "
                "warning; the data report still lists them); such diaries are never dropped or "
                "rescaled"),
-    DatasetKey("activities", ("persons",), "list of text", "required", "minutes-per-day "
-               "activity columns"),
+    DatasetKey("activities", ("persons",), "list of text", "required", "activity columns "
+               "(time per person in the unit given by units)"),
+    DatasetKey("units", ("persons",), "text", "required", "unit of the activity columns: "
+               "'minutes_per_day', 'hours_per_day', 'hours_per_week' or 'minutes_per_week' "
+               "(stylised surveys ask hours per week; converted to minutes per day, and a "
+               "person whose total exceeds 24 hours is refused)"),
     DatasetKey("unpaid_care", ("persons",), "list of text", "", "columns that make up unpaid "
                "domestic and care work (the SDG 5.4.1 numerator)"),
     DatasetKey("weights", _DESIGN, "text", "weight", "survey weight column"),
@@ -171,6 +175,11 @@ DATASET_KEYS: tuple[DatasetKey, ...] = (
     DatasetKey("method", _DESIGN, "text", "sdr", "replicate method of the replicate weights"),
     DatasetKey("domains", (), "list of text", "[]", "columns that briefs and the service may "
                "break results down by"),
+    DatasetKey("age", (), "text", "age", "age column in completed years (SDG 5.4.1 counts "
+               "the ages given by sdg_population)"),
+    DatasetKey("sdg_population", (), "text", "15+", "ages counted in SDG 5.4.1: '15+' (the "
+               "UNSD definition), '18+', '15-64' or 'all' (no age restriction, e.g. for data "
+               "without an age column; the brief says so)"),
     DatasetKey("sex", (), "text", "sex", "the sex column"),
     DatasetKey("female", (), "text", "female", "the code of women in the sex column"),
     DatasetKey("male", (), "text", "male", "the code of men in the sex column"),
@@ -470,6 +479,17 @@ class DatasetSpec:
     def __post_init__(self) -> None:
         check_name(self.name)
 
+    @property
+    def sdg_population(self) -> str | None:
+        """Ages counted in SDG 5.4.1 (``dataset.sdg_population``; None for 'all')."""
+        value = str(self.options.get("sdg_population", "15+"))
+        return None if value == "all" else value
+
+    @property
+    def age_column(self) -> str:
+        """The age column in completed years (``dataset.age``)."""
+        return str(self.options.get("age", "age"))
+
     def describe(self) -> dict[str, Any]:
         """Public description (no file paths): name, description, source, domains."""
         return {
@@ -510,7 +530,8 @@ class DatasetSpec:
             )
         return from_persons(
             persons, activities=list(o["activities"]), id=o.get("id", "id"),
-            unpaid_care=o.get("unpaid_care"), source=self.source, **design,
+            unpaid_care=o.get("unpaid_care"), source=self.source, units=o.get("units"),
+            **design,
         )
 
 
@@ -625,11 +646,23 @@ def load_dataset_spec(path: str | Path) -> DatasetSpec:
     if kind not in ("episodes", "persons", "atus"):
         raise BriefError(f"{p}: dataset.kind = {kind!r}; allowed 'episodes', 'persons' or "
                          "'atus'")
-    need = {"episodes": ("persons", "episodes"), "persons": ("persons", "activities"),
+    need = {"episodes": ("persons", "episodes"), "persons": ("persons", "activities", "units"),
             "atus": ("path",)}[kind]
     missing = [k for k in need if k not in ds]
     if missing:
-        raise BriefError(f"{p}: dataset.{missing[0]} is missing (required for kind = {kind!r})")
+        hint = (" (the unit of the activity columns: 'minutes_per_day', 'hours_per_day', "
+                "'hours_per_week' or 'minutes_per_week')" if missing[0] == "units" else "")
+        raise BriefError(f"{p}: dataset.{missing[0]} is missing (required for kind = {kind!r})"
+                         f"{hint}; see {DATASET_REFERENCE}")
+    units = ds.get("units")
+    allowed_units = ("minutes_per_day", "hours_per_day", "hours_per_week", "minutes_per_week")
+    if kind == "persons" and units not in allowed_units:
+        raise BriefError(f"{p}: dataset.units = {units!r}; allowed "
+                         f"{', '.join(map(repr, allowed_units))} (see {DATASET_REFERENCE})")
+    population = ds.get("sdg_population", "15+")
+    if population not in ("15+", "18+", "15-64", "all"):
+        raise BriefError(f"{p}: dataset.sdg_population = {population!r}; allowed '15+', '18+', "
+                         f"'15-64' or 'all' (see {DATASET_REFERENCE})")
     base = p.resolve().parent
     opts = {k: v for k, v in ds.items()
             if k not in ("name", "description", "source", "kind", "domains", "sex", "female",

@@ -332,7 +332,8 @@ def _sdg_part(design: Any, spec: DatasetSpec, bys: list[str], level: float, inte
     method = ("Weighted mean of 100 x minutes of unpaid domestic and care work / 1,440 "
               "(primary activities, ICATUS 2016 divisions 3 and 4)")
     s_by = [spec.sex, *bys[:1]]
-    sdg = sdg_541(design, y=UNPAID_CARE, by=s_by, level=level)
+    sdg = sdg_541(design, y=UNPAID_CARE, by=s_by, level=level,
+                  population=spec.sdg_population, age=spec.age_column)
     keys = {b: unique_slugs(sdg[b].tolist()) for b in s_by}
     sex_names = {str(spec.female): "women", str(spec.male): "men"}
     sdg_q = []
@@ -350,7 +351,8 @@ def _sdg_part(design: Any, spec: DatasetSpec, bys: list[str], level: float, inte
             r, id=slug("sdg541", *(keys[k][v] for k, v in dom.items())), label=label,
             unit="% of 24 hours", source="sdg541", interval=interval, level=level, domain=dom,
             method=method, flags=flags))
-    sdg_sex = sdg_541(design, y=UNPAID_CARE, by=spec.sex, level=level)
+    sdg_sex = sdg_541(design, y=UNPAID_CARE, by=spec.sex, level=level,
+                      population=spec.sdg_population, age=spec.age_column)
     sex_keys = unique_slugs(sdg_sex[spec.sex].tolist())
     sdg_overall = []
     for _, r in sdg_sex.iterrows():

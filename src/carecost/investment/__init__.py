@@ -46,8 +46,11 @@ from .model import (
 )
 from .plots import plot_comparison, plot_cost_path, plot_jobs, plot_net_funding, plot_tornado
 from .scenario import (
+    PRESETS,
+    Breastfeeding,
     Fiscal,
     InputSource,
+    Leave,
     Macro,
     Scenario,
     Service,
@@ -55,13 +58,18 @@ from .scenario import (
     country_parameters,
     example_scenario,
     load_scenario,
+    preset_raw,
+    preset_sources,
     scenario_from_dict,
 )
 from .uncertainty import ParameterRange, monte_carlo, sensitivity
+from .world import WorldResult, simulate_many
 
 __all__ = [
     "FIELDS",
     "JOINT",
+    "PRESETS",
+    "Breastfeeding",
     "CountryDataWarning",
     "ExampleDataWarning",
     "FieldSpec",
@@ -73,12 +81,14 @@ __all__ = [
     "InvestmentInputError",
     "InvestmentReport",
     "JointConstraint",
+    "Leave",
     "Macro",
     "ParameterRange",
     "Scenario",
     "Service",
     "SimulationResult",
     "StaffGrade",
+    "WorldResult",
     "closed_leontief_inverse",
     "compare_sectors",
     "country_io_model",
@@ -102,11 +112,14 @@ __all__ = [
     "plot_jobs",
     "plot_net_funding",
     "plot_tornado",
+    "preset_raw",
+    "preset_sources",
     "reference_markdown",
     "scenario_from_dict",
     "scenario_template",
     "sensitivity",
     "simulate",
+    "simulate_many",
     "steps",
     "technical_coefficients",
 ]

@@ -272,6 +272,7 @@ def country_inputs(
     *,
     population_given: bool,
     io_dataset: str | None,
+    earnings_by_sex: bool = False,
 ) -> CountryInputs:
     """Fill a scenario's country inputs from the country database.
 
@@ -289,6 +290,13 @@ def country_inputs(
         Whether the scenario gives ``population.file`` (then no population is read).
     io_dataset : str or None
         The scenario's ``io.dataset`` (None: the country's own table).
+    earnings_by_sex : bool, default False
+        Also fill ``macro.women_earnings_relative_to_average`` and
+        ``macro.men_earnings_relative_to_average`` (needed by ``[[leave]]`` and
+        ``[breastfeeding]``): ILOSTAT mean monthly earnings of female (male) employees over
+        those of all employees, the same series and year as ``macro.average_wage``.  A
+        country without them is not an error here: the loader names the key when an
+        entitlement needs it.
 
     Returns
     -------
@@ -409,6 +417,15 @@ def country_inputs(
                 f"derived: {float(earn['value']):.6g} 2021 PPP$ per month x 12 x "
                 f"{float(ppp['value']):.6g} local currency per PPP$ ({pyear}); earnings "
                 f"{_flag(earn)}; employees' mean monthly earnings, not per FTE")
+    # ---- earnings by sex relative to all employees (leave and breastfeeding breaks)
+    if earnings_by_sex:
+        for key, sex in (("women_earnings_relative_to_average", "female"),
+                         ("men_earnings_relative_to_average", "male")):
+            if key in macro_given:
+                continue
+            ratio = _earnings_ratio(code, base_year, sex)
+            if ratio is not None:
+                macro[key] = ratio
     # ---- employed persons: ILOSTAT thousands times 1000
     for key, sex in (("employed_women", "female"), ("employed_men", "male")):
         if key in macro_given:
@@ -482,6 +499,26 @@ def country_inputs(
     return CountryInputs(iso3=code, name=name, macro=macro, fiscal=fiscal,
                          population=population, io=io, price_year=pyear,
                          warnings=tuple(notes))
+
+
+def _earnings_ratio(code: str, year: int, sex: str) -> CountryValue | None:
+    """Mean earnings of ``sex`` over those of all employees (ILOSTAT, same year), or None."""
+    name = INPUT_EARNINGS
+    total = _get(code, name, year, sex="total")
+    own = _get(code, name, year, sex=sex)
+    if total is None or own is None or float(total["value"]) <= 0:
+        return None
+    flag = (f"derived: {float(own['value']):.6g} / {float(total['value']):.6g} 2021 PPP$ per "
+            f"month ({sex} / all employees; {own['year']}, {_flag(own)})")
+    if own["year"] != total["year"]:
+        flag += f"; all employees {total['year']} ({_flag(total)})"
+    return CountryValue(float(own["value"]) / float(total["value"]),
+                        "multiple of the average wage", f"{own['source']} ({sex} / total)",
+                        int(own["year"]), flag)
+
+
+#: ILOSTAT mean monthly earnings of employees (2021 PPP$), by sex
+INPUT_EARNINGS = "earnings_monthly_ppp2021"
 
 
 def _propensity(table: str, tax_rate: float) -> CountryValue:

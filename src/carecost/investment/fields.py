@@ -78,7 +78,7 @@ REGENERATE: Final = (
 
 Table = Literal[
     "top", "meta", "services", "services.staff_grades", "macro", "fiscal", "induced",
-    "comparison", "population", "io",
+    "comparison", "population", "io", "leave", "breastfeeding",
 ]
 FieldType = Literal[
     "number", "integer", "text", "choice", "boolean", "ages", "share_or_list", "phase_in",
@@ -123,6 +123,17 @@ TABLES: Final[dict[str, str]] = {
     "comparison": "The sector against which the care investment is compared.",
     "population": "The population by year and single year of age.",
     "io": "The input–output table used for indirect and induced jobs.",
+    "leave": "Childcare-related leave (optional): one ``[[leave]]`` table per entitlement "
+             "(maternity, paternity or parental leave of mothers or fathers), costed from "
+             "births (the population aged 0), the employment rate and the earnings of the "
+             "parent's sex: the cost of extending the current entitlement (weeks, replacement "
+             "rate, coverage) to the target along ``meta.phase_in``.  Leave benefits are "
+             "transfers: no jobs and no fiscal returns are counted for them (docs/methods.md "
+             "§4.7).  Not yet accepted over HTTP.",
+    "breastfeeding": "Paid breastfeeding breaks (optional): paid time per working day for a "
+                     "number of months after the return to work, costed from births, mothers' "
+                     "employment rate and women's earnings (ILO C183 art. 10; a transfer, no "
+                     "jobs counted; docs/methods.md §4.7).  Not yet accepted over HTTP.",
 }
 
 _MONEY_TOTAL: Final = 1e21   # any national total in any currency, below float overflow
@@ -298,10 +309,14 @@ class FieldSpec:
 
 def _f(table: str, name: str, type_: FieldType, unit: str, description: str,
        **kw: Any) -> FieldSpec:
+    if table in _NOT_HTTP:
+        kw.setdefault("http", False)
     return FieldSpec(table=table, name=name, type=type_, unit=unit, description=description,
                      **kw)
 
 
+#: Tables the HTTP request models do not have yet (service/schemas.py).
+_NOT_HTTP: Final = ("leave", "breastfeeding")
 _SHARE: Final = {"low": 0.0, "high": 1.0}
 _UNWIT: Final = "UN Women and ILO (2021), step 1"
 _UNWIT2: Final = "UN Women and ILO (2021), step 2"
@@ -310,6 +325,9 @@ _NAT: Final = "national accounts (e.g. World Bank WDI, OECD, national statistics
 _LFS: Final = "labour force survey (e.g. ILOSTAT)"
 _TAX: Final = "OECD Taxing Wages / tax-benefit model (e.g. EUROMOD), average effective rates"
 _DBC: Final = "country database (carecost.countries): "
+_C183: Final = "ILO Maternity Protection Convention, 2000 (No. 183)"
+_R191: Final = "ILO Maternity Protection Recommendation, 2000 (No. 191)"
+_CAW: Final = "ILO (2022) Care at Work (maternity, paternity and parental leave); De Henau (2022)"
 
 #: Every key of a scenario, table by table.
 FIELDS: Final[tuple[FieldSpec, ...]] = (
@@ -323,6 +341,10 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
     _f("top", "comparison", "table", "", "Comparison sector.", default=None),
     _f("top", "population", "table", "", "Population file.", default=None, http=False),
     _f("top", "io", "table", "", "Input–output table.", default=None, http=False),
+    _f("top", "leave", "array", "", "Childcare-related leave, one [[leave]] table each.",
+       default=None, http=False),
+    _f("top", "breastfeeding", "table", "", "Paid breastfeeding breaks.", default=None,
+       http=False),
     # ------------------------------------------------------------------ meta
     _f("meta", "name", "text", "", "Title of the scenario, shown in results and briefs.",
        default="scenario", example="My country: childcare expansion by 2035"),
@@ -335,6 +357,15 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
        "example country (not real data).",
        default="example", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$", example="example",
        source="carecost.countries (docs/methods.md §4.6; datasets/README.md)"),
+    _f("meta", "preset", "choice", "",
+       "A shipped policy package (carecost/investment/data/presets/<preset>.toml): its "
+       "years, [[services]] (universal ECCE by age, long-term care by age group), "
+       "[[leave]] and [breastfeeding] are used, and every key this file sets overrides "
+       "the preset's (tables key by key; [[services]] and [[leave]] entries of the same "
+       "name key by key, other names added).  With meta.country an ISO3 code, no other "
+       "input is needed.", choices=("ilo-2035", "ilo-2050"), default=None,
+       source="ILO (2022) Care at Work; De Henau (2022); ILO C183 and R191 (the source "
+              "of every value: docs/methods.md §4.8)"),
     _f("meta", "use_country_dataset", "boolean", "",
        "Whether to read the country data set; false means every macro and fiscal key and "
        "population.file must be given in the scenario.", default=True, http=False),
@@ -520,6 +551,22 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
        "Share of new jobs taken by people not employed before (the rest change jobs); at "
        "least fiscal.share_from_unemployment.", **_SHARE, default=1.0, source=_CPIS,
        country=True),
+    _f("macro", "women_earnings_relative_to_average", "number", "multiple of the average wage",
+       "Employed women's mean gross earnings relative to macro.average_wage (the earnings "
+       "replaced by maternity and parental leave and breastfeeding breaks).  Used only with "
+       "[[leave]] or [breastfeeding].", low=0.0, high=10.0, low_open=True, default=None,
+       default_text="not set (required with [[leave]] or [breastfeeding] for mothers)",
+       source=_LFS + "; " + _DBC + "ILOSTAT EAR_4MTH_SEX_GEO_CUR_NB_A average monthly "
+       "earnings of female employees / of all employees, same year (flag derived)",
+       country=True),
+    _f("macro", "men_earnings_relative_to_average", "number", "multiple of the average wage",
+       "Employed men's mean gross earnings relative to macro.average_wage (the earnings "
+       "replaced by paternity and parental leave of fathers).  Used only with [[leave]].",
+       low=0.0, high=10.0, low_open=True, default=None,
+       default_text="not set (required with [[leave]] for fathers)",
+       source=_LFS + "; " + _DBC + "ILOSTAT EAR_4MTH_SEX_GEO_CUR_NB_A average monthly "
+       "earnings of male employees / of all employees, same year (flag derived)",
+       country=True),
     # ------------------------------------------------------------------ fiscal
     _f("fiscal", "income_tax_rate", "number", "share of gross wages",
        "Average effective income tax rate on wages; with employee contributions at most 1.",
@@ -580,6 +627,88 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
        default=None, default_text="country data set's io_dataset (else 'example'); the "
        "country's own table for a country of the database",
        source="Miller and Blair (2009); national supply-use tables", http=False),
+    # ------------------------------------------------------------------ leave
+    _f("leave", "kind", "choice", "",
+       "Kind of leave: 'maternity' (mothers), 'paternity' (fathers) or 'parental' (mothers "
+       "or fathers, see parent).", choices=("maternity", "paternity", "parental"),
+       source=_CAW, example="maternity"),
+    _f("leave", "name", "text", "",
+       "Identifier of the entitlement (a letter, then letters, digits or '_'), unique in "
+       "the scenario.", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$", default=None,
+       default_text="the kind, with the parent for parental leave (parental_mother)"),
+    _f("leave", "parent", "choice", "",
+       "Who takes the leave: 'mother' or 'father' (maternity is the mother's, paternity "
+       "the father's).", choices=("mother", "father"), default=None,
+       default_text="mother for maternity, father for paternity; required for parental"),
+    _f("leave", "weeks", "number", "weeks per birth",
+       "Target entitlement: paid weeks per birth (per parent entitled).", low=0.0,
+       high=156.0, source=_C183 + " art. 4 (at least 14 weeks); " + _R191 + " para. 1 (at "
+       "least 18 weeks)", example=18.0),
+    _f("leave", "current_weeks", "number", "weeks per birth",
+       "Paid weeks per birth today (base year); at most weeks.", low=0.0, high=156.0,
+       default=0.0, source="ILO Care Policy Portal; national legislation"),
+    _f("leave", "replacement_rate", "number", "share of previous earnings",
+       "Target benefit per week as a share of the parent's previous earnings.", **_SHARE,
+       source=_C183 + " art. 6 (at least two thirds of previous earnings); " + _R191
+       + " para. 2 (full earnings)", example=1.0),
+    _f("leave", "current_replacement_rate", "number", "share of previous earnings",
+       "Benefit today as a share of previous earnings; at most replacement_rate.", **_SHARE,
+       default=0.0, source="ILO Care Policy Portal; national legislation"),
+    _f("leave", "ceiling_relative_to_average", "number", "multiple of the average wage",
+       "Ceiling of the benefit, as annual earnings relative to the average wage (the weekly "
+       "benefit is at most ceiling x average wage / 52), today and at the target.", low=0.0,
+       high=10.0, low_open=True, default=None, default_text="not set (no ceiling)",
+       source=_C183 + " art. 6(3) (two thirds of previous earnings, or of the earnings taken "
+       "into account for benefits); national legislation"),
+    _f("leave", "coverage", "number", "share of employed parents",
+       "Target share of employed parents entitled, informal workers included (1 = all).",
+       **_SHARE, default=1.0, source=_C183 + " art. 2 (all employed women, including those "
+       "in atypical forms of dependent work); De Henau (2022)"),
+    _f("leave", "current_coverage", "number", "share of employed parents",
+       "Share of employed parents entitled today (e.g. the formal employees); at most "
+       "coverage.", **_SHARE, default=0.0,
+       source="ILO World Social Protection Report (effective coverage of maternity "
+              "benefits); ILOSTAT informality rates"),
+    _f("leave", "take_up", "number", "share of entitled parents",
+       "Share of entitled parents who take the leave (today and at the target).", **_SHARE,
+       default=1.0, source="administrative data (fathers' take-up is often below 1)"),
+    _f("leave", "employment_rate", "number", "share",
+       "Employment rate of the parents concerned (employed parents per birth).", **_SHARE,
+       default=None, default_text="macro.employed_women / macro.working_age_women (mothers) "
+       "or the men's (fathers)", source=_LFS + " (employment rate of parents of young "
+       "children where available)"),
+    # ------------------------------------------------------------------ breastfeeding
+    _f("breastfeeding", "minutes_per_day", "number", "minutes per working day",
+       "Target paid breastfeeding time per working day.", low=0.0, high=480.0,
+       low_open=True, source=_C183 + " art. 10 (daily breaks or a daily reduction of hours, "
+       "counted as working time and paid)", example=60.0),
+    _f("breastfeeding", "current_minutes_per_day", "number", "minutes per working day",
+       "Paid breastfeeding time per working day today; at most minutes_per_day.", low=0.0,
+       high=480.0, default=0.0, source="ILO Care Policy Portal; national legislation"),
+    _f("breastfeeding", "months", "number", "months per birth",
+       "Target months of paid breaks after the return to work.", low=0.0, high=36.0,
+       source=_C183 + " art. 10(2) (number and duration of breaks set by national law and "
+       "practice); " + _R191 + " para. 7", example=6.0),
+    _f("breastfeeding", "current_months", "number", "months per birth",
+       "Months of paid breaks today; at most months.", low=0.0, high=36.0, default=0.0,
+       source="ILO Care Policy Portal; national legislation"),
+    _f("breastfeeding", "hours_per_day", "number", "hours per working day",
+       "Paid working hours per day of a full-time employed mother (the break's share of "
+       "the day's earnings is minutes / 60 / hours_per_day).", low=0.0, high=24.0,
+       low_open=True, default=8.0, source=_LFS),
+    _f("breastfeeding", "coverage", "number", "share of employed mothers",
+       "Share of employed mothers entitled at the target, informal workers included.",
+       **_SHARE,
+       default=1.0, source=_C183 + " art. 2 and 10"),
+    _f("breastfeeding", "current_coverage", "number", "share of employed mothers",
+       "Share of employed mothers entitled today; at most coverage.", **_SHARE, default=0.0,
+       source="ILO Care Policy Portal; ILOSTAT informality rates"),
+    _f("breastfeeding", "take_up", "number", "share of entitled mothers",
+       "Share of entitled mothers who breastfeed and take the breaks.", **_SHARE,
+       default=1.0, source="national breastfeeding surveys (e.g. DHS, UNICEF)"),
+    _f("breastfeeding", "employment_rate", "number", "share",
+       "Employment rate of mothers (employed mothers per birth).", **_SHARE, default=None,
+       default_text="macro.employed_women / macro.working_age_women", source=_LFS),
 )
 
 
@@ -794,7 +923,11 @@ def check_joint(
 def _joint_rules() -> str:
     """The constraints between keys as one sentence of the reference page."""
     structural = ["`target_year > base_year`", "`end_year >= target_year`",
-                  "exactly one of `wage_relative_to_average` or `wage` (or `staff_grades`)"]
+                  "exactly one of `wage_relative_to_average` or `wage` (or `staff_grades`)",
+                  "for each `[[leave]]`: `weeks >= current_weeks`, `replacement_rate >= "
+                  "current_replacement_rate`, `coverage >= current_coverage`",
+                  "for `[breastfeeding]`: `minutes_per_day >= current_minutes_per_day`, "
+                  "`months >= current_months`, `coverage >= current_coverage`"]
     return ("Constraints between keys (checked on load, on the ends of Monte Carlo ranges "
             "and draw by draw): " + "; ".join(structural + [c.rule for c in JOINT]) + ".")
 
@@ -934,7 +1067,8 @@ def reference_markdown() -> str:
     ]
     for table, about in TABLES.items():
         title = "Top level" if table == "top" else (
-            f"[[{table}]]" if table in ("services", "services.staff_grades") else f"[{table}]")
+            f"[[{table}]]" if table in ("services", "services.staff_grades", "leave")
+            else f"[{table}]")
         out += [f"## {title}", "", about.replace("``", "`"), "",
                 "| key | type | unit | default | allowed | HTTP | description | source |",
                 "| --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -1008,7 +1142,7 @@ def scenario_template() -> str:
         "",
     ]
     for table in ("meta", "induced", "comparison", "services", "services.staff_grades",
-                  "macro", "fiscal", "population", "io"):
+                  "macro", "fiscal", "population", "io", "leave", "breastfeeding"):
         specs = list(_BY_TABLE[table].values())
         written = [s for s in specs if s.example is not None]
         absent = [s for s in specs if s.example is None]
@@ -1020,6 +1154,11 @@ def scenario_template() -> str:
                 "[[services.staff_grades]] tables placed after the service's keys; the "
                 "service then gives no wage_relative_to_average, wage or wage floor of its "
                 "own.  Keys of each grade:")
+        elif table in ("leave", "breastfeeding"):
+            title = "[[leave]] tables are" if table == "leave" else "[breastfeeding] table is"
+            lines += _wrap(f"The {title} optional. {TABLES[table]}".replace("``", "")
+                           + " Keys:")
+            written, absent = [], specs
         elif not written:
             lines += _wrap(f"The [{table}] table is optional. {TABLES[table]}".replace(
                 "``", "") + " Its keys:")

@@ -81,6 +81,13 @@ class Summary:
 
     Money in currency per year (constant base-year prices), jobs in the input–output model's
     employment unit (FTE), persons in persons, rates in percentage points.
+
+    ``gross_cost`` and everything derived from it (jobs, returns, ``net_funding``) are the
+    care services'.  ``leave_cost`` and ``breastfeeding_cost`` are the additional cost of
+    the ``[[leave]]`` entitlements and of ``[breastfeeding]`` (transfers to parents: no jobs
+    and no fiscal returns are counted for them; 0 without them); ``package_cost = gross_cost
+    + leave_cost + breastfeeding_cost`` and ``package_net_funding = net_funding + leave_cost
+    + breastfeeding_cost``.
     """
 
     gdp: Array
@@ -122,6 +129,14 @@ class Summary:
     men_emp_rate_change_pp: Array
     gender_gap_pp: Array
     gender_gap_change_pp: Array
+    leave_cost: Array
+    leave_cost_pct_gdp: Array
+    breastfeeding_cost: Array
+    breastfeeding_cost_pct_gdp: Array
+    package_cost: Array
+    package_cost_pct_gdp: Array
+    package_net_funding: Array
+    package_net_funding_pct_gdp: Array
 
 
 #: Summary measures (the fields of :class:`Summary`, the columns of ``summary``).
@@ -144,6 +159,10 @@ MONEY_MEASURES = (
     "benefit_savings",
     "fiscal_returns",
     "net_funding",
+    "leave_cost",
+    "breastfeeding_cost",
+    "package_cost",
+    "package_net_funding",
 )
 
 
@@ -203,12 +222,16 @@ class Outcome:
         By service name (only with ``detail=True``).
     sectors : SectorJobs or None
         By sector, for the first row of the draws axis (only with ``detail=True``).
+    transfers : dict of str to (kind, parent, TransferCost)
+        Each ``[[leave]]`` entitlement by name and ``"breastfeeding"`` (only with
+        ``detail=True``).
     """
 
     summary: Summary
     jobs_women: JobTypes
     services: dict[str, ServiceOutcome]
     sectors: SectorJobs | None
+    transfers: dict[str, tuple[str, str, steps.TransferCost]] = field(default_factory=dict)
 
 
 def example_io_model() -> IOModel:
@@ -269,6 +292,8 @@ def parameter_value(scenario: Scenario, path: str) -> float:
         obj = getattr(scenario, parts[0])
         if not hasattr(obj, parts[1]):
             raise InvestmentInputError(f"parameter {path!r} does not exist")
+        if getattr(obj, parts[1]) is None:
+            raise InvestmentInputError(f"parameter {path!r} is not set in the scenario")
         return float(getattr(obj, parts[1]))
     if path == "induced.consumption_multiplier":
         return scenario.consumption_multiplier
@@ -509,6 +534,58 @@ def _service_run(
     return outcome, totals, d, u
 
 
+def _transfers(
+    p: _Params, macro: steps.MacroPaths, phase: np.ndarray
+) -> tuple[Array, Array, dict[str, tuple[str, str, steps.TransferCost]]]:
+    """Leave and breastfeeding breaks: their additional costs and each entitlement's cost.
+
+    Births are the population aged 0 (:meth:`Scenario.births`); the employment rate of
+    mothers (fathers) is ``macro.employed_women / macro.working_age_women`` (men's) unless the
+    entitlement sets ``employment_rate``; earnings are ``macro.women_earnings_relative_to_
+    average`` (men's) times the average wage path.
+    """
+    scn = p.s
+    out: dict[str, tuple[str, str, steps.TransferCost]] = {}
+    if not scn.leave and scn.breastfeeding is None:
+        return 0.0, 0.0, out
+    births = scn.births()[None, :]
+    sex = {"mother": ("women", "employed_women", "working_age_women"),
+           "father": ("men", "employed_men", "working_age_men")}
+
+    def rate(parent: str, given: float | None) -> Array:
+        if given is not None:
+            return given
+        _, emp, wa = sex[parent]
+        return np.asarray(p.g("macro", emp)) / np.asarray(p.g("macro", wa))
+
+    def earnings(parent: str) -> Array:
+        rel = getattr(scn.macro, f"{sex[parent][0]}_earnings_relative_to_average")
+        return float(rel) * macro.average_wage
+
+    leave_total: Array = 0.0
+    for lv in scn.leave:
+        cost = steps.leave_cost(
+            births, rate(lv.parent, lv.employment_rate), earnings(lv.parent),
+            macro.average_wage, phase, weeks=lv.weeks, current_weeks=lv.current_weeks,
+            replacement_rate=lv.replacement_rate,
+            current_replacement_rate=lv.current_replacement_rate,
+            ceiling_relative_to_average=lv.ceiling_relative_to_average,
+            coverage=lv.coverage, current_coverage=lv.current_coverage, take_up=lv.take_up)
+        leave_total = leave_total + cost.additional_cost
+        out[lv.name] = (lv.kind, lv.parent, cost)
+    bf_total: Array = 0.0
+    bf = scn.breastfeeding
+    if bf is not None:
+        cost = steps.breastfeeding_cost(
+            births, rate("mother", bf.employment_rate), earnings("mother"), phase,
+            minutes_per_day=bf.minutes_per_day, current_minutes_per_day=bf.current_minutes_per_day,
+            months=bf.months, current_months=bf.current_months, hours_per_day=bf.hours_per_day,
+            coverage=bf.coverage, current_coverage=bf.current_coverage, take_up=bf.take_up)
+        bf_total = cost.additional_cost
+        out["breastfeeding"] = ("breastfeeding", "mother", cost)
+    return leave_total, bf_total, out
+
+
 def _evaluate(
     scn: Scenario,
     model: IOModel,
@@ -583,6 +660,11 @@ def _evaluate(
     netf = steps.net_funding(gross, fiscal.fiscal_returns, t.replaced_spending, macro.gdp)
     spend, spend_pct = steps.total_spending(t.current_spending, gross, t.replaced_spending,
                                             macro.gdp)
+    leave, breastfeeding, transfers = _transfers(p, macro, phase)
+    zero = np.zeros(np.broadcast_shapes(np.shape(gross), np.shape(macro.gdp)))
+    leave, breastfeeding = zero + leave, zero + breastfeeding
+    package = gross + leave + breastfeeding
+    package_net = netf.net_funding + leave + breastfeeding
     with np.errstate(divide="ignore", invalid="ignore"):
         summary = Summary(
             gdp=macro.gdp * np.ones_like(phase),
@@ -625,6 +707,14 @@ def _evaluate(
             men_emp_rate_change_pp=rates.men_emp_rate_change_pp,
             gender_gap_pp=rates.gender_gap_pp,
             gender_gap_change_pp=rates.gender_gap_change_pp,
+            leave_cost=leave,
+            leave_cost_pct_gdp=100.0 * leave / macro.gdp,
+            breastfeeding_cost=breastfeeding,
+            breastfeeding_cost_pct_gdp=100.0 * breastfeeding / macro.gdp,
+            package_cost=package,
+            package_cost_pct_gdp=100.0 * package / macro.gdp,
+            package_net_funding=package_net,
+            package_net_funding_pct_gdp=100.0 * package_net / macro.gdp,
         )
     women_by_type = JobTypes(direct_care=t.direct_care_women, direct_other=t.direct_other_women,
                              indirect=t.indirect_women, induced=hh.jobs_induced_women,
@@ -633,7 +723,7 @@ def _evaluate(
         return Outcome(summary, women_by_type, {}, None)
     return Outcome(summary, women_by_type, services,
                    _sector_jobs(model, list(services.values()), inputs, hh, scn.induced,
-                                macro.gdp))
+                                macro.gdp), transfers)
 
 
 def _labels(p: _Params) -> Sequence[str] | None:
@@ -750,6 +840,14 @@ class InvestmentReport:
         )
 
 
+#: Columns of :attr:`SimulationResult.by_leave`.
+BY_LEAVE = ("year", "entitlement", "kind", "parent", "births", "eligible_parents",
+            "current_cost", "target_cost", "additional_cost")
+#: Policy area of a service kind (:meth:`SimulationResult.by_policy_area`).
+AREA_OF_KIND = {"childcare": "childcare", "preschool": "childcare", "ecce": "childcare",
+                "ltc": "ltc"}
+
+
 def _row(a: Any) -> np.ndarray:
     return np.asarray(a, dtype=float).reshape(-1)
 
@@ -775,6 +873,11 @@ class SimulationResult:
         Tidy ``year, sector, type (indirect|capital|induced), jobs, jobs_women``.
     fiscal : DataFrame
         Tidy ``year, component, value``.
+    by_leave : DataFrame
+        Tidy ``year, entitlement, kind, parent, births, eligible_parents, current_cost,
+        target_cost, additional_cost`` rows, one per ``[[leave]]`` entitlement and for
+        ``breastfeeding`` (kind ``"breastfeeding"``); empty (with these columns) without
+        them.
     """
 
     scenario: Scenario = field(repr=False)
@@ -784,6 +887,56 @@ class SimulationResult:
     jobs: pd.DataFrame = field(repr=False)
     jobs_by_sector: pd.DataFrame = field(repr=False)
     fiscal: pd.DataFrame = field(repr=False)
+    by_leave: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BY_LEAVE),
+                                   repr=False)
+
+    def by_policy_area(self, year: int | None = None) -> pd.DataFrame:
+        """Cost by policy area for one year: ECCE, long-term care, leave, breastfeeding.
+
+        Parameters
+        ----------
+        year : int, optional
+            Default the target year.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per area present: ``area`` (``childcare`` for services of kind
+            childcare or preschool, ``ltc`` for kind ltc, the kind itself for other services;
+            ``leave``; ``breastfeeding``), ``additional_cost`` [currency/year],
+            ``additional_cost_pct_gdp``, ``current_pct_gdp`` (current public spending on the
+            services; the cost of today's entitlement for leave and breastfeeding) [% of
+            GDP]; ``year`` in ``attrs``.
+        """
+        yr = self.scenario.target_year if year is None else int(year)
+        rows = self.summary[self.summary["year"] == yr]
+        if rows.empty:
+            raise InvestmentInputError(
+                f"year = {year!r} not simulated; allowed "
+                f"{self.scenario.base_year}–{self.scenario.end_year}")
+        gdp = float(rows["gdp"].iloc[0])
+        bs = self.by_service[self.by_service["year"] == yr]
+        kinds = {s.name: AREA_OF_KIND.get(s.kind, s.kind) for s in self.scenario.services}
+        out: dict[str, list[float]] = {}
+        for name, cost, current in zip(bs["service"], bs["gross_cost"],
+                                       bs["current_spending"], strict=True):
+            acc = out.setdefault(kinds[str(name)], [0.0, 0.0])
+            acc[0] += float(cost)
+            acc[1] += float(current)
+        bl = self.by_leave[self.by_leave["year"] == yr]
+        for kind, cost, current in zip(bl["kind"], bl["additional_cost"], bl["current_cost"],
+                                       strict=True):
+            acc = out.setdefault("breastfeeding" if kind == "breastfeeding" else "leave",
+                                 [0.0, 0.0])
+            acc[0] += float(cost)
+            acc[1] += float(current)
+        frame = pd.DataFrame([
+            {"area": area, "additional_cost": cost,
+             "additional_cost_pct_gdp": 100.0 * cost / gdp,
+             "current_pct_gdp": 100.0 * current / gdp}
+            for area, (cost, current) in out.items()])
+        frame.attrs["year"] = yr
+        return frame
 
     def tidy(self) -> pd.DataFrame:
         """Summary in long form: ``year, measure, value``."""
@@ -1086,7 +1239,18 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
             "replaced_spending",
         ]
     ].melt(id_vars="year", var_name="component", value_name="value")
-    return SimulationResult(scenario, model, summary, by_service, jobs, jobs_by_sector, fiscal)
+    leave_rows = []
+    births = scenario.births() if run.transfers else None
+    for name, (kind, parent, cost) in run.transfers.items():
+        frame = pd.DataFrame({"year": years, "entitlement": name, "kind": kind,
+                              "parent": parent, "births": births})
+        for col in ("eligible_parents", "current_cost", "target_cost", "additional_cost"):
+            frame[col] = _row(np.broadcast_to(getattr(cost, col), (1, len(years))))
+        leave_rows.append(frame)
+    by_leave = (pd.concat(leave_rows, ignore_index=True) if leave_rows
+                else pd.DataFrame(columns=list(BY_LEAVE)))
+    return SimulationResult(scenario, model, summary, by_service, jobs, jobs_by_sector, fiscal,
+                            by_leave)
 
 
 # --------------------------------------------------------------------------------------------

@@ -59,7 +59,10 @@ from .steps import persons_in_need, staff_grade_mean
 
 __all__ = [
     "FIELD_RANGES",
+    "PRESETS",
+    "Breastfeeding",
     "Fiscal",
+    "Leave",
     "Macro",
     "Scenario",
     "Service",
@@ -69,12 +72,14 @@ __all__ = [
     "country_parameters",
     "example_scenario",
     "load_scenario",
+    "preset_raw",
+    "preset_sources",
     "scenario_from_dict",
 ]
 
 DATA = resources.files("carecost.investment") / "data"
 InducedMethod = Literal["type_ii", "multiplier", "none"]
-Origin = Literal["scenario", "country dataset", "default"]
+Origin = Literal["scenario", "country dataset", "default", "preset"]
 
 #: Tables whose numeric keys Monte Carlo and sensitivity ranges may vary.
 RANGED_TABLES = ("services", "macro", "fiscal", "induced")
@@ -316,6 +321,10 @@ class Macro:
         The default 1 (every new job raises employment by one person) is the usual
         assumption of macro-simulations of care investment; lower it when jobs are expected to
         be filled partly by people moving from other jobs.
+    women_earnings_relative_to_average, men_earnings_relative_to_average : float or None
+        Employed women's and men's mean gross earnings as multiples of ``average_wage``
+        (the earnings that leave benefits and breastfeeding breaks replace); None when not
+        set (they are required only by ``[[leave]]`` and ``[breastfeeding]``).
     """
 
     gdp: float
@@ -327,6 +336,8 @@ class Macro:
     employed_women: float
     employed_men: float
     share_from_non_employment: float = 1.0
+    women_earnings_relative_to_average: float | None = None
+    men_earnings_relative_to_average: float | None = None
 
 
 @dataclass(frozen=True)
@@ -365,6 +376,79 @@ class Fiscal:
     def labour_tax_rate(self) -> float:
         """Income tax plus employee contributions, share of gross wages."""
         return self.income_tax_rate + self.employee_contribution_rate
+
+
+@dataclass(frozen=True)
+class Leave:
+    """One childcare-related leave entitlement (a ``[[leave]]`` table).
+
+    Attributes
+    ----------
+    name : str
+        Identifier (default the kind, ``parental_mother`` / ``parental_father`` for
+        parental leave).
+    kind : {"maternity", "paternity", "parental"}
+    parent : {"mother", "father"}
+        Who takes it (maternity: the mother; paternity: the father).
+    weeks, current_weeks : float
+        Paid weeks per birth at the target and today [weeks].
+    replacement_rate, current_replacement_rate : float
+        Benefit as a share of the parent's previous earnings, target and today [share].
+    ceiling_relative_to_average : float or None
+        Ceiling of the benefit as annual earnings relative to the average wage (None: no
+        ceiling), the same today and at the target.
+    coverage, current_coverage : float
+        Share of employed parents entitled (informal workers included), target and today.
+    take_up : float
+        Share of entitled parents who take the leave.
+    employment_rate : float or None
+        Employed parents per birth; None: the employment rate of the parent's sex
+        (``macro.employed_* / macro.working_age_*``).
+    """
+
+    name: str
+    kind: str
+    parent: str
+    weeks: float
+    current_weeks: float
+    replacement_rate: float
+    current_replacement_rate: float
+    ceiling_relative_to_average: float | None
+    coverage: float
+    current_coverage: float
+    take_up: float
+    employment_rate: float | None
+
+
+@dataclass(frozen=True)
+class Breastfeeding:
+    """Paid breastfeeding breaks (the ``[breastfeeding]`` table).
+
+    Attributes
+    ----------
+    minutes_per_day, current_minutes_per_day : float
+        Paid break time per working day, target and today [minutes].
+    months, current_months : float
+        Months of paid breaks per birth after the return to work, target and today.
+    hours_per_day : float
+        Paid working hours per day of a full-time employed mother.
+    coverage, current_coverage : float
+        Share of employed mothers entitled (informal workers included), target and today.
+    take_up : float
+        Share of entitled mothers who breastfeed and take the breaks.
+    employment_rate : float or None
+        Employed mothers per birth; None: ``macro.employed_women / working_age_women``.
+    """
+
+    minutes_per_day: float
+    current_minutes_per_day: float
+    months: float
+    current_months: float
+    hours_per_day: float
+    coverage: float
+    current_coverage: float
+    take_up: float
+    employment_rate: float | None
 
 
 @dataclass(frozen=True)
@@ -408,6 +492,12 @@ class Scenario:
     io_conversion : IOConversion or None
         For a country of the database: the input–output table used and its exchange rate
         (see :func:`carecost.investment.model.country_io_model`); None otherwise.
+    leave : tuple of Leave
+        Childcare-related leave entitlements (``[[leave]]``; empty when none).
+    breastfeeding : Breastfeeding or None
+        Paid breastfeeding breaks (``[breastfeeding]``), or None.
+    preset : str or None
+        The shipped policy package the scenario starts from (``meta.preset``), or None.
     """
 
     name: str
@@ -430,6 +520,9 @@ class Scenario:
     data_warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
     price_year: int | None = None
     io_conversion: IOConversion | None = field(default=None, repr=False, compare=False)
+    leave: tuple[Leave, ...] = ()
+    breastfeeding: Breastfeeding | None = None
+    preset: str | None = None
 
     def sources(self) -> pd.DataFrame:
         """Where every input came from, input by input.
@@ -514,6 +607,40 @@ class Scenario:
                 f"{self.base_year}–{self.end_year} and age {lo}–{hi}"
             )
         return persons_in_need(vals, service.need_rate)
+
+    def births(self) -> np.ndarray:
+        """Births per year, proxied by the population aged 0 (the base of leave and
+        breastfeeding costs).
+
+        Returns
+        -------
+        ndarray (n_years,)
+            Persons aged 0 on 1 July of each year (UN WPP for a country of the database):
+            the survivors of the births of the previous twelve months, so the births less
+            the deaths in the first months of life (docs/methods.md §4.7) [persons/year].
+
+        Raises
+        ------
+        InvestmentInputError
+            If the population lacks age 0 in a simulated year (or repeats it).
+        """
+        pop = self.population
+        sub = pop[(pop["age"] == 0) & pop["year"].isin(self.years)]
+        if sub["year"].duplicated().any():
+            raise InvestmentInputError(
+                "population has more than one row for age 0 in years "
+                f"{sorted(set(sub.loc[sub['year'].duplicated(), 'year'].astype(int)))} "
+                "(births of [[leave]] / [breastfeeding]); allowed one row per year and age")
+        by_year = sub.set_index("year")["population"].reindex(self.years)
+        vals = by_year.to_numpy(dtype=float)
+        if not np.all(np.isfinite(vals)):
+            missing = [int(y) for y, v in zip(self.years, vals, strict=True)
+                       if not np.isfinite(v)]
+            raise InvestmentInputError(
+                f"population lacks age 0 in years {missing}; the births of [[leave]] and "
+                "[breastfeeding] are the population aged 0: give it for every year "
+                f"{self.base_year}–{self.end_year}")
+        return vals
 
 
 # --------------------------------------------------------------------------------------------
@@ -919,8 +1046,219 @@ def _staff_grades(value: Any, w: str) -> list[dict[str, Any]] | None:
     return out
 
 
+#: Target key >= current key, checked for every [[leave]] and for [breastfeeding].
+_NOT_BELOW: dict[str, tuple[tuple[str, str], ...]] = {
+    "leave": (("weeks", "current_weeks"), ("replacement_rate", "current_replacement_rate"),
+              ("coverage", "current_coverage")),
+    "breastfeeding": (("minutes_per_day", "current_minutes_per_day"),
+                      ("months", "current_months"), ("coverage", "current_coverage")),
+}
+
+
+def _numbers(raw: Mapping[str, Any], table: str, where: str) -> dict[str, float | None]:
+    """Every numeric key of ``table``: given, its default, or None when absent and unset."""
+    out: dict[str, float | None] = {}
+    for key, spec in fields_of(table).items():
+        if spec.type != "number":
+            continue
+        if raw.get(key) is None and spec.default is None:
+            out[key] = None
+        else:
+            out[key] = _num(raw, table, key, where)
+    for target, current in _NOT_BELOW[table]:
+        tv, cv = out[target], out[current]
+        if tv is not None and cv is not None and tv < cv:
+            raise InvestmentInputError(
+                f"{where}.{target} = {raw.get(target)!r} is below {current} = {cv:g}; allowed "
+                f"range [{cv:g}, {fields_of(table)[target].high:g}] (the target entitlement "
+                f"cannot be below today's; see {REFERENCE_PAGE})")
+    return out
+
+
+def _log_table(raw: Mapping[str, Any], table: str, where: str, obj: Any,
+               log: list[InputSource]) -> None:
+    for key, spec in fields_of(table).items():
+        value = getattr(obj, key, None)
+        if value is None or spec.type != "number":
+            continue
+        given = key in raw
+        log.append(InputSource(f"{where}.{key}", value, spec.unit,
+                               "scenario" if given else "default",
+                               "" if given else f"default ({REFERENCE_PAGE})"))
+
+
+def _leave(value: Any, log: list[InputSource]) -> tuple[Leave, ...]:
+    """Validate the ``[[leave]]`` tables (empty when absent)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(x, Mapping) for x in value):
+        raise InvestmentInputError(
+            f"leave = {value!r}; allowed an array of [[leave]] tables with kind, weeks and "
+            f"replacement_rate (see {REFERENCE_PAGE})")
+    out: list[Leave] = []
+    for i, raw in enumerate(value):
+        where = f"leave[{i}]"
+        check_keys(raw, "leave", where)
+        kind = require(raw, "kind", where)
+        kinds = spec_of("leave", "kind").choices
+        if kind not in kinds:
+            raise InvestmentInputError(
+                f"{where}.kind = {kind!r}; allowed {', '.join(map(repr, kinds))}")
+        parent = raw.get("parent")
+        implied = {"maternity": "mother", "paternity": "father"}.get(kind)
+        if parent is None:
+            if implied is None:
+                raise InvestmentInputError(
+                    f"{where}.parent is missing: parental leave needs parent = 'mother' or "
+                    "'father' (one [[leave]] table for each)")
+            parent = implied
+        if parent not in ("mother", "father"):
+            raise InvestmentInputError(
+                f"{where}.parent = {parent!r}; allowed 'mother' or 'father'")
+        if implied is not None and parent != implied:
+            raise InvestmentInputError(
+                f"{where}.parent = {parent!r} with kind = {kind!r}; {kind} leave is the "
+                f"{implied}'s (use kind = 'parental' for the other parent)")
+        name = _text(raw, "leave", "name", where) or (
+            kind if kind != "parental" else f"parental_{parent}")
+        w = f"leave.{name}"
+        if name in {x.name for x in out}:
+            raise InvestmentInputError(
+                f"{w}: the name {name!r} repeats an earlier [[leave]] table; allowed distinct "
+                "names (set name = ... in each)")
+        nums = _numbers(raw, "leave", w)
+        entry = Leave(name=name, kind=str(kind), parent=str(parent), **nums)  # type: ignore[arg-type]
+        log.append(InputSource(f"{w}.kind", kind, "", "scenario", ""))
+        log.append(InputSource(f"{w}.parent", parent, "", "scenario" if "parent" in raw
+                               else "default", "" if "parent" in raw else f"the kind ({kind})"))
+        _log_table(raw, "leave", w, entry, log)
+        out.append(entry)
+    return tuple(out)
+
+
+def _breastfeeding(value: Any, log: list[InputSource]) -> Breastfeeding | None:
+    """Validate the ``[breastfeeding]`` table (None when absent)."""
+    if value is None:
+        return None
+    check_keys(value, "breastfeeding", "breastfeeding")
+    nums = _numbers(value, "breastfeeding", "breastfeeding")
+    for key in ("minutes_per_day", "months"):
+        if nums[key] is None:
+            require(value, key, "breastfeeding")
+    out = Breastfeeding(**nums)  # type: ignore[arg-type]
+    _log_table(value, "breastfeeding", "breastfeeding", out, log)
+    return out
+
+
+#: The shipped policy packages (``meta.preset``): file names under ``data/presets``.
+PRESETS = ("ilo-2035", "ilo-2050")
+
+
+def preset_raw(preset: str) -> dict[str, Any]:
+    """The scenario tables of a shipped preset (``data/presets/<preset>.toml``).
+
+    Parameters
+    ----------
+    preset : {"ilo-2035", "ilo-2050"}
+
+    Returns
+    -------
+    dict
+        The parsed preset: ``meta`` (years, name), ``services``, ``leave``,
+        ``breastfeeding``; its ``sources`` table (the source of every value) removed.
+
+    Raises
+    ------
+    InvestmentInputError
+        For an unknown preset (naming the shipped ones).
+    """
+    if preset not in PRESETS:
+        raise InvestmentInputError(
+            f"meta.preset = {preset!r}; allowed {', '.join(map(repr, PRESETS))}")
+    raw = _read_toml(DATA / "presets" / f"{preset}.toml")
+    raw.pop("sources", None)
+    return raw
+
+
+def preset_sources(preset: str) -> dict[str, str]:
+    """The source of every value of a shipped preset, by key path (``services.ecce_3_5.
+    persons_per_staff``, ``leave.maternity.weeks``, ``breastfeeding.months``, ``meta.
+    target_year``); the same text is in ``docs/methods.md`` §4.8."""
+    preset_raw(preset)  # the name is checked
+    raw = _read_toml(DATA / "presets" / f"{preset}.toml")
+    return {str(k): str(v) for k, v in raw.get("sources", {}).items()}
+
+
+def _from_preset(rows: list[InputSource], preset: str, file_raw: Mapping[str, Any]
+                 ) -> list[InputSource]:
+    """Rows of values the preset supplied (not set in the file): origin ``preset`` and the
+    preset's source."""
+    given: set[str] = set()
+    for table in ("services", "leave"):
+        for entry in file_raw.get(table, []) or []:
+            if not isinstance(entry, Mapping):
+                continue
+            name = entry.get("name")
+            if table == "leave" and name is None:
+                kind = entry.get("kind")
+                name = kind if kind != "parental" else f"parental_{entry.get('parent')}"
+            given |= {f"{table}.{name}.{k}" for k in entry}
+    bf = file_raw.get("breastfeeding")
+    if isinstance(bf, Mapping):
+        given |= {f"breastfeeding.{k}" for k in bf}
+    sources = preset_sources(preset)
+    return [dataclasses.replace(r, origin="preset", source=f"preset {preset}: {sources[r.input]}")
+            if r.input in sources and r.input not in given else r for r in rows]
+
+
+def _merge_named(base: list[Any], over: Any, table: str) -> list[Any]:
+    """``[[table]]`` entries: the file's entries override the preset's of the same name key by
+    key; entries with other names are added."""
+    if not isinstance(over, list):
+        raise InvestmentInputError(
+            f"{table} = {over!r}; allowed an array of [[{table}]] tables")
+    out = [dict(x) for x in base]
+
+    def name_of(entry: Mapping[str, Any]) -> Any:
+        if table == "leave" and "name" not in entry:
+            kind, parent = entry.get("kind"), entry.get("parent")
+            return kind if kind != "parental" else f"parental_{parent}"
+        return entry.get("name")
+
+    index = {name_of(x): i for i, x in enumerate(out)}
+    for entry in over:
+        if not isinstance(entry, Mapping):
+            raise InvestmentInputError(f"{table} entry {entry!r} is not a table")
+        key = name_of(entry)
+        if key in index:
+            out[index[key]] = {**out[index[key]], **entry}
+        else:
+            out.append(dict(entry))
+    return out
+
+
+def _with_preset(raw: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The scenario with its ``meta.preset`` filled in (the file overrides the preset)."""
+    meta = raw.get("meta")
+    preset = meta.get("preset") if isinstance(meta, Mapping) else None
+    if preset is None:
+        return dict(raw), None
+    base = preset_raw(str(preset))
+    out: dict[str, Any] = {k: (dict(v) if isinstance(v, Mapping) else v)
+                           for k, v in base.items()}
+    for key, value in raw.items():
+        if key in ("services", "leave") and key in out:
+            out[key] = _merge_named(out[key], value, key)
+        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out, str(preset)
+
+
 def _macro(v: Mapping[str, Any]) -> Macro:
-    return Macro(**{key: _num(v, "macro", key, "macro") for key in fields_of("macro")})
+    return Macro(**{key: _num(v, "macro", key, "macro") for key, spec in fields_of("macro").items()
+                    if spec.default is not None or v.get(key) is not None})
 
 
 def _fiscal(v: Mapping[str, Any]) -> Fiscal:
@@ -1122,6 +1460,10 @@ def scenario_from_dict(
                 )
     meta = require(raw, "meta", "scenario")
     check_keys(meta, "meta", "meta")
+    file_raw = raw
+    raw, preset = _with_preset(raw)
+    meta = raw["meta"]
+    check_keys(meta, "meta", "meta")
     if not allow_file_references and "use_country_dataset" in meta:
         raise InvestmentInputError(
             "meta: key 'use_country_dataset' is not allowed here (a scenario sent as JSON uses "
@@ -1163,7 +1505,9 @@ def scenario_from_dict(
                     f"country database ({unknown_country(io_given)})")
             io_given = io_given if io_given == "example" else io_given.strip().upper()
         db = country_inputs(country, base, end, macro_raw, fiscal_raw,
-                            population_given="file" in pop_raw, io_dataset=io_given)
+                            population_given="file" in pop_raw, io_dataset=io_given,
+                            earnings_by_sex=bool(raw.get("leave"))
+                            or raw.get("breastfeeding") is not None)
         label = f"{db.name} ({db.iso3}; {DB})"
         country_raw = {"io_dataset": db.io.table if db.io is not None else "example"}
     country_v = {t: _values(country_raw.get(t, {})) for t in ("macro", "fiscal")}
@@ -1189,6 +1533,8 @@ def scenario_from_dict(
     names = [s.name for s in services]
     if len(set(names)) != len(names):
         raise InvestmentInputError(f"services names must be unique; got {names}")
+    leave = _leave(raw.get("leave"), log)
+    breastfeeding = _breastfeeding(raw.get("breastfeeding"), log)
     if db is not None and db.population is not None:
         pop = check_population(db.population, "population (country database)")
         pop_file, pop_from_country = f"{label}: {_WPP}", True
@@ -1215,6 +1561,7 @@ def scenario_from_dict(
                 f"in years {sorted(set(range(base, end + 1)) - set(complete))}"
             )
     macro, fiscal = _macro(macro_v), _fiscal(fiscal_v)
+    _check_earnings(macro, leave, breastfeeding, country if db is not None else None)
     tables = {"macro": macro, "fiscal": fiscal}
     check_joint("scenario", lambda key: (key, getattr(tables[key.split(".")[0]],
                                                       key.split(".")[1])))
@@ -1264,6 +1611,8 @@ def scenario_from_dict(
     for table, given, values in (("macro", macro_raw, macro), ("fiscal", fiscal_raw, fiscal)):
         for key, spec in fields_of(table).items():
             value = getattr(values, key)
+            if value is None:
+                continue
             if key in given:
                 rows.append(InputSource(f"{table}.{key}", value, spec.unit, "scenario", ""))
             elif db is not None and key in getattr(db, table):
@@ -1296,6 +1645,13 @@ def scenario_from_dict(
         "country dataset" if pop_from_country else "scenario",
         f"{label or country}: {pop_file}" if pop_from_country and db is None else pop_file,
         synthetic and pop_from_country, None, pop_flag))
+    if leave or breastfeeding is not None:
+        rows.append(InputSource(
+            "births", "population aged 0", "persons per year",
+            "country dataset" if pop_from_country else "scenario",
+            f"{pop_file}: persons aged 0 on 1 July of each year", synthetic and pop_from_country,
+            None, "proxy: the survivors of the previous twelve months' births (births less "
+            "deaths in the first months of life; docs/methods.md §4.7)"))
     io_src = ("synthetic example input–output table (countries/example_io.csv)"
               if io_dataset == "example" else io_dataset)
     if db is not None and db.io is not None:
@@ -1315,6 +1671,8 @@ def scenario_from_dict(
             "comparison.sector", comparison_sector, "input–output sector code",
             "country dataset", f"{DB}: the country's construction industry (WIOD "
             f"{COMPARISON_SECTOR}, NACE F)"))
+    if preset is not None:
+        rows = _from_preset(rows, preset, file_raw)
     notes = _data_warnings(rows, country, synthetic, io_dataset, bool(macro_raw),
                            not pop_from_country)
     for note in notes:
@@ -1324,7 +1682,7 @@ def scenario_from_dict(
         for note in country_notes:
             warnings.warn(note, CountryDataWarning, stacklevel=2)
         notes = [*notes, *country_notes]
-    return Scenario(
+    scn = Scenario(
         name=str(_text(meta, "meta", "name", "meta")),
         country=country,
         currency=currency,
@@ -1349,7 +1707,34 @@ def scenario_from_dict(
         data_warnings=tuple(notes),
         price_year=None if db is None else db.price_year,
         io_conversion=None if db is None else db.io,
+        leave=leave,
+        breastfeeding=breastfeeding,
+        preset=preset,
     )
+    if leave or breastfeeding is not None:
+        scn.births()  # the population has age 0 in every simulated year
+    return scn
+
+
+def _check_earnings(macro: Macro, leave: tuple[Leave, ...],
+                    breastfeeding: Breastfeeding | None, country: str | None) -> None:
+    """The earnings by sex that [[leave]] and [breastfeeding] replace must be known."""
+    need = {"mother": [f"leave.{x.name}" for x in leave if x.parent == "mother"],
+            "father": [f"leave.{x.name}" for x in leave if x.parent == "father"]}
+    if breastfeeding is not None:
+        need["mother"].append("breastfeeding")
+    for parent, key in (("mother", "women_earnings_relative_to_average"),
+                        ("father", "men_earnings_relative_to_average")):
+        if not need[parent] or getattr(macro, key) is not None:
+            continue
+        sex = "women" if parent == "mother" else "men"
+        where = (f"the country database has no earnings of {sex} for {country}; "
+                 if country is not None else "")
+        raise InvestmentInputError(
+            f"macro.{key} is missing: {', '.join(need[parent])} replace the earnings of "
+            f"employed {sex}; {where}set it in [macro] (employed {sex}'s mean gross earnings "
+            "/ macro.average_wage; usual source: ILOSTAT EAR_4MTH_SEX_GEO_CUR_NB_A) (see "
+            f"{REFERENCE_PAGE})")
 
 
 _WPP = ("UN World Population Prospects 2019 (CC BY 3.0 IGO) by single year of age, both sexes "

@@ -31,6 +31,9 @@ Steps, in the order of the method (year ``t``, service ``s``):
     household income as the net gain after lost benefits.
 11. :func:`fiscal_returns`, :func:`employment_rates` -- returns and employment rates.
 12. :func:`net_funding`, :func:`net_funding_requirement`, :func:`present_value`.
+13. :func:`leave_benefit`, :func:`leave_cost`, :func:`breastfeeding_benefit`,
+    :func:`breastfeeding_cost` -- childcare-related leave and paid breastfeeding breaks
+    (transfers to employed parents, costed from births; no jobs counted).
 
 References
 ----------
@@ -74,7 +77,10 @@ __all__ = [
     "Parents",
     "RecurrentCost",
     "Staffing",
+    "TransferCost",
     "WageUpgrade",
+    "breastfeeding_benefit",
+    "breastfeeding_cost",
     "capital_cost",
     "care_wage",
     "coverage",
@@ -84,6 +90,8 @@ __all__ = [
     "gross_cost",
     "household_round",
     "io_jobs",
+    "leave_benefit",
+    "leave_cost",
     "lost_benefit",
     "macro_paths",
     "net_earnings_share",
@@ -1401,3 +1409,247 @@ def present_value(
     """
     factor = (1.0 + discount_rate) ** -(np.asarray(years) - base_year).astype(float)
     return float((np.asarray(values, dtype=float) * factor).sum())
+
+
+# -------------------------------------------------------------------------------- step 13
+# Childcare-related leave and breastfeeding breaks (transfers to parents, not services)
+@dataclass(frozen=True)
+class TransferCost:
+    """Cost of a leave entitlement or of paid breastfeeding breaks (see :func:`leave_cost`,
+    :func:`breastfeeding_cost`).
+
+    Attributes
+    ----------
+    eligible_parents : array
+        Employed parents of the year's births [persons/year].
+    current_cost : array
+        Cost of today's entitlement (today's weeks or minutes, pay and coverage) in year
+        ``t`` [currency/year].
+    target_cost : array
+        Cost of the target entitlement in year ``t`` [currency/year].
+    additional_cost : array
+        Cost of extending today's entitlement towards the target along the phase-in path,
+        ``(target_cost - current_cost) p_t`` [currency/year].
+    """
+
+    eligible_parents: Array
+    current_cost: Array
+    target_cost: Array
+    additional_cost: Array
+
+
+def leave_benefit(
+    parent_earnings: Array,
+    average_wage: Array,
+    weeks: Array,
+    replacement_rate: Array,
+    ceiling_relative_to_average: Array | None,
+) -> Array:
+    r"""Leave benefit paid per parent taking the leave.
+
+    .. math:: b = W \, \frac{\min(\rho\, w_p,\; \bar c\, \bar w)}{52}
+
+    Parameters
+    ----------
+    parent_earnings : array
+        Gross annual earnings of the parent before the leave ``w_p`` [currency/year].
+    average_wage : array
+        Average gross annual wage ``\bar w`` [currency/FTE/year].
+    weeks : array
+        Paid weeks per birth ``W`` [weeks].
+    replacement_rate : array
+        Benefit as a share of previous earnings ``\rho`` [share].
+    ceiling_relative_to_average : array or None
+        Ceiling of the benefit as annual earnings relative to the average wage ``\bar c``
+        [multiple of the average wage]; None for no ceiling.
+
+    Returns
+    -------
+    array
+        Benefit per parent taking the leave [currency/birth].
+
+    References
+    ----------
+    ILO Maternity Protection Convention, 2000 (No. 183), art. 4 (at least 14 weeks) and art. 6
+    (cash benefits of at least two thirds of previous earnings, or of the earnings taken
+    into account for benefits, art. 6(3));
+    ILO Recommendation No. 191, para. 1-2 (at least 18 weeks, full previous earnings);
+    ILO (2022) *Care at Work*; De Henau (2022), section 2 (leave costed from births,
+    employment rates and earnings).
+    """
+    weekly = np.asarray(replacement_rate) * parent_earnings
+    if ceiling_relative_to_average is not None:
+        weekly = np.minimum(weekly, np.asarray(ceiling_relative_to_average) * average_wage)
+    return np.asarray(weeks) * weekly / 52.0
+
+
+def leave_cost(
+    births: Array,
+    employment_rate: Array,
+    parent_earnings: Array,
+    average_wage: Array,
+    phase_in: Array,
+    *,
+    weeks: Array,
+    current_weeks: Array,
+    replacement_rate: Array,
+    current_replacement_rate: Array,
+    ceiling_relative_to_average: Array | None,
+    coverage: Array,
+    current_coverage: Array,
+    take_up: Array,
+) -> TransferCost:
+    r"""Cost of a childcare-related leave entitlement, today and at the target.
+
+    .. math:: E_t = B_t\, e, \qquad
+              C^0_t = E_t\, u\, k_0\, b(W_0, \rho_0), \qquad
+              C^*_t = E_t\, u\, k^*\, b(W^*, \rho^*), \qquad
+              A_t = (C^*_t - C^0_t)\, p_t
+
+    with ``b`` the benefit per parent of :func:`leave_benefit`.  Each birth has one mother and
+    one father; a leave that starts in year ``t`` is costed in year ``t`` (for a steady
+    number of births the annual cost of leave longer than a year is the same).
+
+    Parameters
+    ----------
+    births : array
+        Births ``B_t`` (population aged 0), a ``(1, T)`` row [persons/year].
+    employment_rate : array
+        Employed parents of the parent's sex per birth ``e`` [share].
+    parent_earnings : array
+        Gross annual earnings of the parent ``w_p`` [currency/year].
+    average_wage : array
+        Average gross annual wage [currency/FTE/year] (for the ceiling).
+    phase_in : array
+        Share of the gap closed ``p_t`` [share].
+    weeks, current_weeks : array
+        Paid weeks per birth at the target ``W*`` and today ``W_0`` [weeks].
+    replacement_rate, current_replacement_rate : array
+        ``rho*`` and ``rho_0`` [share of previous earnings].
+    ceiling_relative_to_average : array or None
+        Ceiling of the benefit [multiple of the average wage]; None for no ceiling.
+    coverage, current_coverage : array
+        Shares of employed parents entitled ``k*`` and ``k_0`` (informal workers included in
+        the target) [share].
+    take_up : array
+        Share of entitled parents who take the leave ``u`` [share].
+
+    Returns
+    -------
+    TransferCost
+        [persons/year] and [currency/year].
+
+    References
+    ----------
+    De Henau (2022), section 2 (leave for all employed parents, informal workers included,
+    at C183/R191 levels); ILO (2022) *Care at Work*; ILO C183 art. 2, 4, 6; R191 para. 1-2.
+    """
+    eligible = births * np.asarray(employment_rate)
+    base = eligible * np.asarray(take_up)
+    current = base * np.asarray(current_coverage) * leave_benefit(
+        parent_earnings, average_wage, current_weeks, current_replacement_rate,
+        ceiling_relative_to_average)
+    target = base * np.asarray(coverage) * leave_benefit(
+        parent_earnings, average_wage, weeks, replacement_rate, ceiling_relative_to_average)
+    return TransferCost(eligible_parents=eligible, current_cost=current, target_cost=target,
+                        additional_cost=(target - current) * phase_in)
+
+
+def breastfeeding_benefit(
+    mother_earnings: Array, minutes_per_day: Array, hours_per_day: Array, months: Array
+) -> Array:
+    r"""Pay for the breastfeeding breaks of one mother.
+
+    .. math:: b = w_m \, \frac{m / 60}{h} \, \frac{M}{12}
+
+    The breaks are working time paid at the mother's earnings (C183 art. 10(2)), so their
+    value is the share ``(m/60)/h`` of the day's earnings over ``M`` months.
+
+    Parameters
+    ----------
+    mother_earnings : array
+        Gross annual earnings of the mother ``w_m`` [currency/year].
+    minutes_per_day : array
+        Paid break time ``m`` [minutes/working day].
+    hours_per_day : array
+        Paid working hours per day ``h`` [hours/working day].
+    months : array
+        Months of breaks after the return to work ``M`` [months/birth].
+
+    Returns
+    -------
+    array
+        [currency/birth].
+
+    References
+    ----------
+    ILO Maternity Protection Convention, 2000 (No. 183), art. 10 (daily breaks or a daily
+    reduction of hours, counted as working time and paid); Recommendation No. 191, para. 7;
+    ILO (2022) *Care at Work*; De Henau (2022).
+    """
+    return (mother_earnings * (np.asarray(minutes_per_day) / 60.0) / np.asarray(hours_per_day)
+            * np.asarray(months) / 12.0)
+
+
+def breastfeeding_cost(
+    births: Array,
+    employment_rate: Array,
+    mother_earnings: Array,
+    phase_in: Array,
+    *,
+    minutes_per_day: Array,
+    current_minutes_per_day: Array,
+    months: Array,
+    current_months: Array,
+    hours_per_day: Array,
+    coverage: Array,
+    current_coverage: Array,
+    take_up: Array,
+) -> TransferCost:
+    r"""Cost of paid breastfeeding breaks, today and at the target.
+
+    .. math:: E_t = B_t\, e, \qquad
+              C^0_t = E_t\, u\, k_0\, b(m_0, M_0), \qquad
+              C^*_t = E_t\, u\, k^*\, b(m^*, M^*), \qquad
+              A_t = (C^*_t - C^0_t)\, p_t
+
+    with ``b`` of :func:`breastfeeding_benefit`.
+
+    Parameters
+    ----------
+    births : array
+        Births ``B_t`` (population aged 0), a ``(1, T)`` row [persons/year].
+    employment_rate : array
+        Employed mothers per birth ``e`` [share].
+    mother_earnings : array
+        Gross annual earnings of employed women ``w_m`` [currency/year].
+    phase_in : array
+        ``p_t`` [share].
+    minutes_per_day, current_minutes_per_day : array
+        ``m*`` and ``m_0`` [minutes/working day].
+    months, current_months : array
+        ``M*`` and ``M_0`` [months/birth].
+    hours_per_day : array
+        Paid working hours per day [hours].
+    coverage, current_coverage : array
+        ``k*`` and ``k_0`` [share of employed mothers].
+    take_up : array
+        Share of entitled mothers who breastfeed and take the breaks ``u`` [share].
+
+    Returns
+    -------
+    TransferCost
+        [persons/year] and [currency/year].
+
+    References
+    ----------
+    ILO C183 art. 10; R191; De Henau (2022); ILO (2022) *Care at Work*.
+    """
+    eligible = births * np.asarray(employment_rate)
+    base = eligible * np.asarray(take_up)
+    current = base * np.asarray(current_coverage) * breastfeeding_benefit(
+        mother_earnings, current_minutes_per_day, hours_per_day, current_months)
+    target = base * np.asarray(coverage) * breastfeeding_benefit(
+        mother_earnings, minutes_per_day, hours_per_day, months)
+    return TransferCost(eligible_parents=eligible, current_cost=current, target_cost=target,
+                        additional_cost=(target - current) * phase_in)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Self
 
 import numpy as np
@@ -490,6 +490,285 @@ class SurveyDesign(ABC):
             statistic="quantile", vcov=None, index=res.index.copy(), level=level,
             variance=self._variance_note(), df=self.degf(), method=self._METHOD,
             weights_unit=self._weights_unit, estimates=res["estimate"].to_numpy(dtype=float)))
+
+    def glm(
+        self, formula: str, family: Literal["gaussian", "quasibinomial", "quasipoisson"]
+        = "gaussian", *, na: NaPolicy = "raise", level: float = 0.95,
+    ) -> Estimate:
+        """Survey-weighted generalised linear model, as R ``svyglm``.
+
+        The coefficients :math:`\\hat\\beta` solve the weighted score equations
+        :math:`\\sum_i w_i x_i (y_i - \\mu_i) = 0` with :math:`\\mu_i = g^{-1}(x_i^\\top\\beta)`
+        (canonical links: identity, logit, log), fitted with statsmodels (WLS/GLM).  The
+        variance is design-based: on a :class:`Design` the sandwich
+        :math:`A^{-1}\\hat V_{design}(\\sum_i U_i)A^{-1}` with
+        :math:`A = \\sum_i w_i V(\\mu_i) x_i x_i^\\top` and :math:`U_i = w_i x_i (y_i-\\mu_i)`
+        (Binder 1983); on a :class:`ReplicateDesign` the replicate variance of the
+        coefficients refitted with every replicate weight (all replicates fitted at once,
+        by vectorised IRLS).  Quasi families: the dispersion does not enter the
+        design-based variance, so binomial and Poisson responses need not be counts.
+
+        Parameters
+        ----------
+        formula
+            A Wilkinson formula in formulaic syntax, e.g. ``"api00 ~ ell + meals + stype"``;
+            categorical columns get treatment contrasts and terms are named as formulaic
+            names them (``Intercept``, ``stype[T.H]``).  Quote column names that are not
+            Python identifiers with backticks.
+        family
+            ``"gaussian"`` (identity link), ``"quasibinomial"`` (logit; response in
+            [0, 1]) or ``"quasipoisson"`` (log; response >= 0), as R's families.
+        na
+            ``"raise"``: a missing value in a model variable (in the design) is an error;
+            ``"omit"``: fit on the complete rows, keeping the full design for the variance
+            (R's ``na.action = na.omit``).
+        level
+            Confidence level of ``ci_low``/``ci_high`` (Student t with ``df``, as R's
+            ``confint`` on an svyglm).
+
+        Returns
+        -------
+        Estimate
+            One row per coefficient: ``term, estimate, se, t, p, df, ci_low, ci_high``, with
+            ``df`` = design degrees of freedom + 1 - number of coefficients (as R's
+            ``df.residual``) used for ``p`` (two-sided Student t) and the interval; the
+            coefficients' covariance is :attr:`Estimate.vcov` (for :func:`contrast`).
+
+        Raises
+        ------
+        DesignError
+            A singular design matrix (naming the aliased terms), a response outside the
+            family's range, IRLS that does not converge; on the Dask backend (compute the
+            model columns first).
+
+        References
+        ----------
+        Binder, D. A. (1983). *International Statistical Review* 51, 279–292.
+        Lumley, T. (2010). *Complex Surveys*, chapter 5.
+        """
+        from .models import glm
+
+        return glm(self, formula, family, na=na, level=level)
+
+    # ------------------------------------------------------------- calibration
+    def poststratify(self, by: str | Sequence[str], population: object) -> Self:
+        """Post-stratify to known population counts, as R ``postStratify``.
+
+        Within each post-stratum :math:`c` (a combination of the ``by`` columns) the
+        weights are multiplied by :math:`N_c / \\hat N_c`, the population count over the
+        weighted sample count, so estimated counts equal the population's.  Variances:
+        on a :class:`Design` each estimate's influence values have their post-stratum
+        means removed, :math:`z_i - w_i \\sum_{j \\in c} z_j / \\sum_{j \\in c} w_j`, before
+        the design variance (R ``svyrecvar``); on a :class:`ReplicateDesign` every
+        replicate column is post-stratified with its own weighted counts.
+
+        Parameters
+        ----------
+        by
+            The post-stratum column(s) (no missing values).
+        population
+            Counts per post-stratum: a DataFrame with the ``by`` columns and one column of
+            counts (R's ``data.frame(..., Freq)``), or for one column a dict or Series
+            ``{level: count}`` (for several, a Series with a MultiIndex).  Units: the units
+            of the weights (e.g. persons).
+
+        Returns
+        -------
+        Design or ReplicateDesign
+            The same design with post-stratified weights (of the same kind).
+
+        Raises
+        ------
+        DesignError
+            A sample level missing from the population table (naming it), a population
+            cell with no sampled unit, a subset design (post-stratify the full design, then
+            subset), or the Dask backend.
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys*, section 7.2.  Holt, D. and Smith, T. M. F.
+        (1979). Post stratification. *JRSS A* 142, 33–46.
+        """
+        from .calibration import poststratify
+
+        return poststratify(self, by, population)  # type: ignore[no-any-return]
+
+    def rake(self, margins: Mapping[str | tuple[str, ...], object]) -> Self:
+        """Rake to known marginal counts (iterative proportional fitting), as R ``rake``.
+
+        Post-stratifies to each margin in turn until every margin's weighted counts equal
+        the population's (to 1e-13 of the total; R's default stops when counts move by less
+        than one unit).  Variances: on a :class:`Design`, ten sweeps over the margins of
+        :math:`z_i \\leftarrow z_i - w_i\\,\\overline{(z/w)}_{m(i)}` (unweighted means of
+        :math:`z_j/w_j` within each margin cell, exactly as R ``svyrecvar``); on a
+        :class:`ReplicateDesign` every replicate column is raked.
+
+        Parameters
+        ----------
+        margins
+            ``{column: counts}`` (or ``{(col1, col2): counts}`` for a joint margin), counts as
+            in :meth:`poststratify`; every margin must sum to the same population total.
+
+        Raises
+        ------
+        DesignError
+            As :meth:`poststratify`; margins with different totals; no convergence.
+
+        References
+        ----------
+        Deming, W. E. and Stephan, F. F. (1940). *Ann. Math. Statist.* 11, 427–444.
+        Lumley, T. (2010). *Complex Surveys*, section 7.3.
+        """
+        from .calibration import rake
+
+        return rake(self, margins)  # type: ignore[no-any-return]
+
+    def calibrate(
+        self, totals: Mapping[str, float] | pd.Series,
+        calfun: Literal["linear", "raking", "logit"] = "linear",
+        bounds: tuple[float, float] | None = None, *, formula: str | None = None,
+    ) -> Self:
+        """Calibrate the weights to population totals, as R ``calibrate`` (GREG).
+
+        Finds :math:`g_i = F(x_i^\\top\\lambda)` with :math:`\\sum_i d_i g_i x_i = t_x`
+        (Deville and Särndal 1992): ``"linear"`` :math:`F(u) = 1 + u` (the GREG estimator),
+        ``"raking"`` :math:`F(u) = e^u`, ``"logit"`` the bounded logistic of Deville,
+        Särndal and Sautory (1993); ``bounds=(L, U)`` keeps :math:`L \\le g_i \\le U`
+        (linear and raking truncate, logit needs finite bounds).  Newton steps as R's
+        ``grake``, to a relative misfit of 1e-12.  Variances: on a :class:`Design` each
+        estimate's influence values are replaced by their residuals from the
+        :math:`d`-weighted regression on :math:`x` (times :math:`g_i`), before the design
+        variance; on a :class:`ReplicateDesign` every replicate column is calibrated to
+        the same totals.
+
+        Parameters
+        ----------
+        totals
+            Population totals by calibration term, named as formulaic names model-matrix
+            columns: ``{"Intercept": 6194, "stype[T.H]": 755, "stype[T.M]": 1018,
+            "api99": 3914069}`` (R's ``(Intercept)`` is accepted).  The calibration
+            variables are the columns these names refer to (treatment contrasts), unless
+            ``formula`` (e.g. ``"~ stype + api99"``) is given.
+        calfun
+            ``"linear"``, ``"raking"`` or ``"logit"``.
+        bounds
+            ``(lower, upper)`` for the g-weights, ``lower < 1 < upper``.
+
+        Raises
+        ------
+        DesignError
+            Totals that do not name exactly the calibration terms; a term no sampled unit
+            has; weights that cannot meet the totals within ``bounds`` (naming the total
+            and, for replicate designs, the replicate); a subset design; the Dask backend.
+
+        References
+        ----------
+        Deville, J.-C. and Särndal, C.-E. (1992). *JASA* 87, 376–382.
+        Deville, J.-C., Särndal, C.-E. and Sautory, O. (1993). *JASA* 88, 1013–1020.
+        Lumley, T. (2010). *Complex Surveys*, section 7.4.
+        """
+        from .calibration import calibrate
+
+        return calibrate(self, totals, calfun, bounds,  # type: ignore[no-any-return]
+                         formula=formula)
+
+    # ------------------------------------------------------- tables and tests
+    def table(self, a: str, b: str | None = None, *, total: float | None = None
+              ) -> pd.DataFrame:
+        """Weighted counts of one or two categorical columns, as R ``svytable``.
+
+        :math:`\\hat N_{jk} = \\sum_i w_i 1\\{a_i = j, b_i = k\\}` for every combination of
+        the levels present in the design (zero for empty cells), in R's order (``a``
+        varying fastest); ``total`` rescales the counts to sum to it (R ``Ntotal``).
+        Units: the units of the weights.  Returns a DataFrame with ``a``, [``b``], ``Freq``.
+        """
+        from .tables import table
+
+        return table(self, a, b, total=total)
+
+    def chisq(self, a: str, b: str, statistic: Literal["F", "Chisq"] = "F") -> pd.DataFrame:
+        """Rao–Scott test of association of two categorical columns, as R ``svychisq``.
+
+        The Pearson statistic :math:`X^2` of the weighted table rescaled to the sample size
+        :math:`n` is corrected with the design effects :math:`\\Delta =
+        (C^\\top D^{-1} C / n)^{-1} C^\\top D^{-1} \\hat V D^{-1} C`, where :math:`\\hat V` is
+        the design covariance of the estimated cell proportions, :math:`D` their diagonal
+        and :math:`C` the interaction contrasts orthogonal to the main effects.
+        ``"F"`` (R's default, second-order): :math:`F = X^2/\\mathrm{tr}\\,\\Delta` on
+        :math:`d_0 = (\\mathrm{tr}\\,\\Delta)^2/\\mathrm{tr}(\\Delta^2)` and :math:`d_0\\nu`
+        degrees of freedom (:math:`\\nu` = design df); ``"Chisq"`` (first-order):
+        :math:`X^2/\\bar\\delta` against :math:`\\chi^2_{(r-1)(c-1)}`, reporting :math:`X^2`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: ``test``, ``statistic``, ``df`` (numerator), ``ddf`` (denominator, NaN
+            for ``"Chisq"``), ``p``.
+
+        References
+        ----------
+        Rao, J. N. K. and Scott, A. J. (1984). *Annals of Statistics* 12, 46–60.
+        Lumley, T. (2010). *Complex Surveys*, section 3.3.
+        """
+        from .tables import chisq
+
+        return chisq(self, a, b, statistic)
+
+    def ciprop(
+        self, y: str, method: Literal["logit", "beta", "xlogit", "mean"] = "logit", *,
+        level: float = 0.95, df: float | None = None,
+    ) -> Estimate:
+        """Confidence interval for a proportion that stays in [0, 1], as R ``svyciprop``.
+
+        ``y`` is a 0/1 (or boolean) column; :math:`\\hat p` its design-based mean with
+        standard error :math:`s`, :math:`t` the Student quantile with ``df`` (default the
+        design df).  ``"logit"`` and ``"xlogit"``: :math:`\\mathrm{expit}(\\mathrm{logit}\\,
+        \\hat p \\pm t\\, s/(\\hat p(1-\\hat p)))` (R's ``"logit"`` fits
+        ``svyglm(y ~ 1, quasibinomial)``, which gives the same interval); ``"beta"``
+        (Korn and Graubard 1998): Clopper–Pearson with the effective sample size
+        :math:`n^* = \\hat p(1-\\hat p)/s^2\\,(t_{n-1}/t_{df})^2`; ``"mean"``: the Wald
+        interval :math:`\\hat p \\pm t s`.  R's ``"likelihood"`` and ``"asin"`` are not
+        provided.
+
+        Returns
+        -------
+        Estimate
+            One row: ``variable, method, estimate, se, ci_low, ci_high, df``.
+        """
+        from .tables import ciprop
+
+        return ciprop(self, y, method, level=level, df=df)
+
+    def var(self, y: str, *, level: float = 0.95) -> Estimate:
+        """Estimated population variance of ``y``, as R ``svyvar``.
+
+        :math:`\\hat S^2 = \\frac{n}{n-1}\\sum_i w_i (y_i - \\hat{\\bar y})^2 / \\sum_i w_i`.
+        On a :class:`Design` (R ``svyvar.survey.design``) the standard error is that of the
+        mean of :math:`(y_i - \\hat{\\bar y})^2 n/(n-1)` with :math:`\\hat{\\bar y}` held fixed
+        and :math:`n` the rows of non-zero weight; on a :class:`ReplicateDesign`
+        (``svyvar.svyrep.design``) every replicate recomputes its own mean and
+        :math:`n` is the rows in the design.  Units: those of ``y``, squared.
+        """
+        from .tables import variance
+
+        return variance(self, y, level=level)
+
+    def ttest(self, y: str, by: str, *, level: float = 0.95) -> pd.DataFrame:
+        """Design-based t test of a difference in means between two groups (R ``svyttest``).
+
+        The slope of ``svyglm(y ~ group)`` (gaussian): the difference of the second group's
+        mean minus the first's (levels in category or sorted order), its design-based
+        standard error, :math:`t` = estimate / se on the model's residual degrees of
+        freedom (design df - 1), two-sided p-value and interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: ``variable, by, contrast, estimate, se, t, df, p, ci_low, ci_high``.
+        """
+        from .tables import ttest
+
+        return ttest(self, y, by, level=level)
 
     def _quantile_memory(self, spec: Spec, df: float | None) -> Any:
         """Sorted rows, cumulative weights and the indicator means, from the rows in memory."""

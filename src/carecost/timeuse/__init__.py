@@ -11,6 +11,7 @@ from .classification import (
 )
 from .indicators import bls_table1, gender_gap, sdg_541, time_use_indicators
 from .io import read_table
+from .readers import read_hetus, read_mtus
 from .survey import (
     DiaryReport,
     TimeUseError,
@@ -34,6 +35,8 @@ __all__ = [
     "icatus2016",
     "icatus_crosswalk",
     "read_atus",
+    "read_hetus",
+    "read_mtus",
     "read_table",
     "sdg_541",
     "time_use_indicators",

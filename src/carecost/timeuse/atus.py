@@ -39,6 +39,7 @@ OFFICIAL_STEMS = {
     "resp": ("atusresp",),
     "cps": ("atuscps",),
     "wgts": ("atuswgts", "atusrepwgt"),
+    "rost": ("atusrost",),
 }
 REPLICATES = r"^TUFNWGTP\d{3}$"
 
@@ -86,7 +87,8 @@ def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
     return TimeUseSurvey(persons=survey.persons,
                          design=survey.design.with_weights_unit("person_days"), variance=note,
                          report=survey.report, source=survey.source,
-                         activity_columns=survey.activity_columns, weights_unit="person_days")
+                         activity_columns=survey.activity_columns, weights_unit="person_days",
+                         code_system=survey.code_system)
 
 
 AGE_GROUPS = ("15-24", "25-34", "35-44", "45-54", "55-64", "65+")
@@ -141,6 +143,33 @@ def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
         raise TimeUseError(f"{what}: columns {missing} not found; is this a BLS ATUS file?")
 
 
+def _diary_day_age(persons: pd.DataFrame, files: dict[str, tuple[Path, str | None]]
+                   ) -> tuple[pd.Series, str]:
+    """The respondent's age on the diary day (TEAGE) where a file has it, else PRTAGE.
+
+    BLS tabulates ATUS by TEAGE, the edited age at the ATUS interview (in the roster file
+    ``atusrost``, line 1, and in some respondent extracts); PRTAGE is the age at the last CPS
+    interview, 2-5 months earlier, which moves respondents across age-group boundaries.
+    """
+    if "TEAGE" in persons.columns:
+        age = pd.to_numeric(persons["TEAGE"], errors="coerce")
+        where = "respondent file"
+    elif "rost" in files:
+        rost = _read_dat(files["rost"])
+        _require(rost, ["TUCASEID", "TULINENO", "TEAGE"], files["rost"][0].name)
+        line1 = rost[rost["TULINENO"] == 1]
+        if line1["TUCASEID"].duplicated().any():
+            raise TimeUseError(f"{files['rost'][0].name}: several line-1 records per TUCASEID")
+        age = persons["TUCASEID"].map(line1.set_index("TUCASEID")["TEAGE"])
+        where = files["rost"][0].name
+    else:
+        return persons["PRTAGE"], ("age: PRTAGE, the CPS age 2-5 months before the diary day; "
+                                   "add atusrost for TEAGE")
+    if age.isna().any():
+        raise TimeUseError(f"{int(age.isna().sum())} respondents have no TEAGE in {where}")
+    return age, f"age: TEAGE (diary day) from {where}"
+
+
 def _read_official(
     path: Path, files: dict[str, tuple[Path, str | None]], *, crosswalk: Crosswalk | None,
     diary_policy: DiaryPolicy,
@@ -171,7 +200,7 @@ def _read_official(
         raise TimeUseError(f"PESEX has values other than 1 and 2: "
                            f"{sorted(persons.loc[sex.isna(), 'PESEX'].unique())[:5]}")
     persons["sex"] = sex
-    persons["age"] = persons["PRTAGE"]
+    persons["age"], age_note = _diary_day_age(persons, files)
     persons["age_group"] = age_groups(persons["age"])
     if "TUYEAR" in persons.columns:
         persons["year"] = persons["TUYEAR"]
@@ -203,7 +232,7 @@ def _read_official(
     survey = from_episodes(
         ep, persons, id="TUCASEID", code="code", duration="dur", weights="TUFNWGTP",
         replicates=replicates, method="sdr", crosswalk=crosswalk, diary_policy=diary_policy,
-        source=f"ATUS official files in {path}",
+        source=f"ATUS official files in {path} ({age_note})",
     )
     return dataclasses.replace(survey, weights_unit="person_days")
 

@@ -233,11 +233,18 @@ def bls_table1_crosswalk() -> Crosswalk:
         return Crosswalk.from_csv(p, target="row", name="ATUS to BLS Table 1")
 
 
-def icatus_crosswalk() -> Crosswalk:
-    """ATUS activity lexicon to ICATUS 2016 codes (built by carecost; see SOURCES.md)."""
-    with resources.as_file(DATA / "atus_to_icatus2016.csv") as p:
-        return Crosswalk.from_csv(p, target="icatus", include=None, name="ATUS to ICATUS 2016",
-                                  kind="recode")
+def icatus_crosswalk(code_system: str = "atus") -> Crosswalk:
+    """A shipped crosswalk to ICATUS 2016 codes (built by carecost; see SOURCES.md).
+
+    Parameters
+    ----------
+    code_system
+        ``"atus"`` (ATUS lexicon, default), ``"mtus69"`` (MTUS 69 main
+        activities) or ``"hetus2008"`` (HETUS 2008 ACL).
+    """
+    from .codes import icatus_crosswalk as shipped
+
+    return shipped(code_system)
 
 
 def icatus2016() -> pd.DataFrame:

@@ -86,7 +86,9 @@ def from_episodes_dask(
         ``dask.dataframe.DataFrame`` objects (e.g. ``dd.read_parquet``).  Persons
         may be split across episode partitions.
     id, code, duration, weights, replicates, method, strata, psu, crosswalk, icatus
-        As :func:`carecost.timeuse.from_episodes`.
+        As :func:`carecost.timeuse.from_episodes`.  The codes must be ATUS lexicon codes
+        (``code_system="atus"``); other code systems, ``diary=`` and ``secondary=`` are
+        available in memory only (:func:`carecost.timeuse.from_episodes`).
     aligned
         ``False`` (default): a person's episodes may be anywhere; per-person
         minutes are summed across partitions and joined to the person table
@@ -192,4 +194,5 @@ def from_episodes_dask(
         design = Design(merged, weights=weights, strata=strata, psu=psu)
     cols = tuple(c for c in meta_cols if c != "diary_minutes")
     return TimeUseSurvey(persons=merged, design=design, variance=design.degf_note(),
-                         report=report, source=source, activity_columns=tuple(cols))
+                         report=report, source=source, activity_columns=tuple(cols),
+                         code_system="atus")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +17,9 @@ from .survey import TimeUseError, TimeUseSurvey
 GAP_CHUNK = 500
 """Domains per block in :func:`gender_gap` (each block's covariance is 2 x 500 squared)."""
 WEIGHTS_UNITS = ("persons", "person_days")
+UN_AGE_FLOOR = 15
+"""The SDG 5.4.1 reporting population starts at 15: excluding younger respondents is warned (a
+population starting above it, e.g. ``"18+"``, is an explicit choice and is not)."""
 
 
 def _subset_isin(design: SurveyDesign, col: str, values: list[object]) -> SurveyDesign:
@@ -342,10 +347,59 @@ def time_use_indicators(
     return out
 
 
+def _age_range(population: str | tuple[float, float]) -> tuple[float, float, str]:
+    """``"15+"``, ``"18+"``, ``"15-64"`` or ``(lo, hi)`` as (lowest, highest age, label)."""
+    if isinstance(population, tuple) and len(population) == 2:
+        lo, hi = float(population[0]), float(population[1])
+    elif isinstance(population, str) and re.fullmatch(r"\s*\d+\s*\+\s*", population):
+        lo, hi = float(population.strip().rstrip("+")), float("inf")
+    elif isinstance(population, str) and re.fullmatch(r"\s*\d+\s*-\s*\d+\s*", population):
+        lo_s, hi_s = population.split("-")
+        lo, hi = float(lo_s), float(hi_s)
+    else:
+        raise TimeUseError(f"population must be like '15+', '15-64' or (15, 64), or None for "
+                           f"all respondents; got {population!r}")
+    if not lo <= hi:
+        raise TimeUseError(f"population {population!r}: the lowest age is above the highest")
+    label = f"ages {lo:g}+" if hi == float("inf") else f"ages {lo:g}-{hi:g}"
+    return lo, hi, label
+
+
+def _restrict_ages(d: SurveyDesign, population: str | tuple[float, float] | None, age: str,
+                   where: str) -> tuple[SurveyDesign, str]:
+    """The design restricted to an age range (a domain), with a label; warns on exclusions."""
+    if population is None:
+        return d, "all respondents"
+    lo, hi, label = _age_range(population)
+    if age not in d.data.columns:
+        raise TimeUseError(f"{where}: population={population!r} needs the age in years, but the "
+                           f"column {age!r} is not in the data; pass age= (the column of ages), "
+                           "or population=None to use every respondent")
+    col = d.data[age]
+    if not pd.api.types.is_numeric_dtype(col.dtype):
+        raise TimeUseError(f"{where}: age column {age!r} is not numeric (dtype {col.dtype}); "
+                           "pass age= the age in years, or population=None")
+    n_missing = col.isna().sum()
+    outside = ((col < lo) | (col > hi)).sum()
+    below = (col < lo).sum()
+    n_missing, outside, below = (int(x.compute()) if hasattr(x, "compute") else int(x)
+                                 for x in (n_missing, outside, below))
+    if n_missing:
+        raise TimeUseError(f"{where}: {n_missing} respondents have no age in {age!r}")
+    if below and lo <= UN_AGE_FLOOR:
+        warnings.warn(f"{where}: {below} respondents are younger than {lo:g} and are excluded "
+                      f"({label}; {outside} excluded in all); pass population= to change it",
+                      stacklevel=3)
+    if not outside:
+        return d, label
+    return d.subset(lambda f: (f[age] >= lo) & (f[age] <= hi)), label
+
+
 def sdg_541(
     survey: SurveyDesign | TimeUseSurvey, *, y: str = "unpaid_care_work",
     by: str | Sequence[str] | None = "sex", level: float = 0.95, df: float | None = None,
-    secondary_childcare: str | None = None,
+    secondary_childcare: str | None = None, population: str | tuple[float, float] | None = "15+",
+    age: str = "age",
 ) -> pd.DataFrame:
     r"""SDG indicator 5.4.1: proportion of time spent on unpaid domestic and care work.
 
@@ -353,13 +407,15 @@ def sdg_541(
     major divisions 3 and 4) as a percentage of 24 hours,
     :math:`100\,\bar y / 1440` with :math:`\bar y` in minutes per day, by sex
     (and age group and location where asked), with design-based standard
-    errors.  Volunteer work (ICATUS 5) is not included.
+    errors.  Volunteer work (ICATUS 5) is not included.  Everyone in the
+    population counts, with or without time in the activity.
 
     Parameters
     ----------
     y
         Minutes per day of unpaid domestic and care work (default: the
-        ``unpaid_care_work`` column that carecost readers build).
+        ``unpaid_care_work`` column that carecost readers build); pass
+        ``"icatus_3"`` or ``"icatus_4"`` for the domestic and care series.
     by
         Domains; the SDG disaggregation is sex, age and location.
     secondary_childcare
@@ -367,6 +423,15 @@ def sdg_541(
         add to the numerator; the official indicator counts primary
         activities only, so this is a sensitivity variant (reported in the
         ``variant`` column).
+    population
+        Ages included: ``"15+"`` (default, the UNSD reporting population),
+        ``"18+"``, ``"15-64"``, ``(lo, hi)`` (inclusive), or ``None`` for all
+        respondents.  Respondents outside it are excluded by domain
+        estimation (the design is kept), with a warning when they include
+        respondents younger than 15 (children's diaries, e.g. surveys of
+        ages 10+ or 12+); reported in the ``population`` column.
+    age
+        Column of ages in years.
 
     References
     ----------
@@ -378,6 +443,7 @@ def sdg_541(
     bys = [by] if isinstance(by, str) else list(by or [])
     extra = [secondary_childcare] if secondary_childcare is not None else []
     _check_columns(d, [y, *extra, *bys], "sdg_541")
+    d, pop_label = _restrict_ages(d, population, age, "sdg_541")
     variant = "primary activities (official)"
     if secondary_childcare is not None:
         variant = f"primary + secondary childcare ({secondary_childcare})"
@@ -392,4 +458,5 @@ def sdg_541(
     res = d.assign(**{col: pct}).mean(col, by=bys or None, level=level, df=df)
     res["variable"] = "SDG 5.4.1 (% of 24 hours)"
     res["variant"] = variant
+    res["population"] = pop_label
     return res

@@ -12,18 +12,24 @@ READERS = {".csv": "csv", ".txt": "csv", ".dat": "csv", ".parquet": "parquet", "
            ".dta": "stata", ".sav": "spss", ".zsav": "spss"}
 
 
-def read_table(path: str | Path, *, columns: list[str] | None = None) -> pd.DataFrame:
-    """Read a data file by its extension, keeping value labels as categories.
+def read_table(path: str | Path, *, columns: list[str] | None = None, labels: bool = False
+               ) -> pd.DataFrame:
+    """Read a data file by its extension; labelled Stata/SPSS values stay codes.
 
     Parameters
     ----------
     path
         ``.csv``/``.dat``/``.txt`` (comma-separated with a header), ``.parquet``,
         ``.dta`` (Stata) or ``.sav``/``.zsav`` (SPSS).  Stata and SPSS files are
-        read with pyreadstat (install the ``stata`` extra) and labelled
-        values become pandas categoricals.
+        read with pyreadstat (install the ``stata`` extra).
     columns
         Read only these columns (an error names any that are missing).
+    labels
+        ``False`` (default): labelled values are kept as their **codes**
+        (an activity coded 18 stays 18, not "food preparation, cooking",
+        which no crosswalk could classify); the value labels are kept in
+        ``df.attrs["value_labels"]`` (``{column: {code: label}}``).
+        ``True``: labelled values become pandas categoricals of their labels.
 
     Returns
     -------
@@ -47,7 +53,11 @@ def read_table(path: str | Path, *, columns: list[str] | None = None) -> pd.Data
             raise TimeUseError("reading Stata/SPSS files needs pyreadstat: "
                                "pip install 'carecost[stata]'") from err
         reader = pyreadstat.read_dta if kind == "stata" else pyreadstat.read_sav
-        df, _meta = reader(str(p), apply_value_formats=True, formats_as_category=True)
+        df, meta = reader(str(p), apply_value_formats=labels, formats_as_category=labels)
+        value_labels = {col: dict(meta.value_labels[name])
+                        for col, name in meta.variable_to_label.items()
+                        if name in meta.value_labels}
+        df.attrs["value_labels"] = value_labels
     if columns is not None:
         missing = [c for c in columns if c not in df.columns]
         if missing:

@@ -7,6 +7,7 @@ zero-fill.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ import pandas as pd
 from carecost.errors import CarecostInputError
 from carecost.survey import Design, ReplicateDesign, SurveyDesign
 
-from .classification import Crosswalk, bls_table1_crosswalk, icatus_crosswalk
+from .classification import Crosswalk, bls_table1_crosswalk
+from .codes import CodeSystem, resolve
 
 DIARY_MINUTES = 1440
 DiaryPolicy = Literal["error", "report", "keep"]
@@ -40,6 +42,10 @@ class DiaryReport:
         Smallest and mean diary total (minutes).
     unmapped_codes
         Activity codes outside the crosswalk, with rows and minutes.
+    partial_weeks
+        With several diaries per person (``diary=`` and ``day_type=``): the
+        persons who lack a diary of some day type, whose average day is
+        the weighted mean of the days they have (``None`` otherwise).
     """
 
     persons: int
@@ -49,6 +55,7 @@ class DiaryReport:
     min_minutes: float
     mean_minutes: float
     unmapped_codes: pd.DataFrame = field(repr=False)
+    partial_weeks: int | None = None
 
     def summary(self) -> str:
         return (
@@ -87,6 +94,10 @@ class TimeUseSurvey:
         :attr:`~carecost.survey.SurveyDesign.weights_unit`, else ``"persons"``.  The
         survey's unit is stamped on :attr:`design`, so it travels with every
         ``design.subset(...)`` and result.
+    code_system
+        The activity classification of the diary codes (``"atus"``,
+        ``"mtus69"``, ``"hetus2008"``, ``"icatus2016"``, a user crosswalk's
+        name), ``None`` when not stated (person-level tables).
     """
 
     persons: pd.DataFrame
@@ -96,6 +107,7 @@ class TimeUseSurvey:
     source: str
     activity_columns: tuple[str, ...]
     weights_unit: str = None  # type: ignore[assignment]  # set in __post_init__
+    code_system: str | None = None
 
     def __post_init__(self) -> None:
         unit = self.weights_unit
@@ -175,9 +187,9 @@ def _diary_report(total: pd.Series, unmapped: pd.DataFrame, policy: DiaryPolicy)
 
 
 def _icatus_minutes(codes: pd.Series, minutes: np.ndarray, ids: np.ndarray,
-                    person_index: pd.Index) -> pd.DataFrame:
+                    person_index: pd.Index, system: CodeSystem | None = None) -> pd.DataFrame:
     """Minutes per person in each ICATUS 2016 major division (and unclassified)."""
-    ic = icatus_crosswalk().recode(codes).to_numpy()
+    ic = (system or resolve("atus", icatus=True)).icatus(codes)
     major = pd.Series(ic, dtype=object).str[0].fillna("unclassified").to_numpy()
     labels, mcode = np.unique(major.astype(str), return_inverse=True)
     pidx = person_index.get_indexer(pd.Index(ids))
@@ -191,6 +203,95 @@ def _icatus_minutes(codes: pd.Series, minutes: np.ndarray, ids: np.ndarray,
         if f"icatus_{k}" not in frame.columns:
             frame[f"icatus_{k}"] = 0.0
     return frame.astype(float)
+
+
+DAY_WEIGHTS: dict[str, float] = {"weekday": 5.0 / 7.0, "weekend": 2.0 / 7.0}
+"""Default weights of a weekday and a weekend diary in a person's average day."""
+SECONDARY_NONE = (-7, -8, -9)
+"""Secondary-activity codes that mean "no secondary activity" (MTUS: -7 not applicable, -8 and
+-9 missing); empty cells and 0 (HETUS: blank or 0 if none) mean the same."""
+CHILDCARE_DIVISION = "41"
+"""ICATUS 2016 division 41, childcare and instruction (of household and family children)."""
+
+
+def _diary_units(ep: pd.DataFrame, id: str, diary: str | None, day_type: str | None,
+                 day_weights: dict[str, float] | None) -> tuple[np.ndarray, pd.DataFrame]:
+    """Diary of each episode (codes 0..k-1) and a table of diaries: person id, day type, weight.
+
+    Without ``diary`` every person has one diary.
+    """
+    if diary is None:
+        codes, uniq = pd.factorize(ep[id], sort=False)
+        units = pd.DataFrame({"person": np.asarray(uniq), "weight": 1.0})
+        return codes, units
+    if diary not in ep.columns:
+        raise TimeUseError(f"episode table: diary column {diary!r} not found")
+    if ep[diary].isna().any():
+        raise TimeUseError(f"episode table: {int(ep[diary].isna().sum())} episodes have no "
+                           f"diary number in {diary!r}")
+    key = pd.MultiIndex.from_arrays([ep[id].to_numpy(), ep[diary].to_numpy()])
+    codes, uniq = pd.factorize(key, sort=False)
+    units = pd.DataFrame({"person": uniq.get_level_values(0), "diary": uniq.get_level_values(1)})
+    per_person = units.groupby("person", sort=False).size()
+    several = per_person[per_person > 1]
+    if day_type is None:
+        if len(several):
+            raise TimeUseError(
+                f"{len(several)} persons have several diaries (first ids: "
+                f"{several.index[:3].tolist()}); pass day_type= (a column saying 'weekday' or "
+                f"'weekend', or the keys of day_weights=) so that each person's days are weighted "
+                f"into an average day")
+        units["weight"] = 1.0
+        return codes, units
+    if day_type not in ep.columns:
+        raise TimeUseError(f"episode table: day_type column {day_type!r} not found")
+    weights = dict(DAY_WEIGHTS if day_weights is None else day_weights)
+    for k, v in weights.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
+            raise TimeUseError(f"day_weights[{k!r}] must be a positive number; got {v!r}")
+    dt = ep[day_type].astype(str).str.strip()
+    if day_weights is None:
+        dt = dt.str.lower()
+    per_unit = pd.DataFrame({"u": codes, "dt": dt.to_numpy()}).groupby("u")["dt"]
+    mixed = per_unit.nunique() > 1
+    if mixed.any():
+        bad = units.loc[mixed[mixed].index[:3], ["person", "diary"]].to_numpy().tolist()
+        raise TimeUseError(f"{int(mixed.sum())} diaries have episodes of different day types in "
+                           f"{day_type!r} (first (id, diary): {bad})")
+    units["day_type"] = per_unit.first().sort_index().to_numpy()
+    unknown = sorted(set(units["day_type"]) - set(weights))
+    if unknown:
+        raise TimeUseError(f"day_type values {unknown[:5]} have no weight; day_weights= has "
+                           f"{sorted(weights)}")
+    dup = units.duplicated(["person", "day_type"], keep=False)
+    if dup.any():
+        first = units.loc[dup, ["person", "diary", "day_type"]].head(4).to_numpy().tolist()
+        raise TimeUseError(
+            f"{int(units.loc[dup, 'person'].nunique())} persons have two diaries of the same day "
+            f"type (first (id, diary, day type): {first}); each diary must be a different day "
+            f"type (give day_weights= by day of week if the survey kept several weekdays)")
+    units["weight"] = units["day_type"].map(weights).astype(float)
+    return codes, units
+
+
+def _secondary_minutes(sec: pd.Series, primary_ic: np.ndarray, minutes: np.ndarray,
+                       system: CodeSystem) -> tuple[np.ndarray, np.ndarray]:
+    """Per episode: minutes of secondary childcare (primary not childcare) and of any childcare."""
+    s = pd.Series(sec).reset_index(drop=True)
+    num = pd.to_numeric(s, errors="coerce")
+    text = s.astype(str).str.strip()
+    none = s.isna() | num.isin([*SECONDARY_NONE, 0]) | text.isin(["", "nan", "None"])
+    has = ~none.to_numpy()
+    sec_ic = np.full(len(s), None, dtype=object)
+    if has.any():
+        codes = num[has].astype("int64") if num[has].notna().all() else s[has]
+        system.check(codes, minutes[has])
+        sec_ic[has] = system.icatus(codes)
+    prim_cc = (pd.Series(primary_ic, dtype=object).str.startswith(CHILDCARE_DIVISION)
+               .fillna(False).to_numpy(dtype=bool))
+    sec_cc = (pd.Series(sec_ic, dtype=object).str.startswith(CHILDCARE_DIVISION)
+              .fillna(False).to_numpy(dtype=bool))
+    return (np.where(sec_cc & ~prim_cc, minutes, 0.0), np.where(sec_cc | prim_cc, minutes, 0.0))
 
 
 def from_episodes(
@@ -210,6 +311,11 @@ def from_episodes(
     method: str = "sdr",
     crosswalk: Crosswalk | None = None,
     icatus: bool = True,
+    code_system: str | Crosswalk = "atus",
+    diary: str | None = None,
+    day_type: str | None = None,
+    day_weights: dict[str, float] | None = None,
+    secondary: str | None = None,
     diary_policy: DiaryPolicy = "report",
     source: str = "episode table",
 ) -> TimeUseSurvey:
@@ -230,11 +336,46 @@ def from_episodes(
         :class:`~carecost.survey.ReplicateDesign` (``method`` as there).
     crosswalk
         Activity codes to categories (default: ATUS lexicon to BLS Table 1
-        rows).  Codes outside it are reported, not dropped: their minutes
-        stay in ``diary_minutes``.
+        rows when ``code_system="atus"``, none otherwise).  Codes outside it
+        are reported, not dropped: their minutes stay in ``diary_minutes``.
     icatus
-        Also classify to ICATUS 2016 major divisions with the shipped
-        ATUS-to-ICATUS crosswalk (ATUS lexicon codes only).
+        Also classify to ICATUS 2016 major divisions (``icatus_1`` ...
+        ``icatus_9``, ``unpaid_care_work``) through the crosswalk of
+        ``code_system``.
+    code_system
+        The classification the codes are in: ``"atus"`` (ATUS lexicon,
+        default), ``"mtus69"`` (MTUS 69 main activities), ``"hetus2008"``
+        (HETUS 2008 ACL), ``"icatus2016"``, or a :class:`Crosswalk` from
+        your codes to ICATUS 2016 codes (``kind="recode"``).  Another name
+        is accepted only with ``icatus=False``.  When most minutes or most
+        distinct codes are not codes of the declared system, reading stops
+        (:class:`~carecost.timeuse.ClassificationError`): the codes are of
+        another system.
+    diary
+        Column numbering the diary days of a person (MTUS ``diary``, HETUS
+        ``DIARY``).  Each diary is validated on its own (1,440 minutes), and
+        the person's minutes per day are the ``day_weights``-weighted mean of
+        their diaries (a person with only some day types is averaged over
+        the days they have; counted in ``report.partial_weeks``).  Without
+        ``diary=``, a person whose episodes add up to 2,880 minutes or more
+        is an error (several days read as one).
+    day_type
+        Episode column with the type of day of each diary: ``"weekday"`` or
+        ``"weekend"`` (any case), or the keys of ``day_weights``.  Needed
+        when a person has several diaries; two diaries of one person with
+        the same day type are an error.
+    day_weights
+        Weight of each day type in the average day; default weekday 5/7,
+        weekend 2/7.  A survey's own day weights (e.g. by day of week
+        ``{"mon": 1, ..., "sun": 1}``) are given here, keyed by the values
+        of ``day_type``.
+    secondary
+        Episode column with the secondary (simultaneous) activity code, in
+        the same code system; ``-7``, ``-8``, ``-9``, ``0`` and empty cells
+        mean none.  Adds ``secondary_childcare`` (minutes with childcare,
+        ICATUS 41, as the secondary but not the primary activity) and
+        ``any_childcare`` (minutes with childcare as primary or secondary
+        activity, each minute once), as BLS and HETUS publish them.
     diary_policy
         Diaries that do not sum to 1,440 minutes: ``"error"``, ``"report"``
         (a warning and the report; default) or ``"keep"`` (report only).
@@ -244,14 +385,16 @@ def from_episodes(
     TimeUseError
         Negative or missing durations, overlapping episodes, duplicate person
         ids, persons without a diary, diaries without a person, missing or
-        non-positive weights.
+        non-positive weights, several days per person without ``diary=``,
+        two diaries of one person and day type.
     """
-    for col in [id, code] + [c for c in (duration, start, end) if c]:
+    for col in [id, code] + [c for c in (duration, start, end, secondary) if c]:
         if col not in episodes.columns:
             raise TimeUseError(f"episode table: column {col!r} not found "
                                f"(columns: {list(episodes.columns)[:12]})")
     _validate_persons(persons, id, weights)
-    ep = episodes
+    ep = episodes.reset_index(drop=True)
+    unit_of, units = _diary_units(ep, id, diary, day_type, day_weights)
     if start and end:
         s = pd.to_numeric(ep[start], errors="coerce")
         e = pd.to_numeric(ep[end], errors="coerce")
@@ -260,15 +403,15 @@ def from_episodes(
                                "missing or non-numeric start/end times")
         dur = (e - s) % DIARY_MINUTES
         dur = dur.where(~((dur == 0) & (e != s)), DIARY_MINUTES)
-        order = np.lexsort((s.to_numpy(), ep[id].to_numpy()))
-        sid = ep[id].to_numpy()[order]
+        order = np.lexsort((s.to_numpy(), unit_of))
+        sid = unit_of[order]
         ss, ee = s.to_numpy()[order], (s + dur).to_numpy()[order]
         same = sid[1:] == sid[:-1]
         overlap = same & (ss[1:] < ee[:-1])
         if overlap.any():
-            first = sid[1:][overlap][:3].tolist()
+            first = units["person"].to_numpy()[sid[1:][overlap][:3]].tolist()
             raise TimeUseError(f"episode table: {int(overlap.sum())} episodes overlap the "
-                               f"previous episode of the same person (ids {first})")
+                               f"previous episode of the same diary (ids {first})")
         minutes = dur.to_numpy(dtype=float)
     elif duration:
         dser = pd.to_numeric(ep[duration], errors="coerce")
@@ -291,35 +434,86 @@ def from_episodes(
     if nodiary.any():
         raise TimeUseError(f"{int(nodiary.sum())} persons have no diary episodes "
                            f"(first: {person_ids[nodiary][:3].tolist()})")
-    cw = crosswalk or bls_table1_crosswalk()
-    work = pd.DataFrame({"id": ep[id].to_numpy(), "code": ep[code].to_numpy(), "dur": minutes})
-    cats = cw.aggregate(work, id_col="id", code_col="code", minutes_col="dur", ids=person_ids)
-    total = work.groupby("id")["dur"].sum().reindex(person_ids)
-    report = _diary_report(total, cw.unmapped(work["code"], minutes), diary_policy)
-    clash = [c for c in cats.columns if c in persons.columns]
+    unit_index = pd.RangeIndex(len(units))
+    unit_total = pd.Series(np.bincount(unit_of, weights=minutes, minlength=len(units)),
+                           index=unit_index)
+    if diary is None:
+        several = unit_total >= 2 * DIARY_MINUTES
+        if several.any():
+            ids = units.loc[several, "person"].head(3).tolist()
+            raise TimeUseError(
+                f"{int(several.sum())} persons have 2,880 or more minutes of episodes (first "
+                f"ids: {ids}; most: {unit_total.max():,.0f}): a diary day has 1,440, so these "
+                f"are several diary days under one id; pass diary= (the column numbering each "
+                f"person's diaries) and day_type=")
+    system = resolve(code_system, icatus=icatus)
+    cw = crosswalk or (bls_table1_crosswalk() if system.name == "atus" else None)
+    work = pd.DataFrame({"id": unit_of, "code": ep[code].to_numpy(), "dur": minutes})
+    checkable = system.crosswalk is not None or system.maps_to_icatus
+    unknown = system.check(work["code"], minutes) if checkable else None
+    if cw is not None:
+        cats = cw.aggregate(work, id_col="id", code_col="code", minutes_col="dur",
+                            ids=unit_index)
+        unmapped = cw.unmapped(work["code"], minutes)
+    else:
+        cats = pd.DataFrame(index=unit_index)
+        unmapped = unknown if unknown is not None else pd.DataFrame(
+            columns=["code", "rows", "minutes"])
+    report = _diary_report(unit_total, unmapped, diary_policy)
+    per_unit = [cats]
+    cols = list(cats.columns)
+    if icatus:
+        ic = _icatus_minutes(work["code"], minutes, unit_of, unit_index, system)
+        ic["unpaid_care_work"] = ic["icatus_3"] + ic["icatus_4"]
+        per_unit.append(ic)
+        cols += [*sorted(c for c in ic.columns if c != "unpaid_care_work"), "unpaid_care_work"]
+    if secondary is not None:
+        if not system.maps_to_icatus:
+            raise TimeUseError("secondary= needs a code system that maps to ICATUS 2016 "
+                               "(childcare is ICATUS 41)")
+        sec_cc, any_cc = _secondary_minutes(ep[secondary], system.icatus(work["code"]), minutes,
+                                            system)
+        per_unit.append(pd.DataFrame({
+            "secondary_childcare": np.bincount(unit_of, weights=sec_cc, minlength=len(units)),
+            "any_childcare": np.bincount(unit_of, weights=any_cc, minlength=len(units))},
+            index=unit_index))
+        cols += ["secondary_childcare", "any_childcare"]
+    table = pd.concat([*per_unit, unit_total.rename("diary_minutes")], axis=1)
+    clash = [c for c in table.columns if c in persons.columns]
     if clash:
         raise TimeUseError(f"person table already has columns named like activity categories "
                            f"{clash[:5]}; rename them before reading the diary")
-    out = persons.set_index(id, drop=False).join(cats)
-    cols = list(cats.columns)
-    extra = {"diary_minutes": total.to_numpy(dtype=float)}
-    if icatus:
-        ic = _icatus_minutes(work["code"], minutes, work["id"].to_numpy(), person_ids)
-        out = out.join(ic)
-        extra["unpaid_care_work"] = (out["icatus_3"] + out["icatus_4"]).to_numpy()
-        cols += [*sorted(ic.columns), "unpaid_care_work"]
-    out = pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
-    out = out.reset_index(drop=True)
+    w = units["weight"].to_numpy()
+    weighted = table.mul(w, axis=0)
+    weighted["__w"] = w
+    sums = weighted.groupby(units["person"].to_numpy(), sort=False).sum()
+    per_person = sums.drop(columns="__w").div(sums["__w"], axis=0).reindex(person_ids)
+    if diary is not None and day_type is not None:
+        kinds = units.groupby("person")["day_type"].nunique()
+        partial = int((kinds < len(dict(DAY_WEIGHTS if day_weights is None else day_weights)))
+                      .sum())
+        report = dataclasses.replace(report, partial_weeks=partial)
+    out = persons.set_index(id, drop=False).join(per_person).reset_index(drop=True)
     design, note = make_design(out, weights=weights, strata=strata, psu=psu, fpc=fpc,
                                replicates=replicates, method=method)
     return TimeUseSurvey(persons=out, design=design, variance=note, report=report,
-                         source=source, activity_columns=tuple(cols))
+                         source=source, activity_columns=tuple(cols), code_system=system.name)
+
+
+Units = Literal["minutes_per_day", "hours_per_day", "hours_per_week", "minutes_per_week"]
+TO_MINUTES_PER_DAY: dict[str, float] = {
+    "minutes_per_day": 1.0, "hours_per_day": 60.0, "hours_per_week": 60.0 / 7.0,
+    "minutes_per_week": 1.0 / 7.0,
+}
+FIT_TOLERANCE = 1e-6
+"""Minutes by which a person's converted total may exceed 1,440 (floating-point rounding only)."""
 
 
 def from_persons(
     persons: pd.DataFrame,
     *,
     activities: Sequence[str] | dict[str, str],
+    units: Units,
     id: str = "id",
     weights: str = "weight",
     strata: str | None = None,
@@ -328,26 +522,54 @@ def from_persons(
     replicates: str | Sequence[str] | None = None,
     method: str = "sdr",
     unpaid_care: Sequence[str] | None = None,
+    domestic: Sequence[str] | None = None,
+    care: Sequence[str] | None = None,
     diary_policy: DiaryPolicy = "keep",
     source: str = "person table",
 ) -> TimeUseSurvey:
-    """Build a :class:`TimeUseSurvey` from person-level minutes per activity group.
+    """Build a :class:`TimeUseSurvey` from person-level time per activity group.
+
+    For stylised surveys (questions such as "how many hours did you spend
+    cooking last week?", e.g. the ENUT of Chile and Mexico) and for person
+    summaries of diaries.  Every activity column is converted to minutes
+    per (average) day.
 
     Parameters
     ----------
     persons
         One row per respondent.
     activities
-        Minute columns, or a mapping ``{column: new_name}``.  Missing values
+        Activity columns, or a mapping ``{column: new_name}``.  Missing values
         are an error (no zero-fill).
+    units
+        The unit of **all** activity columns: ``"minutes_per_day"``,
+        ``"hours_per_day"``, ``"hours_per_week"`` (divided by 7 and x 60) or
+        ``"minutes_per_week"`` (divided by 7).  Required: a week of hours
+        read as minutes per day fits in a day (168 < 1,440), so no check on
+        the data could catch the wrong unit (it gives an SDG 5.4.1 share
+        8.6 times too small).
     unpaid_care
         Columns (after renaming) whose sum is unpaid domestic and care work
         (the SDG 5.4.1 numerator), stored as ``unpaid_care_work``.
+    domestic, care
+        Alternatively, the unpaid domestic-service columns (ICATUS 3) and
+        the unpaid caregiving columns (ICATUS 4), stored as ``icatus_3`` and
+        ``icatus_4`` with ``unpaid_care_work`` their sum (the SDG database
+        publishes the two separately and together).
     diary_policy
         As :func:`from_episodes`; the diary total is the sum of the given
         activity columns (a partial list of activities is normal here, so the
         default is ``"keep"``).
+
+    Raises
+    ------
+    TimeUseError
+        An unknown unit; missing, non-numeric or negative values; a person
+        whose activities add up to more than 24 hours a day once converted
+        (the message names the rows and their totals).
     """
+    if units not in TO_MINUTES_PER_DAY:
+        raise TimeUseError(f"units must be one of {sorted(TO_MINUTES_PER_DAY)}; got {units!r}")
     _validate_persons(persons, id, weights)
     mapping = dict(activities) if isinstance(activities, dict) else {a: a for a in activities}
     missing = [c for c in mapping if c not in persons.columns]
@@ -355,21 +577,46 @@ def from_persons(
         raise TimeUseError(f"person table: activity columns {missing} not found")
     out = persons.rename(columns=mapping).reset_index(drop=True)
     cols = list(mapping.values())
+    factor = TO_MINUTES_PER_DAY[units]
     for c in cols:
         v = pd.to_numeric(out[c], errors="coerce")
         if v.isna().any():
             raise TimeUseError(f"person table: {int(v.isna().sum())} missing or non-numeric "
                                f"values in activity column {c!r}")
         if (v < 0).any():
-            raise TimeUseError(f"person table: {int((v < 0).sum())} negative minutes in {c!r}")
-        out[c] = v.astype(float)
-    if unpaid_care:
-        bad = [c for c in unpaid_care if c not in cols]
+            raise TimeUseError(f"person table: {int((v < 0).sum())} negative values in {c!r}")
+        out[c] = v.astype(float) * factor
+    total = out[cols].sum(axis=1)
+    over = total > DIARY_MINUTES + FIT_TOLERANCE
+    if over.any():
+        rows = np.flatnonzero(over.to_numpy())
+        shown = ", ".join(f"{out[id].iloc[r]!r} ({total.iloc[r] / factor:,.1f} "
+                          f"{units.replace('_', ' ')} = {total.iloc[r]:,.0f} min/day)"
+                          for r in rows[:5])
+        raise TimeUseError(
+            f"{len(rows)} persons' activities add up to more than 24 hours a day with "
+            f"units={units!r} (ids: {shown}); check the unit, or the columns (an activity "
+            f"listed twice, a total column among the activities)")
+    groups = {"domestic": domestic, "care": care, "unpaid_care": unpaid_care}
+    for name, g in groups.items():
+        bad = [c for c in (g or []) if c not in cols]
         if bad:
-            raise TimeUseError(f"unpaid_care columns {bad} are not activity columns {cols}")
-        out["unpaid_care_work"] = out[list(unpaid_care)].sum(axis=1)
-        cols.append("unpaid_care_work")
-    total = out[list(mapping.values())].sum(axis=1)
+            raise TimeUseError(f"{name} columns {bad} are not activity columns {cols}")
+    if unpaid_care and (domestic or care):
+        raise TimeUseError("give unpaid_care= or domestic=/care=, not both")
+    sums = {}
+    if domestic or care:
+        sums["icatus_3"] = out[list(domestic or [])].sum(axis=1)
+        sums["icatus_4"] = out[list(care or [])].sum(axis=1)
+        sums["unpaid_care_work"] = sums["icatus_3"] + sums["icatus_4"]
+    elif unpaid_care:
+        sums["unpaid_care_work"] = out[list(unpaid_care)].sum(axis=1)
+    clash = [c for c in sums if c in cols]
+    if clash:
+        raise TimeUseError(f"activity columns may not be named {clash}; rename them")
+    for k, v in sums.items():
+        out[k] = v
+    cols += list(sums)
     out["diary_minutes"] = total
     report = _diary_report(total, pd.DataFrame(columns=["code", "rows", "minutes"]), diary_policy)
     design, note = make_design(out, weights=weights, strata=strata, psu=psu, fpc=fpc,
