@@ -528,9 +528,10 @@ class DatasetSpec:
                 duration=o.get("duration", "duration"), crosswalk=cw, source=self.source,
                 diary_policy=o.get("diary_policy", "report"), **design,
             )
+        units: Any = o.get("units")  # checked by from_persons (a clear error when missing)
         return from_persons(
             persons, activities=list(o["activities"]), id=o.get("id", "id"),
-            unpaid_care=o.get("unpaid_care"), source=self.source, units=o.get("units"),
+            unpaid_care=o.get("unpaid_care"), source=self.source, units=units,
             **design,
         )
 
