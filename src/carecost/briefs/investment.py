@@ -213,7 +213,8 @@ def investment_analysis(
         f"Scenario '{scenario.name}' for {scenario.provenance.get('label') or scenario.country}"
         f": {origins.get('scenario', 0)} inputs set in the scenario, "
         f"{origins.get('country dataset', 0)} from the country data, "
-        f"{origins.get('default', 0)} documented defaults (listed input by input in the "
+        + (f"{origins['preset']} from the policy preset, " if origins.get("preset") else "")
+        + f"{origins.get('default', 0)} documented defaults (listed input by input in the "
         "inputs table)"), synthetic=is_synth)
     sources = (scn_src, UNWOMEN_ILO, DE_HENAU, MILLER_BLAIR, carecost_source())
     interval = (f"{100 * level:.0f}% Monte Carlo percentile interval ({draws:,} draws, seed "
@@ -262,13 +263,17 @@ def investment_analysis(
     tables.append(Table(
         "inputs", "Where the inputs come from",
         (Column("input", "Input"), Column("value", "Value"), Column("unit", "Unit"),
-         Column("origin", "From"), Column("source", "Source")),
+         Column("origin", "From"), Column("source", "Source"), Column("year", "Year"),
+         Column("flag", "How obtained")),
         tuple({"input": _input_label(str(r["input"])), "value": _plain_value(r["value"]),
                "unit": str(r["unit"]),
                "origin": {"scenario": "the scenario", "country dataset": "country data",
-                          "default": "default"}.get(str(r["origin"]), str(r["origin"]))
+                          "default": "default", "preset": "policy preset"}.get(
+                              str(r["origin"]), str(r["origin"]))
                + (" (synthetic example)" if bool(r["example"]) else ""),
-               "source": str(r["source"]) if r["origin"] != "scenario" else ""}
+               "source": str(r["source"]) if r["origin"] != "scenario" else "",
+               "year": "" if pd.isna(r.get("year")) else str(int(r["year"])),
+               "flag": "" if pd.isna(r.get("flag")) else str(r["flag"])}
               for _, r in src_rows.iterrows()
               if r["origin"] != "scenario"),
         notes=("Inputs not set in the scenario: taken from the country data or the "
