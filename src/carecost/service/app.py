@@ -30,12 +30,14 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import secrets
-import threading
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any, Literal
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -57,6 +59,7 @@ from carecost.briefs import (
 from carecost.briefs.model import clean_json
 
 from .cache import ResultCache
+from .protocol import GuardedH11Protocol
 from .ratelimit import RateLimiter
 from .schemas import (
     NAME,
@@ -75,9 +78,14 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "timeout_keep_alive": 5,
     "h11_max_incomplete_event_size": 16 * 1024,
     "limit_concurrency": 512,
+    "http": GuardedH11Protocol,
 }
 """Options ``carecost serve`` passes to uvicorn: no Server header, no trust in proxy headers,
-short keep-alive, bounded request-head size and concurrency (503 beyond it)."""
+short keep-alive (5 s), bounded request-head size (16 KiB) and concurrency (503 beyond 512
+connections or requests), and uvicorn's h11 protocol with a 10 s deadline for a request head,
+30 s for a body (408 beyond) and at most 32 open connections per client address (429 beyond):
+see :mod:`carecost.service.protocol`.  A deployment still puts a reverse proxy in front (see
+the README): uvicorn alone cannot bound a many-address attack, nor terminate TLS well."""
 
 log = logging.getLogger("carecost.service")
 Scope = MutableMapping[str, Any]
@@ -89,6 +97,11 @@ Kind = Literal["gap", "value", "investment"]
 Format = Literal["json", "html"]
 
 
+CLIENT_LEFT = "carecost_client_left"
+"""Name in ``request.state`` of the check :class:`BodyLimitMiddleware` gives the endpoints:
+``await request.state.carecost_client_left()`` is True once the client has gone."""
+
+
 class BodyLimitMiddleware:
     """Refuse request bodies over ``max_bytes`` with 413.
 
@@ -96,7 +109,8 @@ class BodyLimitMiddleware:
     is read here, counting bytes as they arrive (chunked bodies have no length), and
     refused as soon as it passes the limit; a body within the limit is handed on to the
     application unchanged.  So the application never sees a body over the limit, and a
-    streamed one gets the same 413 as a declared one.
+    streamed one gets the same 413 as a declared one.  It also gives the application a
+    check of whether the client has left (``request.state`` under :data:`CLIENT_LEFT`).
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -142,6 +156,25 @@ class BodyLimitMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
+        gone = False
+
+        async def client_left() -> bool:
+            """Whether the client has closed the connection, without waiting.
+
+            Asks the server directly: a disconnect seen through Starlette's
+            ``BaseHTTPMiddleware`` is lost when the check is cancelled at once, as
+            ``Request.is_disconnected`` does.  Asking also lets uvicorn read from the
+            connection again (it stops after a whole request), so that a later call sees a
+            client that left in between.
+            """
+            nonlocal gone
+            if not gone:
+                with anyio.CancelScope() as scope_:
+                    scope_.cancel()
+                    gone = (await receive())["type"] == "http.disconnect"
+            return gone
+
+        scope.setdefault("state", {})[CLIENT_LEFT] = client_left
         await self.app(scope, replay, send)
 
     async def _reject(self, send: Send) -> None:
@@ -156,8 +189,24 @@ class BodyLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(doc: Any) -> Any:
+    """``doc`` with every lone UTF-16 surrogate in its strings (keys included) replaced by
+    U+FFFD, so that it can be encoded as UTF-8 whatever the client sent (JSON lets a client
+    write ``"\\ud800"``, which Python decodes to a lone surrogate that UTF-8 cannot encode)."""
+    if isinstance(doc, str):
+        return _SURROGATE.sub("\ufffd", doc)
+    if isinstance(doc, dict):
+        return {_encodable(k): _encodable(v) for k, v in doc.items()}
+    if isinstance(doc, list | tuple):
+        return [_encodable(v) for v in doc]
+    return doc
+
+
 def _problem(status: int, error: str, detail: list[dict[str, Any]]) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail}, status_code=status,
+    return JSONResponse(_encodable({"error": error, "detail": detail}), status_code=status,
                         headers={"X-Content-Type-Options": "nosniff",
                                  "Referrer-Policy": "no-referrer"})
 
@@ -237,9 +286,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """
     cfg = settings or ServiceSettings()
     cache = ResultCache(cfg.cache_entries)
-    slots = threading.BoundedSemaphore(cfg.max_computations)
+    # Heavy work runs in its own threads, at most ``max_computations`` at once, never in
+    # anyio's shared pool: requests waiting for a slot wait on the event loop (holding no
+    # thread), and /health and the registry endpoints (async, no thread) answer at once.
+    slots = anyio.Semaphore(cfg.max_computations)
+    workers = anyio.CapacityLimiter(cfg.max_computations)
     limiter = (RateLimiter(cfg.rate_limit_per_minute, cfg.rate_limit_burst)
                if cfg.rate_limit_per_minute is not None else None)
+    failures = RateLimiter(cfg.auth_failures_per_minute, cfg.auth_failures_burst)
     app = FastAPI(
         title="carecost API",
         version=carecost.__version__,
@@ -261,15 +315,27 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @app.middleware("http")
     async def security(request: Request, call_next: Callable[[Request], Awaitable[Response]]
                        ) -> Response:
+        client = request.client.host if request.client else "unknown"
         if cfg.api_key is not None and request.url.path.startswith("/v1/") \
                 and request.method != "OPTIONS":
+            blocked = failures.wait(client)
+            if blocked > 0:
+                retry = max(1, math.ceil(blocked))
+                resp = _problem(429, "too many requests", [{
+                    "where": "header X-API-Key",
+                    "message": f"more than {cfg.auth_failures_per_minute:g} failed API-key "
+                               f"checks a minute from this address (bursts of "
+                               f"{cfg.auth_failures_burst}); retry in {retry} s"}])
+                resp.headers["Retry-After"] = str(retry)
+                return resp
             sent = request.headers.get("x-api-key", "")
             if not secrets.compare_digest(sent.encode(), cfg.api_key.encode()):
+                failures.take(client)
                 return _problem(401, "unauthorized", [{"where": "header X-API-Key", "message":
                                 "send a valid API key in the X-API-Key header"}])
         if limiter is not None and request.url.path.startswith("/v1/") \
                 and request.method != "OPTIONS":
-            allowed, wait = limiter.take(request.client.host if request.client else "unknown")
+            allowed, wait = limiter.take(client)
             if not allowed:
                 retry = max(1, math.ceil(wait))
                 resp = _problem(429, "too many requests", [{
@@ -378,26 +444,38 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         return kind + ":" + json.dumps(req.model_dump(mode="json"), sort_keys=True,
                                        separators=(",", ":"))
 
-    def respond(kind: str, req: Any, fmt: str, *, full: bool, include_svg: bool = False
-                ) -> Response:
+    async def respond(request: Request, kind: str, req: Any, fmt: str, *, full: bool,
+                      include_svg: bool = False) -> Response:
         bkey = key_of(kind, req)
         rkey = f"{bkey}|{fmt}|{full}|{include_svg}"
 
         def render() -> tuple[bytes, str]:
-            # one slot per computation (a thread waiting here for another's result of the same
-            # brief holds its slot, but that one already has its own: no deadlock)
-            with slots:
-                b, _ = cache.get_or_compute(bkey, lambda: build(kind, req))
-                if fmt == "html":
-                    return b.to_html().encode("utf-8"), "text/html; charset=utf-8"
-                doc = b.to_dict(include_svg=include_svg)
-                if not full:
-                    doc.pop("charts", None)
-                return (json.dumps(doc, ensure_ascii=False, allow_nan=False,
-                                   separators=(",", ":")).encode("utf-8"),
-                        "application/json")
+            b, _ = cache.get_or_compute(bkey, lambda: build(kind, req))
+            if fmt == "html":
+                return b.to_html().encode("utf-8"), "text/html; charset=utf-8"
+            doc = b.to_dict(include_svg=include_svg)
+            if not full:
+                doc.pop("charts", None)
+            return (json.dumps(doc, ensure_ascii=False, allow_nan=False,
+                               separators=(",", ":")).encode("utf-8"),
+                    "application/json")
 
-        (body, media), hit = cache.get_or_compute(rkey, render)
+        hit, found = cache.get(rkey)
+        if not hit:
+            # one slot per computation (a thread waiting in the cache for another's result of
+            # the same inputs holds its slot, but that one already has its own: no deadlock)
+            client_left = getattr(request.state, CLIENT_LEFT, None)
+            left = client_left is not None and await client_left()
+            async with slots:
+                if left or (client_left is not None and await client_left()):
+                    # the client left before its computation started: nobody would read the
+                    # answer, so do not compute it (499: nginx's "client closed request")
+                    log.info("%s %s: the client left before the computation started; "
+                             "skipped", request.method, request.url.path)
+                    return Response(status_code=499)
+                found, hit = await anyio.to_thread.run_sync(
+                    cache.get_or_compute, rkey, render, limiter=workers)
+        body, media = found
         headers = {"X-Cache": "hit" if hit else "miss", "Cache-Control": "no-store"}
         if fmt == "html":
             headers["Content-Security-Policy"] = CSP
@@ -405,7 +483,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     # ------------------------------------------------------------ endpoints
     @app.get("/health", tags=["service"], summary="Liveness and what is registered")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:
         out: dict[str, Any] = {"status": "ok", "version": carecost.__version__,
                                "api_key_required": cfg.api_key is not None,
                                "cache": cache.stats()}
@@ -414,11 +492,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         return out
 
     @app.get("/v1/datasets", tags=["registry"], summary="Registered data sets")
-    def datasets() -> dict[str, Any]:
+    async def datasets() -> dict[str, Any]:
         return {"datasets": [cfg.datasets.spec(n).describe() for n in cfg.datasets.names()]}
 
     @app.get("/v1/scenarios", tags=["registry"], summary="Registered scenarios")
-    def scenarios() -> dict[str, Any]:
+    async def scenarios() -> dict[str, Any]:
         out = []
         for n in sorted(cfg.scenarios):
             meta = dict(cfg.scenarios[n].raw.get("meta", {}))
@@ -454,7 +532,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @app.get("/v1/scenarios/{name}", tags=["registry"],
              summary="A registered scenario as a POST /v1/simulate body (post it back as is, "
                      "or edit its scenario first)")
-    def scenario(name: str = Path(pattern=NAME, max_length=40)) -> dict[str, Any]:
+    async def scenario(name: str = Path(pattern=NAME, max_length=40)) -> dict[str, Any]:
         """The body of a ``POST /v1/simulate`` request for the registered scenario.
 
         ``{"scenario": {...}}``: the scenario in the request layout, to post back unchanged
@@ -472,37 +550,37 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         return {"scenario": clean_json(reg.public())}
 
     @app.post("/v1/gap", tags=["results"], summary="Unpaid-care gender gap and SDG 5.4.1")
-    def gap(req: GapRequest) -> Response:
-        return respond("gap", req, "json", full=False)
+    async def gap(request: Request, req: GapRequest) -> Response:
+        return await respond(request, "gap", req, "json", full=False)
 
     @app.post("/v1/value", tags=["results"], summary="Value of unpaid care work by method")
-    def value(req: ValueRequest) -> Response:
-        return respond("value", req, "json", full=False)
+    async def value(request: Request, req: ValueRequest) -> Response:
+        return await respond(request, "value", req, "json", full=False)
 
     @app.post("/v1/simulate", tags=["results"], summary="Care-investment scenario")
-    def simulate(req: SimulateRequest) -> Response:
-        return respond("investment", req, "json", full=False)
+    async def simulate(request: Request, req: SimulateRequest) -> Response:
+        return await respond(request, "investment", req, "json", full=False)
 
     @app.post("/v1/briefs/gap", tags=["briefs"], summary="Gap brief (JSON or HTML)")
-    def brief_gap(req: GapRequest, format: Format = "json", include_svg: bool = False
-                  ) -> Response:
-        return respond("gap", req, format, full=True, include_svg=include_svg)
+    async def brief_gap(request: Request, req: GapRequest, format: Format = "json",
+                        include_svg: bool = False) -> Response:
+        return await respond(request, "gap", req, format, full=True, include_svg=include_svg)
 
     @app.post("/v1/briefs/value", tags=["briefs"], summary="Value brief (JSON or HTML)")
-    def brief_value(req: ValueRequest, format: Format = "json", include_svg: bool = False
-                    ) -> Response:
-        return respond("value", req, format, full=True, include_svg=include_svg)
+    async def brief_value(request: Request, req: ValueRequest, format: Format = "json",
+                          include_svg: bool = False) -> Response:
+        return await respond(request, "value", req, format, full=True, include_svg=include_svg)
 
     @app.post("/v1/briefs/investment", tags=["briefs"],
               summary="Investment brief (JSON or HTML)")
-    def brief_investment(req: SimulateRequest, format: Format = "json",
-                         include_svg: bool = False) -> Response:
-        return respond("investment", req, format, full=True, include_svg=include_svg)
+    async def brief_investment(request: Request, req: SimulateRequest, format: Format = "json",
+                               include_svg: bool = False) -> Response:
+        return await respond(request, "investment", req, format, full=True, include_svg=include_svg)
 
     @app.get("/v1/briefs/{kind}", tags=["briefs"],
              summary="A brief with default settings (for links and iframes)")
-    def brief_get(
-        kind: Kind, format: Format = "html",
+    async def brief_get(
+        request: Request, kind: Kind, format: Format = "html",
         dataset: str = Query("example", pattern=NAME, max_length=40),
         scenario_name: str = Query("example", pattern=NAME, max_length=40),
     ) -> Response:
@@ -513,6 +591,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             req = ValueRequest(dataset=dataset)
         else:
             req = SimulateRequest(scenario_name=scenario_name)
-        return respond(kind, req, format, full=True)
+        return await respond(request, kind, req, format, full=True)
 
     return app

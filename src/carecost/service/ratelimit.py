@@ -56,6 +56,19 @@ class RateLimiter:
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def wait(self, client: str) -> float:
+        """Seconds until ``client`` has a token again (0 when it has one now); takes none.
+
+        Used to refuse a client whose bucket of failures is empty before doing anything for it.
+        """
+        with self._lock:
+            if client not in self._buckets:
+                return 0.0
+            now = self._clock()
+            tokens, last = self._buckets[client]
+            tokens = min(self.burst, tokens + max(0.0, now - last) * self.rate)
+            return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
     def take(self, client: str) -> tuple[bool, float]:
         """Take one token for ``client``.
 

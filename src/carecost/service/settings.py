@@ -75,6 +75,14 @@ class ServiceSettings:
         address: limit at the proxy instead.
     rate_limit_burst
         Requests a client may send at once before the limit applies.
+    auth_failures_per_minute
+        Sustained failed API-key checks a minute per client IP address (default 10).
+        Beyond it (and the burst) every ``/v1`` request from that address, with a right
+        key or a wrong one, is answered 429 with ``Retry-After`` until the bucket refills,
+        so that keys cannot be guessed at speed.  Counted only when ``api_key`` is set.
+    auth_failures_burst
+        Failed API-key checks a client may make at once before the bound applies
+        (default 10).
     """
 
     datasets: DatasetRegistry = field(default_factory=DatasetRegistry.default)
@@ -88,6 +96,8 @@ class ServiceSettings:
     max_computations: int = field(default_factory=lambda: max(2, min(8, os.cpu_count() or 2)))
     rate_limit_per_minute: float | None = None
     rate_limit_burst: int = 20
+    auth_failures_per_minute: float = 10.0
+    auth_failures_burst: int = 10
 
     def __post_init__(self) -> None:
         if self.api_key is not None and len(self.api_key) < 16:
@@ -109,6 +119,12 @@ class ServiceSettings:
                              "a number in (0, 1000000], or None for no limit")
         if not 1 <= self.rate_limit_burst <= 100_000:
             raise BriefError(f"rate_limit_burst = {self.rate_limit_burst!r}; allowed 1-100000")
+        if not 0 < self.auth_failures_per_minute <= 10_000:
+            raise BriefError(f"auth_failures_per_minute = {self.auth_failures_per_minute!r}; "
+                             "allowed a number in (0, 10000]")
+        if not 1 <= self.auth_failures_burst <= 10_000:
+            raise BriefError(f"auth_failures_burst = {self.auth_failures_burst!r}; "
+                             "allowed 1-10000")
 
     @classmethod
     def from_cli(

@@ -9,7 +9,7 @@ from .classification import (
     icatus2016,
     icatus_crosswalk,
 )
-from .indicators import bls_table1, gender_gap, sdg_541, time_use_indicators
+from .indicators import adjusted_gap, bls_table1, gender_gap, sdg_541, time_use_indicators
 from .io import read_table
 from .readers import read_hetus, read_mtus
 from .survey import (
@@ -26,6 +26,7 @@ __all__ = [
     "DiaryReport",
     "TimeUseError",
     "TimeUseSurvey",
+    "adjusted_gap",
     "bls_table1",
     "bls_table1_crosswalk",
     "bls_table1_rows",

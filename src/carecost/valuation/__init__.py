@@ -43,6 +43,13 @@ from .core import (
     us_gdp,
     value_unpaid_work,
 )
+from .countries import (
+    COUNTRY_METHODS,
+    CountryValuation,
+    CountryValuations,
+    value_countries,
+    value_country,
+)
 from .imputation import ImputedWages, WageModel, atus_wage_covariates, impute_wages
 from .published import bea_household_production
 from .uncertainty import (
@@ -59,9 +66,12 @@ from .wages import WageTable, observed_hourly_wage, oes_published, oes_wages, su
 
 __all__ = [
     "BASIS_TEXT",
+    "COUNTRY_METHODS",
     "GDP",
     "REFERENCES",
     "ActivityMap",
+    "CountryValuation",
+    "CountryValuations",
     "Generalist",
     "Hybrid",
     "ImputedWages",
@@ -97,6 +107,8 @@ __all__ = [
     "tornado",
     "us_federal_minimum_wage",
     "us_gdp",
+    "value_countries",
+    "value_country",
     "value_unpaid_work",
     "wage_keys",
 ]
