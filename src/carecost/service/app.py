@@ -23,6 +23,17 @@ responses (errors get an id that is logged).  A registered data set that
 cannot be loaded gives 503 "data set unavailable" (logged; the failure is
 remembered, the files are not read again on every request).  Results are
 cached by their validated inputs (``X-Cache: hit|miss``).
+
+Robustness: every error body is encodable whatever the input (a lone UTF-16
+surrogate echoed back becomes U+FFFD); failed API-key checks are counted per
+client address and answered 429 with ``Retry-After`` beyond
+``ServiceSettings.auth_failures_per_minute``; ``/health`` and the registry
+endpoints are ``async`` and never wait for the computation slots, which run in
+their own bounded threads (``max_computations``), not in anyio's shared pool; a
+request whose client left before its computation started is skipped (499);
+with :data:`UVICORN_OPTIONS` a request head must arrive within 10 s and a body
+within 30 s (408), and one client address holds at most 32 connections (429)
+(:mod:`carecost.service.protocol`).
 """
 
 from __future__ import annotations
