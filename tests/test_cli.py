@@ -573,3 +573,29 @@ def test_countries_and_country_commands(tmp_path: Path) -> None:
     res = runner.invoke(app, ["country", "MXX"])
     assert res.exit_code == EXIT_INPUT
     assert "MEX (Mexico)" in res.output
+
+
+def test_simulate_a_preset_for_one_and_many_countries(tmp_path: Path) -> None:
+    """`simulate --country ISO3 --preset NAME` needs no scenario file; `--countries A,B` writes
+    one row per country, the aggregates and every country that could not be costed
+    (issue 16)."""
+    from typer.testing import CliRunner
+
+    from carecost.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["simulate", "--country", "KEN", "--preset", "ilo-2035",
+                              "--draws", "20"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "Reaching the coverage targets by 2035" in " ".join(res.output.split())
+    res = runner.invoke(app, ["simulate", "--country", "KEN"])
+    assert res.exit_code == EXIT_INPUT
+    out = tmp_path / "world.xlsx"
+    res = runner.invoke(app, ["simulate", "--countries", "MEX,KEN,XXX", "--preset", "ilo-2035",
+                              "--out", str(out)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert sorted(sheets["countries"]["iso3"]) == ["KEN", "MEX"]
+    assert list(sheets["failures"]["iso3"]) == ["XXX"]
+    world = sheets["aggregates"][sheets["aggregates"]["level"] == "world"].iloc[0]
+    assert world["countries"] == 2

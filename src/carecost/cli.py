@@ -612,15 +612,40 @@ def simulate(
     = 0.90,
     year: Annotated[int | None, typer.Option(
         "--year", help="Year of the headline numbers (default: the target year).")] = None,
+    country: Annotated[str | None, typer.Option(
+        "--country", help="ISO3 code of the country database (with --preset: the whole "
+        "package from the preset and the country data, no scenario file).")] = None,
+    preset: Annotated[str | None, typer.Option(
+        "--preset", help="Policy preset, e.g. ilo-2035 or ilo-2050 (with --country or "
+        "--countries).")] = None,
+    countries: Annotated[str | None, typer.Option(
+        "--countries", help="'all' or comma-separated ISO3 codes: simulate the preset (or "
+        "the scenario file) for each country; one row per country, regional and world "
+        "aggregates, and every country that could not be costed with its missing inputs.")]
+    = None,
     out: OutOpt = None,
 ) -> None:
     """Care-investment scenario: cost (currency, % of GDP), jobs, fiscal returns, net funding."""
     with _guard("simulate"):
         from carecost.investment import simulate as run_sim
 
+        if countries is not None:
+            _simulate_many(countries, preset, scenario, year, out)
+            return
+        if (country is None) != (preset is None) and scenario == "example":
+            raise CliInputError("give --country and --preset together (e.g. --country MEX "
+                                "--preset ilo-2035), or a scenario file")
         with _progress(3, "loading the scenario") as step:
             step("loading and validating the scenario")
-            scn = _scenario(scenario)
+            if country is not None or preset is not None:
+                if scenario != "example":
+                    raise CliInputError("give a scenario file or --country/--preset, not both "
+                                        "(set meta.country and meta.preset in the file)")
+                from carecost.investment import scenario_from_dict
+
+                scn = scenario_from_dict({"meta": {"country": country, "preset": preset}})
+            else:
+                scn = _scenario(scenario)
             step("simulating")
             res = run_sim(scn)
             step(f"Monte Carlo ({draws:,} draws)")
@@ -632,6 +657,47 @@ def simulate(
                  "fiscal_components": res.fiscal, "inputs": scn.sources()}
         _finish(a.brief, out, extra)
         _warn_data(scn)
+
+
+def _simulate_many(countries: str, preset: str | None, scenario: str, year: int | None,
+                   out: Path | None) -> None:
+    """``carecost simulate --countries ...``: one preset or scenario for many countries."""
+    from carecost.investment import simulate_many
+
+    if (preset is None) == (scenario == "example"):
+        raise CliInputError("--countries needs either --preset NAME or a scenario file (not "
+                            "both)")
+    if out is not None and out.suffix.lower() not in TABLE_FORMATS:
+        raise CliInputError(f"--out {str(out)!r}: use {', '.join(TABLE_FORMATS)}")
+    codes: str | list[str] = ("all" if countries.strip().lower() == "all"
+                              else [c.strip() for c in countries.split(",") if c.strip()])
+    what = preset if preset is not None else scenario
+    total = len(carecost_countries_available()) if codes == "all" else len(codes)
+    with _progress(total, f"simulating {what}") as step:
+        res = simulate_many(codes, what, year=year,
+                            progress=lambda done, n: step(f"{done} of {n} countries"))
+    world = res.aggregates[res.aggregates["level"] == "world"]
+    if not world.empty:
+        w = world.iloc[0]
+        _say(f"{res.scenario}: {len(res.countries)} countries costed, {len(res.failures)} "
+             f"could not be (listed in the failures table). World (GDP-weighted over the "
+             f"countries costed): package cost {fmt_number(w['package_cost_pct_gdp'])}% of GDP, "
+             f"{fmt_number(w['jobs_total'], digits=0)} jobs.")
+    if out is not None:
+        frames = {"countries": res.countries, "aggregates": res.aggregates,
+                  "failures": res.failures}
+        about = pd.DataFrame({"key": ["scenario", "year", "countries", "failures", "notes"],
+                              "value": [res.scenario, str(res.year), str(len(res.countries)),
+                                        str(len(res.failures)), " ".join(res.notes)]})
+        write_tables(frames, out, about)
+        _say(f"wrote {out}")
+
+
+def carecost_countries_available() -> pd.DataFrame:
+    """The country database's list (imported only by the commands that need it)."""
+    import carecost.countries as cc
+
+    return cc.available()
 
 
 @app.command()
