@@ -599,3 +599,64 @@ def test_simulate_a_preset_for_one_and_many_countries(tmp_path: Path) -> None:
     assert list(sheets["failures"]["iso3"]) == ["XXX"]
     world = sheets["aggregates"][sheets["aggregates"]["level"] == "world"].iloc[0]
     assert world["countries"] == 2
+
+
+HEAVY = ("carecost.briefs", "carecost.survey", "carecost.timeuse", "carecost.valuation",
+         "carecost.investment", "scipy", "statsmodels", "pandas")
+
+
+def test_import_loads_no_heavy_module() -> None:
+    """`import carecost.cli` loads neither the briefs nor pandas/SciPy/statsmodels (issue 20):
+    they load inside the commands, so `carecost --help` starts quickly."""
+    code = (f"import sys, carecost.cli; print([m for m in {HEAVY!r} if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--help"], ["gap", "value", "simulate", "brief", "run", "serve", "read", "validate",
+                  "new-scenario", "countries", "country"]),
+    (["simulate", "--help"], ["--draws", "--seed", "--level", "--year", "--country",
+                              "--preset", "--countries", "--out", "100000", "0.999"]),
+    (["value", "--help"], ["--method", "generalist", "specialist", "hybrid", "minimum_wage",
+                           "--draws", "--level"]),
+])
+def test_help_in_a_subprocess(args: list[str], expected: list[str]) -> None:
+    """`carecost --help` and `carecost <cmd> --help` list the commands and options, with
+    the bounds from carecost.limits (issue 20)."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "carecost", *args], capture_output=True,
+                          text=True, timeout=120, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    missing = [w for w in expected if w not in proc.stdout]
+    assert not missing, proc.stdout
+
+
+def test_input_error_before_the_briefs_load_is_exit_1() -> None:
+    """A country-database input error is exit 1 although the briefs (whose error list the
+    command line uses) were never imported, and reporting it does not import them."""
+    code = ("import sys; from carecost.cli import main; code = main(['--quiet', 'country', "
+            "'XXX']); print(code, 'carecost.briefs' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.stdout.split() == [str(EXIT_INPUT), "False"], proc.stdout + proc.stderr
+    assert "error" in proc.stderr
+
+
+def test_limits_are_the_briefs_constants() -> None:
+    """The light carecost.limits holds the same constants the briefs use and export."""
+    import carecost.briefs as briefs
+    import carecost.limits as limits
+    from carecost.briefs import datasets
+
+    assert (briefs.MAX_DRAWS, briefs.MIN_LEVEL, briefs.MAX_LEVEL) == (
+        limits.MAX_DRAWS, limits.MIN_LEVEL, limits.MAX_LEVEL)
+    assert briefs.METHODS == limits.METHODS
+    assert (datasets.REFERENCE, datasets.DATASET_REFERENCE) == (
+        limits.REFERENCE, limits.DATASET_REFERENCE)
+    code = (f"import sys, carecost.limits; print([m for m in {HEAVY!r} if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr

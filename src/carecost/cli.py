@@ -48,40 +48,21 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 import carecost
-from carecost.briefs import (
-    MAX_DRAWS,
-    MAX_LEVEL,
-    METHODS,
-    MIN_LEVEL,
-    Brief,
-    DatasetRegistry,
-    DatasetSpec,
-    DatasetUnavailableError,
-    as_bys,
-    check_domains,
-    fmt_interval,
-    fmt_number,
-    gap_brief,
-    input_errors,
-    interval_name,
-    investment_analysis,
-    investment_brief,
-    load_dataset_spec,
-    value_brief,
-    write_brief,
-)
-from carecost.briefs.datasets import REFERENCE
-from carecost.briefs.excel import clean_frame, round_by_unit, write_workbook
-from carecost.briefs.value import check_value_request
+from carecost.errors import CarecostInputError
+from carecost.limits import MAX_DRAWS, MAX_LEVEL, METHODS, MIN_LEVEL, REFERENCE, TABLE_FORMATS
+
+if TYPE_CHECKING:  # the briefs (pandas, SciPy, statsmodels) load only in the commands
+    import pandas as pd
+
+    from carecost.briefs import Brief, DatasetRegistry, DatasetSpec
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_MISSING", "EXIT_OUTPUT", "EXIT_PORT", "app",
            "main", "main_job"]
@@ -95,7 +76,6 @@ EXTRAS = {"fastapi": "service", "uvicorn": "service", "httpx": "service",
           "pydantic": "service", "starlette": "service", "pyreadstat": "stata",
           "dask": "dask", "distributed": "dask"}
 """The carecost extra that installs each optional package."""
-TABLE_FORMATS = (".csv", ".xlsx", ".json")
 READ_TABLES = (".csv", ".parquet", ".pq", ".dta", ".sav", ".zsav", ".txt", ".dat")
 """File types ``carecost read`` reads as one table."""
 
@@ -145,10 +125,15 @@ def _input_errors() -> tuple[type[BaseException], ...]:
     """carecost's input errors plus those of the command line (all exit code 1).
 
     A data set that cannot be loaded is the user's own input here (a data-set file they
-    named), so it is an input error too.
+    named), so it is an input error too.  The briefs are not imported for this: when they
+    have not been imported, none of their errors can have been raised.
     """
-    return (*input_errors(), DatasetUnavailableError, CliInputError, tomllib.TOMLDecodeError,
-            json.JSONDecodeError)
+    errors: tuple[type[BaseException], ...] = (CarecostInputError, CliInputError,
+                                               tomllib.TOMLDecodeError, json.JSONDecodeError)
+    briefs = sys.modules.get("carecost.briefs")
+    if briefs is not None:
+        errors += (*briefs.input_errors(), briefs.DatasetUnavailableError)
+    return errors
 
 
 @contextlib.contextmanager
@@ -234,6 +219,8 @@ def _registry(data: str, what: str = "--data") -> tuple[DatasetRegistry, str]:
 
     ``what`` names the argument in messages (``--data``, or ``source`` for ``read``).
     """
+    from carecost.briefs import DatasetRegistry, load_dataset_spec
+
     reg = DatasetRegistry.default()
     if data.endswith(".toml") or os.sep in data or "/" in data:
         spec = load_dataset_spec(data)
@@ -317,6 +304,11 @@ def summary_frame(brief: Brief) -> pd.DataFrame:
     Values are rounded as they are shown (by unit: two decimals for % of GDP, none for
     jobs and money...); the ``quantities`` table keeps them in full.
     """
+    import pandas as pd
+
+    from carecost.briefs import interval_name
+    from carecost.briefs.excel import round_by_unit
+
     year = _brief_year(brief)
     rows = []
     for q in brief.headline:
@@ -347,6 +339,8 @@ def brief_frames(brief: Brief) -> dict[str, pd.DataFrame]:
     tables (column headings carry their units in brackets), then ``quantities`` (tidy,
     one row per number, in full precision).
     """
+    import pandas as pd
+
     qs = []
     for q in brief.quantities:
         d = q.to_dict()
@@ -362,6 +356,8 @@ def brief_frames(brief: Brief) -> dict[str, pd.DataFrame]:
 
 
 def _about(brief: Brief | None, extra: dict[str, str] | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     rows: list[dict[str, str]] = [{"item": "carecost version", "text": carecost.__version__}]
     if brief is not None:
         rows += [{"item": "title", "text": brief.title},
@@ -387,6 +383,8 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path, about: pd.DataFrame
     document.  Floats are written to 12 significant digits (no binary noise such as
     ``0.6499999999999999``).
     """
+    from carecost.briefs.excel import clean_frame, write_workbook
+
     ext = out.suffix.lower()
     if ext not in TABLE_FORMATS:
         raise CliInputError(f"--out {str(out)!r}: unknown table format {ext or '(none)'!r}; use "
@@ -431,6 +429,8 @@ def _heading(brief: Brief) -> tuple[str, ...]:
 def _print_headline(brief: Brief) -> None:
     if _STATE["quiet"]:
         return
+    from carecost.briefs import fmt_interval, fmt_number, interval_name
+
     t = RichTable(title=brief.title, title_justify="left", show_lines=False)
     t.add_column("Measure")
     t.add_column("Estimate", justify="right")
@@ -453,6 +453,8 @@ def _print_breakdown(brief: Brief, bys: list[str]) -> None:
     """The gap by domain as a terminal table: women, men, gap with its interval, ratio."""
     if _STATE["quiet"]:
         return
+    from carecost.briefs import fmt_interval, fmt_number
+
     t = brief.table("gap_by_domain")
     stat_of = {"Women": "women", "Men": "men"}
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -548,6 +550,8 @@ def gap(
 ) -> None:
     """Unpaid-care gender gap (minutes per day) and SDG 5.4.1 (% of 24 hours), with SEs."""
     with _guard("gap"):
+        from carecost.briefs import as_bys, check_domains, gap_brief
+
         reg, name = _registry(data)
         bys = [] if overall else as_bys(by or ["age_group"])
         spec = reg.spec(name)
@@ -580,6 +584,9 @@ def value(
 ) -> None:
     """Value of unpaid household and care work (currency per year, % of GDP), by method."""
     with _guard("value"):
+        from carecost.briefs import value_brief
+        from carecost.briefs.value import check_value_request
+
         reg, name = _registry(data)
         meths = method or list(METHODS)
         if main is None:
@@ -627,6 +634,7 @@ def simulate(
 ) -> None:
     """Care-investment scenario: cost (currency, % of GDP), jobs, fiscal returns, net funding."""
     with _guard("simulate"):
+        from carecost.briefs import investment_analysis
         from carecost.investment import simulate as run_sim
 
         if countries is not None:
@@ -662,6 +670,9 @@ def simulate(
 def _simulate_many(countries: str, preset: str | None, scenario: str, year: int | None,
                    out: Path | None) -> None:
     """``carecost simulate --countries ...``: one preset or scenario for many countries."""
+    import pandas as pd
+
+    from carecost.briefs import fmt_number
     from carecost.investment import simulate_many
 
     if (preset is None) == (scenario == "example"):
@@ -720,6 +731,8 @@ def brief(
 ) -> None:
     """Write a data brief as self-contained HTML (charts as SVG) and JSON (and PDF)."""
     with _guard("brief"):
+        from carecost.briefs import gap_brief, investment_brief, value_brief, write_brief
+
         kinds = ["gap", "value", "investment"] if kind == "all" else [kind]
         if kinds[0] not in ("gap", "value", "investment"):
             raise CliInputError(f"brief kind {kind!r}: use gap, value, investment or all")
@@ -744,7 +757,7 @@ def brief(
 
 
 def _run(out: Path, table_format: str, pdf: bool, draws: int) -> dict[str, Path]:
-    from carecost.briefs import example_briefs
+    from carecost.briefs import example_briefs, write_brief
     from carecost.briefs.html import render_index
 
     t0 = time.perf_counter()
@@ -961,6 +974,10 @@ def _write_frame(df: pd.DataFrame, out: Path) -> None:
 
 def _print_frame(df: pd.DataFrame, title: str, columns: list[str], limit: int = 60) -> None:
     """Print the first ``limit`` rows of ``columns`` of ``df`` as a terminal table."""
+    import pandas as pd
+
+    from carecost.briefs import fmt_number
+
     table = RichTable(title=title, show_lines=False)
     for col in columns:
         table.add_column(col, overflow="fold")
@@ -1073,6 +1090,8 @@ def validate(
         except tomllib.TOMLDecodeError as err:
             raise CliInputError(f"{file}: not valid TOML: {err}") from err
         if "dataset" in raw:
+            from carecost.briefs import DatasetRegistry, load_dataset_spec
+
             spec: DatasetSpec = load_dataset_spec(file)
             reg = DatasetRegistry({spec.name: spec})
             with _progress(1, "reading the data set") as step:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from carecost.errors import CarecostError, CarecostInputError
+from carecost.limits import MAX_DRAWS, MAX_LEVEL, MIN_LEVEL
 
 from .model import BriefError, Quantity, Source
 
@@ -85,12 +86,6 @@ def check_domains(bys: Sequence[str], allowed: Sequence[str], dataset: str,
     if bad:
         raise BriefError(f"by = {bad}: not a domain of data set {dataset!r}; allowed "
                          f"{list(allowed)}")
-
-
-MAX_DRAWS = 100_000
-"""Largest Monte Carlo draws any brief accepts (a server may allow fewer)."""
-MIN_LEVEL, MAX_LEVEL = 0.5, 0.999
-"""Allowed confidence levels (coverage of intervals)."""
 
 
 def check_level(level: object) -> float:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from carecost.limits import METHODS
 from carecost.timeuse import TimeUseSurvey
 from carecost.valuation import (
     GDP,
@@ -43,7 +44,6 @@ from .model import Brief, BriefError, Chart, Column, Quantity, Source, Table
 __all__ = ["METHODS", "check_value_request", "value_brief"]
 
 MethodName = Literal["generalist", "specialist", "hybrid", "minimum_wage"]
-METHODS: tuple[str, ...] = ("generalist", "specialist", "hybrid", "minimum_wage")
 METHOD_LABELS = {
     "generalist": "Replacement cost, generalist",
     "specialist": "Replacement cost, specialist",
