@@ -418,7 +418,7 @@ class MemoryBackend(Backend):
     def linearization_variance(self, prep: Prepared, jac: sp.csc_matrix, stages: Sequence[Any],
                                full: bool, average: bool) -> FloatArray:
         plan = prep.plan
-        scores = sp.csr_matrix(sp.diags(self.masked_w) @ plan.base @ jac)
+        scores = self.influence_values(prep, jac)
         total_var: FloatArray | None = None
         for st in stages:
             z = scores if st.units is None else indicator(st.units, st.n_units) @ scores
@@ -436,6 +436,11 @@ class MemoryBackend(Backend):
             total_var = v if total_var is None else total_var + v
         assert total_var is not None
         return total_var
+
+    def influence_values(self, prep: Prepared, jac: sp.csc_matrix) -> sp.csr_matrix:
+        """Influence values :math:`z_k = w_k u_k J` of every row (rows x estimates); a
+        calibrated design adjusts them before the stage sums (``CalibratedBackend``)."""
+        return sp.csr_matrix(sp.diags(self.masked_w) @ prep.plan.base @ jac)
 
     def gram(self) -> FloatArray:
         assert self.repw is not None

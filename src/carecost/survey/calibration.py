@@ -37,7 +37,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from ._backend import MemoryBackend, Prepared
-from ._engine import FloatArray, IntArray, average_within_parents, indicator, quadratic_form
+from ._engine import FloatArray, IntArray, indicator
 from ._errors import DesignError
 
 if TYPE_CHECKING:
@@ -122,30 +122,12 @@ class CalibratedBackend(MemoryBackend):
         super().__init__(data, w, mask)
         self.adjustments = adjustments
 
-    def linearization_variance(self, prep: Prepared, jac: sp.csc_matrix, stages: Sequence[Any],
-                               full: bool, average: bool) -> FloatArray:
-        plan = prep.plan
-        x = np.asarray((sp.diags(self.masked_w) @ plan.base @ jac).toarray(), dtype=float)
+    def influence_values(self, prep: Prepared, jac: sp.csc_matrix) -> sp.csr_matrix:
+        """The design's influence values adjusted for each calibration step."""
+        x = np.asarray(super().influence_values(prep, jac).toarray(), dtype=float)
         for adj in self.adjustments:
             x = adj.apply(x)
-        scores = sp.csr_matrix(x)
-        total_var: FloatArray | None = None
-        for st in stages:
-            z = scores if st.units is None else indicator(st.units, st.n_units) @ scores
-            undefined = None
-            if average:
-                z, undefined = average_within_parents(sp.csr_matrix(z), st, plan)
-            v = np.array(quadratic_form(z, st.unit_stratum, st.coef, st.centred, full),
-                         dtype=float)
-            if undefined is not None and undefined.any():
-                if full:
-                    v[undefined, :] = np.nan
-                    v[:, undefined] = np.nan
-                else:
-                    v[undefined] = np.nan
-            total_var = v if total_var is None else total_var + v
-        assert total_var is not None
-        return total_var
+        return sp.csr_matrix(x)
 
 
 # ============================================================================ inputs
