@@ -72,7 +72,17 @@ OPTIONAL_MEASURES: dict[str, tuple[str, str]] = {
     "parents_employed": ("Parents taking up paid work", "persons"),
     "tax_parents_labour": ("Taxes and contributions on parents' new earnings",
                            "{cur} per year"),
+    "leave_cost": ("Additional cost of childcare-related leave", "{cur} per year"),
+    "leave_cost_pct_gdp": ("Additional cost of childcare-related leave", "% of GDP"),
+    "breastfeeding_cost": ("Additional cost of paid breastfeeding breaks", "{cur} per year"),
+    "breastfeeding_cost_pct_gdp": ("Additional cost of paid breastfeeding breaks", "% of GDP"),
+    "package_cost_pct_gdp": ("Cost of the whole package (services, leave, breaks)",
+                             "% of GDP"),
+    "package_net_funding_pct_gdp": ("Net funding requirement of the whole package",
+                                    "% of GDP"),
 }
+#: Package measures are shown only with leave or breastfeeding breaks.
+_PACKAGE = ("package_cost_pct_gdp", "package_net_funding_pct_gdp")
 HEADLINE = ("gross_cost_pct_gdp", "jobs_total", "women_share_of_jobs", "net_funding_pct_gdp",
             "gender_gap_change_pp")
 _PERCENT_OF_ONE = {"women_share_of_jobs"}
@@ -199,7 +209,11 @@ def investment_analysis(
     if yr not in set(int(y) for y in scenario.years):
         raise BriefError(f"year = {year!r}; allowed {scenario.base_year}-{scenario.end_year}")
     res = result if result is not None else simulate(scenario)
-    used = {m: v for m, v in OPTIONAL_MEASURES.items() if (res.summary[m] != 0).any()}
+    used = {m: v for m, v in OPTIONAL_MEASURES.items()
+            if m not in _PACKAGE and (res.summary[m] != 0).any()}
+    transfers = any(m in used for m in ("leave_cost", "breastfeeding_cost"))
+    if transfers:
+        used.update({m: OPTIONAL_MEASURES[m] for m in _PACKAGE})
     measures = {**MEASURES, **used}
     rng = list(ranges) if ranges is not None else default_ranges(scenario)
     mc = monte_carlo(scenario, rng, draws=draws, seed=seed, level=level, model=res.model,
@@ -310,6 +324,18 @@ def investment_analysis(
         + f", leaving a net funding requirement of {fmt_number(nf.estimate, digits=0)}% of "
         f"the gross cost ({fmt_number(nfg.estimate)}% of GDP)."
     )
+    if transfers:
+        parts = [f"{what} add {fmt_number(qmap[slug('investment', m, yr)].estimate)}% of GDP"
+                 for m, what in (("leave_cost_pct_gdp", "Childcare-related leave entitlements"),
+                                 ("breastfeeding_cost_pct_gdp", "Paid breastfeeding breaks"))
+                 if m in used]
+        pk = qmap[slug("investment", "package_cost_pct_gdp", yr)]
+        pn = qmap[slug("investment", "package_net_funding_pct_gdp", yr)]
+        text = "; ".join(parts)
+        answer += (" " + text[:1] + text[1:].replace("; Paid", "; paid") + " (transfers to parents: no jobs or fiscal returns "
+                   f"are counted for them), so the whole package costs "
+                   f"{fmt_number(pk.estimate)}% of GDP, {fmt_number(pn.estimate)}% net of the "
+                   "services' fiscal returns.")
     if comp is not None:
         c = comp.set_index("case")
         care = float(c["jobs_per_million"].iloc[0])
@@ -473,6 +499,18 @@ _METHOD_TEXT = {
     "parents_employed": "Newly covered persons x parents taking up paid work per person "
                         "(external estimate)",
     "tax_parents_labour": "(Income tax + contributions) on the parents' new earnings",
+    "leave_cost": "Sum over the [[leave]] entitlements of births x employment rate x "
+                  "take-up x (target coverage x benefit at the target weeks, replacement "
+                  "rate and ceiling - current coverage x current benefit) x phase-in",
+    "leave_cost_pct_gdp": "Additional leave cost / GDP",
+    "breastfeeding_cost": "Births x mothers' employment rate x take-up x (target coverage x "
+                          "paid break time at the target minutes and months - current "
+                          "coverage x current break time) x mothers' hourly earnings x "
+                          "phase-in",
+    "breastfeeding_cost_pct_gdp": "Additional breastfeeding-break cost / GDP",
+    "package_cost_pct_gdp": "(Services' gross cost + leave cost + breastfeeding cost) / GDP",
+    "package_net_funding_pct_gdp": "(Services' net funding + leave cost + breastfeeding "
+                                   "cost) / GDP",
     "gender_gap_change_pp": "Change in men's minus women's employment rate",
 }
 
