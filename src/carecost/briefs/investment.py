@@ -331,8 +331,8 @@ def investment_analysis(
                  if m in used]
         pk = qmap[slug("investment", "package_cost_pct_gdp", yr)]
         pn = qmap[slug("investment", "package_net_funding_pct_gdp", yr)]
-        text = "; ".join(parts)
-        answer += (" " + text[:1] + text[1:].replace("; Paid", "; paid") + " (transfers to parents: no jobs or fiscal returns "
+        text = "; ".join(parts).replace("; Paid", "; paid")
+        answer += (" " + text + " (transfers to parents: no jobs or fiscal returns "
                    f"are counted for them), so the whole package costs "
                    f"{fmt_number(pk.estimate)}% of GDP, {fmt_number(pn.estimate)}% net of the "
                    "services' fiscal returns.")
