@@ -139,3 +139,14 @@ def test_calibration_on_dask_is_one_clear_refusal() -> None:
                strata="stype")
     with pytest.raises(DesignError, match="poststratify is not available on the Dask"):
         d.poststratify("stype", POP_STYPE)
+
+
+def test_rake_margin_level_missing_from_population_is_named() -> None:
+    with pytest.raises(DesignError, match=r"rake: level sch.wide='Yes'.*missing from the "
+                                          "population"):
+        designs()["dclus1"].rake({"stype": POP_STYPE, "sch.wide": {"No": 6194}})
+
+
+def test_calibration_total_for_an_unknown_level_is_named() -> None:
+    with pytest.raises(DesignError, match=r"not terms \['stype\[T.X\]'\]"):
+        designs()["dclus1"].calibrate({**TOTALS, "stype[T.X]": 10})

@@ -90,7 +90,7 @@ def test_bad_input_is_a_clear_error() -> None:
     with pytest.raises(DesignError, match="must be 0/1"):
         d.ciprop("api00")
     with pytest.raises(DesignError, match="method must be one of"):
-        d.ciprop("yes", "likelihood")  # type: ignore[arg-type]
+        d.ciprop("yes", "asin")  # type: ignore[arg-type]
     with pytest.raises(DesignError, match="exactly two groups"):
         d.ttest("api00", "stype")
     with pytest.raises(DesignError, match="at least two of each"):
@@ -99,12 +99,16 @@ def test_bad_input_is_a_clear_error() -> None:
         d.chisq("stype", "awards", "Wald")  # type: ignore[arg-type]
 
 
-def test_tables_on_dask_are_one_clear_refusal() -> None:
+def test_tables_on_dask_run_or_are_one_clear_refusal() -> None:
+    """``table`` and ``var`` run on Dask (compared with memory in
+    tests/test_survey_dask_models.py); ``chisq`` and ``ciprop`` need the rows in memory."""
     dd = pytest.importorskip("dask.dataframe")
     d = Design(dd.from_pandas(_api("apistrat.csv"), npartitions=2), weights="pw",
                strata="stype")
-    for call, what in ((lambda: d.table("stype"), "table"),
-                       (lambda: d.chisq("stype", "awards"), "chisq"),
-                       (lambda: d.var("api00"), "var")):
-        with pytest.raises(DesignError, match=f"{what} is not available on the Dask"):
+    assert len(d.table("stype")) == 3
+    assert d.var("api00")["estimate"].iloc[0] > 0
+    for call, what in ((lambda: d.chisq("stype", "awards"), "chisq"),
+                       (lambda: d.ciprop("yes"), "ciprop")):
+        with pytest.raises(DesignError, match=f"{what} is not available on the Dask.*"
+                                              "Compute the columns"):
             call()

@@ -11,6 +11,7 @@ variance is computed from those sums.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -31,7 +32,7 @@ from ._backend import (
     layout,
     numeric_values,
 )
-from ._engine import FloatArray, base_matrix
+from ._engine import FloatArray, base_matrix, evaluate, replicate_variance
 from ._errors import DesignError
 from .results import Estimate, EstimateInfo, attach, build_table, critical_value
 
@@ -278,19 +279,45 @@ class SurveyDesign(ABC):
 
     def _run(
         self, prep: Prepared, *, statistic: str, level: float, df: float | None,
-        vcov: bool | None, deff: bool | Literal["replace"] = False,
+        vcov: bool | None, deff: bool | Literal["replace"] = False, replicates: bool = False,
     ) -> Estimate:
         critical_value(level, np.inf)  # a bad level is an error before any pass over the data
         full = prep.plan.n_estimates <= VCOV_LIMIT if vcov is None else bool(vcov)
-        theta, var, cov = self._variance(prep, full)
+        if replicates:
+            theta, var, cov, reps = self._replicate_estimates(prep, full)
+        else:
+            theta, var, cov = self._variance(prep, full)
         res = build_table(
             prep.plan.rows, theta, var, df=self.degf(), ci_df=df, level=level, n=prep.plan.n,
             statistic=statistic, vcov=cov, variance=self._variance_note(),
             method=self._METHOD, weights_unit=self._weights_unit,
         )
+        if replicates:
+            assert res.estimate_info is not None
+            res = attach(res, dataclasses.replace(
+                res.estimate_info, replicates=reps, rep_scale=self.scale,  # type: ignore[attr-defined]
+                rep_rscales=self.rscales, rep_mse=self.mse))  # type: ignore[attr-defined]
         if deff:
             res["deff"] = self._deff(prep, res["se"].to_numpy() ** 2, deff == "replace")
         return res
+
+    def _replicate_estimates(self, prep: Prepared, full: bool
+                             ) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray]:
+        """``(theta, var, vcov, theta_rep)`` of a replicate design: the estimates of every
+        replicate kept (R ``return.replicates=TRUE``), the variance from them as
+        :meth:`ReplicateDesign._variance`."""
+        if not hasattr(self, "_rscales"):
+            raise DesignError("return_replicates=True needs a ReplicateDesign (replicate "
+                              "weights); a linearization Design has no replicates "
+                              "(convert it with to_replicates)")
+        t0, trep = self._backend.replicate_totals(prep)
+        theta = evaluate(prep.plan, t0)[:, 0]
+        theta_rep = evaluate(prep.plan, trep)
+        v = replicate_variance(theta_rep, theta, self.scale, self.rscales,  # type: ignore[attr-defined]
+                               self.mse, full)  # type: ignore[attr-defined]
+        if full:
+            return theta, np.diag(v).copy(), v, theta_rep
+        return theta, v, None, theta_rep
 
     def _deff(self, prep: Prepared, var: FloatArray, replace: bool) -> FloatArray:
         """Design effects as R ``svymean(..., deff=TRUE)`` / ``svytotal``.
@@ -316,17 +343,86 @@ class SurveyDesign(ABC):
 
     def _estimate(self, kind: Kind, variables: list[str], by: str | Sequence[str] | None,
                   na: NaPolicy, level: float, df: float | None, vcov: bool | None,
-                  deff: bool | Literal["replace"] = False, statistic: str | None = None
-                  ) -> Estimate:
-        prep = self._prepare(kind, variables, as_list(by), na)
-        return self._run(prep, statistic=statistic or kind, level=level, df=df, vcov=vcov,
-                         deff=deff)
+                  deff: bool | Literal["replace"] = False, statistic: str | None = None,
+                  replicates: bool = False) -> Estimate:
+        design, variables, labels = self._expand_levels(kind, variables, by)
+        prep = design._prepare(kind, variables, as_list(by), na)
+        res = design._run(prep, statistic=statistic or kind, level=level, df=df, vcov=vcov,
+                          deff=deff, replicates=replicates)
+        if labels:
+            names = [labels.get(v, (v, None)) for v in res["variable"]]
+            res["variable"] = [n for n, _ in names]
+            res.insert(int(res.columns.get_loc("variable")) + 1, "level",  # type: ignore[arg-type]
+                       [lev for _, lev in names])
+        return res
+
+    def _expand_levels(self, kind: Kind, variables: list[str], by: str | Sequence[str] | None
+                       ) -> tuple[Self, list[str], dict[str, tuple[str, str]]]:
+        """Replace each categorical variable of a total by its level indicators.
+
+        Returns the design with the indicator columns (computed chunk by chunk, so on every
+        backend; missing where the variable is missing, so ``na`` applies), the new variable
+        list and ``{indicator: (variable, level)}``.  Levels: every category of a pandas
+        ``Categorical`` (R keeps a factor's empty levels), else the sorted distinct values
+        among the rows in the design.
+        """
+        if kind != "total":  # means of levels: proportion() (R svymean(~factor))
+            return self, variables, {}
+        check_columns(self._backend, variables + as_list(by), "estimator")
+        cats: dict[str, list[Any]] = {}
+        for c in variables:
+            dt = self._backend.dtype(c)
+            if pd.api.types.is_bool_dtype(dt) or pd.api.types.is_numeric_dtype(dt):
+                continue
+            if isinstance(dt, pd.CategoricalDtype) and dt.categories is not None \
+                    and not (len(dt.categories) == 1 and str(dt.categories[0]) ==
+                             "__UNKNOWN_CATEGORIES__"):
+                cats[c] = list(dt.categories)
+            else:
+                vals = self.distinct(c)[c].dropna()
+                cats[c] = sorted(vals.tolist())
+            if not cats[c]:
+                raise DesignError(f"column {c!r} has no non-missing value in the design")
+        if not cats:
+            return self, variables, {}
+        labels: dict[str, tuple[str, str]] = {}
+        new_vars: list[str] = []
+        spec: list[tuple[str, str, Any]] = []
+        for c in variables:
+            if c not in cats:
+                new_vars.append(c)
+                continue
+            for lev in cats[c]:
+                name = f"{c}[{lev}]"
+                while name in self._backend.columns or name in labels:
+                    name = "_" + name
+                labels[name] = (c, str(lev))
+                new_vars.append(name)
+                spec.append((name, c, lev))
+
+        def indicators(f: pd.DataFrame, inset: NDArray[np.bool_]) -> pd.DataFrame:
+            out = {}
+            for name, c, lev in spec:
+                col = f[c]
+                out[name] = np.where(col.isna().to_numpy(), np.nan,
+                                     (col == lev).to_numpy(dtype=bool, na_value=False)
+                                     .astype(float))
+            return pd.DataFrame(out, index=f.index)
+
+        b = self._backend
+        if isinstance(b, MemoryBackend):  # one concat (no column-by-column insert)
+            mem = copy.copy(b)
+            mem.data = pd.concat([b.data, indicators(b.data, b.mask)], axis=1)
+            return self._with_backend(mem), new_vars, labels
+        meta = pd.DataFrame({name: pd.Series(dtype=float) for name, _, _ in spec})
+        return self.derive(indicators, meta), new_vars, labels
 
     # -------------------------------------------------------------- estimators
     def mean(
         self, y: str | Sequence[str], by: str | Sequence[str] | None = None, *,
         na: NaPolicy = "raise", level: float = 0.95, df: float | None = None,
         deff: bool | Literal["replace"] = False, vcov: bool | None = None,
+        return_replicates: bool = False,
     ) -> Estimate:
         """Weighted mean of each variable, overall or by domain.
 
@@ -337,7 +433,9 @@ class SurveyDesign(ABC):
         Parameters
         ----------
         y
-            Numeric column name(s) (units are those of the data).
+            Numeric column name(s) (units are those of the data).  For the shares of a
+            categorical variable's levels (R ``svymean(~factor)``) use :meth:`proportion`;
+            :meth:`total` of a categorical column gives the levels' counts.
         by
             Column name(s) defining domains; each combination present in the
             (sub)design gets a row.
@@ -358,6 +456,11 @@ class SurveyDesign(ABC):
         vcov
             Keep the covariance matrix of the estimates for contrasts
             (default: when there are at most 2,000 estimates).
+        return_replicates
+            On a :class:`ReplicateDesign`: keep every replicate's estimates in the result
+            (:attr:`EstimateInfo.replicates`), so that :func:`contrast` of an expression
+            uses the replicate variance, as R's ``return.replicates=TRUE``.  An error on a
+            :class:`Design`.
 
         Returns
         -------
@@ -367,25 +470,32 @@ class SurveyDesign(ABC):
             carrying the covariance (:attr:`Estimate.vcov`) and the design facts
             (:attr:`Estimate.estimate_info`).
         """
-        return self._estimate("mean", as_list(y), by, na, level, df, vcov, deff)
+        return self._estimate("mean", as_list(y), by, na, level, df, vcov, deff,
+                              replicates=return_replicates)
 
     def total(
         self, y: str | Sequence[str], by: str | Sequence[str] | None = None, *,
         na: NaPolicy = "raise", level: float = 0.95, df: float | None = None,
         deff: bool | Literal["replace"] = False, vcov: bool | None = None,
+        return_replicates: bool = False,
     ) -> Estimate:
         """Weighted (Horvitz–Thompson) total, :math:`\\hat T_d = \\sum_i w_i d_i y_i`.
 
         As R ``svytotal``.  Units: the variable's units times the population
-        units of the weights (e.g. minutes per day x persons).  Parameters
-        and columns as :meth:`mean`.
+        units of the weights (e.g. minutes per day x persons).  A categorical ``y`` gives
+        the estimated population count of each level (R ``svytotal(~factor)``), in the
+        units of the weights, with a ``level`` column (levels: every category of a pandas
+        ``Categorical``, as R keeps a factor's empty levels; else the sorted values present
+        in the design; computed chunk by chunk, so on every backend).  Parameters and
+        columns as :meth:`mean`.
         """
-        return self._estimate("total", as_list(y), by, na, level, df, vcov, deff)
+        return self._estimate("total", as_list(y), by, na, level, df, vcov, deff,
+                              replicates=return_replicates)
 
     def ratio(
         self, numerator: str, denominator: str, by: str | Sequence[str] | None = None, *,
         na: NaPolicy = "raise", level: float = 0.95, df: float | None = None,
-        vcov: bool | None = None,
+        vcov: bool | None = None, return_replicates: bool = False,
     ) -> Estimate:
         """Ratio of two totals, :math:`\\hat R = \\hat T_y / \\hat T_x`, as R ``svyratio``.
 
@@ -393,12 +503,14 @@ class SurveyDesign(ABC):
         (Lumley 2010, section 2.2.1).  The ``variable`` column reads
         ``"numerator/denominator"``.
         """
-        return self._estimate("ratio", [numerator, denominator], by, na, level, df, vcov)
+        return self._estimate("ratio", [numerator, denominator], by, na, level, df, vcov,
+                              replicates=return_replicates)
 
     def proportion(
         self, y: str, by: str | Sequence[str] | None = None, *, na: NaPolicy = "raise",
         level: float = 0.95, df: float | None = None,
         deff: bool | Literal["replace"] = False, vcov: bool | None = None,
+        return_replicates: bool = False,
     ) -> Estimate:
         """Share of the (domain) population in each level of a categorical variable.
 
@@ -407,7 +519,8 @@ class SurveyDesign(ABC):
         pandas ``Categorical`` are reported (zero for absent ones); for other
         dtypes, the levels present in the design.
         """
-        return self._estimate("proportion", [y], by, na, level, df, vcov, deff)
+        return self._estimate("proportion", [y], by, na, level, df, vcov, deff,
+                              replicates=return_replicates)
 
     def quantile(
         self, y: str, q: float | Sequence[float], by: str | Sequence[str] | None = None, *,
@@ -538,8 +651,18 @@ class SurveyDesign(ABC):
         ------
         DesignError
             A singular design matrix (naming the aliased terms), a response outside the
-            family's range, IRLS that does not converge; on the Dask backend (compute the
-            model columns first).
+            family's range, IRLS that does not converge; on the Dask backend, a family
+            other than ``"gaussian"`` (compute the model columns to memory first).
+
+        Notes
+        -----
+        On the Dask backend ``family="gaussian"`` runs from sufficient statistics: one
+        reduction for :math:`X^\\top W X` and :math:`X^\\top W y` (with every replicate's,
+        on a replicate design), and on a linearization design one more for the design
+        covariance of the score totals; categorical terms get the levels present in the
+        design.  On a :class:`ReplicateDesign` the result carries every replicate's
+        coefficients (:attr:`EstimateInfo.replicates`), so :func:`contrast` of an
+        expression of coefficients uses the replicate variance.
 
         References
         ----------
@@ -593,7 +716,7 @@ class SurveyDesign(ABC):
 
         return poststratify(self, by, population)  # type: ignore[no-any-return]
 
-    def rake(self, margins: Mapping[str | tuple[str, ...], object]) -> Self:
+    def rake(self, margins: Mapping[Any, object]) -> Self:
         """Rake to known marginal counts (iterative proportional fitting), as R ``rake``.
 
         Post-stratifies to each margin in turn until every margin's weighted counts equal
@@ -681,6 +804,8 @@ class SurveyDesign(ABC):
         the levels present in the design (zero for empty cells), in R's order (``a``
         varying fastest); ``total`` rescales the counts to sum to it (R ``Ntotal``).
         Units: the units of the weights.  Returns a DataFrame with ``a``, [``b``], ``Freq``.
+        On the Dask backend: one reduction over the partitions (totals of the level
+        indicators) plus one to list the levels.
         """
         from .tables import table
 
@@ -715,8 +840,8 @@ class SurveyDesign(ABC):
         return chisq(self, a, b, statistic)
 
     def ciprop(
-        self, y: str, method: Literal["logit", "beta", "xlogit", "mean"] = "logit", *,
-        level: float = 0.95, df: float | None = None,
+        self, y: str, method: Literal["logit", "beta", "likelihood", "xlogit", "mean"]
+        = "logit", *, level: float = 0.95, df: float | None = None,
     ) -> Estimate:
         """Confidence interval for a proportion that stays in [0, 1], as R ``svyciprop``.
 
@@ -727,8 +852,19 @@ class SurveyDesign(ABC):
         ``svyglm(y ~ 1, quasibinomial)``, which gives the same interval); ``"beta"``
         (Korn and Graubard 1998): Clopper–Pearson with the effective sample size
         :math:`n^* = \\hat p(1-\\hat p)/s^2\\,(t_{n-1}/t_{df})^2`; ``"mean"``: the Wald
-        interval :math:`\\hat p \\pm t s`.  R's ``"likelihood"`` and ``"asin"`` are not
-        provided.
+        interval :math:`\\hat p \\pm t s`; ``"likelihood"``: the profile-likelihood
+        interval of the intercept of ``svyglm(y ~ 1, quasibinomial)``, the deviance scaled
+        by the design-based dispersion and the cut-off by the design effect, profiled and
+        interpolated exactly as R's ``confint(..., method = "likelihood")`` (see
+        :func:`carecost.survey.tables._likelihood_interval`).  R's ``"asin"`` is not
+        provided.  Intervals use Student t with the design df, as R's ``svyciprop``.
+
+        On a :class:`ReplicateDesign`, R survey 4.1.1 returns ``NA`` for
+        ``"likelihood"``: its ``summary.svyglm`` dispersion on a replicate design is not
+        the variance of the Pearson residuals (about ``n`` times too large), so the profile
+        never reaches the cut-off.  carecost uses the replicate design's own
+        :meth:`var` of the Pearson residuals, which makes the interval close to the logit
+        one (as on linearization designs).  Not on the Dask backend (it needs the rows).
 
         Returns
         -------
@@ -747,7 +883,10 @@ class SurveyDesign(ABC):
         mean of :math:`(y_i - \\hat{\\bar y})^2 n/(n-1)` with :math:`\\hat{\\bar y}` held fixed
         and :math:`n` the rows of non-zero weight; on a :class:`ReplicateDesign`
         (``svyvar.svyrep.design``) every replicate recomputes its own mean and
-        :math:`n` is the rows in the design.  Units: those of ``y``, squared.
+        :math:`n` is the rows in the design.  Units: those of ``y``, squared.  Intervals:
+        Student t with the design df (R's ``confint`` on ``svyvar`` output uses the normal
+        quantile: ``estimate +/- 1.96 se`` reproduces it).  Runs on the Dask backend from
+        reductions over the partitions.
         """
         from .tables import variance
 

@@ -283,7 +283,7 @@ def poststratify(design: SurveyDesign, by: str | Sequence[str], population: obje
                        adj)
 
 
-def rake(design: SurveyDesign, margins: Mapping[str | tuple[str, ...], object]) -> Any:
+def rake(design: SurveyDesign, margins: Mapping[Any, object]) -> Any:
     """Raked design; see :meth:`carecost.survey.SurveyDesign.rake`."""
     what = "rake"
     mb = _full_memory(design, what)

@@ -508,11 +508,12 @@ class Design(SurveyDesign):
     # ------------------------------------------------------------ replicates
     def to_replicates(
         self,
-        method: Literal["jk1", "jkn", "bootstrap"] = "jkn",
+        method: Literal["jk1", "jkn", "brr", "fay", "bootstrap"] = "jkn",
         *,
         replicates: int = 200,
         seed: int | None = None,
         mse: bool = True,
+        rho: float = 0.5,
     ) -> ReplicateDesign:
         """Convert to replicate weights, as R ``as.svrepdesign``.
 
@@ -527,16 +528,46 @@ class Design(SurveyDesign):
             ``"bootstrap"``) with :math:`n_h - 1` PSUs drawn with replacement
             per stratum, with the Rao–Wu–Yue factor
             :math:`\\lambda_h=\\sqrt{1-f_h}` when an fpc is given; scale
-            :math:`1/(R-1)`.
+            :math:`1/(R-1)`.  ``"brr"``: balanced repeated replication (McCarthy 1969)
+            for two PSUs per stratum, as R ``as.svrepdesign(type="BRR")``: one replicate
+            per column of R's Hadamard matrix (:func:`carecost.survey.hadamard.hadamard`)
+            for the number of pairs, the PSU of each pair it selects weighted 2, the other
+            0; scale :math:`1/R`.  A stratum with more than two PSUs (an even number) is
+            split into pairs in order of appearance, as R's ``large="split"``; a stratum
+            with one PSU is an error (R's ``small="fail"``).  ``"fay"``: the same with
+            factors :math:`2-\\rho` and :math:`\\rho` (Fay 1989, Judkins 1990), scale
+            :math:`1/(R(1-\\rho)^2)`.  BRR and Fay drop the fpc, as R does (with a warning).
         replicates
             Number of bootstrap replicates.
         seed
             Seed for the bootstrap (numpy ``default_rng``).
         mse
-            Centre variances on the full-sample estimate.
+            Centre variances on the full-sample estimate (carecost's default; R's
+            ``as.svrepdesign`` uses ``getOption("survey.replicates.mse")``, ``FALSE``
+            unless set, i.e. centres on the mean of the replicates; pass ``mse=False`` to
+            reproduce R's standard errors).
+        rho
+            Fay coefficient for ``method="fay"`` (:math:`0 < \\rho < 1`; R
+            ``fay.rho``).  Not used by the other methods.
 
         Only the first-stage PSUs, strata and fpc are used (later-stage fpcs
         are dropped, as R does).
+
+        Raises
+        ------
+        DesignError
+            An unknown method; ``"jk1"`` on a stratified design or ``"jkn"``, ``"brr"``,
+            ``"fay"`` on an unstratified one; a stratum with one PSU (or an odd number above
+            two) for BRR/Fay; a replicate-weight matrix above 2e8 cells.
+
+        References
+        ----------
+        Fay, R. E. (1989). Theory and application of replicate weighting for variance
+        calculations. *Proceedings of the Section on Survey Research Methods*, ASA, 212–217.
+        Judkins, D. R. (1990). Fay's method for variance estimation. *Journal of Official
+        Statistics* 6, 223–239.
+        McCarthy, P. J. (1969). Pseudo-replication: half samples. *Review of the
+        International Statistical Institute* 37, 239–264.
 
         References
         ----------
@@ -549,6 +580,8 @@ class Design(SurveyDesign):
         psu = self._unit_codes[0]
         strat = self._strat_codes[0]
         n_psu = int(psu.max()) + 1
+        if method in ("brr", "fay"):
+            return self._brr(method, rho, mse)
         n_rep = n_psu if method in ("jk1", "jkn") else replicates
         if len(self._data) * n_rep > 2 * 10**8:
             raise DesignError(
@@ -618,12 +651,78 @@ class Design(SurveyDesign):
             rscales = np.ones(replicates)
             kind = "bootstrap"
         else:
-            raise DesignError(f"method must be 'jk1', 'jkn' or 'bootstrap'; got {method!r}")
+            raise DesignError(f"method must be 'jk1', 'jkn', 'brr', 'fay' or 'bootstrap'; got "
+                              f"{method!r}")
         repw = self._w[:, None] * factors[psu]
         return ReplicateDesign._from_arrays(
             self._data, self._w, repw, method=kind, scale=scale, rscales=rscales, mse=mse,
             mask=self._mask, weights_unit=self._weights_unit,
         )
+
+
+    def _brr(self, method: str, rho: float, mse: bool) -> ReplicateDesign:
+        """BRR or Fay replicate weights, as R ``brrweights`` (see :meth:`to_replicates`)."""
+        from .hadamard import hadamard
+
+        if method == "fay" and not 0 < rho < 1:
+            raise DesignError(f"method='fay' needs 0 < rho < 1; got {rho!r}")
+        fay = rho if method == "fay" else 0.0
+        if not self._has_strata:
+            raise DesignError(f"{method} needs a stratified design (two PSUs per stratum); "
+                              "use method='jk1' or 'bootstrap'")
+        psu = self._unit_codes[0]
+        first = np.unique(psu, return_index=True)[1]  # first row of each PSU, in order
+        labels = self._data[self._strata_cols[0]].to_numpy()[first].astype(str)
+        strata = sorted(set(labels.tolist()))
+        sizes = {h: int((labels == h).sum()) for h in strata}
+        small = [h for h in strata if sizes[h] < 2]
+        if small:
+            raise DesignError(
+                f"{method}: stratum {self._strata_cols[0]}={small[0]} has one PSU; BRR needs "
+                "two per stratum (merge or pair strata first, as R's small='fail')")
+        odd = [h for h in strata if sizes[h] > 2 and sizes[h] % 2]
+        if odd:
+            raise DesignError(
+                f"{method}: stratum {self._strata_cols[0]}={odd[0]} has {sizes[odd[0]]} PSUs; "
+                "BRR splits a large stratum into pairs, which needs an even number")
+        if self._popsize is not None:
+            warnings.warn("finite population correction dropped in the conversion to "
+                          f"{method} replicates (as R)", stacklevel=3)
+        half = np.zeros(len(first), dtype=np.int64)  # 0 / 1: which PSU of its pair
+        pair = np.zeros(len(first), dtype=np.int64)  # pair number (1-based, R's order)
+        upto = 0
+        # R: strata with more than two PSUs first (split), then those with exactly two
+        for group in ([h for h in strata if sizes[h] > 2], [h for h in strata if sizes[h] == 2]):
+            for h in group:
+                members = np.flatnonzero(labels == h)  # in order of first appearance
+                k = len(members)
+                half[members] = np.arange(k) % 2
+                pair[members] = upto + 1 + np.arange(k) // 2
+                upto += k // 2
+        hmat = hadamard(upto)
+        sel = hmat[pair, :]  # H[1 + pair, i] (0-based row = pair), PSUs x replicates
+        # R's sampler: column 1 of the weights is (half == 1), column 2 is (half == 0);
+        # H entry 0 picks column 1
+        w1 = (half == 1).astype(float)[:, None]
+        w2 = 1.0 - w1
+        wa = np.where(sel == 0, w1, w2)
+        wb = np.where(sel == 0, w2, w1)
+        factors = wa * (2 - fay) + wb * fay
+        n_rep = factors.shape[1]
+        if len(self._data) * n_rep > 2 * 10**8:
+            raise DesignError(f"{method} replicate weights for {len(self._data):,} rows x "
+                              f"{n_rep:,} replicates are too large")
+        repw = self._w[:, None] * factors[psu]
+        # built as "other" with the BRR/Fay scale (the constructor fixes those scales from
+        # the method itself), then labelled with its method
+        out = ReplicateDesign._from_arrays(
+            self._data, self._w, repw, method="other",
+            scale=1.0 / (n_rep * (1 - fay) ** 2), rscales=np.ones(n_rep), mse=mse,
+            mask=self._mask, weights_unit=self._weights_unit,
+        )
+        out._method = method
+        out._rho = fay if method == "fay" else None
+        return out
 
 
 from .replicate import ReplicateDesign  # noqa: E402  (circular: replicate designs are returned)

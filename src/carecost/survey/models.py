@@ -29,11 +29,13 @@ Science* 32, 265–278.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numpy.typing import NDArray
 from scipy import stats
 
 from ._backend import MemoryBackend, NaPolicy, Prepared, Spec
@@ -217,6 +219,8 @@ def glm(design: SurveyDesign, formula: str, family: Family = "gaussian", *,
     if na not in ("raise", "omit"):
         raise DesignError(f"na must be 'raise' or 'omit', got {na!r}")
     critical_value(level, np.inf)
+    if design.backend == "dask":
+        return _glm_dask(design, formula, family, na, level)
     y, x, terms, rows, yname = _response_and_matrix(design, formula, na)
     mb = design._memory("glm")
     assert isinstance(mb, MemoryBackend)
@@ -224,7 +228,7 @@ def glm(design: SurveyDesign, formula: str, family: Family = "gaussian", *,
     _check_response(y[rows], family, yname)
     _check_rank(x, w, terms, formula)
     beta = _fit_full(y, x, w, family)
-    p = len(terms)
+    reps: FloatArray | None = None
     if isinstance(design, ReplicateDesign):
         assert mb.repw is not None
         reps = fit_replicates(y, x, mb.repw * rows[:, None], family, beta)
@@ -232,6 +236,15 @@ def glm(design: SurveyDesign, formula: str, family: Family = "gaussian", *,
     else:
         assert isinstance(design, Design)
         vcov = _sandwich(design, mb, y, x, w, rows, beta, family)
+    return _coefficient_table(design, terms, beta, vcov, level, reps)
+
+
+def _coefficient_table(design: SurveyDesign, terms: list[str], beta: FloatArray,
+                       vcov: FloatArray, level: float, reps: FloatArray | None
+                       ) -> Estimate:
+    """The tidy coefficient table (R ``summary.svyglm``), carrying the covariance and, for
+    replicate designs, every replicate's coefficients (R ``return.replicates``)."""
+    p = len(terms)
     degf = design.degf()
     df = degf + 1 - p
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
@@ -242,10 +255,162 @@ def glm(design: SurveyDesign, formula: str, family: Family = "gaussian", *,
     out = pd.DataFrame({"term": terms, "estimate": beta, "se": se, "t": t, "p": pval,
                         "df": float(df), "ci_low": beta - crit * se,
                         "ci_high": beta + crit * se})
-    return attach(out, EstimateInfo(
+    info = EstimateInfo(
         statistic="glm", vcov=vcov, index=out.index.copy(), level=level,
         variance=design._variance_note(), df=degf, method=design._METHOD,
-        weights_unit=design.weights_unit, estimates=beta))
+        weights_unit=design.weights_unit, estimates=beta)
+    if reps is not None:
+        info = replace(info, replicates=reps, rep_scale=design.scale,  # type: ignore[attr-defined]
+                       rep_rscales=design.rscales, rep_mse=design.mse)  # type: ignore[attr-defined]
+    return attach(out, info)
+
+
+def _aliased(gram: FloatArray) -> NDArray[np.bool_]:
+    """Terms that are (numerically) linear combinations of earlier ones, from the weighted
+    Gram matrix :math:`X^\\top W X`: a sequential Cholesky on unit-norm columns, a term
+    aliased when its residual norm is below 1e-7 (as the QR check in memory)."""
+    p = gram.shape[0]
+    d = np.sqrt(np.clip(np.diag(gram), 0, None))
+    out = d == 0
+    g = gram / np.outer(np.where(out, 1.0, d), np.where(out, 1.0, d))
+    keep: list[int] = []
+    for j in range(p):
+        if out[j]:
+            continue
+        if keep:
+            gk = g[np.ix_(keep, keep)]
+            v = g[keep, j]
+            r2 = g[j, j] - v @ np.linalg.solve(gk, v)
+        else:
+            r2 = g[j, j]
+        if r2 < 1e-14:
+            out[j] = True
+        else:
+            keep.append(j)
+    return out
+
+
+def _glm_dask(design: SurveyDesign, formula: str, family: str, na: NaPolicy, level: float
+              ) -> Estimate:
+    """A gaussian ``glm`` on the Dask backend from sufficient statistics.
+
+    One reduction gives :math:`A = X^\\top W X` and :math:`X^\\top W y` (the weighted totals
+    of the column products, built partition by partition with the model spec of a
+    prototype whose categorical columns carry the levels present in the design), so
+    :math:`\\hat\\beta = A^{-1} X^\\top W y` (the WLS solution).  Variance: on a
+    :class:`~carecost.survey.Design` the design covariance :math:`V` of the totals of
+    :math:`e_{ij} = x_{ij}(y_i - x_i^\\top\\hat\\beta)` (a second estimator call) and
+    :math:`A^{-1} V A^{-1}` (R ``svy.varcoef``); on a replicate design the same totals for
+    every replicate give :math:`\\hat\\beta_r = A_r^{-1}(X^\\top W_r y)` (exactly the WLS
+    refit of R ``svyglm.svrepdesign``), and their replicate variance.  Other families need
+    one pass per IRLS iteration and are refused.
+    """
+    import formulaic
+
+    from ._base import check_columns
+    from .replicate import ReplicateDesign
+    from .tables import _dask_levels, weighted_sums
+
+    if family != "gaussian":
+        raise DesignError(
+            f"glm(family={family!r}) is not available on the Dask backend: iteratively "
+            "reweighted least squares needs a pass over the data per iteration. Compute the "
+            "model columns first (e.g. Design(ddf[cols].compute(), ...)); family='gaussian' "
+            "runs on Dask from sufficient statistics")
+    if not isinstance(formula, str) or "~" not in formula:
+        raise DesignError(f"glm: formula must be a string such as 'y ~ x + g', got {formula!r}")
+    try:
+        needed = sorted(formulaic.Formula(formula).required_variables)
+    except Exception as err:  # formulaic raises many types; report the formula with it
+        raise DesignError(f"glm: cannot parse the formula {formula!r}: {err}") from err
+    check_columns(design._backend, needed, "glm")
+    cats: dict[str, list[object]] = {}
+    for v in needed:
+        dt = design._backend.dtype(v)
+        if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt)):
+            cats[v] = _dask_levels(design, v, "glm")
+
+    def frame(f: pd.DataFrame) -> pd.DataFrame:
+        f = f[needed].copy()
+        for v, levels in cats.items():
+            f[v] = pd.Categorical(f[v], categories=levels)
+        return f
+
+    proto = frame(design.data[needed].head(20, npartitions=-1))
+    try:
+        built = formulaic.model_matrix(formula, proto, na_action="ignore")
+    except Exception as err:  # formulaic raises many types; report the formula with it
+        raise DesignError(f"glm: cannot build the model matrix of {formula!r}: {err}") from err
+    spec = built.model_spec
+    if built.lhs.shape[1] != 1:
+        raise DesignError(f"glm: the response of {formula!r} gives {built.lhs.shape[1]} "
+                          "columns; use one numeric column")
+    terms = [str(c) for c in built.rhs.columns]
+    p = len(terms)
+    iu, ju = np.triu_indices(p)
+    gram_cols = [f"__glm_g{a}_{b}" for a, b in zip(iu, ju, strict=True)]
+    rhs_cols = [f"__glm_b{a}" for a in range(p)]
+
+    def matrices(f: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
+        mm = spec.get_model_matrix(frame(f), na_action="ignore")
+        return (np.asarray(mm.rhs, dtype=float).reshape(len(f), p),
+                np.asarray(mm.lhs, dtype=float).reshape(len(f)))
+
+    def products(f: pd.DataFrame, inset: NDArray[np.bool_]) -> pd.DataFrame:
+        x, y = matrices(f)
+        data = np.column_stack([x[:, iu] * x[:, ju], x * y[:, None]])
+        return pd.DataFrame(data, columns=gram_cols + rhs_cols, index=f.index)
+
+    meta = pd.DataFrame({c: pd.Series(dtype=float) for c in gram_cols + rhs_cols})
+    d1 = design.derive(products, meta)
+    cols = gram_cols + rhs_cols
+    try:
+        if isinstance(design, ReplicateDesign):
+            t = d1.total(cols, na=na, vcov=False, return_replicates=True)
+            assert t.estimate_info is not None and t.estimate_info.replicates is not None
+            sums = np.column_stack([t["estimate"].to_numpy(), t.estimate_info.replicates])
+        else:
+            sums = weighted_sums(d1, cols, [], na)[1][:, None]
+    except DesignError as err:
+        if "missing value" in str(err) and na == "raise":
+            raise DesignError(
+                f"glm: rows in the design have a missing value in a variable of {formula!r}; "
+                "pass na='omit' to fit on the rows with every value (as R's default "
+                "na.action), or impute first") from err
+        raise
+    m = sums.shape[1]
+    gram = np.empty((m, p, p))
+    gram[:, iu, ju] = sums[:len(iu)].T
+    gram[:, ju, iu] = sums[:len(iu)].T
+    rhs = sums[len(iu):].T  # m x p
+    aliased = _aliased(gram[0])
+    if aliased.any():
+        bad = [t for t, a in zip(terms, aliased, strict=True) if a]
+        raise DesignError(
+            f"glm: the design matrix of {formula!r} is singular: term(s) {bad} are linear "
+            "combinations of earlier terms (or constant zero) among the rows with positive "
+            "weight; drop them or merge levels")
+    beta = np.linalg.solve(gram[0], rhs[0])
+    if isinstance(design, ReplicateDesign):
+        try:
+            reps = np.linalg.solve(gram[1:], rhs[1:, :, None])[:, :, 0].T
+        except np.linalg.LinAlgError as err:
+            raise DesignError("glm: a replicate's design matrix is singular (a replicate gives "
+                              "zero weight to every row of some level); merge sparse "
+                              "levels") from err
+        vcov = replicate_variance(reps, beta, design.scale, design.rscales, design.mse, True)
+        return _coefficient_table(design, terms, beta, vcov, level, reps)
+    res_cols = [f"__glm_e{a}" for a in range(p)]
+
+    def scores(f: pd.DataFrame, inset: NDArray[np.bool_]) -> pd.DataFrame:
+        x, y = matrices(f)
+        return pd.DataFrame(x * (y - x @ beta)[:, None], columns=res_cols, index=f.index)
+
+    d2 = design.derive(scores, pd.DataFrame({c: pd.Series(dtype=float) for c in res_cols}))
+    v = d2.total(res_cols, na=na, vcov=True).vcov
+    assert v is not None
+    ainv = np.linalg.inv(gram[0])
+    return _coefficient_table(design, terms, beta, ainv @ v @ ainv, level, None)
 
 
 def _sandwich(design: SurveyDesign, mb: MemoryBackend, y: FloatArray, x: FloatArray,

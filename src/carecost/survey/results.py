@@ -81,6 +81,15 @@ class EstimateInfo:
     estimates
         The estimates in the order of ``index`` (read-only), so that a filtered table still
         has every estimate a contrast needs.
+    replicates
+        On a replicate design, when asked for (``return_replicates=True``; always for
+        ``glm``): the estimates recomputed with every replicate weight, ``estimates x R``,
+        rows in the order of ``index`` (read-only), with the variance constants below, so
+        that :func:`contrast` of an expression uses the replicate variance (as R
+        ``svycontrast`` on a statistic with ``return.replicates=TRUE``).  ``None``
+        otherwise.
+    rep_scale, rep_rscales, rep_mse
+        The replicate design's ``scale``, ``rscales`` and ``mse`` (with ``replicates``).
     """
 
     statistic: str
@@ -92,10 +101,16 @@ class EstimateInfo:
     method: str = ""
     weights_unit: str | None = None
     estimates: np.ndarray | None = None
+    replicates: np.ndarray | None = None
+    rep_scale: float = float("nan")
+    rep_rscales: np.ndarray | None = None
+    rep_mse: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vcov", _frozen(self.vcov))
         object.__setattr__(self, "estimates", _frozen(self.estimates))
+        object.__setattr__(self, "replicates", _frozen(self.replicates))
+        object.__setattr__(self, "rep_rscales", _frozen(self.rep_rscales))
 
     def __eq__(self, other: object) -> bool:  # identity: keeps pandas' attrs checks cheap
         return self is other
@@ -110,6 +125,7 @@ class EstimateInfo:
         return replace(
             self, vcov=None if self.vcov is None else self.vcov * factor * factor,
             estimates=None if self.estimates is None else self.estimates * factor,
+            replicates=None if self.replicates is None else self.replicates * factor,
             index=self.index if index is None else index)
 
 
@@ -242,7 +258,7 @@ def attach(table: pd.DataFrame, info: EstimateInfo | None) -> Estimate:
     return out
 
 
-def _info(result: pd.DataFrame) -> EstimateInfo:
+def _info(result: pd.DataFrame, allow_replicates: bool = False) -> EstimateInfo:
     info = result.estimate_info if isinstance(result, Estimate) else None
     if info is None:
         raise ResultTypeError(
@@ -250,7 +266,7 @@ def _info(result: pd.DataFrame) -> EstimateInfo:
             "carecost estimator (mean, total, ratio, proportion) or a row selection of it, "
             "not a copy rebuilt by hand or a concatenation of tables"
         )
-    if info.vcov is None:
+    if info.vcov is None and not (allow_replicates and info.replicates is not None):
         raise DesignError(
             f"the {info.statistic} table has no covariance matrix (too many estimates, or "
             "a statistic without one); re-run the estimator with vcov=True"
@@ -306,42 +322,242 @@ def _select(result: pd.DataFrame, key: Hashable | Mapping[str, object]) -> Hasha
 
 def contrast(
     result: pd.DataFrame,
-    coefficients: Mapping[str, Mapping[Hashable, float]],
+    coefficients: Mapping[str, Mapping[Any, float] | str],
     *,
+    names: Mapping[str, Any] | None = None,
     level: float | None = None,
     df: float | None = None,
 ) -> Estimate:
-    """Linear contrasts of estimates, as R ``svycontrast(stat, list(...))``.
+    """Linear or nonlinear contrasts of estimates, as R ``svycontrast``.
 
     Parameters
     ----------
     result
         A table returned by a carecost estimator (an :class:`Estimate`).
     coefficients
-        ``{name: {row_label: coefficient, ...}}``; rows not named get 0.
+        ``{name: contrast}``, each contrast either a linear one, ``{row_label: coefficient,
+        ...}`` (rows not named get 0), or an expression of the estimates such as
+        ``"log(E / M)"`` or ``"100 * (api00 - api99) / api99"`` (R
+        ``svycontrast(stat, quote(...))``).  Expressions use numbers, ``+ - * / **``,
+        parentheses and the functions ``log, exp, sqrt, log10, log2, log1p, expm1, expit,
+        logit, sin, cos, tan, asin, acos, atan``; a name that is not a Python identifier is
+        written in backticks (```No:E```).
+    names
+        What the names in expressions refer to: ``{symbol: row_label or {column: value}}``.
+        By default every row is named by its ``by`` values joined with ``":"``, followed by
+        the variable when the table has several (or no ``by`` columns), and by the level
+        for proportions and factor levels (``glm`` tables: the ``term``); e.g. ``"E"`` for
+        ``d.mean("api00", by="stype")``, ``"api00"`` for ``d.mean(["api00", "api99"])``.
     level, df
         Confidence level (default: the table's) and degrees of freedom for
-        the interval (default: the table's ``df``; ``numpy.inf`` for normal).
+        the interval (default: the table's ``df``, a Student t; ``numpy.inf`` for the
+        normal quantile, which R's ``confint`` uses on ``svycontrast`` output).
 
     Returns
     -------
     Estimate
         ``contrast, estimate, se, ci_low, ci_high, cv, df`` carrying the contrasts'
-        covariance, :math:`\\mathrm{Var}(c^\\top\\hat\\theta) = c^\\top V c`.
+        covariance.  Linear: :math:`\\mathrm{Var}(c^\\top\\hat\\theta) = c^\\top V c`.
+        Expressions :math:`f(\\hat\\theta)`: when the table carries replicate estimates
+        (``return_replicates=True`` on a :class:`ReplicateDesign`, and every ``glm`` on
+        one), the replicate variance of :math:`f(\\hat\\theta_r)` (R ``svycontrast`` on
+        a statistic with replicates); otherwise the delta method
+        :math:`\\nabla f^\\top V \\nabla f`, with the gradient exact to rounding
+        (complex-step differentiation; R differentiates symbolically with ``deriv``).
+
+    Raises
+    ------
+    DesignError
+        An expression that does not parse, uses an unknown function, or names an unknown
+        row; a table without covariance (or replicates).
     """
-    info = _info(result)
-    assert info.vcov is not None
-    names = list(coefficients)
-    c = np.zeros((len(names), len(info.index)))
-    for i, name in enumerate(names):
-        labels = list(coefficients[name])
-        pos = _checked_positions(result, info, labels)
-        c[i, pos] = [coefficients[name][lab] for lab in labels]
+    info = _info(result, allow_replicates=True)
+    out_names = list(coefficients)
+    exprs = {k: v for k, v in coefficients.items() if isinstance(v, str)}
+    if exprs and len(exprs) != len(coefficients):
+        raise DesignError("contrast: give either linear contrasts (dicts) or expressions "
+                          "(strings) in one call, not both")
     theta = _full_estimates(result, info)
+    if exprs:
+        return _nonlinear(result, info, theta, exprs, names, level, df)
+    if info.vcov is None:
+        raise DesignError(f"the {info.statistic} table has no covariance matrix; re-run the "
+                          "estimator with vcov=True")
+    c = np.zeros((len(out_names), len(info.index)))
+    for i, name in enumerate(out_names):
+        coef = coefficients[name]
+        assert not isinstance(coef, str)
+        labels = list(coef)
+        pos = _checked_positions(result, info, labels)
+        c[i, pos] = [coef[lab] for lab in labels]
     used = np.any(c != 0, axis=0)  # 0 x NaN must not spoil a contrast
     est = c[:, used] @ theta[used]
     vcov = c[:, used] @ info.vcov[np.ix_(used, used)] @ c[:, used].T
-    return _contrast_table(names, est, vcov, result, info, level, df)
+    reps = (None if info.replicates is None
+            else c[:, used] @ info.replicates[used])
+    return _contrast_table(out_names, est, vcov, result, info, level, df, reps)
+
+
+EXPRESSION_FUNCTIONS: dict[str, Any] = {
+    "log": np.log, "exp": np.exp, "sqrt": np.sqrt, "log10": np.log10, "log2": np.log2,
+    "log1p": np.log1p, "expm1": np.expm1, "sin": np.sin, "cos": np.cos, "tan": np.tan,
+    "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
+    "expit": lambda x: 1 / (1 + np.exp(-x)), "logit": lambda x: np.log(x / (1 - x)),
+}
+"""Functions allowed in contrast expressions (all analytic, so complex steps differentiate
+them exactly)."""
+COMPLEX_STEP = 1e-30
+"""Imaginary step of the complex-step derivative :math:`f'(x) = \\mathrm{Im} f(x+ih)/h`
+(Squire and Trapp 1998): no subtraction, so exact to rounding for any tiny ``h``."""
+
+
+def _row_names(result: pd.DataFrame) -> dict[str, Hashable]:
+    """Default names of the rows (see :func:`contrast`)."""
+    cols = list(result.columns)
+    if "term" in cols:
+        return {str(t): i for i, t in zip(result.index, result["term"], strict=True)}
+    stop = cols.index("estimate") if "estimate" in cols else len(cols)
+    lead = [c for c in cols[:stop] if c not in ("variable", "level")]
+    several = "variable" in cols and (result["variable"].nunique() > 1 or not lead)
+    out: dict[str, Hashable] = {}
+    for i, (_, r) in zip(result.index, result.iterrows(), strict=True):
+        parts = [str(r[c]) for c in lead]
+        if several:
+            parts.append(str(r["variable"]))
+        if "level" in cols and isinstance(r["level"], str):
+            parts.append(str(r["level"]))
+        key = ":".join(parts)
+        if key in out:
+            out[key] = None  # ambiguous: must be named explicitly
+        else:
+            out[key] = i
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _parse(expr: str) -> tuple[Any, dict[str, str]]:
+    """The expression's syntax tree, with backtick names replaced by identifiers."""
+    import ast
+    import re
+
+    quoted: dict[str, str] = {}
+
+    def sub(m: re.Match[str]) -> str:
+        key = f"_q{len(quoted)}_"
+        quoted[key] = m.group(1)
+        return key
+
+    text = re.sub(r"`([^`]*)`", sub, expr)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as err:
+        raise DesignError(f"contrast: cannot parse the expression {expr!r}: {err.msg}") from err
+    return tree.body, quoted
+
+
+def _evaluate(node: Any, env: Mapping[str, np.ndarray], expr: str) -> Any:
+    """Evaluate a parsed expression on arrays (only arithmetic and allowed functions)."""
+    import ast
+
+    ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
+           ast.Div: np.divide, ast.Pow: np.power}
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return env[node.id]
+    if isinstance(node, ast.BinOp) and type(node.op) in ops:
+        return ops[type(node.op)](_evaluate(node.left, env, expr),
+                                  _evaluate(node.right, env, expr))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _evaluate(node.operand, env, expr)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords \
+            and len(node.args) == 1:
+        fn = EXPRESSION_FUNCTIONS.get(node.func.id)
+        if fn is None:
+            raise DesignError(f"contrast: unknown function {node.func.id!r} in {expr!r}; "
+                              f"allowed: {sorted(EXPRESSION_FUNCTIONS)}")
+        return fn(_evaluate(node.args[0], env, expr))
+    raise DesignError(f"contrast: {expr!r} may use only numbers, names of estimates, "
+                      "+ - * / **, parentheses and one-argument functions "
+                      f"{sorted(EXPRESSION_FUNCTIONS)}")
+
+
+def _identifiers(node: Any) -> list[str]:
+    """Names of estimates in a parsed expression (function names excluded), in order."""
+    import ast
+
+    funcs = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    out: list[str] = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and id(n) not in funcs and n.id not in out:
+            out.append(n.id)
+    return out
+
+
+def _nonlinear(
+    result: pd.DataFrame, info: EstimateInfo, theta: np.ndarray, exprs: Mapping[str, str],
+    names: Mapping[str, Any] | None, level: float | None,
+    df: float | None,
+) -> Estimate:
+    defaults = _row_names(result)
+    parsed = {k: _parse(v) for k, v in exprs.items()}
+    symbols: list[str] = []  # row names used by any expression
+    for node, quoted in parsed.values():
+        for ident in _identifiers(node):
+            name = quoted.get(ident, ident)
+            if name not in symbols:
+                symbols.append(name)
+    labels: list[Hashable] = []
+    for name in symbols:
+        if names is not None and name in names:
+            labels.append(_select(result, names[name]))
+        elif name in defaults:
+            labels.append(defaults[name])
+        else:
+            raise DesignError(
+                f"contrast: {name!r} names no row of the table; rows are named "
+                f"{list(defaults)[:12]} (pass names={{symbol: row}} to name them)")
+    pos = _checked_positions(result, info, labels)
+    k = len(symbols)
+    if info.replicates is None and info.vcov is None:
+        raise DesignError(f"the {info.statistic} table has neither a covariance matrix nor "
+                          "replicate estimates; re-run the estimator with vcov=True")
+    est = np.empty(len(exprs))
+    grads = np.zeros((len(exprs), len(info.index)))
+    reps = None if info.replicates is None else np.empty((len(exprs),
+                                                          info.replicates.shape[1]))
+    for e, (key, (node, quoted)) in enumerate(parsed.items()):
+        cenv: dict[str, np.ndarray] = {}
+        renv: dict[str, np.ndarray] = {}
+        for ident in _identifiers(node):
+            j = symbols.index(quoted.get(ident, ident))
+            v = np.full(k + 1, theta[pos[j]], dtype=complex)
+            v[j + 1] += 1j * COMPLEX_STEP
+            cenv[ident] = v
+            if info.replicates is not None:
+                renv[ident] = np.asarray(info.replicates[pos[j]], dtype=float)
+        with np.errstate(all="ignore"):
+            real = {i: np.real(v[:1]) for i, v in cenv.items()}
+            value = float(np.broadcast_to(_evaluate(node, real, exprs[key]), 1)[0])
+            cval = np.broadcast_to(np.asarray(_evaluate(node, cenv, exprs[key]),
+                                              dtype=complex), k + 1)
+            if reps is not None:
+                reps[e] = np.broadcast_to(_evaluate(node, renv, exprs[key]), reps.shape[1])
+        est[e] = value
+        g = np.imag(cval[1:]) / COMPLEX_STEP if np.isfinite(value) else np.full(k, np.nan)
+        np.add.at(grads[e], pos, g)
+    if reps is not None:
+        from ._engine import replicate_variance
+
+        vcov = replicate_variance(reps, est, info.rep_scale,
+                                  np.asarray(info.rep_rscales, dtype=float), info.rep_mse,
+                                  True)
+    else:
+        assert info.vcov is not None
+        used = np.any(grads != 0, axis=0)
+        vcov = grads[:, used] @ info.vcov[np.ix_(used, used)] @ grads[:, used].T
+    return _contrast_table(list(exprs), est, vcov, result, info, level, df, reps)
 
 
 def _full_estimates(result: pd.DataFrame, info: EstimateInfo) -> np.ndarray:
@@ -357,6 +573,7 @@ def _full_estimates(result: pd.DataFrame, info: EstimateInfo) -> np.ndarray:
 def _contrast_table(
     names: list[str], est: np.ndarray, vcov: np.ndarray, result: pd.DataFrame,
     info: EstimateInfo, level: float | None, df: float | None,
+    replicates: np.ndarray | None = None,
 ) -> Estimate:
     lvl = info.level if level is None else level
     design_df = float(result["df"].iloc[0]) if len(result) else np.inf
@@ -366,7 +583,12 @@ def _contrast_table(
         n=np.zeros(len(names), dtype=np.int64), statistic="contrast", vcov=vcov,
         variance=info.variance, method=info.method, weights_unit=info.weights_unit,
     )
-    return table.drop(columns="n")
+    out = table.drop(columns="n")
+    if replicates is not None and out.estimate_info is not None:
+        out = attach(out, replace(out.estimate_info, replicates=replicates,
+                                  rep_scale=info.rep_scale, rep_rscales=info.rep_rscales,
+                                  rep_mse=info.rep_mse))
+    return out
 
 
 def difference(

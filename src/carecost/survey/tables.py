@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._backend import MemoryBackend
 from ._engine import replicate_variance
 from ._errors import DesignError
 from .results import Estimate, EstimateInfo, attach, critical_value
@@ -29,8 +30,10 @@ from .results import Estimate, EstimateInfo, attach, critical_value
 if TYPE_CHECKING:
     from ._base import SurveyDesign
 
-CipropMethod = Literal["logit", "beta", "xlogit", "mean"]
-CIPROP_METHODS = ("logit", "beta", "xlogit", "mean")
+CipropMethod = Literal["logit", "beta", "likelihood", "xlogit", "mean"]
+CIPROP_METHODS = ("logit", "beta", "likelihood", "xlogit", "mean")
+PROFILE_MAXSTEPS = 10
+"""Profile points per side of the likelihood interval, as R ``MASSprofile_glm``'s default."""
 
 
 def _with_columns(design: SurveyDesign, columns: dict[str, object]) -> SurveyDesign:
@@ -65,9 +68,64 @@ def _levels(design: SurveyDesign, col: str, what: str) -> tuple[list[object], np
     return levels, np.where(mb.mask, codes, -1)
 
 
+def _dask_levels(design: SurveyDesign, col: str, what: str) -> list[object]:
+    """Levels of ``col`` among the rows in a Dask design (category order, else sorted)."""
+    from ._base import check_columns
+
+    check_columns(design._backend, [col], what)
+    vals = design.distinct(col)[col]
+    if vals.isna().any():
+        raise DesignError(f"{what}: column {col!r} has missing value(s) in the design; "
+                          "recode them or take a subset without them")
+    dt = design._backend.dtype(col)
+    present = set(vals.tolist())
+    if isinstance(dt, pd.CategoricalDtype) and dt.categories is not None:
+        cats = [c for c in dt.categories if c in present]
+        if len(cats) == len(present):
+            return cats
+    return sorted(present)
+
+
+def weighted_sums(design: SurveyDesign, columns: list[str], by: list[str], na: str = "raise"
+                  ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Weighted totals :math:`\\sum_i w_i x_i` of numeric ``columns`` by domain, without
+    variances (one pass over the data on any backend): the rows (``by`` columns and
+    ``variable``) and the totals."""
+    from ._engine import evaluate
+
+    prep = design._prepare("total", columns, by, na)  # type: ignore[arg-type]
+    t = np.asarray(design._backend.totals(prep), dtype=float).reshape(-1, 1)
+    return prep.plan.rows, evaluate(prep.plan, t)[:, 0]
+
+
+def _table_dask(design: SurveyDesign, a: str, b: str | None, total: float | None
+                ) -> pd.DataFrame:
+    """:func:`table` from one reduction over the partitions (level indicators' totals)."""
+    la = _dask_levels(design, a, "table")
+    lb = _dask_levels(design, b, "table") if b is not None else [None]
+    d2, names, labels = design._expand_levels("total", [a], b)
+    rows, sums = weighted_sums(d2, names, [b] if b is not None else [])
+    cell: dict[tuple[object, object], float] = {}
+    for i, r in enumerate(rows.to_dict("records")):
+        level = labels[str(r["variable"])][1]
+        cell[(level, r[b] if b is not None else None)] = float(sums[i])
+    counts = np.array([cell.get((str(x), y), 0.0) for y in lb for x in la])
+    if b is None:
+        out = pd.DataFrame({a: la})
+    else:
+        out = pd.DataFrame({a: np.tile(np.asarray(la, dtype=object), len(lb)),
+                            b: np.repeat(np.asarray(lb, dtype=object), len(la))})
+    if total is not None:
+        counts = counts * float(total) / counts.sum()
+    out["Freq"] = counts
+    return out
+
+
 def table(design: SurveyDesign, a: str, b: str | None = None, *,
           total: float | None = None) -> pd.DataFrame:
     """Weighted counts; see :meth:`carecost.survey.SurveyDesign.table`."""
+    if design.backend == "dask":
+        return _table_dask(design, a, b, total)
     mb = design._memory("table")
     la, ca = _levels(design, a, "table")
     w = mb.masked_w
@@ -166,6 +224,8 @@ def ciprop(design: SurveyDesign, y: str, method: CipropMethod = "logit", *,
             logit, se_l = float(fit["estimate"].iloc[0]), float(fit["se"].iloc[0])
         lo, hi = (float(stats.logistic.cdf(logit - crit * se_l)),
                   float(stats.logistic.cdf(logit + crit * se_l)))
+    elif method == "likelihood":
+        lo, hi = _likelihood_interval(design, vals, mb, level, use_df)
     else:
         n_eff = p * (1 - p) / se**2
         n_eff *= (stats.t.ppf(alpha / 2, len(design) - 1) / stats.t.ppf(alpha / 2, use_df)) ** 2
@@ -179,10 +239,136 @@ def ciprop(design: SurveyDesign, y: str, method: CipropMethod = "logit", *,
         method=design._METHOD, weights_unit=design.weights_unit, estimates=np.array([p])))
 
 
+def _likelihood_interval(design: SurveyDesign, vals: np.ndarray, mb: object, level: float,
+                         df: float) -> tuple[float, float]:
+    r"""R ``confint(svyglm(y ~ 1, quasibinomial), method = "likelihood")``, back-transformed.
+
+    As R's ``MASSprofile_glm`` and ``confint_profile``: the scaled deviance
+    :math:`\tau(b) = \mathrm{sign}(b-\hat b)\sqrt{(D(b) - D(\hat b))/\hat\phi}` of the
+    intercept-only logistic fit (prior weights :math:`w_i/\bar w` over the :math:`n` rows of
+    the model frame), :math:`\hat\phi` the design-based ``var`` of the Pearson residuals
+    :math:`(y_i-\hat p)/\sqrt{\hat p(1-\hat p)}` (without the prior weights, as R's
+    ``residuals.svyglm``), is
+    evaluated at :math:`\hat b \pm k\,\delta\,s` (:math:`k = 1, 2, \dots` up to 9, while
+    :math:`|\tau| < z_{max}`, :math:`\delta = z_{max}/5`, :math:`s` the design SE of
+    :math:`\hat b`, :math:`z_{max}^2` the upper :math:`\alpha` point of :math:`F_{1,n-1}`
+    with :math:`\alpha = \Phi(t_{df}\sqrt{\lambda})/2`); an interpolating cubic spline
+    (Forsythe, Malcolm and Moler) through :math:`(b, \tau)` is evaluated at :math:`3m` equally
+    spaced points and inverted linearly at :math:`\tau = \pm t_{df}\sqrt{\lambda}`, where
+    :math:`\lambda` is the design variance of :math:`\hat b` over its model-based
+    (unscaled) variance :math:`1/(n\,\hat p(1-\hat p))`.  An end beyond the profiled range
+    is NaN, as R.
+    """
+    from .replicate import ReplicateDesign
+
+    assert isinstance(mb, MemoryBackend)
+    fit = _with_columns(design, {"__y__": vals}).glm("__y__ ~ 1", "quasibinomial")
+    b0, se_b = float(fit["estimate"].iloc[0]), float(fit["se"].iloc[0])
+    # rows of R's model frame: a Design keeps the rows outside a subset (weight 0), a
+    # replicate design drops them
+    rows = mb.mask if isinstance(design, ReplicateDesign) else np.ones(len(mb.mask), bool)
+    w = np.where(mb.mask, mb.w, 0.0)[rows]
+    y = np.where(mb.mask, vals, 0.0)[rows]
+    n = len(w)
+    pw = w / w.mean()
+    p0 = float(stats.logistic.cdf(b0))
+
+    def deviance(b: float) -> float:
+        mu = float(stats.logistic.cdf(b))
+        return float(-2 * np.sum(pw * np.where(y == 1, np.log(mu), np.log1p(-mu))))
+
+    pearson = np.zeros(len(mb.mask))
+    # R's residuals.svyglm(type = "pearson"): without the prior (survey) weights
+    pearson[rows] = (y - p0) / np.sqrt(p0 * (1 - p0))
+    disp = float(_with_columns(design, {"__r__": pearson}).var("__r__")["estimate"].iloc[0])
+    lam = se_b**2 * (n * p0 * (1 - p0))
+    if df == np.inf:
+        cut = float(stats.norm.ppf((1 - level) / 2)) * np.sqrt(lam)
+    elif df <= 0:
+        raise DesignError("ciprop: method='likelihood' needs positive degrees of freedom")
+    else:
+        cut = float(stats.t.ppf((1 - level) / 2, df)) * np.sqrt(lam)
+    alpha = float(stats.norm.cdf(cut)) / 2
+    zmax = float(np.sqrt(stats.f.isf(alpha, 1, n - 1)))
+    delta = zmax / 5
+    dev0 = deviance(b0)
+    zs, bs = [0.0], [b0]
+    for sgn in (-1.0, 1.0):
+        step, z = 0, 0.0
+        while (step := step + 1) < PROFILE_MAXSTEPS and abs(z) < zmax:
+            b = b0 + sgn * step * delta * se_b
+            zz = (deviance(b) - dev0) / disp
+            if zz < -0.001:
+                raise DesignError("ciprop: the likelihood profile found a better fit than the "
+                                  "estimate; the fit has not converged")
+            z = sgn * float(np.sqrt(max(zz, 0.0)))
+            zs.append(z)
+            bs.append(b)
+    order = np.argsort(zs, kind="stable")
+    bx, zy = np.asarray(bs)[order], np.asarray(zs)[order]
+    grid = np.linspace(bx[0], bx[-1], 3 * len(bx))
+    sz = fmm_spline(bx, zy, grid)
+    inv = np.argsort(sz, kind="stable")  # R's approx() orders by its x (here tau)
+    sz, grid = sz[inv], grid[inv]
+    ends = []
+    for c in (cut, -cut):
+        ok = sz[0] <= c <= sz[-1]
+        ends.append(float(stats.logistic.cdf(np.interp(c, sz, grid))) if ok else np.nan)
+    return ends[0], ends[1]
+
+
+def fmm_spline(x: np.ndarray, y: np.ndarray, xout: np.ndarray) -> np.ndarray:
+    """Interpolating cubic spline with Forsythe–Malcolm–Moler end conditions, as R
+    ``spline(method = "fmm")`` (R's ``splines.c``): the third derivatives at the ends match
+    those of the cubics through the first and last four points."""
+    n = len(x)
+    b, c, d = np.zeros(n), np.zeros(n), np.zeros(n)
+    if n < 2:
+        raise DesignError("spline: need at least two points")
+    if n < 3:
+        t = (y[1] - y[0]) / (x[1] - x[0])
+        b[:] = t
+    else:
+        d[0] = x[1] - x[0]
+        c[1] = (y[1] - y[0]) / d[0]
+        for i in range(1, n - 1):
+            d[i] = x[i + 1] - x[i]
+            b[i] = 2.0 * (d[i - 1] + d[i])
+            c[i + 1] = (y[i + 1] - y[i]) / d[i]
+            c[i] = c[i + 1] - c[i]
+        b[0] = -d[0]
+        b[n - 1] = -d[n - 2]
+        c[0] = c[n - 1] = 0.0
+        if n > 3:
+            c[0] = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0])
+            c[n - 1] = c[n - 2] / (x[n - 1] - x[n - 3]) - c[n - 3] / (x[n - 2] - x[n - 4])
+            c[0] = c[0] * d[0] * d[0] / (x[3] - x[0])
+            c[n - 1] = -c[n - 1] * d[n - 2] * d[n - 2] / (x[n - 1] - x[n - 4])
+        for i in range(1, n):
+            t = d[i - 1] / b[i - 1]
+            b[i] = b[i] - t * d[i - 1]
+            c[i] = c[i] - t * c[i - 1]
+        c[n - 1] = c[n - 1] / b[n - 1]
+        for i in range(n - 2, -1, -1):
+            c[i] = (c[i] - d[i] * c[i + 1]) / b[i]
+        b[n - 1] = (y[n - 1] - y[n - 2]) / d[n - 2] + d[n - 2] * (c[n - 2] + 2.0 * c[n - 1])
+        for i in range(n - 1):
+            b[i] = (y[i + 1] - y[i]) / d[i] - d[i] * (c[i + 1] + 2.0 * c[i])
+            d[i] = (c[i + 1] - c[i]) / d[i]
+            c[i] = 3.0 * c[i]
+        c[n - 1] = 3.0 * c[n - 1]
+        d[n - 1] = d[n - 2]
+    idx = np.clip(np.searchsorted(x, xout, side="right") - 1, 0, n - 1)
+    dx = xout - x[idx]
+    return np.asarray(y[idx] + dx * (b[idx] + dx * (c[idx] + dx * d[idx])))
+
+
 def variance(design: SurveyDesign, y: str, *, level: float = 0.95) -> Estimate:
     """Population variance; see :meth:`carecost.survey.SurveyDesign.var`."""
     from .replicate import ReplicateDesign
 
+    if design.backend == "dask":
+        return _variance_dask(design, y, level)
     mb = design._memory("var")
     from ._base import numeric_column
 
@@ -218,6 +404,64 @@ def variance(design: SurveyDesign, y: str, *, level: float = 0.95) -> Estimate:
     n = int((w != 0).sum())
     res = _with_columns(design, {"__var__": xc * xc * n / (n - 1)}).mean("__var__",
                                                                        level=level)
+    res["variable"] = y
+    return res
+
+
+def _variance_dask(design: SurveyDesign, y: str, level: float) -> Estimate:
+    """:func:`variance` on the Dask backend, from reductions over the partitions.
+
+    :math:`\\hat{\\bar y}` first (one estimator call); then on a :class:`Design` the mean
+    of :math:`(y_i-\\hat{\\bar y})^2 n/(n-1)` (``n`` the rows of non-zero weight, one
+    count), on a :class:`ReplicateDesign` the totals of :math:`1, y-\\hat{\\bar y},
+    (y-\\hat{\\bar y})^2` for every replicate, which give each replicate's variance as in
+    memory.
+    """
+    from ._base import check_columns
+    from ._engine import replicate_variance
+    from .replicate import ReplicateDesign
+
+    check_columns(design._backend, [y], "var")
+    xbar = float(design.mean(y)["estimate"].iloc[0])  # an error naming y if it has NaN
+    wcol = str(design._weights_col)  # type: ignore[attr-defined]
+    meta = pd.DataFrame({c: pd.Series(dtype=float) for c in ("__one__", "__xc__", "__xc2__")})
+
+    def centred(f: pd.DataFrame, inset: np.ndarray) -> pd.DataFrame:
+        from ._backend import numeric_values
+
+        xc = numeric_values(f[y], y) - xbar
+        return pd.DataFrame({"__one__": np.ones(len(f)), "__xc__": xc, "__xc2__": xc * xc},
+                            index=f.index)
+
+    d2 = design.derive(centred, meta)
+    if isinstance(design, ReplicateDesign):
+        n = len(design)
+        t = d2.total(["__one__", "__xc__", "__xc2__"], return_replicates=True, vcov=False)
+        info = t.estimate_info
+        assert info is not None and info.replicates is not None
+        cols = np.column_stack([t["estimate"].to_numpy(), info.replicates])
+        est_all = n / (n - 1) * (cols[2] / cols[0] - (cols[1] / cols[0]) ** 2)
+        est = float(est_all[0])
+        var = float(replicate_variance(est_all[None, 1:], np.array([est]), design.scale,
+                                       design.rscales, design.mse, False)[0])
+        degf = design.degf()
+        crit = critical_value(level, degf)
+        se = float(np.sqrt(max(var, 0.0)))
+        out = pd.DataFrame({"variable": [y], "estimate": [est], "se": [se],
+                            "ci_low": [est - crit * se], "ci_high": [est + crit * se],
+                            "df": [degf], "n": [n]})
+        return attach(out, EstimateInfo(
+            statistic="variance", vcov=np.array([[var]]), index=out.index.copy(),
+            level=level, variance=design._variance_note(), df=degf, method=design._METHOD,
+            weights_unit=design.weights_unit, estimates=np.array([est])))
+    n = len(design.subset(lambda f: f[wcol] != 0))
+    factor = n / (n - 1)
+
+    def scaled(f: pd.DataFrame, inset: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame({"__var__": f["__xc2__"].to_numpy() * factor}, index=f.index)
+
+    res = d2.derive(scaled, pd.DataFrame({"__var__": pd.Series(dtype=float)})).mean(
+        "__var__", level=level)
     res["variable"] = y
     return res
 
