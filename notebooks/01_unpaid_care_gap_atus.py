@@ -34,6 +34,7 @@
 
 # %%
 # ruff: noqa: ERA001  (the jupytext header above is a comment block, not dead code)
+import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -42,6 +43,7 @@ import pandas as pd
 
 from carecost.paths import shared_data_dir
 from carecost.survey import contrast
+from carecost.survey.population import calibration_change, population_cells
 from carecost.timeuse import (
     adjusted_gap,
     gender_gap,
@@ -324,6 +326,39 @@ else:
 adj = adjusted_gap(design, "unpaid_care_work",
                    ["C(age_group)", "C(employed)", "C(youngest_child)"])
 adj[["statistic", "estimate", "se", "ci_low", "ci_high", "covariates"]].round(2)
+
+# %% [markdown]
+# ## Calibrating to population totals
+#
+# `poststratify` (R `postStratify`) moves the weights so that they add up to known population
+# totals: here WPP 2019 persons by sex and age group for the United States in 2016
+# (`carecost.survey.population.population_cells`, times 366 days because ATUS weights sum to
+# person-days). BLS already controls the ATUS weights to CPS counts of the civilian
+# non-institutional population by sex, age and more, so the means barely move and their
+# standard errors fall a little; the totals move by WPP's wider coverage (people in
+# institutions and the armed forces, mostly men). With the synthetic example survey the same
+# code post-stratifies to Brazil's 2019 sex-age structure scaled to the survey's own total.
+
+# %%
+ages = {"15-24": (15, 24), "25-34": (25, 34), "35-44": (35, 44), "45-54": (45, 54),
+        "55-64": (55, 64), "65+": (65, None)}
+if REAL:
+    one_year = Path(tempfile.mkdtemp())
+    resp = pd.read_parquet(ATUS / "atusresp.parquet", filters=[("tuyear", "==", YEAR)])
+    ids = [("tucaseid", ">=", int(resp["tucaseid"].min())),
+           ("tucaseid", "<=", int(resp["tucaseid"].max()))]
+    resp.to_parquet(one_year / "atusresp.parquet")
+    for name in ("atuscps", "atusact"):
+        pd.read_parquet(ATUS / f"{name}.parquet", filters=ids).to_parquet(
+            one_year / f"{name}.parquet")
+    before = read_atus(one_year).design
+    cells = population_cells("USA", YEAR, ages, multiplier=366)
+else:
+    before = design
+    cells = population_cells("BRA", 2019, ages, total=before.weight_total())
+after = before.poststratify(["sex", "age_group"], cells)
+calibration_change(before.mean("unpaid_care_work", by="sex"),
+                   after.mean("unpaid_care_work", by="sex")).round(3)
 
 # %% [markdown]
 # ## What to say when you cite these numbers
