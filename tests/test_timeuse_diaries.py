@@ -121,7 +121,12 @@ def test_secondary_childcare_and_any_childcare() -> None:
     ep = pd.concat([_day(1, 1, "weekday", 60, 60), _day(2, 1, "weekday", 0, 0)],
                    ignore_index=True)
     ep["sec"] = [-7, 28, 30, -7, -9, -7, -7, -8]
-    s = _read(ep, secondary="sec")
+    # -8/-9 (missing: not known whether there was a secondary activity) are counted, not silent
+    with pytest.warns(UserWarning, match=r"2 episodes \(1,440 minutes\) have a missing "
+                                         r"secondary-activity code"):
+        s = _read(ep, secondary="sec")
+    assert (s.report.missing_secondary, s.report.missing_secondary_minutes) == (2, 1440.0)
+    assert "2 episodes (1,440 minutes) with a missing secondary" in s.report.summary()
     p = s.persons.set_index("id")
     assert p.loc[1, "secondary_childcare"] == pytest.approx(60.0)
     assert p.loc[1, "any_childcare"] == pytest.approx(120.0)
@@ -132,7 +137,10 @@ def test_secondary_childcare_and_any_childcare() -> None:
     assert res.loc["female", "estimate"] == pytest.approx(100 * 180 / 1440)
     # HETUS style: 0 or blank for none
     ep2 = ep.assign(sec=[0, 28, 30, np.nan, 0, 0, 0, 0])
-    p2 = _read(ep2, secondary="sec").persons.set_index("id")
+    s2 = _read(ep2, secondary="sec")
+    assert s2.report.missing_secondary == 0
+    assert _read(ep).report.missing_secondary is None  # no secondary= given
+    p2 = s2.persons.set_index("id")
     assert p2.loc[1, "secondary_childcare"] == pytest.approx(60.0)
 
 

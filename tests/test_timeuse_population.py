@@ -91,3 +91,31 @@ def test_official_atus_reader_prefers_the_diary_day_age(tmp_path: Path) -> None:
     (d / "atusrost_0316.dat").unlink()
     resp.to_csv(d / "atusresp_0316.dat", index=False)
     np.testing.assert_array_equal(read_atus(d).persons["age"], before.persons["age"] + 1)
+
+
+def test_official_atus_reader_builds_household_children_and_employment(tmp_path: Path) -> None:
+    """The official respondent file's TRCHILDNUM/TRYHHCHILD (household children under 18, age of
+    the youngest) and TELFS/TRDPFTPT (labour force status, full/part time) give the BLS Table 8
+    groups; without them the columns are simply absent."""
+    from carecost.timeuse import household_children
+
+    assert "household_children" not in read_atus(FIXTURE).persons.columns
+    d = tmp_path / "atus"
+    shutil.copytree(FIXTURE, d)
+    resp = pd.read_csv(d / "atusresp_0316.dat")
+    n = len(resp)
+    resp["TRCHILDNUM"] = [0, 2][:n] + [1] * max(0, n - 2)
+    resp["TRYHHCHILD"] = [-1, 4][:n] + [12] * max(0, n - 2)
+    resp["TELFS"] = [5, 1][:n] + [2] * max(0, n - 2)
+    resp["TRDPFTPT"] = [-1, 2][:n] + [1] * max(0, n - 2)
+    resp.to_csv(d / "atusresp_0316.dat", index=False)
+    p = read_atus(d).persons
+    assert p["household_children"].tolist()[:2] == ["none", "under 6"]
+    assert p["employment"].tolist()[:2] == ["not employed", "employed part time"]
+    assert p["employed"].tolist()[:2] == [False, True]
+    np.testing.assert_array_equal(household_children([False, True, True], [-1, 5, 6]),
+                                  ["none", "under 6", "6-17"])
+    with pytest.raises(TimeUseError, match="1 respondents with household children have no age"):
+        household_children([True, False], [np.nan, np.nan])
+    with pytest.raises(TimeUseError, match="1 respondents with household children have no age"):
+        household_children([True], [18])

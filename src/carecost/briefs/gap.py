@@ -7,6 +7,7 @@ unpaid domestic and care work column (ICATUS 2016 major divisions 3 and 4).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carecost.timeuse import TimeUseSurvey, gender_gap, icatus2016, sdg_541
+from carecost.timeuse import TimeUseSurvey, gender_gap, icatus2016, other_sex, sdg_541
 
 from . import charts
 from ._common import (
@@ -171,7 +172,10 @@ def gap_brief(
     labels = _stat_labels(act)
     sexkw: dict[str, Any] = {"sex": spec.sex, "female": spec.female, "male": spec.male}
     design = survey.design
-    overall = gender_gap(design, y, level=level, **sexkw)
+    n_other, other_values, _ = other_sex(design, **sexkw)
+    with warnings.catch_warnings():  # the count is stated in the brief (answer and caveats)
+        warnings.filterwarnings("ignore", message=r"gender_gap: \d+ respondents have")
+        overall = gender_gap(design, y, level=level, **sexkw)
     if overall.empty:
         raise BriefError(f"data set {spec.name!r} has no respondents coded {spec.female!r} and "
                          f"{spec.male!r} in column {spec.sex!r}")
@@ -211,7 +215,9 @@ def gap_brief(
                               quantities, [], interval, level))
     flagged_domains: list[str] = []
     if bys:
-        res = gender_gap(design, y, by=bys, level=level, **sexkw)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"gender_gap: \d+ respondents have")
+            res = gender_gap(design, y, by=bys, level=level, **sexkw)
         keys = {b: unique_slugs(res[b].tolist()) for b in bys}
         dflags = _domain_flags(res, bys)
         dq = []
@@ -249,6 +255,13 @@ def gap_brief(
     if flagged_domains:
         answer += (f" Estimates for {'; '.join(flagged_domains)} rest on few respondents or "
                    "are imprecise, and are flagged.")
+    other_note = ""
+    if n_other:
+        other_note = (f"{n_other} respondent{'s' if n_other != 1 else ''} with {spec.sex} coded "
+                      f"neither {spec.female!r} nor {spec.male!r} (values: "
+                      f"{', '.join(other_values[:5])}) {'are' if n_other != 1 else 'is'} not in "
+                      "the women and men figures, the gap, the ratio or women's share")
+        answer += f" {other_note[:1].upper()}{other_note[1:]}."
     headline = (women, men, gap, ratio, share, *sdg_overall)
     if act.sdg:
         what = ("Unpaid domestic and care work is the time respondents spent on ICATUS 2016 "
@@ -281,6 +294,9 @@ def gap_brief(
         "Time on simultaneous activities is not counted: a parent watching children while "
         "cooking counts only the primary activity.",
     ]
+    if n_other:
+        caveats.append(f"{other_note[:1].upper()}{other_note[1:]}; SDG 5.4.1 by sex shows each "
+                       "sex code that has respondents.")
     if flagged_domains:
         caveats.append(f"Small or imprecise cells ({'; '.join(flagged_domains)}): their "
                        "estimates are shown with a flag and should not be compared.")

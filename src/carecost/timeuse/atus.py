@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .classification import Crosswalk
+from .io import read_errors, read_table
 from .survey import DiaryPolicy, TimeUseError, TimeUseSurvey, from_episodes
 
 ABRIDGED_FILES = ("atusact.parquet", "atusresp.parquet", "atuscps.parquet")
@@ -51,9 +52,9 @@ def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
     The file dropped activity code 50 ("unable to code"), so diaries can sum
     to less than 1,440 minutes: counted in ``report``, never rescaled.
     """
-    act = pd.read_parquet(path / "atusact.parquet")
-    resp = pd.read_parquet(path / "atusresp.parquet")
-    cps = pd.read_parquet(path / "atuscps.parquet")
+    act = read_table(path / "atusact.parquet")
+    resp = read_table(path / "atusresp.parquet")
+    cps = read_table(path / "atuscps.parquet")
     for name, df in (("atusresp", resp), ("atuscps", cps)):
         dup = int(df["tucaseid"].duplicated().sum())
         if dup:
@@ -70,14 +71,22 @@ def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
     persons["year"] = persons["tuyear"]
     persons["age_group"] = age_groups(persons["age"])
     young = persons["hh_child_youngest_age"]
+    has_child = persons["hh_child"].astype(str) == "yes"
+    persons["household_children"] = household_children(has_child, young)
     persons["youngest_child"] = np.where(
-        persons["hh_child"].astype(str) != "yes", "none",
-        np.where(young < 6, "0-5", np.where(young < 13, "6-12", "13-17")))
+        ~has_child, "none", np.where(young < 6, "0-5", np.where(young < 13, "6-12", "13-17")))
     persons["employed"] = persons["labor_status"].astype(str).str.startswith("employed")
+    ptft = persons["ptft"].astype(str)
+    persons["employment"] = np.where(
+        ~persons["employed"], "not employed",
+        np.where(ptft == "FT", "employed full time",
+                 np.where(ptft == "PT", "employed part time", "employed, hours unknown")))
     survey = from_episodes(
         act, persons, id="tucaseid", code="tiercode", duration="dur", weights="wt",
         crosswalk=crosswalk, diary_policy=diary_policy,
-        source=f"ATUS 2003-2016 (abridged by the R package atus) from {path}",
+        source=(f"ATUS 2003-2016 (abridged by the R package atus) from {path} (age: the "
+                "ATUS-CPS age of the package's atuscps table, PRTAGE, 2-5 months before the "
+                "diary day; BLS tabulates the diary-day age TEAGE, not in this file)"),
     )
     note = (
         "weights-only design on TUFNWGTP (the abridged file has no replicate weights): "
@@ -92,6 +101,36 @@ def _read_abridged(path: Path, *, crosswalk: Crosswalk | None = None,
 
 
 AGE_GROUPS = ("15-24", "25-34", "35-44", "45-54", "55-64", "65+")
+HOUSEHOLD_CHILDREN = ("under 6", "6-17", "none")
+"""Presence and age of the youngest household child (under 18) as in BLS ATUS Tables 8 and 9:
+youngest under 6, youngest 6 to 17, no household children under 18."""
+
+
+def household_children(has_child: pd.Series | np.ndarray, youngest_age: pd.Series | np.ndarray
+                       ) -> np.ndarray:
+    """BLS groups of the youngest household child: ``"under 6"``, ``"6-17"`` or ``"none"``.
+
+    Parameters
+    ----------
+    has_child
+        True where the respondent lives with a household child under 18 (ATUS TRHHCHILD).
+    youngest_age
+        Age in years of the youngest household child under 18 (ATUS TRYHHCHILD; ignored
+        where ``has_child`` is false).
+
+    Raises
+    ------
+    TimeUseError
+        A respondent with household children whose youngest child's age is missing or
+        outside 0-17.
+    """
+    has = np.asarray(has_child, dtype=bool)
+    age = pd.to_numeric(pd.Series(np.asarray(youngest_age)), errors="coerce").to_numpy()
+    bad = has & ~((age >= 0) & (age < 18))
+    if bad.any():
+        raise TimeUseError(f"{int(bad.sum())} respondents with household children have no age "
+                           "of the youngest child in 0-17")
+    return np.where(~has, "none", np.where(age < 6, "under 6", "6-17"))
 
 
 def age_groups(age: pd.Series) -> np.ndarray:
@@ -108,7 +147,8 @@ def age_groups(age: pd.Series) -> np.ndarray:
 def _find_official(path: Path) -> dict[str, tuple[Path, str | None]]:
     """Locate the official files: ``{kind: (file, member-in-zip or None)}``."""
     found: dict[str, tuple[Path, str | None]] = {}
-    entries = sorted(path.iterdir())
+    with read_errors(path, "folder"):
+        entries = sorted(path.iterdir())
     for kind, stems in OFFICIAL_STEMS.items():
         pat = re.compile(rf"^({'|'.join(stems)})[_-]?\d*\.dat$", re.IGNORECASE)
         zpat = re.compile(rf"^({'|'.join(stems)})[_-]?\d*\.zip$", re.IGNORECASE)
@@ -120,7 +160,7 @@ def _find_official(path: Path) -> dict[str, tuple[Path, str | None]]:
             continue
         for f in entries:
             if zpat.match(f.name):
-                with zipfile.ZipFile(f) as zf:
+                with read_errors(f, "zip"), zipfile.ZipFile(f) as zf:
                     members = [m for m in zf.namelist() if pat.match(Path(m).name)]
                 if not members:
                     raise TimeUseError(f"{f}: zip archive holds no {stems[0]}*.dat file")
@@ -132,8 +172,9 @@ def _find_official(path: Path) -> dict[str, tuple[Path, str | None]]:
 def _read_dat(entry: tuple[Path, str | None], usecols: list[str] | None = None) -> pd.DataFrame:
     f, member = entry
     if member is None:
-        return pd.read_csv(f, usecols=usecols)
-    with zipfile.ZipFile(f) as zf, zf.open(member) as fh:
+        return read_table(f, columns=usecols)
+    with (read_errors(f, "csv", member=member), zipfile.ZipFile(f) as zf,
+          zf.open(member) as fh):
         return pd.read_csv(io.BytesIO(fh.read()), usecols=usecols)
 
 
@@ -209,6 +250,18 @@ def _read_official(
             persons.get("TRHOLIDAY", 0) == 1)
     if "GTMETSTA" in persons.columns:
         persons["urban"] = persons["GTMETSTA"].map({1: "urban", 2: "rural", 3: "not identified"})
+    if "TRCHILDNUM" in persons.columns and "TRYHHCHILD" in persons.columns:
+        persons["household_children"] = household_children(
+            persons["TRCHILDNUM"] > 0, persons["TRYHHCHILD"])
+    if "TELFS" in persons.columns:
+        employed = persons["TELFS"].isin([1, 2])
+        ftpt = persons["TRDPFTPT"] if "TRDPFTPT" in persons.columns else pd.Series(
+            -1, index=persons.index)
+        persons["employed"] = employed
+        persons["employment"] = np.where(
+            ~employed, "not employed",
+            np.where(ftpt == 1, "employed full time",
+                     np.where(ftpt == 2, "employed part time", "employed, hours unknown")))
     if "TRTCC" in persons.columns:
         persons["secondary_childcare"] = persons["TRTCC"].clip(lower=0).astype(float)
     persons = persons.copy()

@@ -233,6 +233,34 @@ def bls_table1_crosswalk() -> Crosswalk:
         return Crosswalk.from_csv(p, target="row", name="ATUS to BLS Table 1")
 
 
+BLS_TABLE9_ROWS = (
+    "Primary childcare", "Physical care", "Education-related activities",
+    "Reading to/with children", "Talking to/with children",
+    "Playing/doing hobbies with children", "Looking after children",
+    "Attending children's events", "Travel related to care of household children",
+    "Other childcare activities",
+)
+"""The rows of BLS ATUS Table 9 (time spent caring for household children under 18), in
+order; ``"Primary childcare"`` is the table's total (childcare as a main activity, with
+its travel)."""
+
+
+def bls_table9_crosswalk() -> Crosswalk:
+    """ATUS lexicon to the BLS Table 1 rows **and** the childcare rows of BLS Table 9.
+
+    Read the ATUS with it (``read_atus(path, crosswalk=bls_table9_crosswalk())``) to
+    get a minutes-per-day column for each of :data:`BLS_TABLE9_ROWS` besides the Table 1
+    rows; :func:`carecost.timeuse.bls_table9` needs them.  The nine activity rows
+    partition ``"Primary childcare"`` (ATUS 0301, 0302, 0303 and their travel 180381;
+    rules in ``data/atus_to_bls_table9.csv``).
+    """
+    t1 = bls_table1_crosswalk()
+    with resources.as_file(DATA / "atus_to_bls_table9.csv") as p:
+        t9 = Crosswalk.from_csv(p, target="row", name="ATUS to BLS Table 9")
+    rules = pd.concat([t1.rules, t9.rules], ignore_index=True)
+    return Crosswalk(rules=rules, name="ATUS to BLS Tables 1 and 9", code_width=6)
+
+
 def icatus_crosswalk(code_system: str = "atus") -> Crosswalk:
     """A shipped crosswalk to ICATUS 2016 codes (built by carecost; see SOURCES.md).
 

@@ -75,6 +75,9 @@ def adjusted_gap(
     ------
     TimeUseError
         If a column is missing or the sex column has no women or no men.
+
+    Respondents with another sex code are outside the regression; their number is in the
+    ``other_sex_n`` column and ``attrs["other_sex"]``, with a warning (as :func:`gender_gap`).
     """
     _check_columns(design, [y, sex], "adjusted_gap")
     domain = _subset_isin(design, sex, [female, male])
@@ -96,7 +99,8 @@ def adjusted_gap(
                      "ci_low": float(r["ci_low"]), "ci_high": float(r["ci_high"]),
                      "df": float(r["df"]), "p": float(r["p"]),
                      "covariates": " + ".join(terms)})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    return _with_other_sex(out, design, sex, female, male, [], "adjusted_gap")
 
 
 def gender_gap(
@@ -134,10 +138,77 @@ def gender_gap(
         has the design's degrees of freedom, variance method and weights unit (no joint
         covariance of the five statistics: ``vcov`` is ``None``).
 
+    Respondents whose ``sex`` is neither ``female`` nor ``male`` (another code such as
+    ``"other"``, or missing) are in no women/men figure: their number is reported in the
+    ``other_sex_n`` column (per domain), in ``attrs["other_sex"]`` (``n`` and the
+    ``values`` found) and in a warning, never dropped silently.
+
     Works on every design backend (pandas or Dask).
     """
     bys = [by] if isinstance(by, str) else list(by or [])
     _check_columns(design, [y, sex, *bys], "gender_gap")
+    res = _gender_gap(design, y, sex=sex, female=female, male=male, bys=bys, level=level,
+                      df=df)
+    return _with_other_sex(res, design, sex, female, male, bys, "gender_gap")
+
+
+def other_sex(design: SurveyDesign | TimeUseSurvey, *, sex: str = "sex",
+              female: object = "female", male: object = "male",
+              by: str | Sequence[str] | None = None) -> tuple[int, list[str], pd.DataFrame]:
+    """Respondents whose sex is coded neither ``female`` nor ``male`` (or is missing).
+
+    Returns
+    -------
+    tuple
+        ``(n, values, per_domain)``: their number (unweighted respondents in the
+        (sub)design), the distinct other values as text (``"<missing>"`` for a missing
+        value), and, with ``by``, a table of ``by`` columns and ``n`` for the domains that
+        have any (empty otherwise).  Works on every design backend.
+    """
+    d = _design_of(design)
+    bys = [by] if isinstance(by, str) else list(by or [])
+    _check_columns(d, [sex, *bys], "other_sex")
+    others = d.subset(lambda f: ~f[sex].isin([female, male]))
+    n = len(others)
+    if not n:
+        return 0, [], pd.DataFrame(columns=[*bys, "n"])
+    flag = others.assign(__other_one=lambda f: np.ones(len(f)))
+    vals = flag.mean("__other_one", by=sex, vcov=False, na="omit")
+    values = sorted(str(v) for v in vals[sex].tolist())
+    counted = int(vals["n"].sum())
+    if counted < n:
+        values.append("<missing>")
+    per = pd.DataFrame(columns=[*bys, "n"])
+    if bys:
+        m = flag.mean("__other_one", by=bys, vcov=False, na="omit")
+        per = m[[*bys, "n"]].reset_index(drop=True)
+    return n, values, per
+
+
+def _with_other_sex(res: pd.DataFrame, design: SurveyDesign, sex: str, female: object,
+                    male: object, bys: list[str], where: str) -> pd.DataFrame:
+    """``res`` with ``other_sex_n`` per row and ``attrs["other_sex"]``; warns when any."""
+    n, values, per = other_sex(design, sex=sex, female=female, male=male, by=bys or None)
+    if bys and n and len(per):
+        key = pd.MultiIndex.from_frame(res[bys].astype(object))
+        pk = pd.MultiIndex.from_frame(per[bys].astype(object))
+        counts = pd.Series(per["n"].to_numpy(), index=pk)
+        res["other_sex_n"] = counts.reindex(key).fillna(0).astype(int).to_numpy()
+    else:
+        res["other_sex_n"] = n
+    res.attrs["other_sex"] = {"n": n, "values": values}
+    if n:
+        warnings.warn(
+            f"{where}: {n} respondents have {sex} coded neither {female!r} nor {male!r} "
+            f"(values: {values[:5]}); they are in no women/men figure (see the other_sex_n "
+            "column); pass female=/male= if they are coded otherwise", stacklevel=3)
+    return res
+
+
+def _gender_gap(
+    design: SurveyDesign, y: str, *, sex: str, female: object, male: object, bys: list[str],
+    level: float, df: float | None,
+) -> pd.DataFrame:
     d = _subset_isin(design, sex, [female, male])
     if bys:
         domains = d.distinct(bys)
@@ -151,8 +222,8 @@ def gender_gap(
             for lo in range(0, len(domains), GAP_CHUNK):
                 block = pd.MultiIndex.from_frame(domains.iloc[lo:lo + GAP_CHUNK])
                 sub = d.subset(lambda f, b=block: pd.MultiIndex.from_frame(f[bys]).isin(b))
-                pieces.append(gender_gap(sub, y, sex=sex, female=female, male=male, by=bys,
-                                         level=level, df=design_df))
+                pieces.append(_gender_gap(sub, y, sex=sex, female=female, male=male,
+                                          bys=bys, level=level, df=design_df))
             whole = pd.concat(pieces, ignore_index=True)
             return _gap_result(whole, pieces[0], design_df)  # type: ignore[arg-type]
     means = d.mean(y, by=[*bys, sex], vcov=True)
@@ -497,6 +568,10 @@ def sdg_541(
     age
         Column of ages in years.
 
+    See Also
+    --------
+    sdg_541_series : the three SDG database series by sex and UN age group.
+
     References
     ----------
     United Nations Statistics Division (2023). SDG indicator metadata 5.4.1,
@@ -524,3 +599,362 @@ def sdg_541(
     res["variant"] = variant
     res["population"] = pop_label
     return res
+
+
+# ------------------------------------------------------------- BLS Tables 8 and 9
+BLS_CHILD_GROUPS = ("under 6", "6-17", "none")
+EMPLOYMENT = {
+    "employed": ("employed full time", "employed part time", "employed, hours unknown"),
+    "full_time": ("employed full time",),
+    "part_time": ("employed part time",),
+    "not_employed": ("not employed",),
+}
+"""``employment=`` of :func:`bls_table8`: the values of the reader's ``employment`` column."""
+
+
+def _years_mask(persons: pd.DataFrame, years: int | tuple[int, int], where: str) -> np.ndarray:
+    col = "tuyear" if "tuyear" in persons.columns else "year"
+    if col not in persons.columns:
+        raise TimeUseError(f"{where}: the person table has no 'tuyear' or 'year' column (the "
+                           "diary year); read it with carecost.timeuse.read_atus")
+    lo, hi = (years, years) if isinstance(years, int) else (int(years[0]), int(years[1]))
+    if lo > hi:
+        raise TimeUseError(f"{where}: years {years!r}: the first year is after the last")
+    yr = pd.to_numeric(persons[col], errors="coerce")
+    mask = ((yr >= lo) & (yr <= hi)).to_numpy()
+    if not mask.any():
+        raise TimeUseError(f"{where}: no diaries in {lo}-{hi}; the data has "
+                           f"{int(yr.min())}-{int(yr.max())}")
+    return mask
+
+
+def _household_children_table(
+    survey: TimeUseSurvey, mask: np.ndarray, rows: Sequence[str], groups: Sequence[str],
+    population: str | tuple[float, float], age: str, where: str,
+) -> pd.DataFrame:
+    """Hours per day in ``rows`` by youngest household child group x (total, men, women)."""
+    if survey.design.backend != "memory":
+        raise TimeUseError(f"{where} needs the person table in memory (pandas backend)")
+    persons = survey.persons
+    need = [*rows, "sex", "household_children", age]
+    missing = [c for c in need if c not in persons.columns]
+    if missing:
+        hint = (" (read the ATUS with crosswalk=carecost.timeuse.bls_table9_crosswalk() for "
+                "the childcare rows)" if any(r in missing for r in rows) else "")
+        raise TimeUseError(f"{where}: columns {missing} are not in the survey{hint}")
+    lo, hi, label = _age_range(population)
+    a = pd.to_numeric(persons[age], errors="coerce")
+    if a[mask].isna().any():
+        raise TimeUseError(f"{where}: {int(a[mask].isna().sum())} respondents have no age")
+    kids = persons["household_children"].astype(str).to_numpy()
+    unknown = sorted(set(kids[mask]) - set(BLS_CHILD_GROUPS))
+    if unknown:
+        raise TimeUseError(f"{where}: household_children has values {unknown[:5]} outside "
+                           f"{list(BLS_CHILD_GROUPS)}")
+    full = mask & ((a >= lo) & (a <= hi)).to_numpy() & np.isin(kids, list(groups))
+    d = survey.design.subset(full)
+    hours = {r: f"__h_{i}" for i, r in enumerate(rows)}
+    sexes = persons["sex"].astype(str).to_numpy()
+    extra: dict[str, object] = {h: persons[r].to_numpy(dtype=float) / 60.0
+                                for r, h in hours.items()}
+    extra["__sex"] = np.where(sexes == "male", "men", np.where(sexes == "female", "women",
+                                                               sexes))
+    extra["__kids"] = kids
+    d2 = d.assign(**extra)
+    out = []
+    for by in (["__kids"], ["__kids", "__sex"]):
+        m = d2.mean(list(hours.values()), by=by, vcov=False)
+        inv = {h: r for r, h in hours.items()}
+        for _, r in m.iterrows():
+            out.append({"household_children": r["__kids"],
+                        "sex": "total" if len(by) == 1 else r["__sex"],
+                        "activity": inv[r["variable"]], "hours_per_day": r["estimate"],
+                        "se": r["se"], "n": int(r["n"])})
+    res = pd.DataFrame(out)
+    res["population"] = label
+    order = {g: i for i, g in enumerate(groups)}
+    sx = {"total": 0, "men": 1, "women": 2}
+    act = {r: i for i, r in enumerate(rows)}
+    res = (res.assign(_a=res["activity"].map(act), _g=res["household_children"].map(order),
+                      _s=res["sex"].map(sx).fillna(3))
+           .sort_values(["_a", "_g", "_s"]).drop(columns=["_a", "_g", "_s"])
+           .reset_index(drop=True))
+    res.attrs["variance"] = survey.variance
+    return res
+
+
+def bls_table8(
+    survey: TimeUseSurvey, year: int, *, rows: Sequence[str] | None = None,
+    employment: str | None = None, population: str | tuple[float, float] = "18+",
+    age: str = "age",
+) -> pd.DataFrame:
+    """BLS ATUS Table 8 from microdata: time in primary activities by youngest household child.
+
+    "Time spent in primary activities for the civilian population 18 years and over by
+    employment status, presence and age of youngest household child, and sex": average
+    hours per day (all persons in the group, participants or not,
+    :math:`\\sum w y / \\sum w` / 60) for each row, for persons whose youngest household
+    child is under 6, 6 to 17, or who have no household children under 18, for total, men
+    and women, with standard errors under the survey's design.
+
+    Parameters
+    ----------
+    survey
+        From :func:`carecost.timeuse.read_atus` (it builds ``household_children`` and
+        ``employment``).
+    year
+        Diary year.
+    rows
+        Activity rows (default: the Table 1 rows of the survey).
+    employment
+        ``None`` (everybody, the table's first panel), ``"employed"``, ``"full_time"``,
+        ``"part_time"`` or ``"not_employed"``.
+    population
+        Ages included (default ``"18+"``, as BLS).
+    age
+        Column of ages in years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``employment``, ``household_children`` (``under 6``, ``6-17``,
+        ``none``), ``activity``, ``sex`` (``total``, ``men``, ``women``),
+        ``hours_per_day`` [hours per day], ``se``, ``n``, ``population``.
+
+    References
+    ----------
+    U.S. Bureau of Labor Statistics, *American Time Use Survey — 20XX Results*, Table 8.
+    """
+    cols = list(rows) if rows is not None else [
+        c for c in survey.activity_columns if not c.startswith("icatus_")
+        and c not in ("unpaid_care_work", "secondary_childcare", "any_childcare")]
+    mask = _years_mask(survey.persons, year, "bls_table8")
+    if employment is not None:
+        if employment not in EMPLOYMENT:
+            raise TimeUseError(f"bls_table8: employment must be None or one of "
+                               f"{sorted(EMPLOYMENT)}; got {employment!r}")
+        if "employment" not in survey.persons.columns:
+            raise TimeUseError("bls_table8: the survey has no 'employment' column; read it "
+                               "with carecost.timeuse.read_atus")
+        mask = mask & survey.persons["employment"].isin(EMPLOYMENT[employment]).to_numpy()
+    res = _household_children_table(survey, mask, cols, BLS_CHILD_GROUPS, population, age,
+                                     "bls_table8")
+    res.insert(0, "employment", employment or "all")
+    res.insert(0, "year", year)
+    return res
+
+
+def bls_table9(
+    survey: TimeUseSurvey, years: int | tuple[int, int], *, days: np.ndarray | None = None,
+    population: str | tuple[float, float] = "18+", age: str = "age",
+) -> pd.DataFrame:
+    """BLS ATUS Table 9 from microdata: time spent caring for household children under 18.
+
+    "Time spent caring for household children under 18 by sex of adult and age of youngest
+    child by day of week": average hours per day of primary childcare (childcare as a main
+    activity, with its travel) and of its nine kinds (:data:`BLS_TABLE9_ROWS`), for persons
+    18 and over whose youngest household child is under 6 or 6 to 17, by sex, pooled over
+    ``years`` (BLS publishes five-year averages, e.g. 2006-10), each diary with its final
+    weight.
+
+    Parameters
+    ----------
+    survey
+        From ``read_atus(path, crosswalk=bls_table9_crosswalk())`` (the childcare rows
+        must be columns).
+    years
+        One year or ``(first, last)``, inclusive.
+    days
+        Optional boolean mask of diary days (e.g. :func:`weekend_or_holiday` for the
+        "weekends and holidays" panel).
+    population, age
+        As :func:`bls_table8` (default ``"18+"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``years``, ``household_children`` (``under 6``, ``6-17``), ``activity``, ``sex``
+        (``total``, ``men``, ``women``), ``hours_per_day`` [hours per day], ``se``, ``n``,
+        ``population``.
+
+    References
+    ----------
+    U.S. Bureau of Labor Statistics, *American Time Use Survey — 2010 Results* (USDL-11-0919),
+    Table 9; The Economics Daily, 2 September 2011.
+    """
+    from .classification import BLS_TABLE9_ROWS
+
+    mask = _years_mask(survey.persons, years, "bls_table9")
+    if days is not None:
+        days = np.asarray(days, dtype=bool)
+        if days.shape != mask.shape:
+            raise TimeUseError(f"bls_table9: days has {days.shape[0]} values for "
+                               f"{mask.shape[0]} respondents")
+        mask = mask & days
+    res = _household_children_table(survey, mask, list(BLS_TABLE9_ROWS), BLS_CHILD_GROUPS[:2],
+                                     population, age, "bls_table9")
+    lo, hi = (years, years) if isinstance(years, int) else years
+    res.insert(0, "years", f"{lo}" if lo == hi else f"{lo}-{hi}")
+    return res
+
+
+# ------------------------------------------------------------- SDG 5.4.1, UN age groups
+UN_AGE_GROUPS: dict[str, tuple[float, float]] = {
+    "Y_GE15": (15, np.inf), "Y15T24": (15, 24), "Y25T44": (25, 44), "Y45T54": (45, 54),
+    "Y55T64": (55, 64), "Y_GE65": (65, np.inf),
+}
+"""The age groups of the UNSD SDG database and the UN gender data portal for SDG 5.4.1
+(SDMX ``AGE`` codes, inclusive ages): 15+ and 15-24, 25-44, 45-54, 55-64, 65+ (the most
+frequent breakdown in ``un_gender/timeuse_unpaid_hours``; some countries report others)."""
+SDG_SERIES = {
+    "SL_DOM_TSPD": ("unpaid_care_work", "unpaid domestic and care work"),
+    "SL_DOM_TSPDDC": ("icatus_3", "unpaid domestic chores"),
+    "SL_DOM_TSPDCW": ("icatus_4", "unpaid care work"),
+}
+"""The three SDG 5.4.1 series of the SDG database and the carecost column of each."""
+SDMX_SEX = {"female": "F", "male": "M"}
+"""carecost sex values as SDMX ``SEX`` codes (other values are kept as they are)."""
+
+
+def un_age_group_code(lo: float, hi: float) -> str:
+    """SDMX ``AGE`` code of an inclusive age range: (15, inf) -> ``Y_GE15``, (15, 24) ->
+    ``Y15T24``."""
+    if hi == np.inf:
+        return f"Y_GE{lo:g}"
+    return f"Y{lo:g}T{hi:g}"
+
+
+def un_age_groups(
+    age: pd.Series | np.ndarray, groups: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Membership of each respondent in the UN SDG 5.4.1 age groups (they overlap: 15+).
+
+    Parameters
+    ----------
+    age
+        Age in years.
+    groups
+        SDMX codes (default: the keys of :data:`UN_AGE_GROUPS`); any ``Y_GEnn`` or
+        ``YaaTbb`` code is understood.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One boolean column per group, one row per respondent.
+
+    Raises
+    ------
+    TimeUseError
+        A missing or non-numeric age, or a code that is not an age range.
+    """
+    a = pd.to_numeric(pd.Series(np.asarray(age)), errors="coerce")
+    if a.isna().any():
+        raise TimeUseError(f"age has {int(a.isna().sum())} missing or non-numeric values")
+    out = {}
+    for g in (list(groups) if groups is not None else list(UN_AGE_GROUPS)):
+        lo, hi = _un_range(g)
+        out[g] = ((a >= lo) & (a <= hi)).to_numpy()
+    return pd.DataFrame(out)
+
+
+def _un_range(code: str) -> tuple[float, float]:
+    if code in UN_AGE_GROUPS:
+        return UN_AGE_GROUPS[code]
+    m = re.fullmatch(r"Y_GE(\d+)", code) or re.fullmatch(r"Y(\d+)T(\d+)", code)
+    if not m:
+        raise TimeUseError(f"{code!r} is not an SDMX age-range code (Y_GE15, Y15T24, ...)")
+    lo = float(m.group(1))
+    hi = float(m.group(2)) if m.lastindex == 2 else np.inf
+    if lo > hi:
+        raise TimeUseError(f"{code!r}: the lowest age is above the highest")
+    return lo, hi
+
+
+def sdg_541_series(
+    survey: SurveyDesign | TimeUseSurvey, *, sex: str = "sex", age: str = "age",
+    groups: Sequence[str] | None = None, location: str | None = None,
+    series: Sequence[str] = tuple(SDG_SERIES), level: float = 0.95,
+) -> pd.DataFrame:
+    r"""SDG 5.4.1 as the SDG database publishes it: three series by sex and UN age group.
+
+    For each series (``SL_DOM_TSPD`` domestic and care work, ICATUS 3 + 4;
+    ``SL_DOM_TSPDDC`` domestic chores, ICATUS 3; ``SL_DOM_TSPDCW`` care work, ICATUS 4),
+    sex (each value of ``sex``, and ``_T`` for both), UN age group (:data:`UN_AGE_GROUPS`)
+    and optionally location: the average over **everybody** in the group (a 24-hour day,
+    non-participants counted as 0) in hours per day and as a percentage of 24 hours, with
+    design-based standard errors.  Respondents younger than the youngest group are outside
+    every group and are counted in a warning (a survey of ages 10+ or 12+).
+
+    Parameters
+    ----------
+    survey
+        A :class:`TimeUseSurvey` or design with ``icatus_3``, ``icatus_4`` and
+        ``unpaid_care_work`` (minutes per day).
+    sex, age, location
+        Columns; ``location`` (e.g. urban/rural) adds that breakdown (``_T`` for all).
+    groups
+        SDMX age codes (default :data:`UN_AGE_GROUPS`).
+    series
+        Which of the three series.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``series``, ``SEX`` (the sex values, ``_T`` = both), ``AGE``, (``URBANIZATION``),
+        ``hours_per_day``, ``hours_se``, ``percent_of_day``, ``percent_se``, ``ci_low``,
+        ``ci_high`` (of the percent), ``n``.
+
+    References
+    ----------
+    UNSD and UN Women, SDG indicator metadata 5.4.1 (2023-03-31); UN Statistics Division,
+    Minimum Set of Gender Indicators, series 100, 200 and 300.
+    """
+    d = _design_of(survey)
+    bad = [s_ for s_ in series if s_ not in SDG_SERIES]
+    if bad:
+        raise TimeUseError(f"sdg_541_series: unknown series {bad}; known: {list(SDG_SERIES)}")
+    cols = [SDG_SERIES[s_][0] for s_ in series]
+    _check_columns(d, [*cols, sex, age, *([location] if location else [])], "sdg_541_series")
+    codes = list(groups) if groups is not None else list(UN_AGE_GROUPS)
+    ranges = {g: _un_range(g) for g in codes}
+    floor = min(lo for lo, _ in ranges.values())
+    ages = d.data[age]
+    young, missing = (ages < floor).sum(), ages.isna().sum()
+    young, missing = (int(x.compute()) if hasattr(x, "compute") else int(x)
+                      for x in (young, missing))
+    if missing:
+        raise TimeUseError(f"sdg_541_series: {missing} respondents have no age in {age!r}")
+    if young:
+        warnings.warn(f"sdg_541_series: {young} respondents are younger than {floor:g}, the "
+                      f"youngest UN age group; they are in no group", stacklevel=2)
+    pieces = []
+    locs: list[str | None] = [None] if location is None else [None, location]
+    for g, (lo, hi) in ranges.items():
+        dg = d.subset(lambda f, lo=lo, hi=hi: (f[age] >= lo) & (f[age] <= hi))
+        if not len(dg):
+            continue
+        dg = dg.assign(**{f"__pct_{c}": (lambda f, c=c: 100.0 * f[c].astype(float) / 1440.0)
+                          for c in cols})
+        for loc in locs:
+            for by in ([] if loc is None else [loc], [sex] if loc is None else [sex, loc]):
+                m = dg.mean([f"__pct_{c}" for c in cols], by=by or None, level=level,
+                            vcov=False)
+                for _, r in m.iterrows():
+                    c = str(r["variable"])[6:]
+                    s_name = next(k for k in series if SDG_SERIES[k][0] == c)
+                    sx = SDMX_SEX.get(str(r[sex]), r[sex]) if sex in by else "_T"
+                    row = {"series": s_name, "SEX": sx, "AGE": g}
+                    if location is not None:
+                        row["URBANIZATION"] = r[loc] if loc is not None else "_T"
+                    row.update(hours_per_day=24 * r["estimate"] / 100,
+                               hours_se=24 * r["se"] / 100, percent_of_day=r["estimate"],
+                               percent_se=r["se"], ci_low=r["ci_low"], ci_high=r["ci_high"],
+                               n=int(r["n"]))
+                    pieces.append(row)
+    out = pd.DataFrame(pieces)
+    key = ["series", "AGE", "SEX", *(["URBANIZATION"] if location else [])]
+    out["_s"] = out["series"].map({k: i for i, k in enumerate(series)})
+    out["_a"] = out["AGE"].map({k: i for i, k in enumerate(codes)})
+    out = (out.sort_values(["_s", "_a", *key[2:]], kind="stable").drop(columns=["_s", "_a"])
+           .reset_index(drop=True))
+    return out

@@ -74,12 +74,22 @@ def _joined_id(df: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
     return pd.concat(parts, axis=1).agg("-".join, axis=1)
 
 
-def _day_type(day: pd.Series, weekend: Sequence[int], what: str) -> np.ndarray:
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Keys of ``day_weights`` that weight diaries by day of the week (instead of weekday/weekend)."""
+
+
+def _day_type(day: pd.Series, weekend: Sequence[int], what: str,
+              day_weights: dict[str, float] | None = None, monday: int = 1) -> np.ndarray:
+    """``"weekday"``/``"weekend"`` per row, or the day name (``"mon"`` ... ``"sun"``) when
+    ``day_weights`` is keyed by day names; ``monday`` is the code of Monday (MTUS 2, HETUS 1)."""
     d = pd.to_numeric(day, errors="coerce")
     bad = d.isna() | ~d.isin(range(1, 8))
     if bad.any():
         raise TimeUseError(f"{what}: {int(bad.sum())} rows have a day of the week outside 1-7 "
                            f"(first: {day[bad].head(3).tolist()}; missing codes are not allowed)")
+    if day_weights is not None and set(day_weights) <= set(WEEKDAY_NAMES):
+        names = np.array(WEEKDAY_NAMES)
+        return names[((d.to_numpy(dtype=int) - monday) % 7)]
     return np.where(d.isin(list(weekend)), "weekend", "weekday")
 
 
@@ -116,7 +126,8 @@ def read_mtus(
         Saturdays and Sundays are weekend days).
     main, sec
         Main and secondary activity (MTUS 69 main activities); secondary
-        -7/-8/-9 mean none.  A missing main activity is an error.
+        -7 means none; -8/-9 (missing) are read as none and counted in
+        ``report.missing_secondary``.  A missing main activity is an error.
     duration
         Episode length in minutes.
     covariates
@@ -124,7 +135,9 @@ def read_mtus(
         ``"male"``/``"female"``; -7/-8/-9 become missing).
     day_weights
         As :func:`~carecost.timeuse.from_episodes` (default weekday 5/7,
-        weekend 2/7).
+        weekend 2/7); keyed by day names (``{"mon": 1, ..., "sun": 1}``, a
+        subset of ``"mon"`` ... ``"sun"``) the diaries are weighted by day of
+        the week, so a person may have diaries of two different weekdays.
     """
     ep = _frame(episodes).copy()
     ep.columns = [str(c).lower() for c in ep.columns]
@@ -146,7 +159,7 @@ def read_mtus(
                            f"main activity ({main!r} empty or -7/-8/-9); MTUS codes unrecorded "
                            "time as 69 (no recorded activity)")
     ep["person_id"] = _joined_id(ep, person)
-    ep["day_type"] = _day_type(ep[day], MTUS_WEEKEND, "MTUS episodes")
+    ep["day_type"] = _day_type(ep[day], MTUS_WEEKEND, "MTUS episodes", day_weights, monday=2)
     for c in covariates:
         if c in ep.columns:
             ep[c] = pd.to_numeric(ep[c], errors="coerce").where(lambda v: ~v.isin(MTUS_MISSING))
@@ -228,6 +241,9 @@ def read_hetus(
     slot_minutes
         Length of a slot (10 in HETUS: 144 slots make the day).  The number
         of main slots times ``slot_minutes`` must be 1,440.
+    day_weights
+        As :func:`read_mtus`: weekday/weekend (default 5/7 and 2/7) or by day
+        name (``"mon"`` ... ``"sun"``; HETUS ``DIADAY`` 1 = Monday).
     diary_policy
         As :func:`~carecost.timeuse.from_episodes` (default ``"error"``: a
         slot diary that leaves slots empty is not a complete day).
@@ -259,7 +275,8 @@ def read_hetus(
     ep = pd.DataFrame({
         "pid": np.repeat(df[id].to_numpy(), k),
         "diary": np.repeat(df[diary].to_numpy(), k),
-        "day_type": np.repeat(_day_type(df[day], HETUS_WEEKEND, "HETUS diaries"), k),
+        "day_type": np.repeat(_day_type(df[day], HETUS_WEEKEND, "HETUS diaries", day_weights,
+                                        monday=1), k),
         "code": df[mcols].to_numpy().ravel(),
         "dur": float(slot_minutes),
     })

@@ -46,6 +46,12 @@ class DiaryReport:
         With several diaries per person (``diary=`` and ``day_type=``): the
         persons who lack a diary of some day type, whose average day is
         the weighted mean of the days they have (``None`` otherwise).
+    missing_secondary, missing_secondary_minutes
+        With ``secondary=``: episodes (and their minutes) whose secondary
+        activity is a *missing* code (-8, -9: not known whether there was
+        one), counted as no secondary activity (``None`` without
+        ``secondary=``).  ``-7``, ``0`` and empty cells mean "none" and are
+        not counted.
     """
 
     persons: int
@@ -56,13 +62,19 @@ class DiaryReport:
     mean_minutes: float
     unmapped_codes: pd.DataFrame = field(repr=False)
     partial_weeks: int | None = None
+    missing_secondary: int | None = None
+    missing_secondary_minutes: float | None = None
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.persons} diaries: {self.complete} sum to 1,440 minutes, {self.short} fewer "
             f"(minimum {self.min_minutes:.0f}, mean {self.mean_minutes:.1f}), {self.long} more; "
             f"{len(self.unmapped_codes)} activity codes outside the crosswalk"
         )
+        if self.missing_secondary:
+            text += (f"; {self.missing_secondary} episodes ({self.missing_secondary_minutes:,.0f}"
+                     " minutes) with a missing secondary-activity code")
+        return text
 
 
 @dataclass(frozen=True)
@@ -208,8 +220,11 @@ def _icatus_minutes(codes: pd.Series, minutes: np.ndarray, ids: np.ndarray,
 DAY_WEIGHTS: dict[str, float] = {"weekday": 5.0 / 7.0, "weekend": 2.0 / 7.0}
 """Default weights of a weekday and a weekend diary in a person's average day."""
 SECONDARY_NONE = (-7, -8, -9)
-"""Secondary-activity codes that mean "no secondary activity" (MTUS: -7 not applicable, -8 and
+"""Secondary-activity codes read as "no secondary activity" (MTUS: -7 not applicable, -8 and
 -9 missing); empty cells and 0 (HETUS: blank or 0 if none) mean the same."""
+SECONDARY_MISSING = (-8, -9)
+"""Of those, the codes that mean "not known" (MTUS missing values): counted in
+``DiaryReport.missing_secondary`` and warned about, since they may hide secondary childcare."""
 CHILDCARE_DIVISION = "41"
 """ICATUS 2016 division 41, childcare and instruction (of household and family children)."""
 
@@ -275,10 +290,12 @@ def _diary_units(ep: pd.DataFrame, id: str, diary: str | None, day_type: str | N
 
 
 def _secondary_minutes(sec: pd.Series, primary_ic: np.ndarray, minutes: np.ndarray,
-                       system: CodeSystem) -> tuple[np.ndarray, np.ndarray]:
-    """Per episode: minutes of secondary childcare (primary not childcare) and of any childcare."""
+                       system: CodeSystem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per episode: minutes of secondary childcare (primary not childcare), of any childcare,
+    and whether the secondary code is a missing code (-8/-9)."""
     s = pd.Series(sec).reset_index(drop=True)
     num = pd.to_numeric(s, errors="coerce")
+    missing = num.isin(SECONDARY_MISSING).to_numpy()
     text = s.astype(str).str.strip()
     none = s.isna() | num.isin([*SECONDARY_NONE, 0]) | text.isin(["", "nan", "None"])
     has = ~none.to_numpy()
@@ -291,7 +308,8 @@ def _secondary_minutes(sec: pd.Series, primary_ic: np.ndarray, minutes: np.ndarr
                .fillna(False).to_numpy(dtype=bool))
     sec_cc = (pd.Series(sec_ic, dtype=object).str.startswith(CHILDCARE_DIVISION)
               .fillna(False).to_numpy(dtype=bool))
-    return (np.where(sec_cc & ~prim_cc, minutes, 0.0), np.where(sec_cc | prim_cc, minutes, 0.0))
+    return (np.where(sec_cc & ~prim_cc, minutes, 0.0), np.where(sec_cc | prim_cc, minutes, 0.0),
+            missing)
 
 
 def from_episodes(
@@ -471,8 +489,16 @@ def from_episodes(
         if not system.maps_to_icatus:
             raise TimeUseError("secondary= needs a code system that maps to ICATUS 2016 "
                                "(childcare is ICATUS 41)")
-        sec_cc, any_cc = _secondary_minutes(ep[secondary], system.icatus(work["code"]), minutes,
-                                            system)
+        sec_cc, any_cc, sec_missing = _secondary_minutes(
+            ep[secondary], system.icatus(work["code"]), minutes, system)
+        report = dataclasses.replace(report, missing_secondary=int(sec_missing.sum()),
+                                     missing_secondary_minutes=float(minutes[sec_missing].sum()))
+        if sec_missing.any() and diary_policy != "keep":
+            warnings.warn(
+                f"{int(sec_missing.sum())} episodes ({minutes[sec_missing].sum():,.0f} minutes) "
+                f"have a missing secondary-activity code ({list(SECONDARY_MISSING)} in "
+                f"{secondary!r}); they count as no secondary activity, so secondary childcare "
+                "may be understated (see report.missing_secondary)", stacklevel=2)
         per_unit.append(pd.DataFrame({
             "secondary_childcare": np.bincount(unit_of, weights=sec_cc, minlength=len(units)),
             "any_childcare": np.bincount(unit_of, weights=any_cc, minlength=len(units))},
