@@ -224,3 +224,16 @@ def test_wiod_domestic_leontief_reproduces_a_hand_computation() -> None:
     assert io.employment_coefficient["c33"] == pytest.approx(
         workers / (x["c33"] * g[2019] / g[2011]), rel=1e-12)
     assert io.output["c33"] == pytest.approx(x["c33"] * g[2019] / g[2011], rel=1e-12)
+
+
+def test_table_gives_whole_shipped_tables_and_names_the_shipped_ones() -> None:
+    from carecost import countries
+
+    pop = countries.table("population")
+    assert {"iso3", "year", "sex", "age", "population", "variant"} <= set(pop.columns)
+    mex = countries.population("MEX", 2020)
+    rows = pop[(pop["iso3"] == "MEX") & (pop["year"] == 2020)]
+    assert float(rows["population"].sum()) == pytest.approx(float(mex["population"].sum()),
+                                                            rel=1e-12)
+    with pytest.raises(countries.CountryDataError, match="'indicators'"):
+        countries.table("indicator")

@@ -115,3 +115,36 @@ def test_mexico_against_inegi_satellite_account() -> None:
     r = value_country("MEX", 2014, basis="gross")
     assert r.women_share_hours == pytest.approx(76.7, abs=2.0)
     assert 0.5 * 23.3 < r.pct_gdp < 23.3
+
+
+# ------------------------------------------------------------------ country brief
+def test_country_brief_hours_value_and_package() -> None:
+    import json
+
+    from carecost.briefs.country import country_brief
+
+    b = country_brief("MEX")
+    q = {x.id: x for x in b.quantities}
+    r = value_country("MEX", basis="gross")
+    assert q["country.hours_per_day.female"].estimate == r.hours_per_day["female"]
+    assert q["country.sdg541.female"].estimate == pytest.approx(
+        100 * r.hours_per_day["female"] / 24)
+    assert q["value.replacement_generalist.pct_gdp"].estimate == pytest.approx(r.pct_gdp)
+    assert q["value.replacement_specialist.pct_gdp"].flags  # the ISCO 53 proxy is flagged
+    assert "value.minimum_wage.pct_gdp" not in q  # no citable rate: a caveat, not a proxy
+    assert any("Minimum wage" in c and "minimum_wage_proxy" in c for c in b.caveats)
+    assert q["investment.package_cost_pct_gdp"].estimate > 0  # the ilo-2035 package
+    doc = json.loads(b.to_json())
+    assert doc["kind"] == "value" and "<svg" in b.to_html()
+
+
+def test_country_brief_without_survey_or_wages_is_flagged() -> None:
+    from carecost.briefs.country import country_brief
+
+    b = country_brief("NGA", investment=False)
+    q = {x.id: x for x in b.quantities}
+    assert any("imputed" in f for f in q["country.hours_per_day.female"].flags)
+    assert q["value.replacement_generalist.pct_gdp"].estimate > 0
+    assert any("imputed as a share of GDP per capita" in c for c in b.caveats)
+    with pytest.raises(ValuationError, match="unknown country"):
+        country_brief("XXZ", investment=False)

@@ -16,14 +16,15 @@ first use) and is rebuilt from the public source files by the recipes in ``datas
   countries; the rest-of-world structure, flagged ``fallback``, for the others).
 
 Functions: :func:`available`, :func:`profile`, :func:`indicator`, :func:`population`,
-:func:`io_table`, :func:`series`.  Every value carries its source, the year of the
-observation and a flag (observed, interpolated, carried forward, projected, fallback,
-missing, ...).
+:func:`io_table`, :func:`series`, and :func:`table` for a whole table.  Every value
+carries its source, the year of the observation and a flag (observed, interpolated, carried
+forward, projected, fallback, missing, ...).
 """
 
 from ._api import (
     INPUTS,
     POPULATION_YEARS,
+    TABLES,
     CountryDataError,
     CountryIOTable,
     InputSpec,
@@ -33,11 +34,13 @@ from ._api import (
     population,
     profile,
     series,
+    table,
 )
 
 __all__ = [
     "INPUTS",
     "POPULATION_YEARS",
+    "TABLES",
     "CountryDataError",
     "CountryIOTable",
     "InputSpec",
@@ -47,4 +50,5 @@ __all__ = [
     "population",
     "profile",
     "series",
+    "table",
 ]

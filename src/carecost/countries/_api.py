@@ -164,6 +164,41 @@ def _missing(iso3: str, name: str, what: str) -> CountryDataError:
         f"Supply it in the scenario with {spec.scenario_key}.")
 
 
+# ---------------------------------------------------------------------------- tables
+#: The shipped tables that :func:`table` returns.
+TABLES = _store.FILES
+
+
+def table(name: str) -> pd.DataFrame:
+    """A whole shipped table of the database, for bulk work over many countries.
+
+    Parameters
+    ----------
+    name : {"countries", "population", "indicators", "io_flows", "io_industries"}
+        ``countries``: one row per country (ISO3, name, region, income group);
+        ``population``: persons by country, year, sex and single age [persons], with
+        ``variant``; ``indicators``: every indicator value with its ``unit``, ``year``,
+        ``source`` and ``flag`` (long form; what :func:`indicator` looks up);
+        ``io_flows`` / ``io_industries``: the input–output tables of :func:`io_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as shipped, read once per process and shared between callers: it is
+        read-only by contract (copy it before changing it).  Columns and units are listed in
+        ``datapackage.json`` and ``docs/dataset-reference.md``.
+
+    Raises
+    ------
+    CountryDataError
+        For a name that is not a shipped table (naming the shipped ones).
+    """
+    if name not in TABLES:
+        raise CountryDataError(f"table {name!r} is not shipped; the tables are "
+                               f"{', '.join(map(repr, TABLES))}")
+    return _store.table(name)
+
+
 # ---------------------------------------------------------------------------- available
 def available() -> pd.DataFrame:
     """The countries of the database and which inputs each has.

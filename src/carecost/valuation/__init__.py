@@ -50,7 +50,10 @@ from .countries import (
     value_countries,
     value_country,
 )
+from .donors import IMPUTATION_RULE, ImputedHours, donor_table, impute_hours
+from .history import ValueHistory, us_value_history, value_history
 from .imputation import ImputedWages, WageModel, atus_wage_covariates, impute_wages
+from .minimum_wages import minimum_wage_table, statutory_minimum_wage
 from .published import bea_household_production
 from .uncertainty import (
     MonteCarloResult,
@@ -63,17 +66,21 @@ from .uncertainty import (
     wage_keys,
 )
 from .wages import WageTable, observed_hourly_wage, oes_published, oes_wages, survey_wages
+from .world import WORLD_METHODS, WorldValuation, value_world, year_rule
 
 __all__ = [
     "BASIS_TEXT",
     "COUNTRY_METHODS",
     "GDP",
+    "IMPUTATION_RULE",
     "REFERENCES",
+    "WORLD_METHODS",
     "ActivityMap",
     "CountryValuation",
     "CountryValuations",
     "Generalist",
     "Hybrid",
+    "ImputedHours",
     "ImputedWages",
     "MonteCarloResult",
     "Normal",
@@ -83,9 +90,11 @@ __all__ = [
     "Uniform",
     "Valuation",
     "ValuationError",
+    "ValueHistory",
     "WageBasis",
     "WageModel",
     "WageTable",
+    "WorldValuation",
     "atus_activity_map",
     "atus_activity_table",
     "atus_valuation_crosswalk",
@@ -97,18 +106,26 @@ __all__ = [
     "benchmark_factor",
     "benchmark_total",
     "days_in_year",
+    "donor_table",
+    "impute_hours",
     "impute_wages",
+    "minimum_wage_table",
     "monte_carlo",
     "observed_hourly_wage",
     "oes_published",
     "oes_wages",
     "plot_tornado",
+    "statutory_minimum_wage",
     "survey_wages",
     "tornado",
     "us_federal_minimum_wage",
     "us_gdp",
+    "us_value_history",
     "value_countries",
     "value_country",
+    "value_history",
     "value_unpaid_work",
+    "value_world",
     "wage_keys",
+    "year_rule",
 ]
