@@ -287,11 +287,13 @@ def _models() -> dict[str, Any]:
     return {"meta": schemas.MetaModel, "services": schemas.ServiceModel,
             "services.staff_grades": schemas.StaffGradeModel, "macro": schemas.MacroModel,
             "fiscal": schemas.FiscalModel, "induced": schemas.InducedModel,
-            "comparison": schemas.ComparisonModel}
+            "comparison": schemas.ComparisonModel, "leave": schemas.LeaveModel,
+            "breastfeeding": schemas.BreastfeedingModel}
 
 
 @pytest.mark.parametrize("table", ["meta", "services", "services.staff_grades", "macro",
-                                   "fiscal", "induced", "comparison"])
+                                   "fiscal", "induced", "comparison", "leave",
+                                   "breastfeeding"])
 def test_http_accepts_exactly_the_keys_of_the_specification(table: str) -> None:
     model = _models()[table]
     want = {n for n, spec in fields_of(table).items() if spec.http}
@@ -443,3 +445,89 @@ def test_hash_and_equality_ignore_the_source_log() -> None:
     c = scenario_from_dict(raw)
     assert c.services != a.services and hash(c.services) != hash(a.services)
     assert c != a and hash(c) != hash(a)
+
+
+# ------------------------------------------------- issue 16: leave and breastfeeding over HTTP
+def test_leave_and_breastfeeding_are_on_the_http_schema() -> None:
+    from carecost.service.schemas import ScenarioModel
+
+    for table in ("leave", "breastfeeding"):
+        assert fields_of("top")[table].http
+        assert all(spec.http for spec in fields_of(table).values()), table
+    assert {"leave", "breastfeeding"} <= set(ScenarioModel.model_fields)
+    assert "Not yet accepted over HTTP" not in reference_markdown()
+
+
+# ------------------------------------------------------- issue 21 item 8: integers are integers
+@pytest.mark.parametrize(("value", "ok"), [
+    (2025, True), (2025.0, True), (2025.7, False), ("2025", False), (True, False),
+    (float("nan"), False), (1e300, False)])
+def test_integer_keys_take_whole_numbers_only(value: Any, ok: bool) -> None:
+    from carecost.investment.fields import field
+
+    spec = field("meta", "base_year")
+    assert _toml_ok(spec, value) is ok
+    assert _http_field_ok("meta", "base_year", value) is ok
+    if ok:
+        assert spec.check(value) == 2025.0
+
+
+def test_a_year_with_a_decimal_part_names_the_whole_numbers_meant() -> None:
+    from carecost.investment.fields import field
+
+    with pytest.raises(InvestmentInputError, match=(
+            r"meta\.base_year = 2025\.7 is not a whole number; integer keys take integers "
+            r"\(write a whole number such as 2025 or 2026\)")):
+        field("meta", "base_year").check(2025.7)
+    with pytest.raises(InvestmentInputError, match=r"services\.cc\.ages\[0\] = 0\.5 is not a "
+                                                   "whole number"):
+        field("services", "ages").check(0.5, "services.cc.ages[0]")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([s for s in FIELDS if s.type == "integer" and s.http]),
+       st.one_of(st.floats(allow_nan=False, allow_infinity=False, min_value=1900,
+                           max_value=2200),
+                 st.integers(1900, 2200).map(float), st.integers(1900, 2200).map(str),
+                 st.booleans()))
+def test_toml_and_http_agree_on_integer_keys(spec: Any, value: Any) -> None:
+    assert _toml_ok(spec, value) == _http_field_ok(spec.table, spec.name, value), (
+        spec.key, value)
+
+
+def test_http_number_keys_refuse_numbers_as_text() -> None:
+    assert _http_field_ok("services", "target_coverage", 0.5)
+    assert _http_field_ok("services", "target_coverage", 1)  # an integer is a number
+    assert not _http_field_ok("services", "target_coverage", "0.5")
+    assert not _toml_ok(fields_of("services")["target_coverage"], "0.5")
+    assert not _http_field_ok("services", "ages", [0.5, 2])
+    assert _http_field_ok("services", "ages", [0.0, 2.0])
+
+
+# ------------------------------------------- issue 21 item 9: Monte Carlo ranges around the value
+def test_a_range_must_contain_the_central_value() -> None:
+    from carecost.investment.fields import check_parameter_range
+
+    with pytest.raises(InvestmentInputError, match=(
+            r"macro\.gdp range \[1e-300, 1e-299\] does not contain the scenario's value "
+            r"1e\+12; a Monte Carlo or sensitivity range must contain the central value")):
+        check_parameter_range("macro.gdp", 1e-300, 1e-299, 1e12)
+    assert check_parameter_range("macro.gdp", 9e11, 1.1e12, 1e12) == (9e11, 1.1e12)
+    assert check_parameter_range("macro.gdp", 1e12, 1e12, 1e12) == (1e12, 1e12)  # held fixed
+
+
+@pytest.mark.parametrize(("path", "low", "high", "central", "message"), [
+    ("macro.gdp", 0.0, 1e12, 5e11, r"macro\.gdp low = 0\.0 is outside the allowed range "
+                                    r"\(0, 1e\+21\]"),
+    ("fiscal.income_tax_rate", 0.1, 1.5, 0.2, r"high = 1\.5 is outside the allowed range"),
+    ("services.cc.current_coverage", 0.3, 0.2, 0.25, "low is above high"),
+    ("services.cc.persons_per_staff", 5, 6, 4, r"does not contain the scenario's value 4"),
+    ("macro.nope", 0, 1, 0.5, "parameter 'macro.nope' not recognised"),
+    ("services.cc.kind", 0, 1, 0.5, "not recognised"),
+])
+def test_parameter_range_errors(path: str, low: float, high: float, central: float,
+                                message: str) -> None:
+    from carecost.investment.fields import check_parameter_range
+
+    with pytest.raises(InvestmentInputError, match=message):
+        check_parameter_range(path, low, high, central)

@@ -119,6 +119,18 @@ def test_docs_use_only_local_assets(client: Any) -> None:
     assert "javascript" in js.headers["content-type"] and b"SwaggerUIBundle" in js.content
 
 
+def test_whole_numbers_in_integer_fields_are_accepted(client: Any) -> None:
+    """2035.0 (as R or pandas write whole numbers) is an integer, as in JSON Schema."""
+    sc = _scenario(client)
+    sc["meta"].update(base_year=2025.0, target_year=2035.0)
+    sc["services"][0]["ages"] = [0.0, 2.0]
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 50.0, "year": 2035.0})
+    assert r.status_code == 200, r.text
+    r2 = client.post("/v1/simulate", json={"scenario": _scenario(client), "draws": 50,
+                                           "year": 2035})
+    assert r.json()["quantities"] == r2.json()["quantities"]
+
+
 def test_example_template_round_trips(client: Any) -> None:
     """GET /v1/scenarios/example is a POST /v1/simulate body: posted back unchanged it gives
     the results of the registered scenario (issue 13 item 11)."""
@@ -260,7 +272,28 @@ BAD: list[tuple[str, str, Any, int, str]] = [
     ("post", "/v1/simulate", {"ranges": [{"path": "macro.nope", "low": 0, "high": 1}]}, 422,
      "does not exist"),
     ("post", "/v1/briefs/gap?format=pdf", {}, 422, "'json' or 'html'"),
-    ("get", "/v1/briefs/other", None, 422, "'gap', 'value' or 'investment'"),
+    ("get", "/v1/briefs/other", None, 404, "Not Found"),
+    # issue 21 item 7: unknown names in the path are 404 (in a body or query: 422 above)
+    ("get", "/v1/scenarios/nope", None, 404, "unknown scenario 'nope'; registered scenarios"),
+    # issue 21 item 8: strict types at the edges, never converted
+    ("post", "/v1/gap", {"level": "0.95"}, 422, "valid number"),
+    ("post", "/v1/simulate", {"year": "2030"}, 422, "valid integer"),
+    ("post", "/v1/simulate", {"year": 2030.5}, 422, "2030.5 has a decimal part; write a "
+     "whole number such as 2030 or 2031"),
+    ("post", "/v1/value", {"draws": "100"}, 422, "valid integer"),
+    ("post", "/v1/value", {"draws": True}, 422, "valid integer"),
+    ("post", "/v1/value", {"seed": 1.5}, 422, "decimal part"),
+    ("post", "/v1/briefs/gap", {"by": "urban"}, 422, "valid list"),
+    # issue 21 item 9: a range must contain the scenario's value and lie in the field's domain
+    ("post", "/v1/simulate", {"ranges": [{"path": "macro.gdp", "low": 1e-300, "high": 1e-299}]},
+     422, "macro.gdp range [1e-300, 1e-299] does not contain the scenario's value 4.486e+11"),
+    ("post", "/v1/simulate", {"ranges": [{"path": "macro.gdp", "low": -5, "high": 1e12}]},
+     422, "macro.gdp low = -5.0 is outside the allowed range (0, 1e+21]"),
+    ("post", "/v1/simulate", {"ranges": [{"path": "services.*.target_coverage", "low": 0.2,
+                                          "high": 0.3}]}, 422,
+     "parameter 'services.*.target_coverage': the services have different values"),
+    ("post", "/v1/simulate", {"ranges": [{"path": "fiscal.income_tax_rate", "low": 0.3,
+                                          "high": 0.2}]}, 422, "low is above high"),
     ("get", "/v1/scenarios/..%2F..%2Fetc", None, 404, "Not Found"),
     ("get", "/v1/briefs/gap?dataset=..%2Fetc%2Fpasswd", None, 422, "should match pattern"),
     ("get", "/nowhere", None, 404, "Not Found"),
@@ -317,6 +350,13 @@ def _scenario(client: Any) -> dict[str, Any]:
         (lambda s: s["services"][0].update(parent_employment_per_person=0.2),
          "parent_earnings_relative_to_average = None but"),
         (lambda s: s["services"][0].update(staff_weeks_per_year=60), "less than or equal to 53"),
+        # issue 21 item 8: strict types in a scenario too
+        (lambda s: s["meta"].update(base_year="2025"), "valid integer"),
+        (lambda s: s["meta"].update(target_year=2035.5), "2035.5 has a decimal part"),
+        (lambda s: s["services"][0].update(ages=[0.5, 2]), "0.5 has a decimal part"),
+        (lambda s: s["services"][0].update(target_coverage="0.5"), "valid number"),
+        (lambda s: s.update(induced={"method": "type_ii", "consumption_multiplier": "2"}),
+         "valid number"),
     ],
 )
 def test_bad_scenarios(client: Any, change: Any, text: str) -> None:
@@ -538,8 +578,100 @@ def test_countries_endpoints(client: Any) -> None:
     total = next(i for i in body["inputs"] if i["input"] == "population_total")
     assert total["value"] == 128_932_753  # WPP 2019, Mexico, 1 July 2020 (persons)
     assert {"input", "value", "unit", "year", "source", "flag"} <= set(body["inputs"][0])
-    r = client.get("/v1/countries/MXX")
-    assert r.status_code == 422 and "MEX (Mexico)" in r.text
+    r = client.get("/v1/countries/MXX")  # not in the database: 404 (issue 21 item 7)
+    assert r.status_code == 404 and "MEX (Mexico)" in r.text
     _no_trace(r.text)
     assert client.get("/v1/countries/MEX", params={"year": 1900}).status_code == 422
     assert client.get("/v1/countries/ME1").status_code == 422
+
+
+# --------------------------------------------- issue 16: leave and breastfeeding over HTTP
+LEAVE_TOML = """
+[macro]
+women_earnings_relative_to_average = 0.8
+men_earnings_relative_to_average = 1.15
+
+[[leave]]
+kind = "maternity"
+weeks = 18
+current_weeks = 12
+replacement_rate = 1.0
+current_replacement_rate = 0.67
+current_coverage = 0.6
+
+[[leave]]
+kind = "parental"
+parent = "father"
+weeks = 4
+replacement_rate = 0.8
+ceiling_relative_to_average = 1.5
+take_up = 0.5
+
+[breastfeeding]
+minutes_per_day = 60
+months = 6
+current_coverage = 0.3
+"""
+
+
+def _leave_scenario(tmp_path: Path) -> Path:
+    from importlib import resources
+
+    text = (resources.files("carecost.investment") / "data" / "scenarios"
+            / "example_universal_care_2035.toml").read_text(encoding="utf-8")
+    assert "[induced]" in text
+    path = tmp_path / "leave.toml"
+    path.write_text(text.replace("[induced]", LEAVE_TOML + "\n[induced]", 1), encoding="utf-8")
+    return path
+
+
+def test_simulate_with_leave_and_breastfeeding_matches_the_toml(client: Any,
+                                                                tmp_path: Path) -> None:
+    """A POST body with [[leave]] and [breastfeeding] tables gives the result of the same
+    scenario read from TOML (the tables reach the model: their costs equal the file's)."""
+    import tomllib
+    import warnings
+
+    from carecost.briefs import investment_brief
+    from carecost.investment import load_scenario, scenario_from_dict, simulate
+    from carecost.service.schemas import ScenarioModel
+
+    path = _leave_scenario(tmp_path)
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    r = client.post("/v1/simulate", json={"scenario": raw, "draws": 60, "seed": 3})
+    assert r.status_code == 200, r.text
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scn = load_scenario(path)
+        want = investment_brief(scn, draws=60, seed=3, level=0.9).to_dict()
+        via_http = scenario_from_dict(ScenarioModel.model_validate(raw).to_raw(),
+                                      allow_file_references=False)
+        got_sim, want_sim = simulate(via_http), simulate(scn)
+    got = r.json()
+    assert {q["id"]: q["estimate"] for q in got["quantities"]} == {
+        q["id"]: q["estimate"] for q in want["quantities"]}
+    tables = {t["id"]: t["rows"] for t in got["tables"]}
+    assert tables == {t["id"]: t["rows"] for t in want["tables"]}
+    assert ("Births", "population aged 0") in {(x["input"], x["value"])
+                                               for x in tables["inputs"]}
+    assert [lv.name for lv in via_http.leave] == ["maternity", "parental_father"]
+    assert via_http.breastfeeding == scn.breastfeeding
+    for col in ("leave_cost", "breastfeeding_cost"):
+        a, b = got_sim.summary[col].to_numpy(), want_sim.summary[col].to_numpy()
+        assert (a == b).all() and b[-1] > 0, col
+
+
+def test_leave_tables_are_validated_over_http(client: Any) -> None:
+    sc = _scenario(client)
+    sc["leave"] = [{"kind": "maternity", "weeks": 200, "replacement_rate": 1.0}]
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 50})
+    assert r.status_code == 422 and "body.scenario.leave.0.weeks" in r.text
+    sc["leave"] = [{"kind": "maternity", "weeks": 14, "replacement_rate": 1.0, "wekks": 1}]
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 50})
+    assert r.status_code == 422 and "Extra inputs" in r.text
+    sc.pop("leave")
+    sc["breastfeeding"] = {"minutes_per_day": 60, "months": 6, "current_months": 9}
+    r = client.post("/v1/simulate", json={"scenario": sc, "draws": 50})
+    assert r.status_code == 422 and "current_months" in r.text, r.text
+    _no_trace(r.text)
+    _up(client)

@@ -373,7 +373,7 @@ def test_default_protocol_limits() -> None:
     assert (proto.header_timeout, proto.body_timeout, proto.max_connections_per_client) == (
         10.0, 30.0, 32)
     assert UVICORN_OPTIONS["timeout_keep_alive"] == 5
-    assert UVICORN_OPTIONS["h11_max_incomplete_event_size"] == 16 * 1024
+    assert (proto.max_target_bytes, proto.max_header_bytes) == (16 * 1024, 16 * 1024)
     with pytest.raises(ValueError, match="header_timeout"):
         guarded_h11(header_timeout=0)
     with pytest.raises(ValueError, match="max_connections_per_client"):
@@ -417,3 +417,125 @@ def test_requests_abandoned_while_waiting_are_not_computed(gated: tuple[str, _Ga
         assert gate.calls == 3  # the two first and the last; none of the five abandoned
     finally:
         gate.open.set()
+
+
+# ---------------------------------------------------- item 6: request-head limits
+@pytest.fixture(scope="module")
+def heads() -> Iterator[int]:
+    for url in _serve(ServiceSettings(), http=guarded_h11(header_timeout=3, body_timeout=3)):
+        yield int(url.rsplit(":", 1)[1])
+
+
+def _exchange(port: int, raw: bytes, pieces: int = 1) -> bytes:
+    """Send ``raw`` (in ``pieces`` parts, 20 ms apart) and read until the server closes."""
+    with _connect(port) as s:
+        step = -(-len(raw) // pieces)
+        for i in range(0, len(raw), step):
+            try:
+                s.sendall(raw[i:i + step])
+            except OSError:  # refused and closed while we were still sending
+                break
+            if pieces > 1:
+                time.sleep(0.02)
+        return _read_all(s)
+
+
+def _status(got: bytes) -> int:
+    assert got.startswith(b"HTTP/1.1 "), got[:200]
+    return int(got[9:12])
+
+
+def _body(got: bytes) -> Any:
+    return json.loads(got.partition(b"\r\n\r\n")[2])
+
+
+@pytest.mark.parametrize("pieces", [1, 40])
+def test_large_header_block_is_431(heads: int, pieces: int) -> None:
+    """100 KB of headers is refused, whether it arrives at once (h11 alone accepts a complete
+    head of any size) or in pieces."""
+    raw = (b"GET /health HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: " + b"a" * 100_000
+           + b"\r\nConnection: close\r\n\r\n")
+    got = _exchange(heads, raw, pieces)
+    assert _status(got) == 431, got[:300]
+    assert "larger than 16384 bytes" in _body(got)["detail"][0]["message"]
+
+
+def test_many_headers_over_the_limit_are_431(heads: int) -> None:
+    raw = (b"GET /health HTTP/1.1\r\nHost: x\r\n"
+           + b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 90) for i in range(200)) + b"\r\n")
+    assert _status(_exchange(heads, raw)) == 431
+
+
+@pytest.mark.parametrize("pieces", [1, 40])
+def test_long_uri_is_414(heads: int, pieces: int) -> None:
+    raw = (b"GET /v1/briefs/gap?dataset=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n"
+           b"Connection: close\r\n\r\n")
+    got = _exchange(heads, raw, pieces)
+    assert _status(got) == 414, got[:300]
+    assert "longer than 16384 bytes" in _body(got)["detail"][0]["message"]
+
+
+def test_heads_within_the_limits_are_served(heads: int) -> None:
+    raw = (b"GET /health?" + b"q" * 15_000 + b" HTTP/1.1\r\nHost: x\r\nX-Pad: "
+           + b"a" * 15_000 + b"\r\nConnection: close\r\n\r\n")
+    got = _exchange(heads, raw, 10)
+    assert _status(got) == 200 and b'"status":"ok"' in got
+
+
+def test_content_length_with_chunked_is_400(heads: int) -> None:
+    """Both framings in one request (a request-smuggling ambiguity) are refused, not served
+    by one of them; the application never sees the request."""
+    body = b'{"level": 0.9}'
+    raw = (b"POST /v1/gap HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n"
+           % (len(body), len(body), body))
+    got = _exchange(heads, raw)
+    assert _status(got) == 400, got[:300]
+    assert "both Content-Length and Transfer-Encoding" in _body(got)["detail"][0]["message"]
+    # each framing alone is served
+    for framing in (b"Content-Length: %d\r\n\r\n%s" % (len(body), body),
+                    b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n"
+                    % (len(body), body)):
+        raw = (b"POST /v1/gap HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Connection: close\r\n" + framing)
+        assert _status(_exchange(heads, raw)) == 200
+
+
+def test_malformed_head_is_a_json_400(heads: int) -> None:
+    got = _exchange(heads, b"GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+    assert _status(got) == 400 and _body(got)["error"] == "bad request head"
+    got = _exchange(heads, b"POST /v1/gap HTTP/1.1\r\nHost: x\r\n"
+                           b"Transfer-Encoding: gzip\r\n\r\n")
+    assert _status(got) == 501
+
+
+def test_head_limits_are_settings() -> None:
+    from carecost.briefs import BriefError
+    from carecost.service import ServerLimits
+
+    proto = ServerLimits(max_target_bytes=2048, max_header_bytes=4096,
+                         max_connections_per_client=None).uvicorn_options()["http"]
+    assert (proto.max_target_bytes, proto.max_header_bytes) == (2048, 4096)
+    assert proto.max_connections_per_client is None
+    assert ServerLimits().uvicorn_options()["http"].max_target_bytes == 16 * 1024
+    for bad in ({"max_target_bytes": 10}, {"max_header_bytes": 2.5}, {"header_timeout": 0},
+                {"max_connections_per_client": 0}, {"keep_alive": float("nan")}):
+        with pytest.raises(BriefError, match=next(iter(bad))):
+            ServerLimits(**bad)
+    with pytest.raises(ValueError, match="max_header_bytes"):
+        guarded_h11(max_header_bytes=100)
+
+
+def test_smaller_head_limits_over_loopback() -> None:
+    from carecost.service import ServerLimits
+
+    opts = ServerLimits(max_target_bytes=2048, max_header_bytes=2048).uvicorn_options()
+    for base in _serve(ServiceSettings(), **opts):
+        port = int(base.rsplit(":", 1)[1])
+        ok = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 1500 + b"\r\n" \
+             b"Connection: close\r\n\r\n"
+        assert _status(_exchange(port, ok)) == 200
+        big = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 2100 + b"\r\n\r\n"
+        assert _status(_exchange(port, big)) == 431
+        uri = b"GET /health?" + b"q" * 2100 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+        assert _status(_exchange(port, uri)) == 414

@@ -51,6 +51,48 @@ def as_number(value: Any, key: str) -> float:
     return out
 
 
+MAX_EXACT_INTEGER = 2**53
+"""Largest magnitude at which every integer is a float (beyond it ``2.0**53 + 1`` cannot be
+written as a float, so a float there is not taken for an integer)."""
+
+
+def integer_hint(value: float) -> str:
+    """What to write instead of a number with a decimal part, for integer keys
+    (``"write 2025 or 2026"``), or why a float cannot stand for an integer."""
+    if not math.isfinite(value) or abs(value) > MAX_EXACT_INTEGER:
+        return (f"a float beyond {MAX_EXACT_INTEGER:.0f} in magnitude is not an exact "
+                "integer; write an integer")
+    lo, hi = math.floor(value), math.ceil(value)
+    return f"write a whole number such as {lo} or {hi}"
+
+
+def as_integer(value: Any, key: str) -> int:
+    """An integer, or an error naming ``key``.
+
+    Integers are accepted, and so is a float with no decimal part (``2025.0``, as written by
+    R or pandas for a whole-number column; JSON Schema's ``integer`` also includes it).  A
+    float with a decimal part (``2025.7``) is refused with the whole numbers probably meant,
+    never rounded or truncated; text (``"2025"``) and booleans are refused.
+
+    Raises
+    ------
+    InvestmentInputError
+        ``meta.base_year = 2025.7 is not a whole number; integer keys take integers
+        (write a whole number such as 2025 or 2026)``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise InvestmentInputError(f"{key} = {_fmt(value)} is not an integer")
+    if isinstance(value, int | np.integer):
+        return int(value)
+    x = float(value)
+    if not math.isfinite(x):
+        raise InvestmentInputError(f"{key} = {_fmt(value)} must be a finite integer")
+    if not x.is_integer() or abs(x) > MAX_EXACT_INTEGER:
+        raise InvestmentInputError(f"{key} = {_fmt(value)} is not a whole number; integer "
+                                   f"keys take integers ({integer_hint(x)})")
+    return int(x)
+
+
 def check_range(
     value: Any,
     key: str,

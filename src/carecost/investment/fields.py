@@ -45,15 +45,19 @@ from typing import Any, Final, Literal
 import numpy as np
 
 from ._validate import (
+    MAX_EXACT_INTEGER,
     ImplausibleInputWarning,
     InvestmentInputError,
+    as_integer,
     as_number,
     check_range,
+    integer_hint,
 )
 
 __all__ = [
     "FIELDS",
     "JOINT",
+    "MAX_EXACT_INTEGER",
     "REFERENCE_PAGE",
     "REGENERATE",
     "REQUIRED",
@@ -62,8 +66,10 @@ __all__ = [
     "JointConstraint",
     "check_joint",
     "check_keys",
+    "check_parameter_range",
     "field",
     "fields_of",
+    "integer_hint",
     "reference_markdown",
     "scenario_template",
 ]
@@ -129,11 +135,11 @@ TABLES: Final[dict[str, str]] = {
              "parent's sex: the cost of extending the current entitlement (weeks, replacement "
              "rate, coverage) to the target along ``meta.phase_in``.  Leave benefits are "
              "transfers: no jobs and no fiscal returns are counted for them (docs/methods.md "
-             "§4.7).  Not yet accepted over HTTP.",
+             "§4.7).",
     "breastfeeding": "Paid breastfeeding breaks (optional): paid time per working day for a "
                      "number of months after the return to work, costed from births, mothers' "
                      "employment rate and women's earnings (ILO C183 art. 10; a transfer, no "
-                     "jobs counted; docs/methods.md §4.7).  Not yet accepted over HTTP.",
+                     "jobs counted; docs/methods.md §4.7).",
 }
 
 _MONEY_TOTAL: Final = 1e21   # any national total in any currency, below float overflow
@@ -277,7 +283,9 @@ class FieldSpec:
         ------
         InvestmentInputError
             Naming the key, the value and the range; for a share given a value in (1, 100],
-            also the value probably meant (``60 -- did you mean 0.60?``).
+            also the value probably meant (``60 -- did you mean 0.60?``); for an integer key
+            (``"integer"``, ``"ages"``) given a number with a decimal part, the whole numbers
+            probably meant (see :func:`~carecost.investment._validate.as_integer`).
 
         Warns
         -----
@@ -285,7 +293,8 @@ class FieldSpec:
             When the value is above :attr:`warn_above` (one service above 5 % of GDP).
         """
         key = where or self.key
-        x = as_number(value, key)
+        x = float(as_integer(value, key)) if self.type in ("integer", "ages") \
+            else as_number(value, key)
         if self.is_share and self.high is not None and self.high <= 2 and self.high < abs(x) \
                 <= 100:
             meant = x / 100
@@ -309,14 +318,10 @@ class FieldSpec:
 
 def _f(table: str, name: str, type_: FieldType, unit: str, description: str,
        **kw: Any) -> FieldSpec:
-    if table in _NOT_HTTP:
-        kw.setdefault("http", False)
     return FieldSpec(table=table, name=name, type=type_, unit=unit, description=description,
                      **kw)
 
 
-#: Tables the HTTP request models do not have yet (service/schemas.py).
-_NOT_HTTP: Final = ("leave", "breastfeeding")
 _SHARE: Final = {"low": 0.0, "high": 1.0}
 _UNWIT: Final = "UN Women and ILO (2021), step 1"
 _UNWIT2: Final = "UN Women and ILO (2021), step 2"
@@ -342,9 +347,8 @@ FIELDS: Final[tuple[FieldSpec, ...]] = (
     _f("top", "population", "table", "", "Population file.", default=None, http=False),
     _f("top", "io", "table", "", "Input–output table.", default=None, http=False),
     _f("top", "leave", "array", "", "Childcare-related leave, one [[leave]] table each.",
-       default=None, http=False),
-    _f("top", "breastfeeding", "table", "", "Paid breastfeeding breaks.", default=None,
-       http=False),
+       default=None),
+    _f("top", "breastfeeding", "table", "", "Paid breastfeeding breaks.", default=None),
     # ------------------------------------------------------------------ meta
     _f("meta", "name", "text", "", "Title of the scenario, shown in results and briefs.",
        default="scenario", example="My country: childcare expansion by 2035"),
@@ -954,6 +958,68 @@ def field(table: str, name: str) -> FieldSpec:
     return spec
 
 
+def _parameter_spec(path: str) -> FieldSpec:
+    """The specification of a Monte Carlo parameter path (``macro.gdp``,
+    ``services.<name|*>.wage``, ``induced.consumption_multiplier``): a numeric key."""
+    parts = path.split(".")
+    table = parts[0]
+    name = parts[-1]
+    shape_ok = (len(parts) == 2 and table in ("macro", "fiscal", "induced")) or (
+        len(parts) == 3 and table == "services")
+    spec = _BY_TABLE.get(table, {}).get(name) if shape_ok else None
+    if spec is None or spec.type != "number":
+        raise InvestmentInputError(
+            f"parameter {path!r} not recognised; allowed macro.<key>, fiscal.<key>, "
+            "services.<name|*>.<key> and induced.consumption_multiplier of a numeric key "
+            f"(see {REFERENCE_PAGE})")
+    return spec
+
+
+def check_parameter_range(path: str, low: Any, high: Any, central: Any) -> tuple[float, float]:
+    """Check a Monte Carlo or sensitivity range of one parameter against its field and the
+    scenario's value.
+
+    A range must lie in the field's allowed values (its physical domain, e.g. a GDP above 0,
+    tax rates in [0, 1]: :meth:`FieldSpec.check` on both ends), have ``low <= high``, and
+    contain the scenario's (central) value: the interval of a result is the spread around the
+    central estimate, so a range beside the central value (``macro.gdp`` in [1e-300,
+    1e-299] with a central 1e12) describes another scenario, and its draws can overflow.
+
+    Parameters
+    ----------
+    path : str
+        The parameter (``macro.gdp``, ``services.childcare_0_2.wage_relative_to_average``).
+    low, high : number
+        The range ends, in the field's unit.
+    central : number
+        The scenario's value of the parameter.
+
+    Returns
+    -------
+    (float, float)
+        ``low`` and ``high`` as floats.
+
+    Raises
+    ------
+    InvestmentInputError
+        Naming the parameter, the range, the central value and what to change.
+    """
+    spec = _parameter_spec(path)
+    lo = spec.check(low, f"{path} low")
+    hi = spec.check(high, f"{path} high")
+    if lo > hi:
+        raise InvestmentInputError(
+            f"{path} range [{lo:g}, {hi:g}]: low is above high; allowed low <= high")
+    c = as_number(central, f"{path} (scenario value)")
+    if not lo <= c <= hi:
+        raise InvestmentInputError(
+            f"{path} range [{lo:g}, {hi:g}] does not contain the scenario's value {c:g}; a "
+            "Monte Carlo or sensitivity range must contain the central value: widen the range "
+            f"to include {c:g}, or set {path} in the scenario to a value inside it "
+            f"(allowed values of {spec.key}: {spec.range_text()})")
+    return lo, hi
+
+
 def check_keys(mapping: Mapping[str, Any], table: str, where: str,
                extra: Iterable[str] = ()) -> None:
     """Refuse keys of ``mapping`` that ``table`` does not have.
@@ -1039,6 +1105,15 @@ def reference_markdown() -> str:
         "* **Percents of GDP**: only keys ending in `_pct_gdp` are percents (`0.12` is 0.12% "
         "of GDP).  Negative values and values above 100 are refused; a value above 5 for one "
         "service is accepted with a warning (did you mean a share?).",
+        "* **Integers**: years and ages are integers.  A number without a decimal part "
+        "(`2025.0`, as R and pandas write whole numbers; JSON Schema's `integer` includes it) "
+        "is read as that integer; one with a decimal part (`2025.7`) is refused with the "
+        "whole numbers probably meant (`write a whole number such as 2025 or 2026`), never "
+        "rounded or truncated; text (`\"2025\"`) and true/false are refused.",
+        "* **Monte Carlo and sensitivity ranges** of a key (`ranges` of `POST /v1/simulate`, "
+        "`carecost.investment.ParameterRange`) must lie in the key's allowed values below and "
+        "contain the scenario's value of the key (the central estimate): a range beside it "
+        "describes another scenario.",
         "* **Money** is in the scenario currency (`meta.currency`) at constant prices of the "
         "base year; wages are gross annual wages per full-time equivalent (FTE).",
         "* **Ranges**: `[a, b]` includes both ends, `(a, b]` excludes `a`; `inf` is "
@@ -1057,10 +1132,12 @@ def reference_markdown() -> str:
         "source and the key to set.",
         "* **Over HTTP**: the JSON scenario of `POST /v1/simulate` takes the same keys and "
         "ranges, except file references (marked *no*): a scenario sent over HTTP uses the "
-        "population and input–output table of its registered country.  HTTP also bounds the "
+        "population and input–output table of its registered country.  Types are strict: a "
+        "number sent as text (`\"0.95\"`) or a boolean sent as `1` is refused, never "
+        "converted.  HTTP also bounds the "
         "size of a request: texts of at most 200 characters (service kinds 40), sector codes "
-        "of a letter then up to 15 letters, digits or `_`, at most 12 services and 12 staff "
-        "grades.",
+        "of a letter then up to 15 letters, digits or `_`, at most 12 services, 12 staff "
+        "grades and 12 `leave` entitlements.",
         "",
         _joint_rules(),
         "",

@@ -18,8 +18,10 @@ key, the value and the allowed range.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import difflib
+import functools
 import itertools
 import os
 import tomllib
@@ -47,6 +49,7 @@ from ._countries import (
 from ._validate import (
     ExampleDataWarning,
     InvestmentInputError,
+    as_integer,
     as_number,
     check_number_list,
     check_range,
@@ -843,8 +846,10 @@ def _service(raw: Mapping[str, Any], i: int, log: list[InputSource],
     ages_raw = require(raw, "ages", w)
     if not isinstance(ages_raw, list) or len(ages_raw) != 2:
         raise InvestmentInputError(f"{w}.ages = {ages_raw!r}; allowed [first_age, last_age]")
-    lo = int(check_range(ages_raw[0], f"{w}.ages[0]", low=0, high=120))
-    hi = int(check_range(ages_raw[1], f"{w}.ages[1]", low=lo, high=120))
+    lo = as_integer(ages_raw[0], f"{w}.ages[0]")  # [0.5, 2] is refused, not truncated
+    check_range(lo, f"{w}.ages[0]", low=0, high=120)
+    hi = as_integer(ages_raw[1], f"{w}.ages[1]")
+    check_range(hi, f"{w}.ages[1]", low=lo, high=120)
     nr = raw.get("need_rate", 1.0)
     if isinstance(nr, list):
         rates = check_number_list(nr, f"{w}.need_rate")
@@ -1175,9 +1180,15 @@ def preset_raw(preset: str) -> dict[str, Any]:
     if preset not in PRESETS:
         raise InvestmentInputError(
             f"meta.preset = {preset!r}; allowed {', '.join(map(repr, PRESETS))}")
-    raw = _read_toml(DATA / "presets" / f"{preset}.toml")
+    raw = copy.deepcopy(_preset_file(preset))
     raw.pop("sources", None)
     return raw
+
+
+@functools.cache
+def _preset_file(preset: str) -> dict[str, Any]:
+    """The parsed preset file (read once per process; callers copy it)."""
+    return _read_toml(DATA / "presets" / f"{preset}.toml")
 
 
 def preset_sources(preset: str) -> dict[str, str]:
@@ -1185,8 +1196,7 @@ def preset_sources(preset: str) -> dict[str, str]:
     persons_per_staff``, ``leave.maternity.weeks``, ``breastfeeding.months``, ``meta.
     target_year``); the same text is in ``docs/methods.md`` §4.8."""
     preset_raw(preset)  # the name is checked
-    raw = _read_toml(DATA / "presets" / f"{preset}.toml")
-    return {str(k): str(v) for k, v in raw.get("sources", {}).items()}
+    return {str(k): str(v) for k, v in _preset_file(preset).get("sources", {}).items()}
 
 
 def _from_preset(rows: list[InputSource], preset: str, file_raw: Mapping[str, Any]
@@ -1400,10 +1410,10 @@ def _table(raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:
 
 def _year(meta: Mapping[str, Any], key: str, low: int, high: int, default: Any = None) -> int:
     value = meta.get(key, default) if default is not None else require(meta, key, "meta")
-    x = check_range(value, f"meta.{key}", low=low, high=high)
-    if x != int(x):
-        raise InvestmentInputError(f"meta.{key} = {value!r} is not a whole year")
-    return int(x)
+    # an integer or a float without a decimal part (2025.0); 2025.7 is refused with a hint
+    year = as_integer(value, f"meta.{key}")
+    check_range(year, f"meta.{key}", low=low, high=high)
+    return year
 
 
 def scenario_from_dict(

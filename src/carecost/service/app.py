@@ -11,8 +11,20 @@ Endpoints (JSON unless stated; OpenAPI at ``/openapi.json``, docs at ``/docs``):
     Results: every number with its standard error or interval, unit, source
     and method, plus tables.
 ``POST /v1/briefs/{kind}?format=json|html``, ``GET /v1/briefs/{kind}?format=...``
-    A whole brief (``kind``: gap, value, investment); HTML is one
+    A whole brief (``kind``: gap, value, investment; one path each); HTML is one
     self-contained page.
+
+Responses: the OpenAPI document declares every response the service sends, with its
+content type: the results (JSON), briefs (JSON or HTML), and every error with the one
+:class:`~carecost.service.schemas.Problem` body (``{"error": ..., "detail": [{"where",
+"message", "type"?, "got"?}]}``): 400, 401, 404, 405 (with ``Allow``), 408, 413, 414, 422,
+429 (with ``Retry-After``), 431, 500, 503, and 499 (no body) where a computation may be
+skipped; uvicorn's own 500 and 503 are text/plain and declared so.  A name in the URL path
+that does not exist (``GET /v1/scenarios/nope``, ``GET /v1/countries/XXX``) is 404; a name in
+a body or query is an input value, 422 naming those registered.  Types are strict: numbers
+sent as text are refused, integers take whole numbers (``2030.0``) but not ``2030.5``.
+Monte Carlo ranges must lie in their field's allowed values and contain the scenario's value.
+``tests/test_service_openapi.py`` runs schemathesis with all its checks against the app.
 
 Security: data sets and scenarios are named, never given as paths; bodies are
 limited in size (413, also for chunked bodies without a length); every
@@ -32,8 +44,10 @@ endpoints are ``async`` and never wait for the computation slots, which run in
 their own bounded threads (``max_computations``), not in anyio's shared pool; a
 request whose client left before its computation started is skipped (499);
 with :data:`UVICORN_OPTIONS` a request head must arrive within 10 s and a body
-within 30 s (408), and one client address holds at most 32 connections (429)
-(:mod:`carecost.service.protocol`).
+within 30 s (408), one client address holds at most 32 connections (429), a request target
+(URI) is at most 16 KiB (414) and its header fields at most 16 KiB (431), and a request with
+both Content-Length and Transfer-Encoding is refused (400, request smuggling)
+(:mod:`carecost.service.protocol`, :class:`~carecost.service.settings.ServerLimits`).
 """
 
 from __future__ import annotations
@@ -53,6 +67,7 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import carecost
@@ -68,35 +83,32 @@ from carecost.briefs import (
     value_brief,
 )
 from carecost.briefs.model import clean_json
+from carecost.errors import CarecostError
 
 from .cache import ResultCache
-from .protocol import GuardedH11Protocol
 from .ratelimit import RateLimiter
 from .schemas import (
     NAME,
     NAME_HELP,
     GapRequest,
+    Problem,
     SimulateRequest,
     ValueRequest,
 )
-from .settings import ServiceSettings
+from .settings import ServerLimits, ServiceSettings
 
 __all__ = ["UVICORN_OPTIONS", "create_app"]
 
-UVICORN_OPTIONS: dict[str, Any] = {
-    "server_header": False,
-    "proxy_headers": False,
-    "timeout_keep_alive": 5,
-    "h11_max_incomplete_event_size": 16 * 1024,
-    "limit_concurrency": 512,
-    "http": GuardedH11Protocol,
-}
-"""Options ``carecost serve`` passes to uvicorn: no Server header, no trust in proxy headers,
-short keep-alive (5 s), bounded request-head size (16 KiB) and concurrency (503 beyond 512
-connections or requests), and uvicorn's h11 protocol with a 10 s deadline for a request head,
-30 s for a body (408 beyond) and at most 32 open connections per client address (429 beyond):
-see :mod:`carecost.service.protocol`.  A deployment still puts a reverse proxy in front (see
-the README): uvicorn alone cannot bound a many-address attack, nor terminate TLS well."""
+UVICORN_OPTIONS: dict[str, Any] = ServerLimits().uvicorn_options()
+"""Options ``carecost serve`` passes to uvicorn (:meth:`ServerLimits.uvicorn_options` with the
+defaults): no Server header, no trust in proxy headers, short keep-alive (5 s), bounded
+concurrency (503 beyond 512 connections or requests), and uvicorn's h11 protocol with a 10 s
+deadline for a request head, 30 s for a body (408 beyond), at most 32 open connections per
+client address (429 beyond), a request target (URI) of at most 16 KiB (414 beyond), header
+fields of at most 16 KiB (431 beyond), and a request with both Content-Length and
+Transfer-Encoding refused (400): see :mod:`carecost.service.protocol`.  A deployment still
+puts a reverse proxy in front (see the README): uvicorn alone cannot bound a many-address
+attack, nor terminate TLS well."""
 
 log = logging.getLogger("carecost.service")
 Scope = MutableMapping[str, Any]
@@ -104,8 +116,11 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-Kind = Literal["gap", "value", "investment"]
 Format = Literal["json", "html"]
+DatasetQuery = Annotated[str, Query(pattern=NAME, max_length=40,
+                                    description="registered data set (GET /v1/datasets)")]
+ScenarioQuery = Annotated[str, Query(pattern=NAME, max_length=40,
+                                     description="registered scenario (GET /v1/scenarios)")]
 
 
 CLIENT_LEFT = "carecost_client_left"
@@ -231,6 +246,61 @@ def _short(value: Any) -> Any:
     return None
 
 
+class NotFoundError(CarecostError):
+    """A resource named in the URL path (a scenario, a country) that does not exist: 404,
+    with a message naming what does exist.  A name in a body or query is an invalid input
+    instead (422), like every other input value."""
+
+
+_PLAIN = {"text/plain": {"schema": {"type": "string"}}}
+_RETRY = {"Retry-After": {"description": "seconds to wait before retrying",
+                          "schema": {"type": "integer", "minimum": 1}, "required": True}}
+_COMMON: dict[int | str, dict[str, Any]] = {  # FastAPI(responses=...): on every endpoint
+    # the service's own error bodies, and those of the connection layer
+    # (carecost.service.protocol) and of uvicorn, whatever the endpoint
+    400: {"description": "Malformed request head, or both Content-Length and "
+                         "Transfer-Encoding (request smuggling); connection closed",
+          "model": Problem},
+    405: {"description": "Method not allowed for this path (Allow lists those allowed)",
+          "model": Problem},
+    408: {"description": "The request head (10 s) or body (30 s) did not arrive in time; "
+                         "connection closed", "model": Problem},
+    413: {"description": "Request body larger than the server's limit", "model": Problem},
+    414: {"description": "Request target (URI) longer than the limit (16 KiB by default)",
+          "model": Problem},
+    429: {"description": "Too many connections, requests or failed API-key checks from this "
+                         "address", "model": Problem, "headers": _RETRY},
+    431: {"description": "Request header fields larger than the limit (16 KiB by default)",
+          "model": Problem},
+    500: {"description": "Internal error (the body names an error id, logged on the server; "
+                         "never a trace)", "model": Problem, "content": _PLAIN},
+    503: {"description": "More than the server's open connections or requests in all "
+                         "(text/plain, from uvicorn)", "model": Problem, "content": _PLAIN},
+}
+_INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Invalid request: one item per problem, naming where it is and "
+                         "what to send instead", "model": Problem}}
+_KEYED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing or wrong X-API-Key (when the server requires one)",
+          "model": Problem}}
+_COMPUTED: dict[int | str, dict[str, Any]] = {
+    **_KEYED, **_INVALID,
+    499: {"description": "The client left before its computation started: nothing was "
+                         "computed (no body; nginx's 'client closed request')"},
+    503: {"description": "A registered data set that cannot be loaded on this server "
+                         "(JSON), or more than the server's open connections or requests "
+                         "(text/plain, from uvicorn)", "model": Problem, "content": _PLAIN},
+}
+_BRIEF_OK: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The brief: JSON (format=json) or one self-contained HTML page "
+                         "(format=html)",
+          "content": {"application/json": {"schema": {"type": "object"}},
+                      "text/html": {"schema": {"type": "string"}}}}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such resource (the message names those that exist)",
+          "model": Problem}}
+
+
 DOCS_ASSETS = "/static/docs"
 """Where the Swagger UI and ReDoc assets are served (from the installed ``fastapi-offline``
 package: no CDN, so ``/docs`` works offline)."""
@@ -281,6 +351,28 @@ def _offline_docs(app: FastAPI) -> None:
             redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
 
 
+def _declare_api_key(app: FastAPI) -> None:
+    """Declare the ``X-API-Key`` header in the OpenAPI document, on every ``/v1`` operation
+    (what the security middleware requires; ``/health`` and the docs stay open)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = build()
+            doc.setdefault("components", {})["securitySchemes"] = {"ApiKey": {
+                "type": "apiKey", "in": "header", "name": "X-API-Key",
+                "description": "the key the operator gave you (401 without it, 429 after "
+                               "repeated wrong keys)"}}
+            for path, ops in doc["paths"].items():
+                if path.startswith("/v1/"):
+                    for op in ops.values():
+                        op["security"] = [{"ApiKey": []}]
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """Build the FastAPI application.
 
@@ -317,10 +409,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         ),
         docs_url=None,
         redoc_url=None,
+        responses=_COMMON,
     )
     _offline_docs(app)
     app.state.settings = cfg
     app.state.cache = cache
+    if cfg.api_key is not None:
+        _declare_api_key(app)
 
     # ------------------------------------------------------------ middleware
     @app.middleware("http")
@@ -397,8 +492,22 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _problem(exc.status_code, "http error", [{"where": request.url.path,
+        resp = _problem(exc.status_code, "http error", [{"where": request.url.path,
                                                          "message": str(exc.detail)}])
+        for k, v in (exc.headers or {}).items():  # e.g. Allow on a 405
+            resp.headers[k] = v
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route matching the path; the
+            # OpenAPI document lists those of every route on it (GET and POST /v1/briefs/gap)
+            allowed = sorted({m for r in app.routes if isinstance(r, APIRoute)
+                              and r.path_regex.match(request.url.path) for m in (r.methods or ())})
+            if allowed:
+                resp.headers["Allow"] = ", ".join(allowed)
+        return resp
+
+    @app.exception_handler(NotFoundError)
+    async def on_not_found(request: Request, exc: NotFoundError) -> JSONResponse:
+        return _problem(404, "not found", [{"where": request.url.path, "message": str(exc)}])
 
     async def on_input(request: Request, exc: Exception) -> JSONResponse:
         return _problem(422, "invalid input", [{"where": "body", "message": str(exc)}])
@@ -435,6 +544,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         s: SimulateRequest = req
         draws_ok(s.draws)
         from carecost.investment import ParameterRange, scenario_from_dict
+        from carecost.investment.fields import check_parameter_range
+        from carecost.investment.model import parameter_value
 
         if s.scenario is not None:
             scn = scenario_from_dict(s.scenario.to_raw(), base_dir=None,
@@ -448,6 +559,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             scn = scenario_from_dict(reg.raw, base_dir=reg.base_dir)
         ranges = None if s.ranges is None else [
             ParameterRange(r.path, r.low, r.high, mode=r.mode, dist=r.dist) for r in s.ranges]
+        for pr in ranges or ():
+            # in the field's domain and around the scenario's value (issue 21 item 9), before
+            # any draw: a range beside the central value gives overflow and a null interval
+            check_parameter_range(pr.path, pr.low, pr.high, parameter_value(scn, pr.path))
         return investment_brief(scn, ranges=ranges, draws=s.draws, seed=s.seed, level=s.level,
                                 year=s.year)
 
@@ -502,11 +617,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             out.update(datasets=cfg.datasets.names(), scenarios=sorted(cfg.scenarios))
         return out
 
-    @app.get("/v1/datasets", tags=["registry"], summary="Registered data sets")
+    @app.get("/v1/datasets", tags=["registry"], summary="Registered data sets",
+             responses=_KEYED)
     async def datasets() -> dict[str, Any]:
         return {"datasets": [cfg.datasets.spec(n).describe() for n in cfg.datasets.names()]}
 
-    @app.get("/v1/scenarios", tags=["registry"], summary="Registered scenarios")
+    @app.get("/v1/scenarios", tags=["registry"], summary="Registered scenarios",
+             responses=_KEYED)
     async def scenarios() -> dict[str, Any]:
         out = []
         for n in sorted(cfg.scenarios):
@@ -518,7 +635,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         return {"scenarios": out}
 
     @app.get("/v1/countries", tags=["countries"],
-             summary="Countries of the country database and which inputs each has")
+             summary="Countries of the country database and which inputs each has",
+             responses=_KEYED)
     def countries() -> dict[str, Any]:
         import carecost.countries as cc
 
@@ -526,7 +644,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         return {"countries": clean_json(table.to_dict(orient="records"))}
 
     @app.get("/v1/countries/{iso3}", tags=["countries"],
-             summary="Every input of one country: value, unit, observation year, source, flag")
+             summary="Every input of one country: value, unit, observation year, source, flag",
+             responses={**_KEYED, **_INVALID, **_NOT_FOUND})
     def country(
         iso3: Annotated[str, Path(pattern=r"^[A-Za-z]{3}$",
                                   description="ISO 3166-1 alpha-3 code, e.g. MEX")],
@@ -536,13 +655,20 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         import carecost.countries as cc
 
-        prof = cc.profile(iso3, year)
+        try:
+            prof = cc.profile(iso3, year)
+        except cc.CountryDataError as err:
+            known = set(cc.available()["iso3"])
+            if iso3.upper() not in known:  # not a country of the database: 404
+                raise NotFoundError(str(err)) from err
+            raise
         return {"iso3": iso3.upper(), "year": year,
                 "inputs": clean_json(prof.to_dict(orient="records"))}
 
     @app.get("/v1/scenarios/{name}", tags=["registry"],
              summary="A registered scenario as a POST /v1/simulate body (post it back as is, "
-                     "or edit its scenario first)")
+                     "or edit its scenario first)",
+             responses={**_KEYED, **_INVALID, **_NOT_FOUND})
     async def scenario(name: str = Path(pattern=NAME, max_length=40)) -> dict[str, Any]:
         """The body of a ``POST /v1/simulate`` request for the registered scenario.
 
@@ -554,54 +680,68 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         """
         reg = cfg.scenarios.get(name)
         if reg is None:
-            raise BriefError(f"unknown scenario {name!r}; registered scenarios: "
-                             f"{sorted(cfg.scenarios)}")
+            raise NotFoundError(f"unknown scenario {name!r}; registered scenarios: "
+                                f"{sorted(cfg.scenarios)} (GET /v1/scenarios)")
         if not reg.sendable():
             return {"scenario_name": name}
         return {"scenario": clean_json(reg.public())}
 
-    @app.post("/v1/gap", tags=["results"], summary="Unpaid-care gender gap and SDG 5.4.1")
+    @app.post("/v1/gap", tags=["results"], summary="Unpaid-care gender gap and SDG 5.4.1",
+              responses=_COMPUTED)
     async def gap(request: Request, req: GapRequest) -> Response:
         return await respond(request, "gap", req, "json", full=False)
 
-    @app.post("/v1/value", tags=["results"], summary="Value of unpaid care work by method")
+    @app.post("/v1/value", tags=["results"], summary="Value of unpaid care work by method",
+              responses=_COMPUTED)
     async def value(request: Request, req: ValueRequest) -> Response:
         return await respond(request, "value", req, "json", full=False)
 
-    @app.post("/v1/simulate", tags=["results"], summary="Care-investment scenario")
+    @app.post("/v1/simulate", tags=["results"], summary="Care-investment scenario",
+              responses=_COMPUTED)
     async def simulate(request: Request, req: SimulateRequest) -> Response:
         return await respond(request, "investment", req, "json", full=False)
 
-    @app.post("/v1/briefs/gap", tags=["briefs"], summary="Gap brief (JSON or HTML)")
+    @app.post("/v1/briefs/gap", tags=["briefs"], summary="Gap brief (JSON or HTML)",
+              responses={**_COMPUTED, **_BRIEF_OK})
     async def brief_gap(request: Request, req: GapRequest, format: Format = "json",
                         include_svg: bool = False) -> Response:
         return await respond(request, "gap", req, format, full=True, include_svg=include_svg)
 
-    @app.post("/v1/briefs/value", tags=["briefs"], summary="Value brief (JSON or HTML)")
+    @app.post("/v1/briefs/value", tags=["briefs"], summary="Value brief (JSON or HTML)",
+              responses={**_COMPUTED, **_BRIEF_OK})
     async def brief_value(request: Request, req: ValueRequest, format: Format = "json",
                           include_svg: bool = False) -> Response:
         return await respond(request, "value", req, format, full=True, include_svg=include_svg)
 
     @app.post("/v1/briefs/investment", tags=["briefs"],
-              summary="Investment brief (JSON or HTML)")
+              summary="Investment brief (JSON or HTML)", responses={**_COMPUTED, **_BRIEF_OK})
     async def brief_investment(request: Request, req: SimulateRequest, format: Format = "json",
                                include_svg: bool = False) -> Response:
         return await respond(request, "investment", req, format, full=True, include_svg=include_svg)
 
-    @app.get("/v1/briefs/{kind}", tags=["briefs"],
-             summary="A brief with default settings (for links and iframes)")
-    async def brief_get(
-        request: Request, kind: Kind, format: Format = "html",
-        dataset: str = Query("example", pattern=NAME, max_length=40),
-        scenario_name: str = Query("example", pattern=NAME, max_length=40),
-    ) -> Response:
-        req: Any
-        if kind == "gap":
-            req = GapRequest(dataset=dataset)
-        elif kind == "value":
-            req = ValueRequest(dataset=dataset)
-        else:
-            req = SimulateRequest(scenario_name=scenario_name)
-        return await respond(request, kind, req, format, full=True)
+    # GET /v1/briefs/gap|value|investment: a brief with default settings (for links and
+    # iframes).  One route per kind, not /v1/briefs/{kind}, so that every path of the OpenAPI
+    # document lists exactly the methods it answers (POST is on the same paths).
+    ok_get = {**_COMPUTED, **_BRIEF_OK}
+
+    @app.get("/v1/briefs/gap", tags=["briefs"], responses=ok_get,
+             summary="Gap brief with default settings (for links and iframes)")
+    async def brief_gap_get(request: Request, format: Format = "html",
+                            dataset: DatasetQuery = "example") -> Response:
+        return await respond(request, "gap", GapRequest(dataset=dataset), format, full=True)
+
+    @app.get("/v1/briefs/value", tags=["briefs"], responses=ok_get,
+             summary="Value brief with default settings (for links and iframes)")
+    async def brief_value_get(request: Request, format: Format = "html",
+                              dataset: DatasetQuery = "example") -> Response:
+        return await respond(request, "value", ValueRequest(dataset=dataset), format,
+                             full=True)
+
+    @app.get("/v1/briefs/investment", tags=["briefs"], responses=ok_get,
+             summary="Investment brief with default settings (for links and iframes)")
+    async def brief_investment_get(request: Request, format: Format = "html",
+                                   scenario_name: ScenarioQuery = "example") -> Response:
+        return await respond(request, "investment", SimulateRequest(scenario_name=scenario_name),
+                             format, full=True)
 
     return app

@@ -13,7 +13,7 @@ from typing import Any
 
 from carecost.briefs import MAX_DRAWS, BriefError, DatasetRegistry, check_name, load_dataset_spec
 
-__all__ = ["RegisteredScenario", "ServiceSettings", "example_scenario_raw"]
+__all__ = ["RegisteredScenario", "ServerLimits", "ServiceSettings", "example_scenario_raw"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,85 @@ def example_scenario_raw() -> RegisteredScenario:
            / "example_universal_care_2035.toml")
     with ref.open("rb") as fh:
         return RegisteredScenario("example", tomllib.load(fh), None)
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """Connection-level limits of ``carecost serve`` (uvicorn with
+    :class:`carecost.service.protocol.GuardedH11Protocol`); nothing of it comes from a request.
+
+    Attributes
+    ----------
+    header_timeout
+        Seconds a client has to send a whole request head, from connecting (or from the
+        previous response on a kept-alive connection); 408 beyond (default 10).
+    body_timeout
+        Seconds a client has to send a whole request body after its head; 408 beyond
+        (default 30).
+    keep_alive
+        Seconds an idle kept-alive connection stays open (default 5).
+    max_connections_per_client
+        Open connections one client IP address may hold; 429 beyond (default 32; ``None``:
+        no cap, behind a reverse proxy that bounds them).
+    max_connections
+        Open connections or requests in all; 503 beyond (default 512).
+    max_target_bytes
+        Longest request target (URI with its query), bytes; 414 beyond (default 16 KiB).
+    max_header_bytes
+        Largest header block (every ``name: value`` line with its CRLF), bytes; 431 beyond
+        (default 16 KiB).
+    """
+
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    keep_alive: float = 5.0
+    max_connections_per_client: int | None = 32
+    max_connections: int = 512
+    max_target_bytes: int = 16 * 1024
+    max_header_bytes: int = 16 * 1024
+
+    def __post_init__(self) -> None:
+        for name in ("header_timeout", "body_timeout", "keep_alive"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= 3600:
+                raise BriefError(f"{name} = {v!r}; allowed a number of seconds in (0, 3600]")
+        cap = self.max_connections_per_client
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int)
+                                or not 1 <= cap <= 100_000):
+            raise BriefError(f"max_connections_per_client = {cap!r}; allowed an integer "
+                             "from 1 to 100000, or None for no cap")
+        for name, lo, hi in (("max_connections", 1, 1_000_000),
+                             ("max_target_bytes", 1024, 1024 * 1024),
+                             ("max_header_bytes", 1024, 1024 * 1024)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+                raise BriefError(f"{name} = {v!r}; allowed an integer from {lo} to {hi}")
+
+    def uvicorn_options(self) -> dict[str, Any]:
+        """Keyword arguments of :class:`uvicorn.Config` for these limits.
+
+        Also no ``Server`` header and no trust in proxy headers (``X-Forwarded-For`` would
+        let a client choose the address its limits are counted on).
+
+        Returns
+        -------
+        dict
+            ``server_header``, ``proxy_headers``, ``timeout_keep_alive``,
+            ``limit_concurrency`` and ``http`` (the protocol class).
+        """
+        from .protocol import guarded_h11
+
+        return {
+            "server_header": False,
+            "proxy_headers": False,
+            "timeout_keep_alive": self.keep_alive,
+            "limit_concurrency": self.max_connections,
+            "http": guarded_h11(header_timeout=self.header_timeout,
+                                body_timeout=self.body_timeout,
+                                max_connections_per_client=self.max_connections_per_client,
+                                max_target_bytes=self.max_target_bytes,
+                                max_header_bytes=self.max_header_bytes),
+        }
 
 
 @dataclass
