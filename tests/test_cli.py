@@ -660,3 +660,84 @@ def test_limits_are_the_briefs_constants() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=False)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+# ------------------------------------------------------------------ issues 16, 17 (CLI)
+def test_simulate_countries_world_json_with_monte_carlo(tmp_path: Path) -> None:
+    """`simulate --countries ... --out world.json` writes tables.quantities (issue 16); with
+    --draws the world numbers get Monte Carlo intervals and a monte_carlo table."""
+    out = tmp_path / "world.json"
+    res = _run("simulate", "--countries", "MEX,KEN,XXX", "--preset", "ilo-2035", "--out",
+               str(out))
+    assert res.exit_code == 0, _all(res)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    q = {r["id"]: r for r in doc["tables"]["quantities"]}
+    assert q["world.countries"]["estimate"] == 2 and "world.jobs.direct_ltc.2035" in q
+    assert q["world.jobs.direct_ltc.2035"]["ci_low"] is None and "monte_carlo" not in doc["tables"]
+    assert [r["iso3"] for r in doc["tables"]["failures"]] == ["XXX"]
+    res = _run("simulate", "--countries", "MEX,KEN", "--preset", "ilo-2035", "--draws", "30",
+               "--level", "0.8", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    assert "80% MC" in " ".join(res.output.split())
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    jobs = {r["id"]: r for r in doc["tables"]["quantities"]}["world.jobs.direct_ltc.2035"]
+    assert jobs["ci_low"] < jobs["estimate"] < jobs["ci_high"] and jobs["level"] == 0.8
+    mc = doc["tables"]["monte_carlo"]
+    assert {r["name"] for r in mc} >= {"World", "MEX", "KEN"} and mc[0]["draws"] == 30
+
+
+def test_value_country(tmp_path: Path) -> None:
+    """`value --country ISO3` values a country from its SDG 5.4.1 hours (issue 17)."""
+    out = tmp_path / "mex.json"
+    res = _run("value", "--country", "mex", "--country-method", "replacement_generalist",
+               "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    assert "Unpaid care work in Mexico" in res.output
+    q = {r["id"]: r for r in json.loads(out.read_text(encoding="utf-8"))["tables"]["quantities"]}
+    assert q["value.replacement_generalist.pct_gdp"]["unit"] == "% of GDP"
+    assert not any(k.startswith("value.minimum_wage") for k in q)  # only the method asked for
+    for args, text in [
+        (["--country", "MXX"], "'MXX' is not an ISO3 code of the country database; did you "
+                               "mean MEX (Mexico)? List the codes with: carecost countries"),
+        (["--country", "MEX", "--world"], "give --country ISO3 or --world, not both"),
+        (["--country", "MEX", "--country-method", "magic"], "--country-method 'magic' unknown"),
+        (["--country", "MEX", "--method", "hybrid"], "choose methods with --country-method"),
+        (["--world", "--year", "1990"], "--world values 2000-2023"),
+        (["--year", "2015"], "apply to --country ISO3 or --world"),
+    ]:
+        res = _run("value", *args)
+        assert res.exit_code == EXIT_INPUT, (args, _all(res))
+        assert text in " ".join(_all(res).split()), (args, _all(res))
+
+
+def test_value_world(tmp_path: Path) -> None:
+    """`value --world --year 2015 --out world.json`: world and regional totals (issue 17)."""
+    out = tmp_path / "world.json"
+    res = _run("value", "--world", "--year", "2015", "--draws", "20", "--country-method",
+               "minimum_wage", "--out", str(out))
+    assert res.exit_code == 0, _all(res)
+    assert "The value of unpaid domestic and care work, the world" in res.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    q = {r["id"]: r for r in doc["tables"]["quantities"]}
+    hours = next(r for k, r in q.items() if k.startswith("world.") and "hours" in k)
+    assert hours["ci_low"] < hours["estimate"] < hours["ci_high"]
+    assert any(k.startswith("world.") and "minimum_wage" in k for k in q)
+    assert not any("opportunity_cost" in k for k in q)
+    assert len(doc["tables"]["countries"]) > 150 and doc["tables"]["regions"]
+
+
+def test_brief_country(tmp_path: Path) -> None:
+    """`brief country MEX` writes country-mex.html and .json (issue 17)."""
+    out = tmp_path / "briefs"
+    res = _run("brief", "country", "MEX", "--out", str(out), "--format", "json")
+    assert res.exit_code == 0, _all(res)
+    doc = json.loads((out / "country-mex.json").read_text(encoding="utf-8"))
+    assert doc["inputs"]["country"] == "MEX"
+    assert any(q["id"] == "country.hours_per_day.female" for q in doc["quantities"])
+    assert f"wrote JSON {out / 'country-mex.json'}" in " ".join(res.output.split())
+    res = _run("brief", "country")
+    assert res.exit_code == EXIT_INPUT and "needs an ISO3 code" in _all(res)
+    res = _run("brief", "country", "XXY", "--out", str(out))
+    assert res.exit_code == EXIT_INPUT and "carecost countries" in _all(res)
+    res = _run("brief", "gap", "MEX")
+    assert res.exit_code == EXIT_INPUT and "for the country brief" in _all(res)

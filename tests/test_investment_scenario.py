@@ -715,7 +715,7 @@ def test_monte_carlo_rejects_current_coverage_above_target():
                 scn,
                 services=tuple(dataclasses.replace(s, target_coverage=0.95) for s in scn.services),
             ),
-            [ParameterRange("services.*.target_coverage", 0.52, 0.9)],
+            [ParameterRange("services.*.target_coverage", 0.52, 0.96)],
             draws=5,
         )
     # non-overlapping ranges are fine and give non-negative gaps in every draw
@@ -794,11 +794,11 @@ def test_other_staff_need_a_wage(pop_file):
         InvestmentInputError,
         # issue 14 item 3: the message of the constraint in fields.JOINT, on the range ends
         match=r"services\.cc\.non_care_wage_relative_to_average = 0 but "
-        r"services\.cc\.non_care_staff_ratio low = 0\.1 > 0 at the ends of the Monte Carlo "
+        r"services\.cc\.non_care_staff_ratio high = 0\.5 > 0 at the ends of the Monte Carlo "
         r"ranges",
     ):
         monte_carlo(
-            scn, [ParameterRange("services.cc.non_care_staff_ratio", 0.1, 0.5)], model=tiny_model()
+            scn, [ParameterRange("services.cc.non_care_staff_ratio", 0.0, 0.5)], model=tiny_model()
         )
 
 

@@ -190,7 +190,7 @@ def test_a_constraint_added_to_joint_is_checked_everywhere(monkeypatch):
     with pytest.raises(InvestmentInputError,
                        match=r"services\.childcare_0_2\.persons_per_staff high = 15 at the ends "
                        r"of the Monte Carlo ranges"):
-        monte_carlo(scn, [ParameterRange("services.childcare_0_2.persons_per_staff", 5, 15)])
+        monte_carlo(scn, [ParameterRange("services.childcare_0_2.persons_per_staff", 4, 15)])
     with pytest.raises(InvestmentInputError,
                        match=r"services\.\*\.persons_per_staff = 13 in draw 1; allowed at most "
                        r"12"):

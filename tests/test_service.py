@@ -675,3 +675,32 @@ def test_leave_tables_are_validated_over_http(client: Any) -> None:
     assert r.status_code == 422 and "current_months" in r.text, r.text
     _no_trace(r.text)
     _up(client)
+
+
+# ------------------------------------------------ country value and country brief (issue 17)
+def test_country_value_and_country_brief_endpoints() -> None:
+    from fastapi.testclient import TestClient
+
+    from carecost.service import create_app
+
+    client = TestClient(create_app())
+    r = client.get("/v1/value", params={"country": "MEX", "year": 2014})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["kind"] == "value" and "Mexico" in doc["title"]
+    assert "care investment package" not in doc["question"]
+    ids = {q["id"] for q in doc["quantities"]}
+    assert any(i.startswith("country.hours_per_day") for i in ids)
+    assert not any(i.startswith("investment") or "package" in i for i in ids)
+    r = client.get("/v1/value", params={"country": "XXX"})
+    assert r.status_code == 404 and "GET /v1/countries" in r.text
+    r = client.get("/v1/value", params={"country": "MEX", "year": "2014.5"})
+    assert r.status_code == 422
+    r = client.get("/v1/briefs/country/ken", params={"format": "html"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Kenya" in r.text
+    r = client.get("/v1/briefs/country/QQQ")
+    assert r.status_code == 404
+    spec = client.get("/openapi.json").json()
+    assert "/v1/briefs/country/{iso3}" in spec["paths"]
+    assert "404" in spec["paths"]["/v1/value"]["get"]["responses"]

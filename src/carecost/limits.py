@@ -16,8 +16,8 @@ True
 
 from __future__ import annotations
 
-__all__ = ["DATASET_REFERENCE", "MAX_DRAWS", "MAX_LEVEL", "METHODS", "MIN_LEVEL", "REFERENCE",
-           "TABLE_FORMATS"]
+__all__ = ["COUNTRY_METHODS", "DATASET_REFERENCE", "MAX_DRAWS", "MAX_LEVEL", "METHODS",
+           "MIN_LEVEL", "REFERENCE", "TABLE_FORMATS"]
 
 MAX_DRAWS = 100_000
 """Largest Monte Carlo draws any brief accepts (count; a server may allow fewer)."""
@@ -28,6 +28,12 @@ METHODS: tuple[str, ...] = ("generalist", "specialist", "hybrid", "minimum_wage"
 """Valuation methods of the value brief (replacement cost by generalist or specialist
 wages, the hybrid of the two, and the minimum wage); the same as
 :data:`carecost.briefs.METHODS`."""
+
+COUNTRY_METHODS: tuple[str, ...] = ("replacement_generalist", "replacement_specialist",
+                                    "opportunity_cost", "minimum_wage")
+"""Valuation methods of ``carecost value --country/--world`` and ``carecost brief country``
+(the same as :data:`carecost.briefs.country.COUNTRY_BRIEF_METHODS` and, in another order,
+:data:`carecost.valuation.world.WORLD_METHODS`)."""
 
 REFERENCE = "docs/scenario-reference.md"
 """The page that lists every key of scenario files (named in error messages)."""

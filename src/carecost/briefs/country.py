@@ -216,8 +216,9 @@ def country_brief(iso3: str, year: int | None = None, *,
     _investment(iso, preset, investment, quantities, caveats, sources, inv_inputs)
     return Brief(
         kind="value", title=f"Unpaid care work in {name}",
-        question=(f"How much unpaid domestic and care work do women and men do in {name}, "
-                  "what is it worth, and what would a care investment package cost?"),
+        question=(f"How much unpaid domestic and care work do women and men do in {name}"
+                  + (", what is it worth, and what would a care investment package cost?"
+                     if investment else ", and what is it worth?")),
         answer=answer, headline=headline, quantities=tuple(quantities), tables=tuple(tables),
         charts=tuple(charts_out), method=method, caveats=tuple(caveats),
         sources=tuple(sources),
@@ -325,8 +326,9 @@ def _world_fallback(iso3: str, year: int | None, methods: tuple[str, ...],
     main = "replacement_generalist" if "replacement_generalist" in methods else methods[0]
     return Brief(
         kind="value", title=f"Unpaid care work in {name}",
-        question=(f"How much unpaid domestic and care work do women and men do in {name}, "
-                  "what is it worth, and what would a care investment package cost?"),
+        question=(f"How much unpaid domestic and care work do women and men do in {name}"
+                  + (", what is it worth, and what would a care investment package cost?"
+                     if investment else ", and what is it worth?")),
         answer=(f"In {name} ({y}), women do {fmt_number(float(r['hours_female']))} and men "
                 f"{fmt_number(float(r['hours_male']))} hours a day of unpaid domestic and care "
                 "work" + (" (imputed: no survey)" if imputed else "") + ". Valued at "

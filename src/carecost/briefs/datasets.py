@@ -139,6 +139,12 @@ DATASET_KEYS: tuple[DatasetKey, ...] = (
                "data-set file"),
     DatasetKey("path", ("atus",), "text", "required", "folder of official BLS ATUS files or "
                "the abridged Parquet files, relative to the data-set file"),
+    DatasetKey("encoding", _DESIGN, "text", "utf-8", "text encoding of the person and episode "
+               "files when they are CSV, Stata or SPSS files, e.g. 'cp1252' or 'latin-1' "
+               "(default: UTF-8 for CSV, the file's own for Stata/SPSS; Parquet is always "
+               "UTF-8)"),
+    DatasetKey("sep", _DESIGN, "text", ",", "delimiter of the person and episode files that "
+               "are CSV files, e.g. ';' or '\\t' (a tab)"),
     DatasetKey("id", _DESIGN, "text", "id", "respondent id column"),
     DatasetKey("code", ("episodes",), "text", "code", "activity code column (ATUS lexicon "
                "codes; valuation groups need them)"),
@@ -512,9 +518,9 @@ class DatasetSpec:
             return read_atus(o["path"], crosswalk=atus_valuation_crosswalk())
         design = {k: o[k] for k in ("weights", "strata", "psu", "fpc", "replicates", "method")
                   if k in o}
-        persons = read_table(o["persons"])
+        persons = read_table(o["persons"], **_read_options(o, o["persons"]))
         if self.kind == "episodes":
-            episodes = read_table(o["episodes"])
+            episodes = read_table(o["episodes"], **_read_options(o, o["episodes"]))
             cw = atus_valuation_crosswalk() if o.get("crosswalk", "atus") == "atus" else None
             return from_episodes(
                 episodes, persons, id=o.get("id", "id"), code=o.get("code", "code"),
@@ -527,6 +533,19 @@ class DatasetSpec:
             unpaid_care=o.get("unpaid_care"), source=self.source, units=units,
             **design,
         )
+
+
+def _read_options(options: Mapping[str, Any], path: str | Path) -> dict[str, Any]:
+    """``encoding`` and ``sep`` of a data-set file for one of its files (by its type)."""
+    from carecost.timeuse.io import READERS
+
+    kind = READERS.get(Path(path).suffix.lower())
+    out: dict[str, Any] = {}
+    if options.get("encoding") is not None and kind != "parquet":
+        out["encoding"] = options["encoding"]
+    if options.get("sep") is not None and kind == "csv":
+        out["sep"] = options["sep"]
+    return out
 
 
 def _methods(v: ValuationSpec) -> list[str]:
@@ -657,6 +676,19 @@ def load_dataset_spec(path: str | Path) -> DatasetSpec:
     if population not in ("15+", "18+", "15-64", "all"):
         raise BriefError(f"{p}: dataset.sdg_population = {population!r}; allowed '15+', '18+', "
                          f"'15-64' or 'all' (see {DATASET_REFERENCE})")
+    for k in ("encoding", "sep"):
+        if k in ds and (not isinstance(ds[k], str) or not ds[k]):
+            raise BriefError(f"{p}: dataset.{k} = {ds[k]!r}; give a text, e.g. "
+                             f"{k} = {'cp1252' if k == 'encoding' else ';'!r}")
+    if "encoding" in ds:
+        import codecs
+
+        try:
+            codecs.lookup(ds["encoding"])
+        except LookupError:
+            raise BriefError(f"{p}: dataset.encoding = {ds['encoding']!r} is not a text "
+                             "encoding Python knows; e.g. 'utf-8', 'cp1252', 'latin-1' or "
+                             "'utf-16'") from None
     base = p.resolve().parent
     opts = {k: v for k, v in ds.items()
             if k not in ("name", "description", "source", "kind", "domains", "sex", "female",

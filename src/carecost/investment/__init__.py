@@ -62,8 +62,15 @@ from .scenario import (
     preset_sources,
     scenario_from_dict,
 )
-from .uncertainty import ParameterRange, monte_carlo, sensitivity
-from .world import WorldResult, simulate_many
+from .uncertainty import (
+    ParameterRange,
+    WorldMonteCarlo,
+    monte_carlo,
+    sensitivity,
+    world_monte_carlo,
+    world_ranges,
+)
+from .world import WorldResult, coverage, ilo_comparison, simulate_many
 
 __all__ = [
     "FIELDS",
@@ -88,15 +95,18 @@ __all__ = [
     "Service",
     "SimulationResult",
     "StaffGrade",
+    "WorldMonteCarlo",
     "WorldResult",
     "closed_leontief_inverse",
     "compare_sectors",
     "country_io_model",
     "country_parameters",
+    "coverage",
     "employment_coefficients",
     "employment_multipliers",
     "example_io_model",
     "example_scenario",
+    "ilo_comparison",
     "income_multipliers",
     "industry_direct_requirements",
     "industry_total_requirements",
@@ -122,4 +132,6 @@ __all__ = [
     "simulate_many",
     "steps",
     "technical_coefficients",
+    "world_monte_carlo",
+    "world_ranges",
 ]

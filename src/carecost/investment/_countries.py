@@ -27,6 +27,7 @@ World Bank (2024). *World Development Indicators*: NY.GDP.MKTP.CN, NY.GDP.MKTP.C
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Mapping
@@ -155,9 +156,219 @@ class CountryInputs:
     warnings: tuple[str, ...] = field(default=())
 
 
+# ---------------------------------------------------------------------------- fast lookups
+# The country database's accessors (:mod:`carecost.countries`) filter the whole shipped tables
+# on every call (tens of milliseconds each, with Arrow-backed strings), which made the
+# all-countries run (:func:`carecost.investment.world.simulate_many`) spend most of its time
+# there.  The helpers below index the same tables once per process and return exactly what
+# the accessors return (tests/test_investment_world_speed.py compares them for every country);
+# anything they do not find is passed to the accessor itself, so errors and messages are the
+# database's own.
+
+
+@functools.cache
+def db_available() -> pd.DataFrame:
+    """:func:`carecost.countries.available`, computed once per process (do not modify it)."""
+    return countries.available()
+
+
 @functools.cache
 def _codes() -> frozenset[str]:
-    return frozenset(str(c) for c in countries.available()["iso3"])
+    return frozenset(str(c) for c in db_available()["iso3"])
+
+
+@functools.cache
+def _country_row() -> pd.DataFrame:
+    return db_available().set_index("iso3")
+
+
+_SERIES = ["iso3", "indicator", "sex", "category"]
+
+
+@functools.cache
+def _indicator_rows() -> pd.DataFrame:
+    """The shipped indicator table sorted by series ``(iso3, indicator, sex, category)``,
+    keeping the shipped order of the rows of each series (a stable sort, as the database's own
+    index, whose ``loc`` the accessors use)."""
+    return countries.table("indicators").sort_values(_SERIES, kind="stable")
+
+
+@functools.cache
+def _series_slices() -> dict[tuple[str, str, str, str], tuple[int, int]]:
+    """Positions ``(start, stop)`` of each series ``(iso3, indicator, sex, category)`` in
+    :func:`_indicator_rows`."""
+    idx = _indicator_rows()
+    n = len(idx)
+    if n == 0:
+        return {}
+    levels = [idx[c].to_numpy(dtype=object) for c in _SERIES]
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    for lv in levels:
+        change[1:] |= lv[1:] != lv[:-1]
+    starts = np.flatnonzero(change)
+    stops = np.append(starts[1:], n)
+    return {(str(levels[0][a]), str(levels[1][a]), str(levels[2][a]), str(levels[3][a])):
+            (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
+
+
+@functools.cache
+def _series_columns() -> dict[str, np.ndarray]:
+    """The columns of :func:`_indicator_rows` as NumPy arrays (strings as Python objects)."""
+    idx = _indicator_rows()
+    return {"year": idx["year"].to_numpy(), "value": idx["value"].to_numpy(dtype=float),
+            **{c: idx[c].to_numpy(dtype=object) for c in ("unit", "source", "flag", "note")}}
+
+
+def _series_rows(key: tuple[str, str, str, str]) -> dict[str, np.ndarray] | None:
+    """The columns of one series, in the rows and order ``idx.loc[[key]]`` gives, or None."""
+    pos = _series_slices().get(key)
+    if pos is None:
+        return None
+    a, b = pos
+    return {c: v[a:b] for c, v in _series_columns().items()}
+
+
+def _series_key(iso3: str, name: str, sex: str | None,
+                category: str | None) -> tuple[str, str, str, str] | None:
+    """The series :func:`carecost.countries.indicator` looks up, or None when the accessor
+    itself must decide (a code that is not an exact ISO3 code of the database, an input that
+    is not an indicator)."""
+    if iso3 not in _codes():
+        return None
+    ind, sx, cat = name, sex, category
+    if name in countries.INPUTS:
+        spec = countries.INPUTS[name]
+        if not spec.indicator:
+            return None
+        ind = spec.indicator
+        if sx is None and cat is None:
+            sx = spec.sex
+            slices = _series_slices()
+            cat = next((c for c in spec.categories if (iso3, ind, sx, c) in slices),
+                       spec.categories[0] if spec.categories else "")
+    return (iso3, ind, "total" if sx is None else sx, "" if cat is None else cat)
+
+
+def _picked(rows: Mapping[str, np.ndarray], year: int) -> dict[str, Any]:
+    """:func:`carecost.countries.indicator`'s value for ``year`` from one series' columns.
+
+    The rule of ``carecost.countries._api._pick`` (the accessor's), on arrays: the year's
+    observation; else linear interpolation between the nearest observations before and after
+    it; else the nearest observation carried forward (or back); the flag says which.
+    """
+    years = rows["year"].astype(int)
+    values = rows["value"]
+    flags = rows["flag"]
+    notes = rows["note"]
+    out = {"unit": str(rows["unit"][0]), "source": str(rows["source"][0])}
+    exact = np.flatnonzero(years == year)
+    if exact.size:
+        i = int(exact[0])
+        return {"value": float(values[i]), **out, "year": int(years[i]),
+                "flag": str(flags[i]), "note": str(notes[i])}
+    before = np.flatnonzero(years < year)
+    after = np.flatnonzero(years > year)
+    if before.size and after.size:
+        i, j = int(before[-1]), int(after[0])
+        w = (year - years[i]) / (years[j] - years[i])
+        src = {str(flags[i]), str(flags[j])} - {"observed"}
+        extra = f" ({', '.join(sorted(src))})" if src else ""
+        return {"value": float(values[i] + w * (values[j] - values[i])), **out,
+                "year": int(years[i]),
+                "flag": f"interpolated between {years[i]} and {years[j]}{extra}",
+                "note": str(notes[i])}
+    i = int(before[-1]) if before.size else int(after[0])
+    way = "carried forward" if before.size else "carried back"
+    extra = f" ({flags[i]})" if flags[i] != "observed" else ""
+    return {"value": float(values[i]), **out, "year": int(years[i]),
+            "flag": f"{way} from {years[i]}{extra}", "note": str(notes[i])}
+
+
+def db_indicator(iso3: str, name: str, year: int, *, sex: str | None = None,
+                 category: str | None = None) -> dict[str, Any]:
+    """:func:`carecost.countries.indicator`, from an index built once per process.
+
+    Same arguments, result and errors (a series the database lacks, or a code that is not an
+    exact upper-case ISO3 code of the database, is passed to
+    :func:`carecost.countries.indicator`, which raises or resolves it).
+    """
+    key = _series_key(iso3, name, sex, category)
+    rows = None if key is None else _series_rows(key)
+    if rows is None:
+        return countries.indicator(iso3, name, year, sex=sex, category=category)
+    return _picked(rows, int(year))
+
+
+@functools.cache
+def _population_slices() -> dict[str, tuple[int, int]]:
+    """Positions ``(start, stop)`` of each country's rows in the shipped population table
+    (empty when its rows are not contiguous: the accessor is then used)."""
+    pop = countries.table("population")
+    codes, uniques = pd.factorize(pop["iso3"])
+    if len(codes) == 0 or np.any(np.diff(codes) < 0) or np.any(codes < 0):
+        return {}
+    starts = np.flatnonzero(np.r_[True, np.diff(codes) != 0])
+    stops = np.append(starts[1:], len(codes))
+    return {str(uniques[codes[a]]): (int(a), int(b))
+            for a, b in zip(starts, stops, strict=True)}
+
+
+def db_population(iso3: str, years: list[int]) -> pd.DataFrame:
+    """:func:`carecost.countries.population` for a list of years, from per-country slices of
+    the shipped table found once per process (same result; anything unusual is passed to
+    :func:`carecost.countries.population`)."""
+    pos = _population_slices().get(iso3)
+    lo, hi = countries.POPULATION_YEARS
+    if pos is None or not years or min(years) < lo or max(years) > hi:
+        return countries.population(iso3, years)
+    rows = countries.table("population").iloc[pos[0]:pos[1]]
+    rows = rows[rows["year"].isin(sorted({int(y) for y in years}))]
+    out = rows[["year", "age", "sex", "population", "variant"]].astype(
+        {"year": "int64", "age": "int64", "population": "int64"})
+    return out.reset_index(drop=True)
+
+
+@functools.cache
+def _own_tables() -> frozenset[str]:
+    """ISO3 codes with their own WIOD table (the others get the rest-of-world table)."""
+    return frozenset(str(c) for c in countries.table("io_industries")["iso3"].dropna().unique())
+
+
+@functools.cache
+def _fallback_table(iso3: str) -> countries.CountryIOTable:
+    return countries.io_table(iso3)
+
+
+@functools.cache
+def db_io_table(iso3: str) -> countries.CountryIOTable:
+    """:func:`carecost.countries.io_table`, once per process and table (do not modify the
+    frames of the table returned).
+
+    Every country without its own WIOD table gets the same rest-of-world table, which differs
+    between countries only in ``iso3`` and in the note naming the country: it is read once
+    and relabelled.
+    """
+    if iso3 not in _codes() or iso3 in _own_tables():
+        return countries.io_table(iso3)
+    first = min(c for c in _codes() if c not in _own_tables())
+    base = _fallback_table(first)
+    lead = f"{first} has no WIOD table:"
+    if base.flag != "fallback" or not any(n.startswith(lead) for n in base.notes):
+        return countries.io_table(iso3)  # a layout this shortcut does not know
+    notes = tuple(iso3 + n[len(first):] if n.startswith(lead) else n for n in base.notes)
+    return dataclasses.replace(base, iso3=iso3, notes=notes)
+
+
+def warm() -> None:
+    """Build the per-process indexes now (before forking workers, which then share them)."""
+    db_available()
+    _codes()
+    _country_row()
+    _series_slices()
+    _series_columns()
+    _population_slices()
+    _own_tables()
 
 
 def is_database_country(country: str) -> bool:
@@ -170,7 +381,7 @@ def unknown_country(country: str) -> str:
     """The country database's message for a code it does not know (with the closest codes
     and names)."""
     try:
-        countries.io_table(country)
+        db_io_table(country)
     except countries.CountryDataError as err:
         return str(err)
     return f"{country!r} is a country of the database"
@@ -178,6 +389,10 @@ def unknown_country(country: str) -> str:
 
 def _get(iso3: str, name: str, year: int, *, sex: str | None = None,
          category: str | None = None) -> dict[str, Any] | None:
+    key = _series_key(iso3, name, sex, category)
+    if key is not None:  # the database has the series or raises CountryDataError
+        rows = _series_rows(key)
+        return None if rows is None else _picked(rows, int(year))
     try:
         return countries.indicator(iso3, name, year, sex=sex, category=category)
     except countries.CountryDataError:
@@ -185,7 +400,10 @@ def _get(iso3: str, name: str, year: int, *, sex: str | None = None,
 
 
 def _observed_years(iso3: str, name: str) -> list[int]:
-    return [int(y) for y in countries.series(iso3, name)["year"]]
+    rows = _series_rows((iso3, name, "total", "")) if iso3 in _codes() else None
+    if rows is None:
+        return [int(y) for y in countries.series(iso3, name)["year"]]
+    return sorted(int(y) for y in rows["year"])
 
 
 def price_year(iso3: str, base_year: int) -> int | None:
@@ -228,9 +446,9 @@ def io_conversion(iso3: str, table: str, year: int) -> IOConversion:
         of the scenario (:func:`carecost.investment.model.country_io_model`), so the jobs per
         unit of spending follow the country's own labour productivity of the price year.
     """
-    lcu = countries.indicator(iso3, "gdp_lcu", year)
-    usd = countries.indicator(iso3, "gdp_usd", year)
-    io = countries.io_table(table)
+    lcu = db_indicator(iso3, "gdp_lcu", year)
+    usd = db_indicator(iso3, "gdp_usd", year)
+    io = db_io_table(table)
     rate = float(lcu["value"]) / float(usd["value"])
     src = (f"{io.source}; economy {io.economy} ({io.flag}); converted at {rate:.6g} local "
            f"currency per US$ ({year} market rate: World Bank WDI NY.GDP.MKTP.CN / "
@@ -248,10 +466,13 @@ class _Missing:
 
 
 def _working_age(pop: pd.DataFrame, year: int, sex: str) -> float:
+    """Persons aged 15-64 of ``sex`` in ``year`` (an exact integer sum)."""
     lo, hi = AGES_WORKING
-    sel = pop[(pop["year"] == year) & (pop["sex"] == sex) & (pop["age"] >= lo)
-              & (pop["age"] <= hi)]
-    return float(sel["population"].sum())
+    years = pop["year"].to_numpy()
+    ages = pop["age"].to_numpy()
+    sel = (years == year) & (ages >= lo) & (ages <= hi)
+    sexes = pop["sex"].to_numpy(dtype=object)[sel]
+    return float(pop["population"].to_numpy()[sel][sexes == sex].sum())
 
 
 def _population_flag(years: list[int]) -> str:
@@ -309,10 +530,10 @@ def country_inputs(
         the database lacks for the scenario, with its usual source and the scenario key to set.
     """
     try:
-        code = str(countries.io_table(country).iso3)
+        code = str(db_io_table(country).iso3)
     except countries.CountryDataError as err:
         raise InvestmentInputError(f"meta.country = {country!r}: {err}") from None
-    name = str(countries.available().set_index("iso3").at[code, "name"])
+    name = str(_country_row().at[code, "name"])
     spec = countries.INPUTS
     missing = _Missing()
     notes: list[str] = []
@@ -333,11 +554,11 @@ def country_inputs(
             missing.add("population.file", f"population by single year of age for "
                         f"{base_year}-{end_year} (the database has {lo_y}-{hi_y})",
                         spec["population"].source)
-    elif not bool(countries.available().set_index("iso3").at[code, "population"]):
+    elif not bool(_country_row().at[code, "population"]):
         missing.add("population.file", "population by single year of age",
                     spec["population"].source)
     else:
-        pop_sex = countries.population(code, years)
+        pop_sex = db_population(code, years)
     population = None
     if pop_sex is not None and not population_given:
         population = (pop_sex.groupby(["year", "age"])["population"].sum().astype(float)
@@ -381,7 +602,7 @@ def country_inputs(
         macro["gdp_growth"].value if "gdp_growth" in macro else math.nan)
     # ---- GDP
     if "gdp" not in macro_given and pyear is not None:
-        got = countries.indicator(code, "gdp_lcu", pyear)
+        got = db_indicator(code, "gdp_lcu", pyear)
         if pyear == base_year:
             macro["gdp"] = CountryValue(float(got["value"]), "local currency per year "
                                         f"(current prices of {pyear})", str(got["source"]),
@@ -523,7 +744,7 @@ INPUT_EARNINGS = "earnings_monthly_ppp2021"
 
 def _propensity(table: str, tax_rate: float) -> CountryValue:
     """Household consumption of domestic output over GDP net of the average tax rate."""
-    io = countries.io_table(table)
+    io = db_io_table(table)
     va = float(io.output.sum() - io.flows.to_numpy().sum() - io.imported_inputs.sum())
     hc = float(io.household_consumption.clip(lower=0.0).sum())
     raw = hc / (va * (1.0 - tax_rate))

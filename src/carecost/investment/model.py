@@ -1079,14 +1079,14 @@ def country_io_model(scenario: Scenario) -> IOModel:
     Database. *Review of International Economics* 23, 575–605.  Miller and Blair (2009),
     section 2.3 (technical coefficients) and ch. 6 (employment multipliers).
     """
-    from carecost import countries
+    from ._countries import db_io_table
 
     conv = scenario.io_conversion
     if conv is None:
         raise InvestmentInputError(
             f"scenario {scenario.name!r} (meta.country = {scenario.country!r}) has no "
             "input–output table of the country database; pass an IOModel to simulate()")
-    table = countries.io_table(conv.table)
+    table = db_io_table(conv.table)
     kw = table.from_flows_kwargs()
     x = table.output.to_numpy(dtype=float)
     z = table.flows.to_numpy(dtype=float)

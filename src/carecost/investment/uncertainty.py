@@ -19,6 +19,9 @@ De Henau, J. (2022). ILO Working Paper 55.
 from __future__ import annotations
 
 import itertools
+import os
+import warnings
+import zlib
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 from typing import Any, Literal
@@ -42,9 +45,20 @@ from ._validate import InvestmentInputError, check_range
 from .fields import JointConstraint
 from .io import IOModel
 from .model import SERVICE_NUMERIC, SUMMARY_MEASURES, _evaluate, io_model_for, parameter_value
-from .scenario import Scenario, Service, check_field
+from .scenario import Scenario, Service
 
-__all__ = ["ParameterRange", "check_joint_ranges", "monte_carlo", "sensitivity"]
+__all__ = [
+    "LTC_NEED_MIDPOINT",
+    "LTC_NEED_RANGE",
+    "WORLD_MC_MEASURES",
+    "ParameterRange",
+    "WorldMonteCarlo",
+    "check_joint_ranges",
+    "monte_carlo",
+    "sensitivity",
+    "world_monte_carlo",
+    "world_ranges",
+]
 
 
 @dataclass(frozen=True)
@@ -108,7 +122,10 @@ class ParameterRange:
 
         ``low``, ``high`` and ``mode`` must lie in the range a scenario file may hold for the
         field (:data:`~carecost.investment.scenario.FIELD_RANGES`; e.g. tax rates in
-        [0, 1], so a rate can never be drawn negative).  Constraints between parameters are
+        [0, 1], so a rate can never be drawn negative), and the range must contain the
+        scenario's value (:func:`carecost.investment.fields.check_parameter_range`; a range
+        beside it, e.g. ``macro.gdp`` in [1e-300, 1e-299] with a central 1e12, would describe
+        another scenario and overflow).  Constraints between parameters are
         checked by :func:`monte_carlo` and :func:`sensitivity` for the whole set of ranges.
 
         Raises
@@ -118,10 +135,8 @@ class ParameterRange:
             allowed range.
         """
         base = parameter_value(scenario, self.path)
-        lo = check_range(self.low, f"{self.path} low", low=None)
-        hi = check_range(self.high, f"{self.path} high", low=lo)
-        for v, end in ((lo, "low"), (hi, "high")):
-            check_field(v, f"{self.path} {end}", self.field)
+        # in the field's allowed values, low <= high, and around the scenario's value
+        lo, hi = fields.check_parameter_range(self.path, self.low, self.high, base)
         if self.dist not in ("uniform", "triangular"):
             raise InvestmentInputError(
                 f"{self.path} dist = {self.dist!r}; allowed 'uniform' or 'triangular'"
@@ -382,3 +397,323 @@ def sensitivity(
     out = tornado_table(rows, base=float(res[2 * k]), extra={"measure": measure, "year": yr})
     out.attrs.update({"measure": measure, "year": yr})
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Monte Carlo for many countries (world and regional intervals)
+# --------------------------------------------------------------------------------------------
+#: Measures of :func:`world_monte_carlo`: GDP-weighted shares of GDP [% of GDP] and summed
+#: jobs (direct in FTE, indirect and induced in persons).
+WORLD_MC_MEASURES = (
+    "childcare_cost_pct_gdp", "ltc_cost_pct_gdp", "leave_cost_pct_gdp",
+    "breastfeeding_cost_pct_gdp", "package_cost_pct_gdp", "jobs_direct_childcare",
+    "jobs_direct_ltc", "jobs_indirect", "jobs_induced", "jobs_total",
+)
+_MONEY = ("childcare_cost", "ltc_cost", "leave_cost", "breastfeeding_cost", "package_cost")
+
+#: The need for long-term care: share of persons aged 65+ needing help with bathing, eating or
+#: dressing, lowest and highest of 31 countries, and the midpoint the presets use (IECON,
+#: Universidad de la República, Working Paper DT 03-24, *Global mapping of dependency in older
+#: people*; the presets' source gives the range for Monte Carlo use, docs/methods.md §4.8).
+LTC_NEED_RANGE = (0.055, 0.185)
+LTC_NEED_MIDPOINT = 0.12
+_JOBS = ("jobs_direct_childcare", "jobs_direct_ltc", "jobs_indirect", "jobs_induced",
+         "jobs_total")
+
+
+def world_ranges(scenario: Scenario) -> list[ParameterRange]:
+    """The uncertain parameters of one country in :func:`world_monte_carlo`.
+
+    The convention of the investment brief (``carecost.briefs.default_ranges``): for every
+    service the staff ratio (``persons_per_staff``) triangular from 80% to 125% of its value
+    and the non-staff cost share from 80% to 120% (at most 0.95); the propensity to consume
+    +/- 0.1, the income tax rate +/- 25% and real wage growth +/- 1 percentage point per year
+    (uniform, kept in their allowed ranges).  The values are the country's own (from the
+    country database), so the ranges differ between countries.
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    list of ParameterRange
+    """
+    out = []
+    for s in scenario.services:
+        p = s.persons_per_staff
+        out.append(ParameterRange(f"services.{s.name}.persons_per_staff", 0.8 * p, 1.25 * p,
+                                  dist="triangular"))
+        ns = s.non_staff_cost_share
+        if ns > 0:
+            out.append(ParameterRange(f"services.{s.name}.non_staff_cost_share", 0.8 * ns,
+                                      min(1.2 * ns, 0.95)))
+    f, m = scenario.fiscal, scenario.macro
+    out.append(ParameterRange("fiscal.propensity_to_consume",
+                              max(0.0, f.propensity_to_consume - 0.1),
+                              min(1.0, f.propensity_to_consume + 0.1)))
+    out.append(ParameterRange("fiscal.income_tax_rate", 0.75 * f.income_tax_rate,
+                              min(1.0 - f.employee_contribution_rate, 1.25 * f.income_tax_rate)))
+    out.append(ParameterRange("macro.real_wage_growth", max(-0.5, m.real_wage_growth - 0.01),
+                              min(0.5, m.real_wage_growth + 0.01)))
+    return out
+
+
+def _uniforms(seed: int, path: str, iso3: str | None, n: int) -> np.ndarray:
+    """``n`` uniform (0, 1) numbers for one parameter: the same for every country when
+    ``iso3`` is None (common draws), else the country's own stream."""
+    key = [int(seed), zlib.crc32(path.encode())]
+    if iso3 is not None:
+        key.append(zlib.crc32(iso3.encode()))
+    return np.random.default_rng(key).random(n)
+
+
+def _ppf(dist: Uniform | Triangular, u: np.ndarray) -> np.ndarray:
+    """Quantiles ``u`` of a uniform or triangular distribution (inverse CDF, vectorised)."""
+    if isinstance(dist, Uniform):
+        return dist.low + u * (dist.high - dist.low)
+    lo, mo, hi = dist.low, dist.mode, dist.high
+    if hi == lo:
+        return np.full(u.shape, float(lo))
+    c = (mo - lo) / (hi - lo)
+    return np.where(u < c, lo + np.sqrt(u * (hi - lo) * (mo - lo)),
+                    hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - mo)))
+
+
+def _one_mc(task: tuple[str, dict[str, Any], int | None, int, int, bool, bool]
+            ) -> dict[str, Any]:
+    """One country's draws: ``{"iso3", "region", "gdp_usd", <money in US$>, <jobs>}``
+    (arrays of ``draws + 1``, the last at the scenario's own values), or ``{"iso3",
+    "error"}``."""
+
+    from . import world
+
+    iso3, raw, year, n, seed, common, ltc_need = task
+    with world.COUNTRY_LOCK:
+        return _one_mc_locked(iso3, raw, year, n, seed, common, ltc_need)
+
+
+def _ltc_need_factor(seed: int, path: str, iso3: str | None, n: int) -> np.ndarray:
+    """``n`` draws of need / central need of a long-term care service: uniform over the
+    relative spread of :data:`LTC_NEED_RANGE` around :data:`LTC_NEED_MIDPOINT`."""
+    lo, hi = (x / LTC_NEED_MIDPOINT for x in LTC_NEED_RANGE)
+    return lo + _uniforms(seed, path, iso3, n) * (hi - lo)
+
+
+def _one_mc_locked(iso3: str, raw: dict[str, Any], year: int | None, n: int, seed: int,
+                   common: bool, ltc_need: bool) -> dict[str, Any]:
+    from carecost import countries as _db
+
+    from . import world
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scn = world._load(iso3, raw)
+            model = io_model_for(scn)
+            world._check_sectors(scn, model)
+            ranges = world_ranges(scn)
+            bases = {pr.path: pr.validate(scn) for pr in ranges}
+            check_joint_ranges(scn, ranges)
+            overrides = {}
+            for pr in ranges:
+                u = _uniforms(seed, pr.path, None if common else scn.country, n)
+                col = _ppf(pr.distribution(bases[pr.path]), u)
+                overrides[pr.path] = np.append(col, bases[pr.path])[:, None]
+            if ltc_need:
+                # staff, cost and jobs of a service are proportional to need / persons per
+                # staff, so a need k times the central one is a staff ratio divided by k
+                for svc in scn.services:
+                    if svc.kind != "ltc":
+                        continue
+                    key = f"services.{svc.name}.persons_per_staff"
+                    f = _ltc_need_factor(seed, f"services.{svc.name}.need_rate",
+                                         None if common else scn.country, n)
+                    ratio = overrides.get(key, np.full((n + 1, 1), svc.persons_per_staff))
+                    overrides[key] = ratio / np.append(f, 1.0)[:, None]
+            labels = [f"{scn.country} draw {i}" for i in range(n)] + [
+                f"{scn.country} at the scenario values"]
+            run = _evaluate(scn, model, overrides, labels=labels, detail=True)
+        _, i = world._year_index(scn, year)
+        got = world._measures(scn, run, i, n + 1)
+        rate = world._rate(scn)
+        out: dict[str, Any] = {"iso3": scn.country, "gdp_usd": got["gdp"] / rate}
+        for k in _MONEY:
+            out[k] = got[k] / rate
+        for k in _JOBS:
+            out[k] = got[k]
+        return out
+    except (InvestmentInputError, _db.CountryDataError) as err:
+        return {"iso3": iso3, "error": str(err)}
+
+
+@dataclass(frozen=True)
+class WorldMonteCarlo:
+    """Results of :func:`world_monte_carlo`.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        ``scope`` (``"world"``, ``"region"`` or ``"country"``), ``name`` (World, the UN M49
+        region or the ISO3 code), ``countries`` (simulated in the scope), ``measure`` (one of
+        :data:`WORLD_MC_MEASURES`), then the :func:`carecost.uncertainty.summarise` columns
+        ``point`` (every parameter at its scenario value), ``mean, median, sd, ci_low,
+        ci_high, level, draws``.  Shares of GDP are GDP-weighted (the sum of the amounts in
+        US$ over the sum of GDP in US$, draw by draw).
+    failures : DataFrame
+        ``iso3, error`` for every country that could not be run.
+    year : int or None
+        The year reported (None: each scenario's target year).
+    correlation : str
+        ``"common"`` or ``"independent"``.
+    notes : tuple of str
+        What the intervals do and do not include.
+    """
+
+    summary: pd.DataFrame
+    failures: pd.DataFrame
+    year: int | None
+    correlation: str
+    notes: tuple[str, ...] = ()
+
+    def interval(self, measure: str, name: str = "World") -> tuple[float, float, float]:
+        """``(point, ci_low, ci_high)`` of one measure for one scope name."""
+        rows = self.summary[(self.summary["measure"] == measure)
+                            & (self.summary["name"] == name)]
+        if rows.empty:
+            raise InvestmentInputError(
+                f"no Monte Carlo result for measure {measure!r} and {name!r}; measures "
+                f"{list(WORLD_MC_MEASURES)}, names {sorted(set(self.summary['name']))[:10]}...")
+        r = rows.iloc[0]
+        return float(r["point"]), float(r["ci_low"]), float(r["ci_high"])
+
+
+def _scope_values(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """Draws x measures of a group of countries (and its point): GDP-weighted shares, sums."""
+    gdp = sum((r["gdp_usd"] for r in rows), np.zeros_like(rows[0]["gdp_usd"]))
+    cols = []
+    for m in WORLD_MC_MEASURES:
+        if m.endswith("_pct_gdp"):
+            money = m[: -len("_pct_gdp")]
+            tot = sum((r[money] for r in rows), np.zeros_like(gdp))
+            cols.append(100.0 * tot / gdp)
+        else:
+            cols.append(sum((r[m] for r in rows), np.zeros_like(gdp)))
+    arr = np.column_stack(cols)
+    return arr[:-1], arr[-1]
+
+
+def world_monte_carlo(
+    countries: str | Sequence[str],
+    scenario_or_preset: Any,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    level: float = 0.90,
+    correlation: Literal["common", "independent"] = "common",
+    ltc_need: bool = True,
+    year: int | None = None,
+    workers: int | None = None,
+    progress: Any = None,
+    scheduler: str | None = None,
+    client: Any = None,
+) -> WorldMonteCarlo:
+    """Monte Carlo intervals on world, regional and country results of a preset or scenario.
+
+    Each country's uncertain parameters (:func:`world_ranges`, around the country's own
+    values) are drawn ``draws`` times and the country is evaluated for all draws in one
+    vectorised pass (plus one run at the scenario's values, the ``point``); draw ``d`` of the
+    world (or a region) sums draw ``d`` of every country, so shares of GDP are GDP-weighted
+    draw by draw.
+
+    Parameters
+    ----------
+    countries, scenario_or_preset, year, workers, progress, scheduler, client
+        As :func:`carecost.investment.world.simulate_many` (countries run on a local process
+        pool or on Dask, one task per country).
+    draws : int, default 1000
+    seed : int, default 0
+        Non-negative; the draws of a parameter are a function of the seed and its path (and,
+        with ``correlation="independent"``, of the country), so a country's draws do not
+        depend on which other countries are run.
+    level : float, default 0.90
+    correlation : {"common", "independent"}, default "common"
+        ``"common"``: a parameter (same path, e.g. ``services.ecce_3_5.persons_per_staff``)
+        is at the same quantile of its range in every country in a draw (the ranges are one
+        assumption applied to every country, so their errors do not cancel out in the world
+        total); ``"independent"``: every country draws on its own (narrower world
+        intervals).
+    ltc_need : bool, default True
+        Also draw the need for every long-term care service (kind ``ltc``): its need rates
+        (every age) times one factor uniform over the relative spread of
+        :data:`LTC_NEED_RANGE` (5.5% to 18.5% of persons 65+ in 31 countries) around its
+        midpoint :data:`LTC_NEED_MIDPOINT` (x 0.46 to x 1.54).  The need rate is not a
+        numeric Monte Carlo key, so the factor is applied through the service's staff ratio
+        (persons per staff divided by the factor): exact for the costs and jobs reported,
+        since staff is need over persons per staff.
+
+    Returns
+    -------
+    WorldMonteCarlo
+
+    Raises
+    ------
+    InvestmentInputError
+        For bad arguments (before any country is run).  A country that cannot be run is a row
+        of ``failures``.
+    """
+    from . import world
+
+    level = check_level(level, error=InvestmentInputError)
+    n = check_draws(draws, error=InvestmentInputError)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InvestmentInputError(f"seed = {seed!r}; allowed an integer >= 0")
+    if correlation not in ("common", "independent"):
+        raise InvestmentInputError(
+            f"correlation = {correlation!r}; allowed 'common' or 'independent'")
+    if scheduler not in (None, "processes", "dask"):
+        raise InvestmentInputError(
+            f"scheduler = {scheduler!r}; allowed None, 'processes' or 'dask'")
+    raw, _label = world._raw_of(scenario_or_preset)
+    codes = world._codes(countries)
+    tasks = [(c, raw, year, n, int(seed), correlation == "common", bool(ltc_need))
+             for c in codes]
+    if scheduler == "dask" or client is not None:
+        rows = world._run_dask(tasks, client, progress, _one_mc)
+    else:
+        n_workers = max(1, int(workers if workers is not None else (os.cpu_count() or 1)))
+        rows = world._run_local(tasks, n_workers, progress, _one_mc)
+    done = [r for r in rows if "error" not in r]
+    failures = pd.DataFrame([r for r in rows if "error" in r], columns=["iso3", "error"])
+    regions = world._countries.db_available().set_index("iso3")["region"]
+    groups: list[tuple[str, str, list[dict[str, Any]]]] = []
+    if done:
+        groups.append(("world", "World", done))
+    by_region: dict[str, list[dict[str, Any]]] = {}
+    for r in done:
+        by_region.setdefault(str(regions.get(r["iso3"], "")), []).append(r)
+    groups += [("region", name, rs) for name, rs in sorted(by_region.items())]
+    groups += [("country", r["iso3"], [r]) for r in done]
+    frames = []
+    for scope, name, rs in groups:
+        vals, point = _scope_values(rs)
+        k = len(WORLD_MC_MEASURES)
+        frames.append(summarise(vals, point=point, level=level, keys={
+            "scope": [scope] * k, "name": [name] * k, "countries": [len(rs)] * k,
+            "measure": list(WORLD_MC_MEASURES)}))
+    summary = (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["scope", "name", "countries", "measure", "point", "mean", "median", "sd",
+                 "ci_low", "ci_high", "level", "draws"]))
+    notes = (
+        f"{len(done)} of {len(codes)} countries run, {draws:,} draws each (seed {seed}, "
+        f"{correlation} draws across countries); the failures table names the missing inputs",
+        "uncertain parameters (world_ranges): staff ratios, non-staff cost shares, propensity "
+        "to consume, income tax rate and real wage growth, around each country's own values"
+        + ("; the need for long-term care x 0.46 to x 1.54 (5.5%-18.5% of persons 65+ in 31 "
+           "countries, IECON DT 03-24)" if ltc_need else ""),
+        "not included: population uncertainty (the country database ships the UN WPP 2019 "
+        "medium variant only, no low/high variants) and the input-output structure"
+        + ("" if ltc_need else "; the need for long-term care (ltc_need=False)"),
+    )
+    return WorldMonteCarlo(summary=summary, failures=failures, year=year,
+                           correlation=correlation, notes=notes)

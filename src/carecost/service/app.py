@@ -90,6 +90,7 @@ from .ratelimit import RateLimiter
 from .schemas import (
     NAME,
     NAME_HELP,
+    CountryRequest,
     GapRequest,
     Problem,
     SimulateRequest,
@@ -121,6 +122,10 @@ DatasetQuery = Annotated[str, Query(pattern=NAME, max_length=40,
                                     description="registered data set (GET /v1/datasets)")]
 ScenarioQuery = Annotated[str, Query(pattern=NAME, max_length=40,
                                      description="registered scenario (GET /v1/scenarios)")]
+
+CountryYear = Annotated[int | None, Query(
+    ge=2000, le=2030, description="survey year (default the latest survey); for a country "
+    "without a survey, the year valued with imputed hours (default 2015)")]
 
 
 CLIENT_LEFT = "carecost_client_left"
@@ -541,6 +546,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             spec = cfg.datasets.spec(v.dataset)
             return value_brief(cfg.datasets.survey(v.dataset), spec, methods=v.methods,
                                main=v.main, level=v.level, draws=v.draws, seed=v.seed)
+        if kind == "country":
+            from carecost.briefs.country import country_brief
+
+            c: CountryRequest = req
+            return country_brief(c.iso3, c.year, investment=c.investment)
         s: SimulateRequest = req
         draws_ok(s.draws)
         from carecost.investment import ParameterRange, scenario_from_dict
@@ -743,5 +753,38 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                                    scenario_name: ScenarioQuery = "example") -> Response:
         return await respond(request, "investment", SimulateRequest(scenario_name=scenario_name),
                              format, full=True)
+
+    def known_country(iso3: str) -> str:
+        import carecost.countries as cc
+
+        code = iso3.upper()
+        if code not in set(cc.available()["iso3"]):
+            raise NotFoundError(f"unknown country {iso3!r}: not a code of the country database "
+                                "(GET /v1/countries lists them)")
+        return code
+
+    @app.get("/v1/value", tags=["results"], responses={**ok_get, **_NOT_FOUND},
+             summary="Value of a country's unpaid care work from its SDG 5.4.1 hours "
+                     "(country database), as a brief")
+    async def value_country_get(
+        request: Request,
+        country: Annotated[str, Query(pattern=r"^[A-Za-z]{3}$",
+                                      description="ISO 3166-1 alpha-3 code, e.g. MEX")],
+        year: CountryYear = None, format: Format = "json",
+    ) -> Response:
+        req = CountryRequest(iso3=known_country(country), year=year, investment=False)
+        return await respond(request, "country", req, format, full=True)
+
+    @app.get("/v1/briefs/country/{iso3}", tags=["briefs"], responses={**ok_get, **_NOT_FOUND},
+             summary="Country brief: SDG 5.4.1 hours, their value and the ILO-style care "
+                     "package (ilo-2035)")
+    async def brief_country_get(
+        request: Request,
+        iso3: Annotated[str, Path(pattern=r"^[A-Za-z]{3}$",
+                                  description="ISO 3166-1 alpha-3 code, e.g. MEX")],
+        year: CountryYear = None, format: Format = "html",
+    ) -> Response:
+        req = CountryRequest(iso3=known_country(iso3), year=year)
+        return await respond(request, "country", req, format, full=True)
 
     return app

@@ -39,6 +39,7 @@ from carecost.investment.fields import MAX_EXACT_INTEGER, FieldSpec, fields_of, 
 
 __all__ = [
     "BreastfeedingModel",
+    "CountryRequest",
     "GapRequest",
     "LeaveModel",
     "Problem",
@@ -252,6 +253,21 @@ LeaveModel = _table_model(
 BreastfeedingModel = _table_model(
     "breastfeeding", "BreastfeedingModel",
     "Paid breastfeeding breaks (``[breastfeeding]``); keys and ranges as in the scenario TOML.")
+
+
+CountryMethod = Literal["replacement_generalist", "replacement_specialist", "opportunity_cost",
+                        "minimum_wage"]
+
+
+class CountryRequest(_Model):
+    """A country of the country database (``GET /v1/countries``): its SDG 5.4.1 hours, their
+    value and, for the country brief, the ILO-style care package."""
+
+    iso3: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")]
+    year: Annotated[int | None, Field(ge=2000, le=2030, description=(
+        "survey year (default the latest survey); for a country without a survey, the year "
+        "valued with imputed hours (default 2015)"))] = None
+    investment: bool = Field(default=True, description="add the ILO-style care package")
 
 
 class ScenarioModel(_Model):
