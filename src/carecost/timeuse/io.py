@@ -170,7 +170,8 @@ def _csv_encoding_error(p: Path, encoding: str | None) -> TableReadError:
     try:
         raw.decode(encoding or "utf-8")
     except UnicodeDecodeError as err:
-        if err.start < len(raw) - 4:  # not a character cut by the end of the sample
+        cut = len(raw) == ENCODING_SAMPLE and err.reason == "unexpected end of data"
+        if not cut:  # not a character cut by the end of the sample
             return _encoding_error(p, raw, err.start, raw.count(b"\n", 0, err.start) + 1,
                                    encoding)
     return _encoding_error(p, raw, None, None, encoding)
