@@ -12,6 +12,7 @@ flags; the brief is written as HTML and JSON by the shared writers.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -190,6 +191,7 @@ def country_brief(iso3: str, year: int | None = None, *,
     caveats.append("SDG 5.4.1 publishes no sampling errors, so the numbers have no intervals; "
                    "carecost.valuation.value_world gives Monte Carlo intervals over the "
                    "imputation and wage choices.")
+    caveats += _high_value_caveat(name, max(v.pct_gdp for v in vals.values()))
     sources = [SDG541, WPP, WDI, EARN, ILO]
     inv_inputs: dict[str, Any] = {}
     main = vals.get("replacement_generalist") or first
@@ -225,6 +227,28 @@ def country_brief(iso3: str, year: int | None = None, *,
         dataset={"name": f"country database: {iso}", "description": "carecost.countries"},
         inputs={"country": iso, "year": sy, "methods": list(vals), "impute_hours": impute_hours,
                 "investment": inv_inputs})
+
+
+#: Above this share of GDP [%] a country brief says why the value may be overstated.
+HIGH_VALUE_PCT_GDP = 30.0
+
+
+def _high_value_caveat(name: str, pct_gdp: float) -> list[str]:
+    """A caveat when a value exceeds :data:`HIGH_VALUE_PCT_GDP` percent of GDP.
+
+    The wages are employees' earnings (ILOSTAT, UN MSGI); where most workers are
+    self-employed or informal, employees earn several times GDP per capita, so hours valued at
+    their earnings can reach a large share of GDP (UNECE 2017 warns against wages that the
+    unpaid work would not fetch).  The number is kept; the caveat says how to read it.
+    """
+    if not math.isfinite(pct_gdp) or pct_gdp <= HIGH_VALUE_PCT_GDP:
+        return []
+    return [f"A value above {HIGH_VALUE_PCT_GDP:.0f}% of GDP ({fmt_number(pct_gdp)}% here) "
+            f"mostly reflects the wage, not the hours: the database has employees' earnings, "
+            f"and where much work in {name} is informal or self-employed those earnings are "
+            "well above what most workers (and most paid care workers) earn, so the value is "
+            "likely overstated; a national wage survey of domestic and care workers, or the "
+            "statutory minimum wage, gives a lower figure."]
 
 
 def _investment(iso: str, preset: str, investment: bool, quantities: list[Quantity],
@@ -320,6 +344,7 @@ def _world_fallback(iso3: str, year: int | None, methods: tuple[str, ...],
                "income group), flagged."]
     if imputed:
         caveats.append(f"{name} has no SDG 5.4.1 survey: {r['imputation']}.")
+    caveats += _high_value_caveat(name, max(float(r[f"{m}.pct_gdp"]) for m in methods))
     sources = [SDG541, WPP, WDI, EARN, ILO]
     inv_inputs: dict[str, Any] = {}
     _investment(iso, preset, investment, quantities, caveats, sources, inv_inputs)
