@@ -22,13 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import countries, indicators, io_wiod, population
+from . import countries, indicators, io_wiod, population, population_variants
 from ._common import PACKAGE_DATA
 
 #: recipe name -> (build function, file names it writes)
 RECIPES: dict[str, tuple[Callable[[Path], list[Path]], tuple[str, ...]]] = {
     "countries": (countries.build, countries.OUTPUTS),
     "population": (population.build, population.OUTPUTS),
+    "population_variants": (population_variants.build, population_variants.OUTPUTS),
     "indicators": (indicators.build, indicators.OUTPUTS),
     "io_wiod": (io_wiod.build, io_wiod.OUTPUTS),
 }

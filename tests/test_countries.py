@@ -237,3 +237,118 @@ def test_table_gives_whole_shipped_tables_and_names_the_shipped_ones() -> None:
                                                             rel=1e-12)
     with pytest.raises(countries.CountryDataError, match="'indicators'"):
         countries.table("indicator")
+
+
+# ------------------------------------------------------------------ population variants
+def _ratio(iso3: str, variant: str, sex: str, age_start: int, year: int) -> float:
+    tab = cc.table("population_variants")
+    sel = tab[(tab["iso3"] == iso3) & (tab["sex"] == sex) & (tab["age_start"] == age_start)
+              & (tab["year"] == year)]
+    assert len(sel) == 1
+    return float(sel[f"{variant}_to_medium"].iloc[0])
+
+
+def test_population_variants_share_the_estimates_and_spread_after_2020() -> None:
+    med = cc.population("NGA", variant="medium")
+    pd.testing.assert_frame_equal(med, cc.population("NGA"))  # the default is unchanged
+    low, high = cc.population("NGA", variant="low"), cc.population("NGA", variant="high")
+    for v, df in (("low", low), ("high", high)):
+        assert list(df.columns) == list(med.columns) and df.dtypes.equals(med.dtypes)
+        assert df[["year", "age", "sex"]].equals(med[["year", "age", "sex"]])
+        past = df["year"] <= 2020
+        assert df.loc[past, "population"].equals(med.loc[past, "population"])
+        assert set(df.loc[past, "variant"]) == {"estimate"}
+        assert set(df.loc[~past, "variant"]) == {v}
+    tot = {v: d.groupby("year")["population"].sum() for v, d in
+           (("low", low), ("medium", med), ("high", high))}
+    later = tot["medium"].index > 2020
+    assert (tot["low"][later] < tot["medium"][later]).all()
+    assert (tot["high"][later] > tot["medium"][later]).all()
+    # fertility variants: people born before mid-2020 (age >= year - 2020 + 5, a whole group
+    # older) are the medium population within the rounding of the ratios (|r - 1| < 1e-3)
+    old = (med["year"] == 2040) & (med["age"] >= 30)
+    rel = (low.loc[old, "population"] - med.loc[old, "population"]).abs() / med.loc[
+        old, "population"].clip(lower=1)
+    assert rel.max() < 2e-3
+    # the youngest are the most affected: NGA age 0-4 in 2060, low / medium well below 0.9
+    young = (med["year"] == 2060) & (med["age"] < 5)
+    assert low.loc[young, "population"].sum() < 0.9 * med.loc[young, "population"].sum()
+
+
+def test_population_variant_follows_the_stated_interpolation_and_rounding() -> None:
+    years = [2021, 2022, 2025, 2027, 2033, 2060]
+    m = cc.population("KEN", years).set_index(["year", "sex", "age"])["population"]
+    low = cc.population("KEN", years, variant="low").set_index(["year", "sex", "age"])
+    high = cc.population("KEN", years, variant="high").set_index(["year", "sex", "age"])
+
+    def want(df: pd.DataFrame, key: tuple[int, str, int], r: float) -> None:
+        assert df.loc[key, "population"] == np.rint(m[key] * r), key
+
+    # at a 5-year step: the step's group ratio
+    want(low, (2025, "male", 0), _ratio("KEN", "low", "male", 0, 2025))
+    want(low, (2060, "female", 57), _ratio("KEN", "low", "female", 55, 2060))
+    # a cohort born after the earlier step takes the later step's ratio: age 0 in 2021 (born
+    # after mid-2020) and age 1 in 2027 (born after mid-2025)
+    want(low, (2021, "female", 0), _ratio("KEN", "low", "female", 0, 2025))
+    want(high, (2027, "male", 1), _ratio("KEN", "high", "male", 0, 2030))
+    # born before mid-2020: ratio 1 at 2020, so 2022 age 3 is 40% of the way to the 2025 group
+    want(low, (2022, "female", 3), 0.6 + 0.4 * _ratio("KEN", "low", "female", 5, 2025))
+    # along the cohort: age 6 in 2027 was in group 0-4 in 2025 (age 4) and is in 5-9 in 2030
+    want(low, (2027, "female", 6), 0.6 * _ratio("KEN", "low", "female", 0, 2025)
+         + 0.4 * _ratio("KEN", "low", "female", 5, 2030))
+    # 2033, age 12: group 5-9 in 2030 (age 9), group 10-14 in 2035 (age 14)
+    want(high, (2033, "male", 12), 0.4 * _ratio("KEN", "high", "male", 5, 2030)
+         + 0.6 * _ratio("KEN", "high", "male", 10, 2035))
+    # age 100 (100 and over) uses group 100+ at both steps
+    want(low, (2033, "female", 100), 0.4 * _ratio("KEN", "low", "female", 100, 2030)
+         + 0.6 * _ratio("KEN", "low", "female", 100, 2035))
+    # the variant ratio is a property of the birth cohort (fertility variants): the cohort in
+    # group 0-4 in 2025 has the same ratio in group 5-9 in 2030 to within 0.02 everywhere
+    tab = cc.table("population_variants").set_index(["iso3", "sex", "age_start", "year"])
+    r25 = tab.xs((0, 2025), level=("age_start", "year"))["low_to_medium"]
+    r30 = tab.xs((5, 2030), level=("age_start", "year"))["low_to_medium"]
+    assert (r30 - r25).abs().max() < 0.02 and (1 - r25).abs().mean() > 0.1
+
+
+def test_population_refuses_an_unknown_variant() -> None:
+    for bad in ("Low", "constant-fertility", None, 1):
+        with pytest.raises(cc.CountryDataError,
+                           match=r"unknown population variant.*'medium', 'low', 'high'"):
+            cc.population("MEX", 2030, variant=bad)  # type: ignore[arg-type]
+    with pytest.raises(cc.CountryDataError, match="201 countries"):
+        cc.population("TUV", variant="low")
+
+
+@_apply(_needs("wpp2019/population_5y.parquet"))
+@pytest.mark.parametrize("iso3", ["NGA", "MEX", "DEU", "CHN", "KEN", "IND", "ARE"])
+def test_population_variant_group_sums_reproduce_wpp_5y(iso3: str) -> None:
+    # At every 5-year step 2025-2060 the single ages of a 5-year group sum to WPP 2019's
+    # low/high five-year population within the rounding: at most 0.5 person per single age
+    # (2.5 for a 5-year group, 0.5 for 100+).  India and the UAE in 2055-2060 are the stated
+    # exception: the single-age medium (June 2019 release) differs from the five-year medium
+    # (August 2019 revision, ../shared/data/README.md), so they follow the single-age medium.
+    steps = list(range(2025, 2061, 5))
+    src = pd.read_parquet(SHARED / "wpp2019/population_5y.parquet",
+                          filters=[("iso3", "==", iso3), ("year", "in", steps)])
+    src = src.assign(persons=src["population_thousands"] * 1000.0, sex=src["sex"].astype(str))
+    src = src.set_index(["variant", "year", "sex", "age_start"])["persons"]
+    for v in ("low", "high"):
+        got = cc.population(iso3, steps, variant=v)
+        got = got.assign(age_start=np.minimum(got["age"], 100) // 5 * 5)
+        sums = got.groupby(["year", "sex", "age_start"])["population"].sum()
+        n = got.groupby(["year", "sex", "age_start"])["age"].size()
+        want = src.loc[v].reindex(sums.index)
+        assert want.notna().all()
+        diff = (sums - want).abs()
+        revised = diff.index.get_level_values("year") >= 2055 if iso3 in {"IND", "ARE"} else (
+            np.zeros(len(diff), dtype=bool))
+        assert (diff[~revised] <= 0.5 * n[~revised] + 1e-6).all(), diff[~revised].max()
+        if iso3 in {"IND", "ARE"}:
+            # what remains there is the revision gap of the medium variant, scaled by the ratio
+            med = cc.population(iso3, [2055, 2060]).assign(
+                age_start=lambda d: np.minimum(d["age"], 100) // 5 * 5)
+            gap = (med.groupby(["year", "sex", "age_start"])["population"].sum()
+                   - src.loc["medium"].reindex(sums[revised].index)).abs()
+            assert (gap > 0.5).any()
+            assert (diff[revised] <= gap * want[revised] / src.loc["medium"].reindex(
+                sums[revised].index).clip(lower=1) + 0.5 * n[revised] + 1e-6).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -174,12 +175,17 @@ def table(name: str) -> pd.DataFrame:
 
     Parameters
     ----------
-    name : {"countries", "population", "indicators", "io_flows", "io_industries"}
+    name : str
+        One of :data:`TABLES`: "countries", "population", "indicators", "io_flows",
+        "io_industries", "population_variants".
         ``countries``: one row per country (ISO3, name, region, income group);
         ``population``: persons by country, year, sex and single age [persons], with
         ``variant``; ``indicators``: every indicator value with its ``unit``, ``year``,
         ``source`` and ``flag`` (long form; what :func:`indicator` looks up);
         ``io_flows`` / ``io_industries``: the input–output tables of :func:`io_table`.
+        ``population_variants``: the WPP 2019 low/medium and high/medium ratios by country,
+        sex, 5-year age group and 5-year step 2025–2060 that :func:`population` applies for
+        ``variant="low"``/``"high"``.
 
     Returns
     -------
@@ -380,29 +386,125 @@ def _check_years(years: Iterable[int]) -> list[int]:
     return ys
 
 
-def population(iso3: str, years: int | Iterable[int] | None = None) -> pd.DataFrame:
-    """Population by year, single age and sex (UN WPP 2019).
+#: the population variants of :func:`population` (WPP 2019 projection variants)
+POPULATION_VARIANTS = ("medium", "low", "high")
+#: the 5-year steps at which ``population_variants.parquet`` gives the variant/medium ratios
+_VARIANT_STEPS = tuple(range(LAST_ESTIMATE_YEAR, POPULATION_YEARS[1] + 1, 5))
+_SEXES = ("female", "male")
+
+
+@cache
+def _variant_ratios(code: str, variant: str) -> np.ndarray:
+    """Ratio variant/medium of a country, shape (sex, 21 age groups, step 2020, 2025, …, 2060).
+
+    The 2020 column is 1 (the estimate, common base of every variant).  The array is shared
+    between callers and read-only.
+    """
+    tab = _store.table("population_variants")
+    rows = tab[tab["iso3"] == code]
+    steps = _VARIANT_STEPS[1:]
+    if len(rows) != len(_SEXES) * 21 * len(steps):
+        raise CountryDataError(
+            f"the {variant} population variant for {code} is not in the country database "
+            f"({len(rows)} of {len(_SEXES) * 21 * len(steps)} ratio rows); usual source: UN WPP "
+            f"2019 projection variants. Supply the population with "
+            f"{INPUTS['population'].scenario_key}")
+    out = np.ones((len(_SEXES), 21, len(_VARIANT_STEPS)))
+    s = rows["sex"].map({x: i for i, x in enumerate(_SEXES)}).to_numpy()
+    g = rows["age_start"].to_numpy(dtype=int) // 5
+    t = (rows["year"].to_numpy(dtype=int) - LAST_ESTIMATE_YEAR) // 5
+    out[s, g, t] = rows[f"{variant}_to_medium"].to_numpy(dtype=float)
+    out.setflags(write=False)
+    return out
+
+
+def _cohort_ratio(ratios: np.ndarray, sex: np.ndarray, age: np.ndarray,
+                  year: np.ndarray) -> np.ndarray:
+    """The variant/medium ratio of single ages in projection years, following the cohort.
+
+    A year ``y`` between the steps ``T0 < y <= T1`` takes ``(1 - w) R(T0, group of a - (y -
+    T0)) + w R(T1, group of a + (T1 - y))``, ``w = (y - T0) / 5``: the ratios of the 5-year
+    group that holds the same birth cohort at the two steps (the variants differ only by
+    fertility, so the ratio is a property of the cohort).  A cohort not yet born at ``T0``
+    takes ``R(T1, ...)``; age 100 (100 and over, an open group) takes group 100+ at both
+    steps.  At a step the ratio is that step's group ratio.
+    """
+    base = LAST_ESTIMATE_YEAR
+    k = np.minimum((year - base) // 5, len(_VARIANT_STEPS) - 2)
+    d0 = year - (base + 5 * k)
+    w = d0 / 5.0
+    a0 = age - d0
+    a1 = np.minimum(age + (5 - d0), 100)
+    open_group = age >= 100
+    a0 = np.where(open_group, 100, a0)
+    a1 = np.where(open_group, 100, a1)
+    unborn = a0 < 0
+    r0 = ratios[sex, np.maximum(a0, 0) // 5, k]
+    r1 = ratios[sex, a1 // 5, k + 1]
+    w = np.where(unborn, 1.0, w)
+    out: np.ndarray = (1.0 - w) * r0 + w * r1
+    return out
+
+
+def _apply_variant(code: str, rows: pd.DataFrame, variant: str) -> pd.DataFrame:
+    """Medium-variant rows turned into ``variant`` (years after 2020; earlier rows unchanged)."""
+    ratios = _variant_ratios(code, variant)
+    year = rows["year"].to_numpy(dtype=int)
+    proj = year > LAST_ESTIMATE_YEAR
+    sex = (rows["sex"].to_numpy()[proj] == _SEXES[1]).astype(int)
+    r = _cohort_ratio(ratios, sex, rows["age"].to_numpy(dtype=int)[proj], year[proj])
+    pop = rows["population"].to_numpy(dtype=np.int64).copy()
+    pop[proj] = np.rint(pop[proj] * r).astype(np.int64)
+    return rows.assign(population=pop,
+                       variant=rows["variant"].mask(pd.Series(proj, index=rows.index), variant))
+
+
+def population(iso3: str, years: int | Iterable[int] | None = None, *,
+               variant: str = "medium") -> pd.DataFrame:
+    """Population by year, single age and sex (UN WPP 2019), medium, low or high variant.
 
     Parameters
     ----------
     iso3 : str
         ISO 3166-1 alpha-3 code (201 countries have age detail).
     years : int or iterable of int, optional
-        Years in 2000–2060 (default all).  Years after 2020 are the WPP 2019 medium-variant
-        projection (``variant`` = ``"medium"``).
+        Years in 2000–2060 (default all).  Years up to 2020 are the WPP 2019 estimates, the
+        same in every variant; later years are the projection of ``variant``.
+    variant : {"medium", "low", "high"}, default "medium"
+        WPP 2019 projection variant (keyword only).  ``"medium"``: the single-age medium
+        variant as published.  ``"low"``/``"high"`` (total fertility half a child below/above
+        the medium; mortality and migration as in the medium): the medium single-age
+        population × the variant/medium ratio of its sex and 5-year age group (age 100 uses
+        group 100+) in the WPP 2019 five-year tables (cran/wpp2019 1.1-1), rounded to persons
+        with ``numpy.rint`` (half to even).  At the 5-year steps 2025, …, 2060 the ratio is the
+        group's; between steps it is interpolated linearly in time along the birth cohort,
+        from the group holding the cohort at the earlier step (2020: ratio 1, the common base)
+        to the group holding it at the later step; a cohort born after the earlier step takes
+        the later step's ratio (so age 0 in 2021 already carries the 2025 ratio of ages 0-4).
+        At the 5-year steps the group sums equal WPP's low/high five-year populations within
+        0.5 person per single age, except India
+        and the United Arab Emirates in 2055–2060, where the single-age medium (June 2019
+        release) differs from the five-year medium (August 2019 revision); see
+        ``datasets/population_variants.py``.
 
     Returns
     -------
     DataFrame
         ``year``, ``age`` (0–100; 100 = 100 and over), ``sex`` (``female``/``male``),
-        ``population`` (persons on 1 July, int64; the WPP thousands × 1000, exact) and
-        ``variant`` (``estimate`` or ``medium``), sorted by year, sex and age.
+        ``population`` (persons on 1 July, int64; medium: the WPP thousands × 1000, exact) and
+        ``variant`` (``estimate`` up to 2020, then ``medium``, ``low`` or ``high``), sorted by
+        year, sex and age.
 
     Raises
     ------
     CountryDataError
-        Unknown code, a country without age detail in WPP, or a year outside 2000–2060.
+        Unknown code, a country without age detail in WPP, a year outside 2000–2060, or a
+        variant other than ``"medium"``, ``"low"`` and ``"high"``.
     """
+    if not isinstance(variant, str) or variant not in POPULATION_VARIANTS:
+        raise CountryDataError(
+            f"unknown population variant {variant!r}: the WPP 2019 variants in the country "
+            f"database are {', '.join(map(repr, POPULATION_VARIANTS))}")
     code = _resolve(iso3)
     pop = _store.table("population")
     rows = pop[pop["iso3"] == code]
@@ -414,6 +516,8 @@ def population(iso3: str, years: int | Iterable[int] | None = None) -> pd.DataFr
         rows = rows[rows["year"].isin(ys)]
     out = rows[["year", "age", "sex", "population", "variant"]].astype(
         {"year": "int64", "age": "int64", "population": "int64"})
+    if variant != "medium":
+        out = _apply_variant(code, out, variant)
     return out.reset_index(drop=True)
 
 

@@ -7,7 +7,8 @@ from importlib import resources
 
 import pandas as pd
 
-FILES = ("countries", "population", "indicators", "io_flows", "io_industries")
+FILES = ("countries", "population", "population_variants", "indicators", "io_flows",
+         "io_industries")
 
 
 @cache
