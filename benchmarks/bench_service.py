@@ -48,10 +48,13 @@ import psutil
 
 SERVER = """
 import sys, uvicorn
-from carecost.service import UVICORN_OPTIONS, ServiceSettings, create_app
+from carecost.service import ServiceSettings, create_app
+from carecost.service.settings import ServerLimits
+# every simulated client connects from 127.0.0.1: allow them all on that one address
+limits = ServerLimits(max_connections_per_client=int(sys.argv[3]))
 app = create_app(ServiceSettings(cache_entries=int(sys.argv[2])))
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
-            **UVICORN_OPTIONS)
+            **limits.uvicorn_options())
 """
 
 
@@ -107,11 +110,11 @@ def plan_round(n: int, rnd: int, repeat: float) -> tuple[list[Request], int]:
 async def one(client: httpx.AsyncClient, method: str, path: str,
               body: dict[str, Any] | None) -> tuple[float, int, str, str]:
     t0 = time.perf_counter()
-    cache = ""
+    cache = "health" if path == "/health" else ""
     try:
         r = await client.request(method, path, json=body)
         status, err = r.status_code, "" if r.status_code == 200 else r.text[:200]
-        cache = r.headers.get("x-cache", "")
+        cache = cache or r.headers.get("x-cache", "")
     except httpx.HTTPError as exc:
         status, err = 0, f"{type(exc).__name__}: {exc}"
     return time.perf_counter() - t0, status, err, cache
@@ -127,6 +130,16 @@ class RoundResult:
         self.hits = sum(r[3] == "hit" for r in res)
         self.misses = sum(r[3] == "miss" for r in res)
         self.planned = planned
+        self.by_kind = {k: [r[0] for r in res if r[3] == k] for k in ("hit", "miss", "health")}
+
+
+def pct(values: list[float], q: int) -> float:
+    """The q-th percentile in milliseconds (NaN without values)."""
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return 1000 * values[0]
+    return 1000 * statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 async def round_(base: str, n: int, rnd: int, timeout: float, repeat: float) -> RoundResult:
@@ -168,8 +181,8 @@ def main() -> int:
     env = dict(os.environ)
     if a.glibc_arenas > 0:
         env["MALLOC_ARENA_MAX"] = str(a.glibc_arenas)
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(a.cache_entries)],
-                              env=env)
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(a.cache_entries),
+                               str(a.concurrency + 20)], env=env)
     ok = True
     try:
         ps = psutil.Process(server.pid)
@@ -196,6 +209,7 @@ def main() -> int:
               f"{'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'hit %':>6} {'plan %':>6} "
               f"{'RSS MB':>7}")
         all_lat: list[float] = []
+        kinds: dict[str, list[float]] = {"hit": [], "miss": [], "health": []}
         rss: list[float] = []
         failed = 0
         total_wall = 0.0
@@ -209,6 +223,8 @@ def main() -> int:
             rr = asyncio.run(round_(base, a.concurrency, rnd, min(left, 120), a.repeat))
             lat = rr.lat
             all_lat += lat
+            for k, v in rr.by_kind.items():
+                kinds[k] += v
             failed += len(rr.errors)
             total_wall += rr.wall
             hits, misses, planned = hits + rr.hits, misses + rr.misses, planned + rr.planned
@@ -227,6 +243,11 @@ def main() -> int:
             print(f"all: {len(all_lat)} requests, {failed} failed, "
                   f"{len(all_lat) / total_wall:.1f} req/s, p50 {1000 * q[49]:.0f} ms, "
                   f"p95 {1000 * q[94]:.0f} ms, max {1000 * max(all_lat):.0f} ms")
+            print(f"cached (X-Cache hit): {len(kinds['hit'])} requests, p50 "
+                  f"{pct(kinds['hit'], 50):.0f} ms, p95 {pct(kinds['hit'], 95):.0f} ms; "
+                  f"new (miss): {len(kinds['miss'])} requests, p50 {pct(kinds['miss'], 50):.0f} "
+                  f"ms, p95 {pct(kinds['miss'], 95):.0f} ms; /health: p50 "
+                  f"{pct(kinds['health'], 50):.0f} ms, p99 {pct(kinds['health'], 99):.0f} ms")
             print(f"cache: {hits} hits, {misses} misses of {hits + misses} compute requests: "
                   f"hit rate {100 * hits / cached:.1f}% (planned {100 * planned / cached:.1f}%);"
                   f" {misses} requests did new work")

@@ -113,18 +113,98 @@ def run_carecost(df: pd.DataFrame, repeats: int) -> dict[str, Any]:
     def build() -> ReplicateDesign:
         return ReplicateDesign(df, weights="w", replicates=reps, method="sdr", mse=True)
 
-    t_design, d = timed(build, repeats)
+    t_design, _ = timed(build, repeats)
+    # what a notebook user waits for: a fresh design and its first estimate (degf included)
+    t_first, res = timed(lambda: build().mean("y", by=KEYS), repeats)
+    d = build()
     t0 = time.perf_counter()
     degf = d.degf()  # cached from here on: mean() reuses it
     t_degf = time.perf_counter() - t0
-    t_est, res = timed(lambda: d.mean("y", by=KEYS), repeats)
+    t_est, _ = timed(lambda: d.mean("y", by=KEYS), repeats)
     return {
         "design": t_design,
+        "first": t_first,
         "degf": [t_degf],
         "degf_value": degf,
         "estimate": t_est,
         "result": res[[*KEYS, "estimate", "se"]].reset_index(drop=True),
     }
+
+
+SVY_FIRST = "svy.Sample(...) + first estimate"
+
+
+def run_versus_svy(df: pd.DataFrame, repeats: int) -> dict[str, Any]:
+    """carecost and svy timed in turns in this process (same load for both), if svy imports.
+
+    Each round: carecost builds a fresh design and estimates the mean of ``y`` (the first
+    estimate, degf included); svy builds a fresh ``Sample`` and does the same; then each
+    estimates a variable it has not seen (``y`` times a round-specific factor) on the design
+    it already has.  Ratios are svy time / carecost time, per round; their median and range
+    are reported.  Converting the data to Polars is not timed.
+    """
+    try:
+        import polars as pl
+        import svy
+    except ImportError as err:
+        return {"skip": f"svy is not importable here ({err}); pip install svy"}
+    reps = rep_names()
+    extra = {f"v{i}": df["y"].to_numpy() * (1.0 + 0.1 * i) for i in range(repeats)}
+    frame = df.assign(**extra)
+    data = pl.from_pandas(frame)
+    design = svy.Design(wgt="w", rep_wgts=svy.SdrWgts(prefix="rw", n_reps=N_REPS, padding=3))
+
+    def svy_mean(sample: Any, var: str) -> Any:
+        return sample.estimation.mean(var, by=KEYS, method="replication",
+                                      variance_center="estimate")
+
+    out: dict[str, list[float]] = {"cc_first": [], "svy_first": [], "cc_later": [],
+                                   "svy_later": []}
+    cc_res = sv_res = None
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        d = ReplicateDesign(frame, weights="w", replicates=reps, method="sdr", mse=True)
+        cc_res = d.mean("y", by=KEYS)
+        out["cc_first"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        sample = svy.Sample(data, design)
+        sv_res = svy_mean(sample, "y")
+        out["svy_first"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        d.mean(f"v{i}", by=KEYS)
+        out["cc_later"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        svy_mean(sample, f"v{i}")
+        out["svy_later"].append(time.perf_counter() - t0)
+    assert cc_res is not None and sv_res is not None
+    tab = sv_res.to_polars().select([*KEYS, pl.col("est").alias("estimate"), "se"]).to_pandas()
+    de, ds, missing = max_rel_diff(cc_res[[*KEYS, "estimate", "se"]], tab)
+    return {**out, "version": svy.__version__, "diff": (de, ds, missing)}
+
+
+def measure_memory(n: int) -> dict[str, float]:
+    """Peak memory allocated (tracemalloc) by a design build and two estimates, in MB.
+
+    Run in a fresh process (``--memory``) so that nothing else is traced.  The reference
+    is one read of the n x 161 weight matrix (full-sample weight and 160 replicates).
+    """
+    import tracemalloc
+
+    df = make_data(n)
+    df["y2"] = df["y"] * 2.0
+    reps = rep_names()
+    one_read = n * (N_REPS + 1) * 8 / 2**20
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    d = ReplicateDesign(df, weights="w", replicates=reps, method="sdr", mse=True)
+    d.mean("y", by=KEYS)
+    after_first = tracemalloc.get_traced_memory()
+    d.mean("y2", by=KEYS)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"one_read_mb": one_read, "peak_mb": (peak - base) / 2**20,
+            "held_mb": (after_first[0] - base) / 2**20}
 
 
 def run_pandas(df: pd.DataFrame, repeats: int) -> dict[str, Any]:
@@ -404,7 +484,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-peers", action="store_true", help="skip svy and samplics")
     ap.add_argument("--no-r", action="store_true", help="skip R survey")
     ap.add_argument("--repeats", type=int, default=7, help="runs of the fast contestants (>= 3)")
+    ap.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--make-peer-venv", action="store_true",
+                    help=f"create {BENCH_VENV.name} for samplics (and svy) if it is missing")
     args = ap.parse_args(argv)
+    if args.memory:  # the child process of the memory measurement
+        print(json.dumps(measure_memory(N_QUICK if args.quick else N_FULL)))
+        return 0
     repeats = max(3, args.repeats)
     n = N_QUICK if args.quick else N_FULL
     t_start = time.perf_counter()
@@ -421,6 +507,15 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, Any]] = {}
     print("running carecost ...", flush=True)
     results["carecost"] = run_carecost(df, repeats)
+    print("running carecost and svy in turns ...", flush=True)
+    versus = run_versus_svy(df, repeats)
+    print("measuring memory (tracemalloc, fresh process) ...", flush=True)
+    mem_proc = subprocess.run(
+        [sys.executable, __file__, "--memory", *(["--quick"] if args.quick else [])],
+        capture_output=True, text=True, check=False,
+    )
+    memory = json.loads(mem_proc.stdout.strip().splitlines()[-1]) if mem_proc.returncode == 0 \
+        else {"error": mem_proc.stderr.strip()[-500:]}
     print("running numpy lower bound ...", flush=True)
     results["numpy W.T@Z (lower bound)"] = run_numpy(df, repeats)
     results["numpy sorted blocks (info)"] = run_numpy_blocks(df, repeats)
@@ -438,11 +533,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_peers:
             results["svy"] = {"skip": "--no-peers"}
             results["samplics"] = {"skip": "--no-peers"}
-        else:
+        elif (BENCH_VENV / "bin" / "python").exists() or args.make_peer_venv:
             print("running svy and samplics in .venv-bench ...", flush=True)
             peers = run_peers(df, tmp, repeats)
             peer_env = peers.pop("_env", {})
             results.update(peers)
+        else:
+            results["samplics"] = {"skip": f"{BENCH_VENV.name} missing (--make-peer-venv)"}
+        if "skip" not in versus and "estimate" not in results.get("svy", {}):
+            results["svy"] = {"estimate": versus["svy_later"], "version": versus["version"],
+                              "method": "in this process, in turns with carecost"}
 
     # ------------------------------------------------------------------ versions
     print()
@@ -487,6 +587,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     print("-" * len(hdr))
     print(
+        f"carecost fresh design + first estimate (degf included): "
+        f"{statistics.median(cc['first']):.3f} s (median of {len(cc['first'])})"
+    )
+    print(
         f"carecost design construction: median of {len(cc['design'])}; degf() once "
         f"(rank of the 160 replicate columns - 1 = {cc['degf_value']:.0f}): "
         f"{cc['degf'][0]:.3f} s, cached for the estimates"
@@ -504,6 +608,31 @@ def main(argv: list[str] | None = None) -> int:
     for p in ("R survey svyby", "svy", "samplics"):
         if "method" in results.get(p, {}):
             print(f"{p}: {results[p]['method']}")
+
+    # ------------------------------------------------------------------ versus svy
+    print("\ncarecost and svy timed in turns in this process (issue 20: >= 2x faster):")
+    if "skip" in versus:
+        print(f"  skipped: {versus['skip']}")
+    else:
+        for what, label in (("first", "fresh design + first estimate"),
+                            ("later", "later estimate, new variable")):
+            cc_t, sv_t = versus[f"cc_{what}"], versus[f"svy_{what}"]
+            ratios = [b / a for a, b in zip(cc_t, sv_t, strict=True)]
+            x = statistics.median(ratios)
+            print(f"  {label:<31}: carecost {statistics.median(cc_t):.3f} s, svy "
+                  f"{versus['version']} {statistics.median(sv_t):.3f} s; svy/carecost "
+                  f"{x:.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f})  "
+                  f"{'OK' if x >= 2 else 'MISSED'}")
+        de, ds, missing = versus["diff"]
+        print(f"  same numbers: estimate {de:.1e}, se {ds:.1e} relative, {missing} missing")
+    if "error" in memory:
+        print(f"memory: failed: {memory['error']}")
+    else:
+        x = memory["peak_mb"] / memory["one_read_mb"]
+        print(f"memory (tracemalloc, build + 2 estimates): peak {memory['peak_mb']:.0f} MB, held "
+              f"after the first estimate {memory['held_mb']:.0f} MB; one read of the weights "
+              f"{memory['one_read_mb']:.0f} MB; peak / one read = {x:.2f} "
+              f"{'OK' if x <= 2 else 'MISSED'} (target <= 2)")
 
     # ------------------------------------------------------------------ targets
     print("\ntargets (issue):")

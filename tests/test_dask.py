@@ -252,3 +252,57 @@ def test_dask_refuses_what_it_cannot_match(frame: pd.DataFrame) -> None:
         DaskDesign(_ddf(frame), "w", strata="st", psu=["psu", "year"])  # type: ignore[arg-type]
     with pytest.raises(DesignError, match="one-stage design: fpc must be one column"):
         DaskDesign(_ddf(frame), "w", psu="psu", fpc=["fpc", "fpc"])  # type: ignore[arg-type]
+
+
+def test_classification_by_distinct_code_equals_episode_by_episode() -> None:
+    """The per-partition fast path (sums per person and distinct code) gives the same table as
+    classifying episode by episode, and the same unmapped-code report."""
+    from carecost.timeuse.classification import bls_table1_crosswalk
+    from carecost.timeuse.distributed import (
+        _classify_episodes,
+        _classify_partition,
+        _unmapped_partition,
+    )
+
+    _, episodes = example_data()
+    ep = episodes[episodes["id"] <= 300].copy()
+    ep.loc[ep.index[:3], "code"] = "999999"  # outside the crosswalk
+    cw = bls_table1_crosswalk()
+    for frame in (ep, ep.assign(code=ep["code"].astype(int))):  # text and integer codes
+        fast = _classify_partition(frame, "id", "code", "duration", cw, True)
+        slow = _classify_episodes(frame, "id", "code", "duration", cw, True)
+        pd.testing.assert_frame_equal(fast, slow)
+        un = _unmapped_partition(frame, "code", "duration", cw)
+        ref = cw.unmapped(frame["code"], frame["duration"].to_numpy(dtype=float))
+        pd.testing.assert_frame_equal(un.reset_index(drop=True),
+                                      ref.astype({"rows": "int64", "minutes": float})
+                                      .reset_index(drop=True))
+        assert un["rows"].tolist() == [3]
+    from carecost.timeuse.classification import ClassificationError
+
+    bad = ep.assign(code=ep["code"].where(ep.index != ep.index[5], None))
+    with pytest.raises(ClassificationError, match="missing"):  # the episode path's error
+        _classify_partition(bad, "id", "code", "duration", cw, True)
+
+
+def test_write_to_checks_and_writes_in_one_pass(tmp_path) -> None:
+    persons, episodes = example_data()
+    persons, episodes = persons.iloc[:400], episodes[episodes["id"] <= 400]
+    blocks = [(1, 150), (151, 400)]
+    per = dd.concat([dd.from_pandas(persons[(persons.id >= a) & (persons.id <= b)],
+                                    npartitions=1) for a, b in blocks])
+    ep = dd.concat([dd.from_pandas(episodes[(episodes.id >= a) & (episodes.id <= b)],
+                                   npartitions=1) for a, b in blocks])
+    lazy = from_episodes_dask(ep, per, weights="weight", replicates=r"^repw\d{3}$",
+                              aligned=True)
+    out = tmp_path / "minutes"
+    written = from_episodes_dask(ep, per, weights="weight", replicates=r"^repw\d{3}$",
+                                 aligned=True, write_to=out)
+    assert sorted(p.suffix for p in out.iterdir()) == [".parquet", ".parquet"]
+    for f in ("persons", "complete", "short", "long", "min_minutes", "mean_minutes"):
+        assert getattr(written.report, f) == getattr(lazy.report, f)
+    back = written.persons.compute().set_index("id").sort_index()
+    ref = lazy.persons.compute().set_index("id").sort_index()
+    pd.testing.assert_frame_equal(back[ref.columns], ref, check_dtype=False)
+    _same(gender_gap(lazy.design, "unpaid_care_work"),
+          gender_gap(written.design, "unpaid_care_work"))

@@ -341,3 +341,109 @@ def test_relabelled_or_edited_tables_are_refused(frame) -> None:
     no_cov = _lin(frame, "memory").mean("y", by="grp", vcov=False)
     with pytest.raises(DesignError, match="has no covariance matrix"):
         difference(no_cov, 0, 1)
+
+
+# ------------------------------------------------------------ in-memory engine internals
+def test_domain_numbering_equals_pandas_groupby() -> None:
+    """make_groups' per-column factorization numbers domains as groupby(sort=True)."""
+    from carecost.survey._engine import groups_by_pandas, make_groups
+
+    rng = np.random.default_rng(5)
+    n = 400
+    df = pd.DataFrame({
+        "i": rng.integers(-3, 4, n), "u": rng.integers(0, 3, n).astype(np.uint8),
+        "b": rng.random(n) < 0.5, "s": rng.choice(["x", "y", "zz"], n),
+        "c": pd.Categorical(rng.choice(["lo", "hi"], n), categories=["mid", "lo", "hi"]),
+        "f": rng.choice([0.5, 1.5, -2.0], n), "big": rng.choice([10**12, -5, 7], n),
+        "o": pd.Series(rng.choice(["a", "b"], n), dtype=object),
+        "ni": pd.array(rng.integers(0, 3, n), dtype="Int64"),
+        "gap": rng.choice([0, 500, 1000, 1500], n), "gap2": rng.choice([-1500, 0, 7], n),
+    })
+    for by in (["i"], ["b"], ["s"], ["c"], ["f"], ["big"], ["o"], ["ni"], ["i", "s"],
+               ["c", "b", "u"], ["s", "c", "f", "big"], ["gap", "gap2", "b"]):
+        for active in (np.ones(n, dtype=bool), rng.random(n) < 0.6):
+            got, ref = make_groups(df, by, active), groups_by_pandas(df, by, active)
+            np.testing.assert_array_equal(got.codes, ref.codes)
+            pd.testing.assert_frame_equal(got.table, ref.table)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_streaming_replicate_product_equals_dense(order: str) -> None:
+    """replicate_products = base.T @ W for row- and column-major W, with rows outside every
+    domain and with one or several threads."""
+    import scipy.sparse as sp
+
+    from carecost.survey._engine import base_matrix, replicate_products
+
+    rng = np.random.default_rng(3)
+    n, r, g = 30_000, 150, 7
+    w = np.asarray(rng.uniform(0.5, 2.0, (n, r)), order=order)
+    codes = rng.integers(-1, g, n).astype(np.intp)
+    values = np.column_stack([rng.normal(size=n), np.ones(n)])
+    base = base_matrix(values, codes, g)
+    dense = base.toarray().T @ np.ascontiguousarray(w)
+    for threads in (1, 2):
+        np.testing.assert_allclose(replicate_products(base, w, threads), dense, rtol=1e-12)
+    empty = sp.csr_matrix((n, 2 * g))
+    assert not replicate_products(empty, w, 2).any()
+
+
+def test_degf_certificate_agrees_with_the_full_gram_rank() -> None:
+    """The full-rank certificate never changes degf: full-rank, duplicated and nearly
+    dependent replicate columns, on the whole design and on a subset and per domain."""
+    from carecost.survey._backend import rank_from_gram, replicate_rank
+
+    rng = np.random.default_rng(11)
+    n, r = 3_000, 40
+    w = rng.uniform(1, 5, n)
+    fac = 1 + 2**-1.5 * (rng.choice([-1.0, 1.0], (n, r)) - rng.choice([-1.0, 1.0], (n, r)))
+    full = w[:, None] * fac
+    dup = full.copy()
+    dup[:, 5] = dup[:, 7]  # rank 39
+    near = full.copy()
+    near[:, 3] = near[:, 4] * (1 + 1e-9 * rng.normal(size=n))  # rank 39 at tolerance 1e-5
+    for mat, expect in ((full, r), (dup, r - 1), (near, r - 1)):
+        rows = np.arange(n)
+        bound = np.einsum("ij,ij->j", mat, mat)
+        assert replicate_rank(mat, rows, bound) == rank_from_gram(mat.T @ mat) == expect
+        loose = n * mat.max(axis=0) ** 2  # the bound the design build gives
+        assert replicate_rank(mat, rows, loose) == expect
+        sub = rows[rng.random(n) < 0.3]
+        assert replicate_rank(mat, sub, loose) == rank_from_gram(mat[sub].T @ mat[sub])
+    few = np.arange(25)  # fewer rows than columns: the full Gram matrix decides
+    assert replicate_rank(full, few, np.einsum("ij,ij->j", full, full)) == 25
+    df = pd.DataFrame(dup, columns=[f"q{j}" for j in range(r)]).assign(w=w, y=rng.normal(size=n))
+    d = ReplicateDesign(df, weights="w", replicates=[f"q{j}" for j in range(r)], method="sdr")
+    assert d.degf() == r - 2
+    assert d.subset(df["y"] > 0).degf() == rank_from_gram(
+        dup[df["y"] > 0].T @ dup[df["y"] > 0]) - 1
+
+
+def test_replicate_weights_are_read_in_place_and_checked(frame) -> None:
+    """float64 replicate columns in one pandas block are read without a conversion per
+    column; the checks still name the bad column, whatever the layout."""
+    reps = list(REPS)
+    d = ReplicateDesign(frame, weights="w", replicates=reps, method="sdr")
+    repw = d.replicate_weights
+    assert repw.flags.c_contiguous and repw.shape == (len(frame), len(reps))
+    np.testing.assert_array_equal(repw, frame[reps].to_numpy())
+    c_layout = pd.DataFrame(np.ascontiguousarray(frame[reps].to_numpy()), columns=reps)
+    c_layout["w"] = frame["w"].to_numpy()
+    c_layout["y"] = frame["y"].to_numpy()
+    d2 = ReplicateDesign(c_layout, weights="w", replicates=reps, method="sdr")
+    pd.testing.assert_frame_equal(d2.mean("y"), d.mean("y"))
+    ints = frame.assign(**{r: frame[r].round().astype("int64") + 1 for r in reps})
+    d3 = ReplicateDesign(ints, weights="w", replicates=reps, method="sdr")
+    np.testing.assert_array_equal(d3.replicate_weights, ints[reps].to_numpy(dtype=float))
+    for bad, msg in ((np.nan, "r03.*1 missing"), (-1.0, "r03.*negative")):
+        for data in (frame, c_layout):
+            broken = data.copy()
+            broken.loc[4, "r03"] = bad
+            with pytest.raises(DesignError, match=msg):
+                ReplicateDesign(broken, weights="w", replicates=reps, method="sdr")
+    const = frame.assign(r05=2.0)
+    with pytest.raises(DesignError, match=r"r05.*constant"):
+        ReplicateDesign(const, weights="w", replicates=reps, method="sdr")
+    unc = ReplicateDesign(frame.assign(**{r: frame[r] / frame["w"] for r in reps}), weights="w",
+                          replicates=reps, method="sdr", combined_weights=False)
+    np.testing.assert_allclose(unc.replicate_weights, frame[reps].to_numpy(), rtol=1e-12)

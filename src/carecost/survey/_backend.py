@@ -27,7 +27,6 @@ sums (added on the client; no partition's rows are collected).  Results agree to
 from __future__ import annotations
 
 import copy
-import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,18 +44,20 @@ from ._engine import (
     Plan,
     average_within_parents,
     base_matrix,
+    crossprod,
     indicator,
     make_groups,
     quadratic_form,
-    sparse_dense_product,
+    replicate_products,
 )
 from ._errors import DesignError
 
 NaPolicy = Literal["raise", "omit"]
 Kind = Literal["mean", "total", "ratio", "proportion"]
 MaskFn = Callable[[pd.DataFrame], Any]
-SORT_CACHE_BYTES = 512 * 2**20
-"""Largest replicate-weight matrix for which a domain-sorted copy is cached (bytes)."""
+RANK_CERTIFICATE = 4e-10
+"""Margin of :func:`replicate_rank`'s full-rank certificate: four times the 1e-10 that the
+squared relative tolerance 1e-5 of R's ``qr`` gives for eigenvalues."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,73 @@ def rank_from_gram(gram: FloatArray) -> int:
     return int((sv > 1e-5 * sv.max()).sum()) if sv.max() > 0 else 0
 
 
+def replicate_rank(repw: FloatArray, rows: IntArray, bound_sq: FloatArray) -> int:
+    r"""Numerical rank of ``repw[rows]``, as :func:`rank_from_gram` of its Gram matrix.
+
+    R's ``degf`` for replicate designs is ``qr(weights, tol=1e-5)$rank - 1``.  The rank is
+    counted as in :func:`rank_from_gram` (singular values of the columns scaled to unit
+    norm, relative tolerance 1e-5), but the Gram matrix of all the rows is needed only when
+    the replicate columns are (nearly) dependent.  The Gram matrix :math:`G_S` of the first
+    rows grows fourfold at a time (``2R`` rows first) and stops as soon as it proves full
+    rank.  With :math:`D` the column norms of the rows used and :math:`U \ge D` the square
+    roots of ``bound_sq``, every eigenvalue of the scaled Gram matrix
+    :math:`D^{-1} G D^{-1}` of the rows is at least :math:`\lambda_{min}(U^{-1} G_S U^{-1})`
+    (adding rows, or lowering the norms, cannot lower it), and the largest is at most its
+    trace :math:`R`; so :math:`\lambda_{min}(U^{-1} G_S U^{-1}) > 4 \cdot 10^{-10} R`
+    (tested with a Cholesky factorization of :math:`U^{-1} G_S U^{-1} - 4 \cdot 10^{-10} R I`,
+    whose rounding error is some 1e-12, far inside the margin) means every singular value
+    exceeds :math:`10^{-5}` times the largest (with a factor 2 to spare), and the rank is
+    ``R``.  Otherwise the Gram matrix of all the rows is formed and
+    :func:`rank_from_gram` decides, as before.
+
+    Parameters
+    ----------
+    repw
+        ``n x R`` replicate weights.
+    rows
+        Row numbers to use (the design's subset), increasing.
+    bound_sq
+        For each column, an upper bound of its sum of squares over ``rows`` (e.g. over all
+        rows, or ``n`` times its largest square).
+
+    Returns
+    -------
+    int
+        The rank, between 0 and ``R``.
+    """
+    r = repw.shape[1]
+    if len(rows) == 0:
+        return 0
+    with np.errstate(divide="ignore"):
+        inv = np.where(bound_sq > 0, 1.0 / np.sqrt(bound_sq), 0.0)
+    certifiable = bool(np.all(np.isfinite(inv) & (inv > 0)))
+    scale = np.outer(inv, inv)
+    gram = np.zeros((r, r))
+    start, stop = 0, 2 * r
+    while start < len(rows):
+        stop = min(stop, len(rows))
+        part = rows[start:stop]
+        contiguous = int(part[-1]) - int(part[0]) + 1 == len(part)
+        sub = repw[int(part[0]):int(part[-1]) + 1] if contiguous else repw[part]
+        gram += crossprod(sub)
+        start, stop = stop, 4 * stop
+        if certifiable and r <= start < len(rows) and _exceeds(gram * scale,
+                                                                RANK_CERTIFICATE * r):
+            return r
+    return rank_from_gram(gram)
+
+
+def _exceeds(a: FloatArray, t: float) -> bool:
+    """Whether the smallest eigenvalue of the symmetric ``a`` exceeds ``t``: whether
+    ``a - t I`` has a Cholesky factor (a fraction of a millisecond for 160 x 160, where an
+    eigendecomposition waits for LAPACK's threads)."""
+    try:
+        np.linalg.cholesky(a - t * np.eye(len(a)))
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
 class Backend(ABC):
     """Row access and reductions of a design (see the module documentation)."""
 
@@ -283,14 +351,13 @@ class MemoryBackend(Backend):
     name = "memory"
 
     def __init__(self, data: pd.DataFrame, w: FloatArray, mask: NDArray[np.bool_],
-                 repw: FloatArray | None = None) -> None:
+                 repw: FloatArray | None = None, repw_bound_sq: FloatArray | None = None
+                 ) -> None:
         self.data = data
         self.w = w
         self.mask = mask
         self.repw = repw
-        self._sort_key: bytes | None = None
-        self._sort_pending: bytes | None = None
-        self._sort_cache: tuple[NDArray[np.intp], NDArray[np.intp], FloatArray] | None = None
+        self.repw_bound_sq = repw_bound_sq
 
     def __len__(self) -> int:
         return int(self.mask.sum())
@@ -371,49 +438,16 @@ class MemoryBackend(Backend):
         return np.asarray(prep.plan.base.T @ self.masked_w).ravel()
 
     def replicate_totals(self, prep: Prepared) -> tuple[FloatArray, FloatArray]:
-        ut = prep.plan.base.T.tocsr()
-        t0 = np.asarray(ut @ self.masked_w).reshape(-1, 1)
-        return t0, self._replicate_totals(prep.plan, ut)
+        """Base totals with the full-sample weight ``(A, 1)`` and every replicate ``(A, R)``.
 
-    def _replicate_totals(self, plan: Plan, ut: sp.csr_matrix) -> FloatArray:
-        """Base totals for every replicate, ``A x R``.
-
-        Two routes give the same sums (to rounding): a threaded sparse product
-        over the original rows, or, when the same domains are estimated again
-        and the weights fit in ``SORT_CACHE_BYTES``, dense BLAS products on a
-        cached copy of the replicate weights sorted by domain (one pass over
-        the weights per call instead of one per base variable).
+        One streaming pass over the rows of the replicate weights
+        (:func:`~carecost.survey._engine.replicate_products`); rows outside the domains have
+        no base variables and add nothing.
         """
         assert self.repw is not None
-        repw = self.repw
-        codes = plan.codes
-        g = int(plan.est_group.max()) + 1 if plan.est_group.size else 0
-        n_base = plan.base.shape[1]
-        if g == 0 or n_base % g or repw.nbytes > SORT_CACHE_BYTES:
-            return sparse_dense_product(ut, repw)
-        key = hashlib.blake2b(np.ascontiguousarray(codes).tobytes(), digest_size=16).digest()
-        if self._sort_key != key:
-            if self._sort_pending != key:  # first sight of these domains: remember, don't copy
-                self._sort_pending = key
-                return sparse_dense_product(ut, repw)
-            kept = np.flatnonzero(codes >= 0)
-            order = kept[np.argsort(codes[kept], kind="stable")]
-            self._sort_cache = (order, np.searchsorted(codes[order], np.arange(g + 1)),
-                                np.ascontiguousarray(repw[order]))
-            self._sort_key = key
-        assert self._sort_cache is not None
-        order, bounds, ws = self._sort_cache
-        k = n_base // g
-        values = np.zeros((len(codes), k))
-        kept_rows = np.flatnonzero(codes >= 0)
-        values[kept_rows] = plan.base.data.reshape(-1, k) if plan.base.nnz == len(kept_rows) * k \
-            else plan.base[kept_rows].toarray().reshape(-1, k)
-        vs = values[order]
-        out = np.empty((n_base, repw.shape[1]))
-        for j in range(g):  # one BLAS product per domain (tens to hundreds), not per row
-            lo, hi = bounds[j], bounds[j + 1]
-            out[j * k:(j + 1) * k] = vs[lo:hi].T @ ws[lo:hi]
-        return out
+        base = prep.plan.base
+        t0 = np.asarray(base.T @ self.masked_w).reshape(-1, 1)
+        return t0, replicate_products(base, self.repw)
 
     def linearization_variance(self, prep: Prepared, jac: sp.csc_matrix, stages: Sequence[Any],
                                full: bool, average: bool) -> FloatArray:
@@ -451,6 +485,23 @@ class MemoryBackend(Backend):
         assert self.repw is not None
         sub = self.repw[(codes == g) & self.mask]
         return np.asarray(sub.T @ sub)
+
+    def column_bound_sq(self) -> FloatArray:
+        """An upper bound of each replicate column's sum of squares over all rows (cached):
+        given at build, or the sums of squares themselves (one pass)."""
+        assert self.repw is not None
+        if self.repw_bound_sq is None:
+            self.repw_bound_sq = np.einsum("ij,ij->j", self.repw, self.repw)
+        return self.repw_bound_sq
+
+    def replicate_rank(self, rows: NDArray[np.bool_] | None = None) -> int:
+        """Rank of the replicate weights of the rows in the subset (and in ``rows``).
+
+        See :func:`replicate_rank`; the column norms come from all rows.
+        """
+        assert self.repw is not None
+        keep = self.mask if rows is None else self.mask & rows
+        return replicate_rank(self.repw, np.flatnonzero(keep), self.column_bound_sq())
 
     def deff_moments(self, prep: Prepared, nonzero_only: bool
                      ) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -57,13 +57,25 @@ def make_groups(data: pd.DataFrame, by: list[str], active: NDArray[np.bool_]) ->
 
     Groups are ordered as ``pandas.DataFrame.groupby(sort=True)`` orders them
     (category order for categoricals, sorted values otherwise), which is also
-    the order R's ``svyby`` uses for factors.
+    the order R's ``svyby`` uses for factors.  Each ``by`` column is factorized on its
+    own (integer and boolean columns by counting their values, others with
+    :func:`pandas.factorize`) and the codes are combined, which gives the same numbering
+    as the groupby (:func:`groups_by_pandas`, used for anything else) at a fraction of
+    its cost.
     """
     n = len(data)
     codes = np.full(n, -1, dtype=np.intp)
     if not by:
         codes[active] = 0
         return Groups(codes, pd.DataFrame(index=pd.RangeIndex(1)))
+    fast = _groups_by_codes(data, by, active)
+    return fast if fast is not None else groups_by_pandas(data, by, active)
+
+
+def groups_by_pandas(data: pd.DataFrame, by: list[str], active: NDArray[np.bool_]) -> Groups:
+    """:func:`make_groups` with ``pandas.DataFrame.groupby(sort=True, observed=True)``."""
+    n = len(data)
+    codes = np.full(n, -1, dtype=np.intp)
     sub = data.loc[active, by]
     grouped = sub.groupby(by, sort=True, observed=True, dropna=True)
     ngroup = grouped.ngroup().to_numpy()
@@ -77,6 +89,89 @@ def make_groups(data: pd.DataFrame, by: list[str], active: NDArray[np.bool_]) ->
     return Groups(codes.astype(np.intp), table.reset_index(drop=True))
 
 
+def _compact(values: NDArray[np.int64], span: int) -> tuple[IntArray, IntArray]:
+    """Dense ranks of non-negative integers below ``span``: (codes, distinct values)."""
+    present = np.zeros(span, dtype=bool)
+    present[values] = True
+    lookup = np.cumsum(present, dtype=np.intp) - 1
+    return lookup[values], np.flatnonzero(present)
+
+
+def _factorize(col: pd.Series, active: NDArray[np.bool_] | None
+               ) -> tuple[NDArray[np.int64], Any, bool] | None:
+    """Codes of one ``by`` column over the active rows, their values, and whether the codes
+    are value offsets (integers: ``value - min``, possibly with gaps) or dense sorted ranks.
+    """
+    dt = col.dtype
+    if isinstance(dt, np.dtype) and dt.kind in "iub":
+        v = col.to_numpy()
+        if active is not None:
+            v = v[active]
+        if v.size == 0:
+            return None
+        lo, hi = int(v.min()), int(v.max())
+        if hi - lo < 4 * v.size + 1024:
+            off = v.astype(np.int64) - lo if dt.kind == "b" or lo else v.astype(np.int64)
+            return off, np.arange(lo, hi + 1).astype(dt), True
+    if not (isinstance(dt, (pd.CategoricalDtype, pd.StringDtype))
+            or (isinstance(dt, np.dtype) and dt.kind in "iubf")):
+        return None  # object and other columns: groupby infers the key type
+    sub = col if active is None else col[active]
+    fc, fu = pd.factorize(sub, sort=True)
+    if (fc < 0).any():  # a missing key: leave it to groupby
+        return None
+    return np.asarray(fc, dtype=np.int64), fu, False
+
+
+def _groups_by_codes(data: pd.DataFrame, by: list[str], active: NDArray[np.bool_]
+                     ) -> Groups | None:
+    every = bool(active.all())
+    parts = []
+    for b in by:
+        f = _factorize(data[b], None if every else active)
+        if f is None:
+            return None
+        parts.append(f)
+    limit = 4 * len(parts[0][0]) + 2**20
+    total = 1
+    for _, u, _ in parts:
+        total *= len(u)
+    if total > limit:  # sparse integer keys: rank each column first
+        ranked = []
+        for c, u, is_offset in parts:
+            if is_offset:
+                c, present = _compact(c, len(u))
+                u = u[present]
+            ranked.append((c, u, False))
+        parts = ranked
+    sizes = [len(u) for _, u, _ in parts]
+    combined = parts[0][0].copy() if len(parts) > 1 else parts[0][0]
+    for (c, _, _), k in zip(parts[1:], sizes[1:], strict=True):
+        combined *= k
+        combined += c
+    total = int(np.prod(sizes, dtype=np.float64)) if len(sizes) > 1 else sizes[0]
+    if total <= limit:
+        gcodes, combos = _compact(combined, total)
+    else:
+        combos, inv = np.unique(combined, return_inverse=True)
+        gcodes = inv.astype(np.intp).ravel()
+    which = np.unravel_index(combos, sizes)
+    table = pd.DataFrame({b: _take(u, i) for b, (_, u, _), i in zip(by, parts, which,
+                                                                    strict=True)})
+    codes = np.full(len(data), -1, dtype=np.intp)
+    if every:
+        codes[:] = gcodes
+    else:
+        codes[active] = gcodes
+    return Groups(codes, table)
+
+
+def _take(uniques: Any, idx: NDArray[np.intp]) -> Any:
+    if isinstance(uniques, np.ndarray):
+        return uniques[idx]
+    return uniques.take(idx)
+
+
 def base_matrix(values: FloatArray, codes: IntArray, n_groups: int) -> sp.csr_matrix:
     """Sparse ``n x (G*K)`` matrix of base variables.
 
@@ -85,11 +180,18 @@ def base_matrix(values: FloatArray, codes: IntArray, n_groups: int) -> sp.csr_ma
     """
     n, k = values.shape
     keep = codes >= 0
-    counts = np.where(keep, k, 0)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    indices = (codes[keep][:, None] * k + np.arange(k)[None, :]).ravel()
-    data = values[keep].ravel()
+    small = n_groups * k < 2**31 and n * k < 2**31
+    itype = np.int32 if small else np.int64
+    if keep.all():
+        indptr = np.arange(0, n * k + 1, k, dtype=itype)
+        indices = (codes.astype(itype)[:, None] * k + np.arange(k, dtype=itype)).ravel()
+        data = np.ascontiguousarray(values).ravel()
+    else:
+        counts = np.where(keep, k, 0)
+        indptr = np.zeros(n + 1, dtype=itype)
+        np.cumsum(counts, dtype=itype, out=indptr[1:])
+        indices = (codes[keep].astype(itype)[:, None] * k + np.arange(k, dtype=itype)).ravel()
+        data = values[keep].ravel()
     return sp.csr_matrix((data, indices, indptr), shape=(n, n_groups * k))
 
 
@@ -262,34 +364,127 @@ def replicate_variance(
             centre = np.where(use, theta_rep, 0.0).sum(axis=1) / use.sum(axis=1)
     dev = np.where(ok, theta_rep - centre[:, None], 0.0)
     if full:
-        return np.asarray(scale * (dev * rscales[None, :]) @ dev.T)
+        return scale * blocked_matmul(dev * rscales[None, :], np.ascontiguousarray(dev.T))
     return np.asarray(scale * (dev * dev) @ rscales)
 
 
-def sparse_dense_product(a: sp.csr_matrix, b: FloatArray, threads: int | None = None
-                         ) -> FloatArray:
-    """``a @ b`` for a sparse CSR ``a`` and a dense ``b``, using several threads.
+SMALL_PRODUCT = 262_144
+"""Largest ``m * n * k`` of a matrix product that OpenBLAS runs on the calling thread
+(``SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD`` = 65,536 x 4 in its ``interface/gemm.c``)."""
 
-    scipy's kernel is single-threaded but releases the GIL, so row blocks of
-    ``a`` (balanced by their number of non-zeros) run in parallel.  Each output
-    row is computed by one thread in the same order as the serial kernel, so
-    the result is bit-for-bit identical to ``a @ b``.
+
+def blocked_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``a @ b`` in row blocks of ``a`` small enough to stay on the calling thread.
+
+    The products of the variance step are small (a few million multiply-adds).  OpenBLAS
+    splits such a product across its threads, and on a machine whose cores are busy with
+    other processes waiting for those threads costs far more than the arithmetic: a
+    140 x 160 by 160 x 140 product took 44 ms instead of 0.2 ms on the shared 2-core machine
+    of ``benchmarks/``.  Each block is computed as the whole product would be, row by row,
+    so the result equals ``a @ b`` to rounding.
     """
-    a = sp.csr_matrix(a)
-    n_threads = threads or min(os.cpu_count() or 1, 8)
-    work = a.nnz * (b.shape[1] if b.ndim == 2 else 1)
-    if n_threads <= 1 or a.shape[0] < 2 or work < 2_000_000:
+    m, k = a.shape
+    n = b.shape[1]
+    if m * n * k <= SMALL_PRODUCT or m < 2:
         return np.asarray(a @ b)
-    cuts = np.searchsorted(a.indptr, np.linspace(0, a.nnz, n_threads + 1)[1:-1])
-    bounds = np.unique(np.concatenate([[0], cuts, [a.shape[0]]]))
-    out = np.empty((a.shape[0], *b.shape[1:]), dtype=np.result_type(a.dtype, b.dtype))
-
-    def block(i: int) -> None:
-        lo, hi = bounds[i], bounds[i + 1]
-        out[lo:hi] = a[lo:hi] @ b
-
-    list(_pool(n_threads).map(block, range(len(bounds) - 1)))
+    rows = max(1, SMALL_PRODUCT // max(n * k, 1))
+    out = np.empty((m, n), dtype=np.result_type(a.dtype, b.dtype))
+    for s in range(0, m, rows):
+        out[s:s + rows] = a[s:s + rows] @ b
     return out
+
+
+def crossprod(x: FloatArray) -> FloatArray:
+    """``x.T @ x`` (the Gram matrix), as :func:`blocked_matmul` in blocks of rows of ``x``."""
+    n, r = x.shape
+    rows = max(1, SMALL_PRODUCT // max(r * r, 1))
+    out = np.zeros((r, r))
+    for s in range(0, n, rows):
+        blk = x[s:s + rows]
+        out += blk.T @ blk
+    return out
+
+
+ROW_CHUNK = 1024
+"""Rows per block of the streaming replicate product (a block of 160 replicate weights is
+1.3 MB and stays in cache between its copy and its use)."""
+
+
+def usable_threads(limit: int = 8) -> int:
+    """Cores this process may run on (at most ``limit``)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, limit))
+
+
+def replicate_products(base: sp.csr_matrix, weights: FloatArray, threads: int | None = None
+                       ) -> FloatArray:
+    """``base.T @ weights``: base totals for every weight column, in one pass over the rows.
+
+    ``base`` is the sparse ``n x A`` matrix of base variables (a few non-zeros per row) and
+    ``weights`` the dense ``n x R`` weight matrix.  ``base.T`` is read as a CSC matrix (the
+    arrays of ``base`` as they are, no conversion), whose kernel walks the rows in order and
+    adds each row of ``weights`` into the totals of the base variables of that row: each
+    weight is read once, sequentially.  The rows are split into ``threads`` contiguous ranges
+    (scipy's kernel releases the GIL) whose partial totals are added in range order, so the
+    result does not depend on thread timing.  A column-major ``weights`` (the layout of a
+    pandas block) is copied block by block (``ROW_CHUNK`` rows) into a small row-major buffer
+    first.
+
+    Parameters
+    ----------
+    base
+        ``n x A`` CSR matrix.
+    weights
+        ``n x R`` float64 matrix, row-major or column-major.
+    threads
+        Threads to use; default: the usable cores (at most 8), one for small problems.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``A x R`` totals (the units of ``base`` times the units of ``weights``).
+    """
+    base = sp.csr_matrix(base)
+    n, a = base.shape
+    r = weights.shape[1]
+    if weights.shape[0] != n:
+        raise ValueError(f"base has {n} rows but weights {weights.shape[0]}")
+    ip, ix, dx = base.indptr, base.indices, base.data
+    row_major = weights.strides[1] == weights.itemsize or r == 1
+    n_threads = usable_threads() if threads is None else max(1, threads)
+    if n * r < 4_000_000:
+        n_threads = 1
+
+    def rows(lo: int, hi: int) -> FloatArray:
+        out = np.zeros((a, r))
+        step = max(hi - lo, 1) if row_major else ROW_CHUNK
+        buf = None if row_major else np.empty((min(step, hi - lo), r))
+        for s in range(lo, hi, step):
+            e = min(s + step, hi)
+            p0, p1 = int(ip[s]), int(ip[e])
+            if p0 == p1:  # no row of this block is in a domain
+                continue
+            part = sp.csc_matrix((dx[p0:p1], ix[p0:p1], ip[s:e + 1] - p0), shape=(a, e - s))
+            if buf is None:
+                x = weights[s:e]
+            else:
+                x = buf[: e - s]
+                x[...] = weights[s:e]
+            out += part @ x
+        return out
+
+    if n_threads == 1:
+        return rows(0, n)
+    cuts = np.linspace(0, n, n_threads + 1).astype(np.int64)
+    parts = list(_pool(n_threads).map(lambda i: rows(int(cuts[i]), int(cuts[i + 1])),
+                                      range(n_threads)))
+    total = parts[0]
+    for p in parts[1:]:
+        total += p
+    return total
 
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}

@@ -27,7 +27,7 @@ from ._base import (
     numeric_column,
     replicate_columns,
 )
-from ._engine import FloatArray, evaluate, replicate_variance
+from ._engine import FloatArray, _pool, evaluate, replicate_variance, usable_threads
 
 ReplicateMethod = Literal["sdr", "fay", "brr", "jk1", "jkn", "bootstrap", "other"]
 _METHODS = ("sdr", "fay", "brr", "jk1", "jkn", "bootstrap", "other")
@@ -128,30 +128,9 @@ class ReplicateDesign(SurveyDesign):
         cols = replicate_columns(data, replicates)
         w = numeric_column(data, weights)
         check_weights(w, weights)
-        repw = np.empty((len(data), len(cols)), dtype=float, order="F")
-        for j, c in enumerate(cols):
-            repw[:, j] = numeric_column(data, c)
-        nmiss = np.isnan(repw).sum(axis=0)
-        if nmiss.any():
-            j = int(np.argmax(nmiss > 0))
-            raise DesignError(
-                f"replicate weight column {cols[j]!r} has {int(nmiss[j])} missing value(s)"
-            )
-        if (repw < 0).any():
-            j = int(np.argmax((repw < 0).any(axis=0)))
-            raise DesignError(f"replicate weight column {cols[j]!r} has negative values")
-        if len(data) > 1:
-            const = np.all(repw == repw[0:1, :], axis=0)
-            if const.any():
-                bad = [cols[j] for j in np.flatnonzero(const)][:5]
-                raise DesignError(
-                    f"replicate weight column(s) {bad} are constant; check the column selection "
-                    f"(pattern or list) — replicate weights vary across units"
-                )
-        if not combined_weights:
-            repw = repw * w[:, None]
+        repw, bound_sq = replicate_matrix(data, cols, None if combined_weights else w)
         backend = MemoryBackend(data, np.ascontiguousarray(w, dtype=float),
-                                np.ones(len(data), dtype=bool), np.ascontiguousarray(repw))
+                                np.ones(len(data), dtype=bool), repw, bound_sq)
         self._init(backend, len(cols), method, rho, scale, rscales, mse, df)
         self._weights_col = weights
         self._rep_cols = cols
@@ -209,12 +188,6 @@ class ReplicateDesign(SurveyDesign):
     def mse(self) -> bool:
         return self._mse
 
-    @property
-    def _sort_key(self) -> bytes | None:
-        """Key of the domains whose sorted replicate weights are cached (in memory)."""
-        b = self._backend
-        return b._sort_key if isinstance(b, MemoryBackend) else None
-
     def __repr__(self) -> str:
         n = f"n={len(self)}" if self.backend == "memory" else "Dask"
         return (
@@ -225,10 +198,13 @@ class ReplicateDesign(SurveyDesign):
     def degf(self) -> float:
         """Rank of the replicate weights (rows in the subset) minus one, as R ``degf``.
 
-        R computes the rank with a pivoted QR at tolerance 1e-5; here the
-        rank is counted from the singular values of the weight matrix scaled
-        to unit column norm (from the Gram matrix :math:`W^\\top W`, which the Dask
-        backend sums over partitions), relative tolerance 1e-5.
+        R (``survey:::degf.svyrep.design``) computes ``qr(weights(design, "analysis"),
+        tol=1e-5)$rank - 1`` once, when the design is built.  Here the rank is counted
+        from the singular values of the weight matrix scaled to unit column norm, relative
+        tolerance 1e-5, on the first call (cached per subset).  In memory the Gram matrix of
+        the first rows usually proves full rank at once
+        (:func:`~carecost.survey._backend.replicate_rank`); the Gram matrix of all the rows
+        (summed over partitions on the Dask backend) is formed only when it does not.
         """
         if self._df_user is not None:
             return float(self._df_user)
@@ -240,7 +216,7 @@ class ReplicateDesign(SurveyDesign):
         assert isinstance(b, MemoryBackend)
         key = np.packbits(b.mask).tobytes()
         if key not in self._df_cache:
-            self._df_cache[key] = float(rank_from_gram(b.gram()) - 1)
+            self._df_cache[key] = float(b.replicate_rank() - 1)
         return self._df_cache[key]
 
     def _group_degf(self, codes: NDArray[np.intp], n_groups: int) -> FloatArray:
@@ -249,8 +225,8 @@ class ReplicateDesign(SurveyDesign):
             return np.full(n_groups, float(self._df_user))
         b = self._memory("degrees of freedom by domain")
         out = np.empty(n_groups)
-        for g in range(n_groups):  # one Gram matrix per domain (n_g x R^2 work in all)
-            out[g] = rank_from_gram(b.group_gram(codes, g)) - 1.0
+        for g in range(n_groups):  # usually the Gram matrix of a domain's first 2R rows
+            out[g] = b.replicate_rank(codes == g) - 1.0
         return out
 
     def _domain_degf(self, prep: Prepared) -> FloatArray:
@@ -284,6 +260,109 @@ class ReplicateDesign(SurveyDesign):
             return theta, np.diag(v).copy(), v
         var = replicate_variance(theta_rep, theta, self._scale, self._rscales, self._mse, False)
         return theta, var, None
+
+
+def _column_block(data: pd.DataFrame, cols: list[str]) -> tuple[FloatArray, bool]:
+    """The replicate columns as one ``n x R`` float64 array, and whether it is a view.
+
+    float64 columns held in one pandas block come out as a read-only view (no copy); other
+    columns are converted one by one (an error names a non-numeric column).
+    """
+    n, r = len(data), len(cols)
+    dtypes = data.dtypes
+    if all(isinstance(dt, np.dtype) and dt == np.float64 for dt in dtypes[cols]):
+        block = data[cols].to_numpy(dtype=np.float64, copy=False)
+        if block.shape == (n, r):
+            return block, bool(np.shares_memory(block, data[cols[0]].to_numpy(copy=False)))
+    out = np.empty((n, r), order="F")
+    for j, c in enumerate(cols):
+        out[:, j] = numeric_column(data, c)
+    return out, False
+
+
+def _column_ranges(src: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Minimum and maximum of each column (NaN where a column has a missing value)."""
+    r = src.shape[1]
+    if not src.flags.f_contiguous or src.shape[0] * r < 4_000_000:
+        return np.asarray(src.min(axis=0)), np.asarray(src.max(axis=0))
+    mn, mx = np.empty(r), np.empty(r)
+
+    def cols(lo: int, hi: int) -> None:  # contiguous columns: two reductions, one from cache
+        for j in range(lo, hi):
+            mn[j] = src[:, j].min()
+            mx[j] = src[:, j].max()
+
+    threads = min(2, usable_threads())
+    cuts = np.linspace(0, r, threads + 1).astype(np.int64)
+    list(_pool(threads).map(lambda i: cols(int(cuts[i]), int(cuts[i + 1])), range(threads)))
+    return mn, mx
+
+
+def _row_major_copy(src: FloatArray, w: FloatArray | None) -> FloatArray:
+    """A row-major copy of ``src`` (times ``w`` row by row), the two halves on two threads."""
+    n, r = src.shape
+    dst = np.empty((n, r))
+
+    def rows(lo: int, hi: int) -> None:
+        np.copyto(dst[lo:hi], src[lo:hi])
+        if w is not None:
+            dst[lo:hi] *= w[lo:hi, None]
+
+    threads = min(2, usable_threads()) if n * r >= 4_000_000 else 1
+    cuts = np.linspace(0, n, threads + 1).astype(np.int64)
+    list(_pool(threads).map(lambda i: rows(int(cuts[i]), int(cuts[i + 1])), range(threads)))
+    return dst
+
+
+def replicate_matrix(data: pd.DataFrame, cols: list[str], w: FloatArray | None
+                     ) -> tuple[FloatArray, FloatArray]:
+    """Replicate weights as one row-major ``n x R`` float64 block, checked.
+
+    The columns are read in place when pandas holds them as one float64 block (otherwise
+    converted once), checked column by column (minimum and maximum), and copied once into
+    a row-major array, the layout of the streaming replicate product
+    (:func:`~carecost.survey._engine.replicate_products`), times the sampling weight ``w``
+    when the replicate columns are not combined weights.  Row-major pandas data that needs
+    no change (``w`` is None, copy-on-write pandas) is used as it is.
+
+    Returns
+    -------
+    repw
+        ``n x R`` replicate weights (row-major; in the units of the weights).
+    bound_sq
+        An upper bound of each column's sum of squares (``n`` times its largest square),
+        for :func:`~carecost.survey._backend.replicate_rank`.
+
+    Raises
+    ------
+    DesignError
+        Missing or negative replicate weights, or a constant replicate column.
+    """
+    src, is_view = _column_block(data, cols)
+    n, r = src.shape
+    if n:
+        mn, mx = _column_ranges(src)
+        bad = np.isnan(mn)
+        if bad.any():
+            j = int(np.argmax(bad))
+            raise DesignError(f"replicate weight column {cols[j]!r} has "
+                              f"{int(np.isnan(src[:, j]).sum())} missing value(s)")
+        if (mn < 0).any():
+            j = int(np.argmax(mn < 0))
+            raise DesignError(f"replicate weight column {cols[j]!r} has negative values")
+        if n > 1 and (mn == mx).any():
+            bad_cols = [cols[j] for j in np.flatnonzero(mn == mx)][:5]
+            raise DesignError(
+                f"replicate weight column(s) {bad_cols} are constant; check the column "
+                f"selection (pattern or list) — replicate weights vary across units"
+            )
+        big = mx if w is None else mx * float(w.max())
+    else:
+        big = np.zeros(r)
+    in_place = (w is None and src.flags.c_contiguous
+                and (not is_view or int(pd.__version__.split(".")[0]) >= 3))
+    repw = src if in_place else _row_major_copy(src, w)
+    return repw, n * big * big
 
 
 def replicate_constants(

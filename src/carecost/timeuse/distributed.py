@@ -12,15 +12,20 @@ reduction over partitions and no rows are collected.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from numpy.typing import NDArray
 
 from carecost.survey import Design, ReplicateDesign, SurveyDesign
 
-from .classification import Crosswalk, bls_table1_crosswalk
+from .classification import ClassificationError, Crosswalk, _code_str, bls_table1_crosswalk
+from .codes import resolve
 from .survey import DIARY_MINUTES, DiaryReport, TimeUseError, TimeUseSurvey, _icatus_minutes
 
 ICATUS_COLUMNS = [f"icatus_{k}" for k in range(1, 10)] + ["icatus_unclassified"]
@@ -28,6 +33,75 @@ ICATUS_COLUMNS = [f"icatus_{k}" for k in range(1, 10)] + ["icatus_unclassified"]
 
 def _classify_partition(pdf: pd.DataFrame, id_col: str, code: str, duration: str,
                         cw: Crosswalk, icatus: bool) -> pd.DataFrame:
+    """Minutes per person of a partition in each crosswalk target and ICATUS division.
+
+    The crosswalk and the ICATUS mapping depend on the code only, and a partition has
+    millions of episodes but a few hundred distinct codes at most: the codes are factorized,
+    the minutes summed per (person, distinct code) -- a sparse persons x codes matrix -- and
+    that matrix is multiplied by the membership of each distinct code.  Whole-minute
+    durations give exactly the sums of the episode-by-episode path
+    (:func:`_classify_episodes`), which runs instead when a code is missing or not a valid
+    code (it raises the error naming the rows).
+    """
+    fast = _classify_by_code(pdf, id_col, code, duration, cw, icatus)
+    return fast if fast is not None else _classify_episodes(pdf, id_col, code, duration, cw,
+                                                            icatus)
+
+
+def _distinct_codes(pdf: pd.DataFrame, code: str, cw: Crosswalk
+                    ) -> tuple[NDArray[np.intp], Any, pd.DataFrame, NDArray[np.intp]] | None:
+    """Factorized codes, their distinct values, the crosswalk membership and the row of
+    each distinct value in it; None when a code is missing or invalid."""
+    ccodes, uniq = pd.factorize(pdf[code], sort=False)
+    if (ccodes < 0).any():
+        return None
+    try:
+        text = _code_str(pd.Series(np.asarray(uniq)), cw.code_width)
+        mem = cw.membership(pd.Series(np.asarray(uniq)))
+    except ClassificationError:
+        return None
+    pos = mem.index.get_indexer(pd.Index(text))
+    return np.asarray(ccodes, dtype=np.intp), uniq, mem, pos
+
+
+def _classify_by_code(pdf: pd.DataFrame, id_col: str, code: str, duration: str,
+                      cw: Crosswalk, icatus: bool) -> pd.DataFrame | None:
+    found = _distinct_codes(pdf, code, cw)
+    if found is None:
+        return None
+    ccodes, uniq, mem, pos = found
+    ids = pd.Index(pd.unique(pdf[id_col]), name=id_col)
+    pidx = ids.get_indexer(pd.Index(pdf[id_col]))
+    minutes = pdf[duration].to_numpy(dtype=float)
+    n_codes = len(uniq)
+    per_code = sp.csr_matrix((minutes, (pidx, ccodes)), shape=(len(ids), n_codes))
+    member = mem.to_numpy(dtype=float)[pos]  # distinct codes x targets
+    columns: dict[str, Any] = {}
+    cats = np.asarray(per_code @ member)
+    for j, t in enumerate(mem.columns):
+        columns[t] = cats[:, j]
+    if icatus:
+        try:
+            ic = resolve("atus", icatus=True).icatus(pd.Series(np.asarray(uniq)))
+        except ClassificationError:
+            return None
+        major = pd.Series(ic, dtype=object).str[0].fillna("unclassified").to_numpy(dtype=object)
+        division = np.zeros((n_codes, len(ICATUS_COLUMNS)))
+        for k, col in enumerate(ICATUS_COLUMNS):
+            division[:, k] = major == col.removeprefix("icatus_")
+        ic_min = np.asarray(per_code @ division)
+        for k, col in enumerate(ICATUS_COLUMNS):
+            columns[col] = ic_min[:, k]
+    columns["diary_minutes"] = np.bincount(pidx, weights=minutes, minlength=len(ids))
+    if icatus:
+        columns["unpaid_care_work"] = columns["icatus_3"] + columns["icatus_4"]
+    out = pd.DataFrame(columns, index=ids)
+    return out.reset_index()
+
+
+def _classify_episodes(pdf: pd.DataFrame, id_col: str, code: str, duration: str,
+                       cw: Crosswalk, icatus: bool) -> pd.DataFrame:
+    """:func:`_classify_partition` episode by episode (the reference path)."""
     ids = pd.Index(pd.unique(pdf[id_col]), name=id_col)
     minutes = pdf[duration].to_numpy(dtype=float)
     work = pd.DataFrame({"id": pdf[id_col].to_numpy(), "code": pdf[code].to_numpy(),
@@ -49,8 +123,22 @@ def _classify_partition(pdf: pd.DataFrame, id_col: str, code: str, duration: str
 
 def _unmapped_partition(pdf: pd.DataFrame, code: str, duration: str, cw: Crosswalk
                         ) -> pd.DataFrame:
-    out = cw.unmapped(pdf[code], pdf[duration].to_numpy(dtype=float))
-    return out.astype({"rows": "int64", "minutes": float})
+    """Codes of a partition outside the crosswalk, with their rows and minutes (counted per
+    distinct code; episode by episode when a code is missing or invalid)."""
+    found = _distinct_codes(pdf, code, cw)
+    if found is None:
+        out = cw.unmapped(pdf[code], pdf[duration].to_numpy(dtype=float))
+        return out.astype({"rows": "int64", "minutes": float})
+    ccodes, uniq, mem, pos = found
+    minutes = pdf[duration].to_numpy(dtype=float)
+    outside = ~np.asarray(mem.to_numpy().any(axis=1), dtype=bool)[pos]
+    rows = np.bincount(ccodes, minlength=len(uniq))
+    mins = np.bincount(ccodes, weights=minutes, minlength=len(uniq))
+    text = np.asarray(mem.index[pos], dtype=object)
+    t = pd.DataFrame({"code": text[outside], "rows": rows[outside].astype("int64"),
+                      "minutes": mins[outside]})
+    return (t.groupby("code", as_index=False)[["rows", "minutes"]].sum()
+            .astype({"rows": "int64", "minutes": float}))
 
 
 def _merge_partition(persons: pd.DataFrame, minutes: pd.DataFrame, id_col: str) -> pd.DataFrame:
@@ -76,6 +164,7 @@ def from_episodes_dask(
     crosswalk: Crosswalk | None = None,
     icatus: bool = True,
     aligned: bool = False,
+    write_to: str | os.PathLike[str] | None = None,
     source: str = "Dask episode table",
 ) -> TimeUseSurvey:
     """Build a time-use survey from Dask episode and person tables.
@@ -96,6 +185,13 @@ def from_episodes_dask(
         episodes of the persons in partition ``i`` of ``persons`` (as when
         both are written person block by person block); no shuffle, and an
         episode whose person is not in the matching partition is an error.
+    write_to
+        A directory: write the person table with its minutes there as Parquet (one file per
+        partition, ``to_parquet(write_index=False)``) in the same pass as the checks, and
+        read the returned survey from it.  The episodes and persons are then read and
+        classified once, instead of once for the checks and once more for every later use
+        of the lazy table (such as writing it).  When a check fails the files written so
+        far are left in place; the error is raised after the pass.
 
     Returns
     -------
@@ -155,8 +251,7 @@ def from_episodes_dask(
         meta=pd.DataFrame({"code": pd.Series(dtype=str), "rows": pd.Series(dtype="int64"),
                            "minutes": pd.Series(dtype=float)}))
     w = persons[weights]
-    (n_nan, n_badw, unmapped, n_neg, n_ids, n_matched, n_persons, n_short, n_long, n_full, dmin,
-     dmean) = dask.compute(
+    checks = (
         episodes[duration].isna().sum(), (w.isna() | ~(w > 0)).sum(), unmapped_parts,
         (episodes[duration] < 0).sum(),
         per_part[id].nunique() if aligned else episodes[id].nunique(),
@@ -166,6 +261,13 @@ def from_episodes_dask(
         (merged["diary_minutes"] == DIARY_MINUTES).sum(), merged["diary_minutes"].min(),
         merged["diary_minutes"].mean(),
     )
+    if write_to is not None:  # one pass: the writer and the checks share the partitions
+        writer = merged.to_parquet(write_to, write_index=False, compute=False)
+        *results, _ = dask.compute(*checks, writer)
+    else:
+        results = list(dask.compute(*checks))
+    (n_nan, n_badw, unmapped, n_neg, n_ids, n_matched, n_persons, n_short, n_long, n_full, dmin,
+     dmean) = results
     if n_nan:
         raise TimeUseError(f"episode table: {int(n_nan)} missing durations in {duration!r}")
     if n_badw:
@@ -187,6 +289,8 @@ def from_episodes_dask(
     report = DiaryReport(persons=int(n_persons), complete=int(n_full), short=int(n_short),
                          long=int(n_long), min_minutes=float(dmin), mean_minutes=float(dmean),
                          unmapped_codes=unmapped)
+    if write_to is not None:
+        merged = dd.read_parquet(write_to)
     design: SurveyDesign
     if replicates is not None:
         design = ReplicateDesign(merged, weights, replicates, method=method)  # type: ignore[arg-type]
