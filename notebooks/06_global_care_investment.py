@@ -80,13 +80,40 @@ pd.DataFrame({"simulated": [c in set(world.countries["iso3"]) for c in big],
                   if c in fails.index else "" for c in big]}, index=big)
 
 # %% [markdown]
+# ### Imputed average wages (opt-in, flagged)
+#
+# The input most often missing is `macro.average_wage` (ILOSTAT has no mean earnings of
+# employees for the country). `simulate_many(..., impute=True)` (CLI `--impute-wages`) imputes
+# it as GDP per capita x the median ratio (average annual wage / GDP per capita) of the
+# countries with data in the same UN region x World Bank income group (at least 3 donors, else
+# the region, else the world); women's and men's earnings relative to the average (which
+# leave and breastfeeding breaks need) are the same donors' medians. Every imputed input is
+# listed in the `imputed` column and flagged `imputed: ...` in the scenario's sources; the
+# countries that still lack an input stay in the failures. It is never done by default.
+
+# %%
+world_imp = simulate_many("all", "ilo-2035", impute=True)
+n_imp = int((world_imp.countries["imputed"] != "").sum())
+print(f"without imputation: {len(world.countries)} countries costed, {len(world.failures)} "
+      f"failures; with imputation: {len(world_imp.countries)} costed ({n_imp} on an imputed "
+      f"average wage), {len(world_imp.failures)} failures")
+pd.DataFrame({"simulated": [c in set(world_imp.countries["iso3"]) for c in big],
+              "imputed": [world_imp.countries.set_index("iso3")["imputed"].get(c, "")
+                          for c in big]}, index=big)
+
+# %% [markdown]
 # Coverage of the world total: the share of GDP (World Bank, current US$, 2023) and of
 # population (UN WPP 2019, 2023) that the countries simulated hold, by region.
 
 # %%
 cov = coverage(world)
+cov_imp = coverage(world_imp).set_index("name")
+cov = cov.assign(gdp_share_with_imputation=cov["name"].map(cov_imp["gdp_share"]),
+                 population_share_with_imputation=cov["name"].map(
+                     cov_imp["population_share"]))
 cov[["name", "countries_in_database", "countries_simulated", "gdp_share",
-     "population_share"]].round(2)
+     "population_share", "gdp_share_with_imputation",
+     "population_share_with_imputation"]].round(2)
 
 # %% [markdown]
 # ## 2. World and regional results for 2035
@@ -114,8 +141,12 @@ aggs.round(2)
 
 # %%
 comp = ilo_comparison(world)
+comp["carecost_with_imputed_wages"] = ilo_comparison(world_imp)["carecost"]
 print(ILO_2022_SOURCE)
-comp[["line", "unit", "ilo_compared", "carecost", "difference", "ratio"]].round(2)
+print(f"carecost: {len(world.countries)} countries; with imputed wages: "
+      f"{len(world_imp.countries)} countries")
+comp[["line", "unit", "ilo_compared", "carecost", "difference", "ratio",
+      "carecost_with_imputed_wages"]].round(2)
 
 # %%
 comp[["line", "basis", "likely_cause"]]
@@ -141,8 +172,10 @@ regional.pivot(index="region", columns="line", values="carecost").round(2)
 # vectorised pass; draw *d* of the world sums
 # draw *d* of every country. A parameter is at the same quantile of its range in every
 # country in a draw (`correlation="common"`: the ranges are one assumption applied
-# everywhere). Population uncertainty is not included: the database ships the UN WPP 2019
-# medium variant only.
+# everywhere). The population is drawn among the UN WPP 2019 low, medium and high variants
+# (`population_variants=True`, the default): equal weight, **the same variant in every
+# country in a draw** (one world fertility assumption), the draws of each variant evaluated
+# in one vectorised pass per country.
 
 # %%
 t0 = time.perf_counter()
@@ -152,6 +185,38 @@ print(f"{mc.summary['draws'].iloc[0]} draws for {int(mc.summary['countries'].ilo
 s = mc.summary[mc.summary["scope"] != "country"]
 s = s[s["measure"].isin(["package_cost_pct_gdp", "ltc_cost_pct_gdp", "jobs_total"])]
 s.pivot(index="name", columns="measure", values=["point", "ci_low", "ci_high"]).round(2)
+
+# %% [markdown]
+# ### The spread the population variants add
+#
+# The variants share the 2020 base (WPP 2019 estimates) and differ by total fertility (half a
+# child below / above the medium variant), so by 2035 they barely move the population aged
+# 15+ (and so long-term care, GDP growth and employment) but change the number of young
+# children by about a fifth: childcare, leave and breastfeeding breaks move with them. Below:
+# the world in 2035 under each variant (central scenario), and the Monte Carlo interval with
+# and without the variants (same seed, same other draws).
+
+# %%
+by_variant = {"medium": world}
+for v in ("low", "high"):
+    by_variant[v] = simulate_many("all", "ilo-2035", population_variant=v)
+measures = ["childcare_cost_pct_gdp", "ltc_cost_pct_gdp", "leave_cost_pct_gdp",
+            "package_cost_pct_gdp", "jobs_direct_childcare", "jobs_total"]
+pd.DataFrame({v: by_variant[v].aggregates.set_index("name").loc["World", measures]
+              for v in ("low", "medium", "high")}).astype(float).round(3)
+
+# %%
+mc_medium = world_monte_carlo("all", "ilo-2035", draws=200, seed=0, population_variants=False)
+rows = []
+for m in ["childcare_cost_pct_gdp", "package_cost_pct_gdp", "jobs_direct_childcare",
+          "jobs_total"]:
+    p, lo, hi = mc.interval(m)
+    _, lo0, hi0 = mc_medium.interval(m)
+    rows.append({"measure": m, "point": p, "ci_low_medium_only": lo0,
+                 "ci_high_medium_only": hi0, "ci_low_with_variants": lo,
+                 "ci_high_with_variants": hi,
+                 "width_ratio": (hi - lo) / (hi0 - lo0)})
+pd.DataFrame(rows).round(3)
 
 # %% [markdown]
 # ## 5. The machine-readable result

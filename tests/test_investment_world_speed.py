@@ -106,7 +106,9 @@ def _reference_row(iso3: str) -> dict[str, Any]:
            "package_cost_pct_gdp": float(s["package_cost_pct_gdp"]),
            "package_cost_usd": float(s["package_cost"]) / rate,
            "jobs_direct_childcare": direct["childcare"], "jobs_direct_ltc": direct["ltc"],
-           "employment_unit": res.model.employment_unit, "warnings": len(caught)}
+           "employment_unit": res.model.employment_unit, "warnings": len(caught),
+           "imputed": ", ".join(x.input for x in scn.input_sources
+                                if str(x.flag).startswith("imputed"))}
     for k in ("jobs_direct", "jobs_indirect", "jobs_induced", "jobs_total", "jobs_women",
               "women_emp_rate_change_pp", "net_funding_pct_gdp",
               "package_net_funding_pct_gdp"):

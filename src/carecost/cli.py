@@ -1128,14 +1128,20 @@ def simulate(
         "the scenario file) for each country; one row per country, regional and world "
         "aggregates, and every country that could not be costed with its missing inputs.")]
     = None,
+    impute_wages: Annotated[bool, typer.Option(
+        "--impute-wages", help="With --countries: impute a missing average wage (GDP per "
+        "capita x the median wage / GDP-per-capita ratio of countries of the same region and "
+        "income group), flagged in the 'imputed' column; off by default.")] = False,
     out: OutOpt = None,
 ) -> None:
     """Care-investment scenario: cost (currency, % of GDP), jobs, fiscal returns, net funding."""
     with _guard("simulate"):
         _check_table_out(out)
+        if impute_wages and countries is None:
+            raise CliInputError("--impute-wages needs --countries (the world run)")
         with _staged(out) as stage:  # --out is checked before any work
             scn = _simulate(scenario, draws, seed, level, year, country, preset, countries,
-                            stage)
+                            stage, impute_wages=impute_wages)
         _say_written(stage)
         if scn is not None:
             _warn_data(scn)
@@ -1143,7 +1149,7 @@ def simulate(
 
 def _simulate(scenario: str, draws: int | None, seed: int, level: float, year: int | None,
               country: str | None, preset: str | None, countries: str | None,
-              stage: Staged | None) -> Any:
+              stage: Staged | None, *, impute_wages: bool = False) -> Any:
     """The work of ``carecost simulate``; its tables go into ``stage``.  Returns the scenario
     (None for ``--countries``)."""
     from carecost.briefs import investment_analysis
@@ -1151,7 +1157,7 @@ def _simulate(scenario: str, draws: int | None, seed: int, level: float, year: i
 
     if countries is not None:
         _simulate_many(countries, preset, scenario, year, stage, draws=draws, seed=seed,
-                       level=level)
+                       level=level, impute=("average_wage",) if impute_wages else ())
         return None
     draws = 2000 if draws is None else draws
     if (country is None) != (preset is None) and scenario == "example":
@@ -1183,7 +1189,7 @@ def _simulate(scenario: str, draws: int | None, seed: int, level: float, year: i
 
 def _simulate_many(countries: str, preset: str | None, scenario: str, year: int | None,
                    stage: Staged | None, *, draws: int | None = None, seed: int = 0,
-                   level: float = 0.90) -> None:
+                   level: float = 0.90, impute: tuple[str, ...] = ()) -> None:
     """``carecost simulate --countries ...``: one preset or scenario for many countries.
 
     With ``draws``, a Monte Carlo of every country (:func:`carecost.investment.uncertainty.
@@ -1203,7 +1209,7 @@ def _simulate_many(countries: str, preset: str | None, scenario: str, year: int 
     what = preset if preset is not None else scenario
     total = len(carecost_countries_available()) if codes == "all" else len(codes)
     with _progress(total, f"simulating {what}") as step:
-        res = simulate_many(codes, what, year=year,
+        res = simulate_many(codes, what, year=year, impute=impute,
                             progress=lambda done, n: step(f"{done} of {n} countries"))
     mc = None
     if draws is not None:
@@ -1211,7 +1217,7 @@ def _simulate_many(countries: str, preset: str | None, scenario: str, year: int 
 
         with _progress(total, f"Monte Carlo ({draws:,} draws)") as step:
             mc = world_monte_carlo(codes, what, draws=draws, seed=seed, level=level, year=year,
-                                   progress=lambda done, n: step(
+                                   impute=impute, progress=lambda done, n: step(
                                        f"Monte Carlo: {done} of {n} countries"))
     world = res.aggregates[res.aggregates["level"] == "world"]
     if not world.empty:
@@ -1227,6 +1233,10 @@ def _simulate_many(countries: str, preset: str | None, scenario: str, year: int 
              f"could not be (listed in the failures table). World (GDP-weighted over the "
              f"countries costed): package cost {fmt_number(w['package_cost_pct_gdp'])}% of GDP"
              f"{cost}, {fmt_number(w['jobs_total'], digits=0)} jobs{jobs}.")
+        if impute:
+            n_imp = int((res.countries["imputed"] != "").sum())
+            _say(f"(!) {n_imp} of the {len(res.countries)} countries costed rest on an imputed "
+                 f"{', '.join(impute)} (column 'imputed' of the countries table).")
     if stage is not None:
         frames, about = world_frames(res, mc)
         write_tables(frames, stage.dir / stage.out.name, about)

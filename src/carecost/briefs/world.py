@@ -127,16 +127,26 @@ def world_quantities(result: WorldResult, mc: WorldMonteCarlo | None = None) -> 
         draws = int(mc.summary["draws"].iloc[0]) if len(mc.summary) else 0
         interval = (f"{100 * (lv or 0):.0f}% Monte Carlo percentile interval ({draws:,} draws, "
                     f"{mc.correlation} across countries; carecost.investment.world_monte_"
-                    "carlo); population uncertainty not included")
+                    "carlo); "
+                    + ("population variants (WPP 2019 low/medium/high) included"
+                       if any(n.startswith("population: UN WPP") for n in mc.notes)
+                       else "population uncertainty not included"))
         mci = mc.summary.set_index(["name", "measure"])
     else:
         lv, interval, mci = None, "none: the central scenario (no Monte Carlo)", None
     out: list[Quantity] = []
     aggs = result.aggregates
+    table = result.countries
+    imputed = (table[table["imputed"].astype(str) != ""] if "imputed" in table.columns
+               else table.iloc[:0])
     for _, row in aggs.iterrows():
         name = str(row["name"])
         prefix = "world" if row["level"] == "world" else f"region.{slug_part(name)}"
         where = "the world" if row["level"] == "world" else name
+        mine = imputed if row["level"] == "world" else imputed[imputed["region"] == name]
+        flags = ((f"{len(mine)} of {int(row['countries'])} countries rest on imputed inputs "
+                  f"({', '.join(sorted(set(', '.join(mine['imputed']).split(', '))))}; "
+                  "column imputed of the countries table)",) if len(mine) else ())
         for part, col, measure, label, unit in WORLD_QUANTITIES:
             lo = hi = None
             if mci is not None and (name, measure) in mci.index:
@@ -147,7 +157,7 @@ def world_quantities(result: WorldResult, mc: WorldMonteCarlo | None = None) -> 
                 estimate=float(row[col]), se=None, ci_low=lo, ci_high=hi,
                 level=lv if lo is not None else None, interval=interval, unit=unit,
                 source=src, method=_METHOD, domain={"year": yr, "scope": where},
-                n=int(row["countries"])))
+                n=int(row["countries"]), flags=flags))
         out.append(Quantity(
             id=f"{prefix}.countries", label=f"Countries simulated, {where}",
             estimate=float(row["countries"]), se=None, ci_low=None, ci_high=None, level=None,

@@ -27,10 +27,12 @@ World Bank (2024). *World Development Indicators*: NY.GDP.MKTP.CN, NY.GDP.MKTP.C
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,15 +49,19 @@ __all__ = [
     "AGES_WORKING",
     "CARE_SECTOR",
     "COMPARISON_SECTOR",
+    "IMPUTABLE",
     "CountryDataWarning",
     "CountryInputs",
     "CountryValue",
     "IOConversion",
+    "WageImputation",
     "country_inputs",
+    "database_options",
     "io_conversion",
     "is_database_country",
     "price_year",
     "unknown_country",
+    "wage_imputation",
 ]
 
 #: working ages (UN WPP single ages, both ends included)
@@ -314,10 +320,18 @@ def _population_slices() -> dict[str, tuple[int, int]]:
             for a, b in zip(starts, stops, strict=True)}
 
 
-def db_population(iso3: str, years: list[int]) -> pd.DataFrame:
+def db_population(iso3: str, years: list[int], *, variant: str | None = None) -> pd.DataFrame:
     """:func:`carecost.countries.population` for a list of years, from per-country slices of
     the shipped table found once per process (same result; anything unusual is passed to
-    :func:`carecost.countries.population`)."""
+    :func:`carecost.countries.population`).
+
+    ``variant`` (``"medium"``, ``"low"``, ``"high"``; default the one set by
+    :func:`database_options`, else ``"medium"``) is the WPP 2019 projection variant; the low
+    and high variants come from :func:`carecost.countries.population` itself.
+    """
+    var = _OPTIONS.get().population_variant if variant is None else variant
+    if var != "medium":
+        return countries.population(iso3, years, variant=var)
     pos = _population_slices().get(iso3)
     lo, hi = countries.POPULATION_YEARS
     if pos is None or not years or min(years) < lo or max(years) > hi:
@@ -327,6 +341,189 @@ def db_population(iso3: str, years: list[int]) -> pd.DataFrame:
     out = rows[["year", "age", "sex", "population", "variant"]].astype(
         {"year": "int64", "age": "int64", "population": "int64"})
     return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------- variants and imputation
+#: Inputs that :func:`country_inputs` can impute when asked (:func:`database_options`).
+IMPUTABLE = ("average_wage",)
+#: UN WPP 2019 projection variants of :func:`carecost.countries.population`.
+POPULATION_VARIANTS = ("medium", "low", "high")
+#: Fewest donor countries of a region x income group (else the region, else the world).
+MIN_DONORS = 3
+
+
+@dataclass(frozen=True)
+class _Options:
+    population_variant: str = "medium"
+    impute: frozenset[str] = frozenset()
+
+
+_OPTIONS: contextvars.ContextVar[_Options] = contextvars.ContextVar(
+    "carecost_investment_database_options", default=_Options())  # noqa: B039 (frozen)
+
+
+@contextlib.contextmanager
+def database_options(*, population_variant: str = "medium",
+                     impute: Iterable[str] = ()) -> Iterator[None]:
+    """Options of :func:`country_inputs` for the scenarios loaded inside the ``with`` block.
+
+    Parameters
+    ----------
+    population_variant : {"medium", "low", "high"}, default "medium"
+        UN WPP 2019 projection variant of the population (years after 2020; the low and high
+        variants have total fertility half a child below / above the medium one).
+    impute : iterable of str, default ()
+        Inputs of :data:`IMPUTABLE` to impute when the database lacks them (flagged
+        ``imputed: …`` in the scenario's sources); see :func:`wage_imputation`.
+
+    Raises
+    ------
+    InvestmentInputError
+        An unknown variant or input.
+    """
+    if population_variant not in POPULATION_VARIANTS:
+        raise InvestmentInputError(
+            f"population_variant = {population_variant!r}; allowed "
+            + ", ".join(map(repr, POPULATION_VARIANTS)))
+    names = frozenset(str(x) for x in impute)
+    bad = sorted(names - set(IMPUTABLE))
+    if bad:
+        raise InvestmentInputError(f"impute = {bad}; allowed {list(IMPUTABLE)}")
+    token = _OPTIONS.set(_Options(population_variant, names))
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
+
+
+@dataclass(frozen=True)
+class WageImputation:
+    """How ``macro.average_wage`` is imputed for one country (:func:`wage_imputation`).
+
+    Attributes
+    ----------
+    ratio : float
+        Median over the donors of (average annual wage / GDP per capita), both in local
+        currency at the donor's price year.
+    q25, q75 : float
+        Interquartile range of the donors' ratios (the Monte Carlo range).
+    group : str
+        Donor group: ``"region x income group: …"``, ``"region: …"`` or ``"world"``.
+    donors : tuple of str
+        ISO3 codes of the donors.
+    gdp_per_capita : float
+        The country's GDP per capita, local currency at its price year (WDI GDP / WPP
+        population of that year, medium variant).
+    price_year : int
+    women_relative, men_relative : float
+        Median over the same donors (those with earnings by sex; all donors of the world
+        when none of the group has them) of women's (men's) mean earnings over those of all
+        employees, imputed with the average wage (leave and breastfeeding breaks need them).
+    """
+
+    ratio: float
+    q25: float
+    q75: float
+    group: str
+    donors: tuple[str, ...]
+    gdp_per_capita: float
+    price_year: int
+    women_relative: float = math.nan
+    men_relative: float = math.nan
+
+    @property
+    def value(self) -> float:
+        """The imputed average wage: ``ratio x gdp_per_capita`` (local currency a year)."""
+        return self.ratio * self.gdp_per_capita
+
+
+def _gdp_per_capita(code: str, pyear: int) -> float | None:
+    lo, hi = countries.POPULATION_YEARS
+    if not bool(_country_row().at[code, "population"]) or not lo <= pyear <= hi:
+        return None
+    gdp = _get(code, "gdp_lcu", pyear)
+    if gdp is None:
+        return None
+    pop = float(db_population(code, [pyear], variant="medium")["population"].sum())
+    return float(gdp["value"]) / pop if pop > 0 else None
+
+
+def _observed_wage(code: str, base_year: int, pyear: int) -> tuple[dict[str, Any],
+                                                                   dict[str, Any]] | None:
+    earn = _get(code, "average_earnings", base_year)
+    ppp = _get(code, "ppp_conversion_factor", pyear)
+    return None if earn is None or ppp is None else (earn, ppp)
+
+
+@functools.cache
+def _wage_ratios(base_year: int) -> pd.DataFrame:
+    """``iso3, region, income_group, ratio`` of every country with an average wage (ILOSTAT
+    x 12 x PPP factor), a GDP and a population: average annual wage / GDP per capita."""
+    rows = []
+    for _, c in _country_row().iterrows():
+        code = str(c.name)
+        pyear = price_year(code, base_year)
+        if pyear is None:
+            continue
+        got = _observed_wage(code, base_year, pyear)
+        gdppc = _gdp_per_capita(code, pyear)
+        if got is None or gdppc is None or gdppc <= 0:
+            continue
+        earn, ppp = got
+        wage = float(earn["value"]) * 12.0 * float(ppp["value"])
+        rel = {sex: _earnings_ratio(code, base_year, sex) for sex in ("female", "male")}
+        rows.append({"iso3": code, "region": str(c["region"]),
+                     "income_group": "" if pd.isna(c["income_group"]) else str(
+                         c["income_group"]), "ratio": wage / gdppc,
+                     **{f"{k}_rel": (math.nan if v is None else v.value)
+                        for k, v in (("women", rel["female"]), ("men", rel["male"]))}})
+    return pd.DataFrame(rows, columns=["iso3", "region", "income_group", "ratio",
+                                       "women_rel", "men_rel"])
+
+
+def wage_imputation(iso3: str, base_year: int) -> WageImputation | None:
+    """The imputation of ``macro.average_wage`` for a country (None when it cannot be made).
+
+    Average wage = GDP per capita x the median ratio (average annual wage / GDP per capita)
+    of the donor countries: those with an average wage in the database (ILOSTAT mean monthly
+    earnings x 12 x PPP factor, the rule of :func:`country_inputs`) in the same UN M49 region
+    and World Bank income group (``carecost.countries.table("countries")`` columns
+    ``region`` and ``income_group``) when there are at least :data:`MIN_DONORS` (and the
+    country has an income group), else the same region, else the world.  None when the
+    country has no GDP in local currency for its price year or no population (it is then
+    not costed either way).
+    """
+    code = str(db_io_table(iso3).iso3)
+    pyear = price_year(code, base_year)
+    if pyear is None:
+        return None
+    gdppc = _gdp_per_capita(code, pyear)
+    if gdppc is None:
+        return None
+    donors = _wage_ratios(base_year)
+    donors = donors[donors["iso3"] != code]
+    region = str(_country_row().at[code, "region"])
+    income_raw: Any = _country_row().at[code, "income_group"]
+    income = "" if income_raw is None or pd.isna(income_raw) else str(income_raw)
+    same = donors[(donors["region"] == region) & (donors["income_group"] == income)]
+    if income and len(same) >= MIN_DONORS:
+        pick, group = same, f"region x income group: {region} x {income}"
+    elif (donors["region"] == region).sum() >= MIN_DONORS:
+        pick, group = donors[donors["region"] == region], f"region: {region}"
+    elif len(donors) >= MIN_DONORS:
+        pick, group = donors, "world"
+    else:
+        return None
+    r = pick["ratio"].to_numpy(dtype=float)
+    rel = {}
+    for col in ("women_rel", "men_rel"):
+        vals = pick[col].dropna()
+        rel[col] = float(vals.median() if len(vals) else donors[col].median())
+    return WageImputation(ratio=float(np.median(r)), q25=float(np.quantile(r, 0.25)),
+                          q75=float(np.quantile(r, 0.75)), group=group,
+                          donors=tuple(str(x) for x in pick["iso3"]), gdp_per_capita=gdppc,
+                          price_year=pyear, women_relative=rel["women_rel"],
+                          men_relative=rel["men_rel"])
 
 
 @functools.cache
@@ -548,6 +745,7 @@ def country_inputs(
     lo_y, hi_y = countries.POPULATION_YEARS
     years = list(range(base_year, end_year + 1))
     pop_sex: pd.DataFrame | None = None
+    variant = _OPTIONS.get().population_variant
     if base_year < lo_y or end_year > hi_y:
         if not (population_given and "working_age_women" in macro_given
                 and "working_age_men" in macro_given and "gdp_growth" in macro_given):
@@ -564,6 +762,8 @@ def country_inputs(
         population = (pop_sex.groupby(["year", "age"])["population"].sum().astype(float)
                       .reset_index())
     pop_flag = _population_flag(years)
+    if variant != "medium":
+        pop_flag = pop_flag.replace("medium variant", f"{variant} variant")
     wpp = countries.INPUTS["population"].source
     # ---- working-age population and the growth rule
     for key, sex in (("working_age_women", "female"), ("working_age_men", "male")):
@@ -574,7 +774,8 @@ def country_inputs(
             continue
         macro[key] = CountryValue(_working_age(pop_sex, base_year, sex),
                                   "persons aged 15-64 (1 July)", wpp, base_year,
-                                  _population_flag([base_year]))
+                                  _population_flag([base_year]).replace(
+                                      "medium variant", f"{variant} variant"))
     if "gdp_growth" not in macro_given:
         if pop_sex is None or end_year == base_year:
             missing.add("macro.gdp_growth", "real GDP growth per year",
@@ -622,10 +823,25 @@ def country_inputs(
             f"{base_year}; money values are at {pyear} prices (local currency) and the base-"
             f"year GDP is projected from {pyear} with gdp_growth")
     # ---- average wage (ILOSTAT 2021 PPP$ per month x 12 x PPP factor of the price year)
+    imputed: WageImputation | None = None
     if "average_wage" not in macro_given:
         earn = _get(code, "average_earnings", base_year)
         ppp = _get(code, "ppp_conversion_factor", pyear) if pyear is not None else None
-        if earn is None or ppp is None:
+        imputed = (wage_imputation(code, base_year)
+                   if (earn is None or ppp is None) and pyear is not None
+                   and "average_wage" in _OPTIONS.get().impute else None)
+        if imputed is not None:
+            macro["average_wage"] = CountryValue(
+                imputed.value, f"local currency per employee per year (prices of "
+                f"{imputed.price_year})",
+                f"carecost imputation: {spec['gdp'].source} / {wpp} (GDP per capita) x the "
+                f"median ratio average wage / GDP per capita of {len(imputed.donors)} donors "
+                f"({imputed.group}; {spec['average_earnings'].source})", imputed.price_year,
+                f"imputed: GDP per capita {imputed.gdp_per_capita:.6g} x median ratio "
+                f"{imputed.ratio:.4g} (interquartile range {imputed.q25:.4g}-"
+                f"{imputed.q75:.4g}) of {len(imputed.donors)} donors, {imputed.group} "
+                f"({', '.join(imputed.donors)}); no earnings data for the country")
+        elif earn is None or ppp is None:
             missing.add("macro.average_wage", "average monthly earnings of employees (and the "
                         "PPP conversion factor)", spec["average_earnings"].source + "; "
                         + spec["ppp_conversion_factor"].source)
@@ -647,6 +863,16 @@ def country_inputs(
             ratio = _earnings_ratio(code, base_year, sex)
             if ratio is not None:
                 macro[key] = ratio
+            elif imputed is not None:
+                v = imputed.women_relative if sex == "female" else imputed.men_relative
+                if math.isfinite(v):
+                    macro[key] = CountryValue(
+                        v, "multiple of the average wage",
+                        f"carecost imputation: {spec['average_earnings'].source} ({sex} / "
+                        "total) of the donors of macro.average_wage", None,
+                        f"imputed: median {sex} / all employees' earnings of the donors of "
+                        f"macro.average_wage ({imputed.group}); no earnings data for the "
+                        "country")
     # ---- employed persons: ILOSTAT thousands times 1000
     for key, sex in (("employed_women", "female"), ("employed_men", "male")):
         if key in macro_given:

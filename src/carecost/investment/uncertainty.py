@@ -480,17 +480,25 @@ def _ppf(dist: Uniform | Triangular, u: np.ndarray) -> np.ndarray:
                     hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - mo)))
 
 
-def _one_mc(task: tuple[str, dict[str, Any], int | None, int, int, bool, bool]
-            ) -> dict[str, Any]:
+#: WPP 2019 projection variants drawn by :func:`world_monte_carlo` (equal weight).
+WORLD_POPULATION_VARIANTS = ("low", "medium", "high")
+
+
+def _one_mc(task: tuple[Any, ...]) -> dict[str, Any]:
     """One country's draws: ``{"iso3", "region", "gdp_usd", <money in US$>, <jobs>}``
     (arrays of ``draws + 1``, the last at the scenario's own values), or ``{"iso3",
-    "error"}``."""
+    "error"}``.
+
+    ``task = (iso3, raw, year, draws, seed, common, ltc_need[, population_variants[,
+    impute]])`` (the last two default to False and ``()``)."""
 
     from . import world
 
-    iso3, raw, year, n, seed, common, ltc_need = task
+    iso3, raw, year, n, seed, common, ltc_need, *rest = task
+    variants = bool(rest[0]) if rest else False
+    impute = tuple(rest[1]) if len(rest) > 1 else ()
     with world.COUNTRY_LOCK:
-        return _one_mc_locked(iso3, raw, year, n, seed, common, ltc_need)
+        return _one_mc_locked(iso3, raw, year, n, seed, common, ltc_need, variants, impute)
 
 
 def _ltc_need_factor(seed: int, path: str, iso3: str | None, n: int) -> np.ndarray:
@@ -500,16 +508,26 @@ def _ltc_need_factor(seed: int, path: str, iso3: str | None, n: int) -> np.ndarr
     return lo + _uniforms(seed, path, iso3, n) * (hi - lo)
 
 
+def variant_of_draws(seed: int, n: int) -> np.ndarray:
+    """Index into :data:`WORLD_POPULATION_VARIANTS` of each of ``n`` draws: equal weight,
+    the same for every country (one world fertility assumption per draw)."""
+    u = _uniforms(seed, "population.variant", None, n)
+    return np.minimum((u * len(WORLD_POPULATION_VARIANTS)).astype(int),
+                      len(WORLD_POPULATION_VARIANTS) - 1)
+
+
 def _one_mc_locked(iso3: str, raw: dict[str, Any], year: int | None, n: int, seed: int,
-                   common: bool, ltc_need: bool) -> dict[str, Any]:
+                   common: bool, ltc_need: bool, variants: bool = False,
+                   impute: tuple[str, ...] = ()) -> dict[str, Any]:
     from carecost import countries as _db
 
-    from . import world
+    from . import _countries, world
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            scn = world._load(iso3, raw)
+            with _countries.database_options(impute=impute):
+                scn = world._load(iso3, raw)
             model = io_model_for(scn)
             world._check_sectors(scn, model)
             ranges = world_ranges(scn)
@@ -531,11 +549,37 @@ def _one_mc_locked(iso3: str, raw: dict[str, Any], year: int | None, n: int, see
                                          None if common else scn.country, n)
                     ratio = overrides.get(key, np.full((n + 1, 1), svc.persons_per_staff))
                     overrides[key] = ratio / np.append(f, 1.0)[:, None]
-            labels = [f"{scn.country} draw {i}" for i in range(n)] + [
-                f"{scn.country} at the scenario values"]
-            run = _evaluate(scn, model, overrides, labels=labels, detail=True)
-        _, i = world._year_index(scn, year)
-        got = world._measures(scn, run, i, n + 1)
+            if "macro.average_wage" in world.imputed_inputs(scn).split(", "):
+                # the imputed wage's ratio to GDP per capita: uniform over the donors' IQR
+                wi = _countries.wage_imputation(scn.country, scn.base_year)
+                assert wi is not None  # the scenario was imputed with it
+                u = _uniforms(seed, "macro.average_wage.imputed_ratio",
+                              None if common else scn.country, n)
+                wage = scn.macro.average_wage
+                factor = (wi.q25 + u * (wi.q75 - wi.q25)) / wi.ratio
+                overrides["macro.average_wage"] = np.append(wage * factor, wage)[:, None]
+            labels = np.array([f"{scn.country} draw {i}" for i in range(n)] + [
+                f"{scn.country} at the scenario values"], dtype=object)
+            groups = np.full(n + 1, WORLD_POPULATION_VARIANTS.index("medium"))
+            if variants:
+                groups[:n] = variant_of_draws(seed, n)
+            _, i = world._year_index(scn, year)
+            got: dict[str, np.ndarray] = {}
+            for g, var in enumerate(WORLD_POPULATION_VARIANTS):
+                idx = np.flatnonzero(groups == g)
+                if idx.size == 0:
+                    continue
+                if var == "medium":
+                    scn_g, model_g = scn, model
+                else:
+                    with _countries.database_options(population_variant=var, impute=impute):
+                        scn_g = world._load(iso3, raw)
+                    model_g = io_model_for(scn_g)
+                run = _evaluate(scn_g, model_g, {k: v[idx] for k, v in overrides.items()},
+                                labels=[str(x) for x in labels[idx]], detail=True)
+                part = world._measures(scn_g, run, i, idx.size)
+                for k, v in part.items():
+                    got.setdefault(k, np.full(n + 1, np.nan))[idx] = v
         rate = world._rate(scn)
         out: dict[str, Any] = {"iso3": scn.country, "gdp_usd": got["gdp"] / rate}
         for k in _MONEY:
@@ -617,6 +661,8 @@ def world_monte_carlo(
     progress: Any = None,
     scheduler: str | None = None,
     client: Any = None,
+    population_variants: bool = True,
+    impute: Any = None,
 ) -> WorldMonteCarlo:
     """Monte Carlo intervals on world, regional and country results of a preset or scenario.
 
@@ -651,6 +697,20 @@ def world_monte_carlo(
         numeric Monte Carlo key, so the factor is applied through the service's staff ratio
         (persons per staff divided by the factor): exact for the costs and jobs reported,
         since staff is need over persons per staff.
+    population_variants : bool, default True
+        Draw the UN WPP 2019 projection variant (low, medium, high; total fertility half a
+        child below / above the medium variant), with equal weight, **the same in every
+        country in a draw** (one world fertility assumption: the variants are scenarios of
+        fertility, not independent country errors).  The draws of each variant are evaluated
+        in one vectorised pass per country; the ``point`` is the medium variant.  Years up
+        to 2020 are estimates, common to every variant, so the spread grows with the
+        distance from 2020 (small in 2035 for persons already born, larger for children).
+    impute : bool or iterable of str, optional
+        As :func:`carecost.investment.world.simulate_many`.  For a country whose
+        ``macro.average_wage`` is imputed, the ratio average wage / GDP per capita is drawn
+        uniformly over the donors' interquartile range (``correlation`` applies: the same
+        quantile in every imputed country with ``"common"``); the point is the donors'
+        median.
 
     Returns
     -------
@@ -676,8 +736,9 @@ def world_monte_carlo(
             f"scheduler = {scheduler!r}; allowed None, 'processes' or 'dask'")
     raw, _label = world._raw_of(scenario_or_preset)
     codes = world._codes(countries)
-    tasks = [(c, raw, year, n, int(seed), correlation == "common", bool(ltc_need))
-             for c in codes]
+    names = world.impute_names(impute)
+    tasks = [(c, raw, year, n, int(seed), correlation == "common", bool(ltc_need),
+              bool(population_variants), names) for c in codes]
     if scheduler == "dask" or client is not None:
         rows = world._run_dask(tasks, client, progress, _one_mc)
     else:
@@ -711,8 +772,13 @@ def world_monte_carlo(
         "to consume, income tax rate and real wage growth, around each country's own values"
         + ("; the need for long-term care x 0.46 to x 1.54 (5.5%-18.5% of persons 65+ in 31 "
            "countries, IECON DT 03-24)" if ltc_need else ""),
-        "not included: population uncertainty (the country database ships the UN WPP 2019 "
-        "medium variant only, no low/high variants) and the input-output structure"
+        ("population: UN WPP 2019 low, medium or high variant, equal weight, the same "
+         "variant in every country in a draw (one world fertility assumption)"
+         if population_variants else "population: medium variant only "
+         "(population_variants=False)")
+        + ("; imputed average wages: ratio to GDP per capita uniform over the donors' "
+           "interquartile range" if names else ""),
+        "not included: the input-output structure"
         + ("" if ltc_need else "; the need for long-term care (ltc_need=False)"),
     )
     return WorldMonteCarlo(summary=summary, failures=failures, year=year,

@@ -24,6 +24,7 @@ of Work*. Geneva: ILO.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import threading
 import warnings
@@ -58,6 +59,7 @@ WORLD_COLUMNS = (
     "jobs_direct_childcare", "jobs_direct_ltc", "jobs_direct", "jobs_indirect",
     "jobs_induced", "jobs_total", "jobs_women", "women_emp_rate_change_pp",
     "net_funding_pct_gdp", "package_net_funding_pct_gdp", "employment_unit", "warnings",
+    "imputed",
 )
 
 #: Measures summed over countries in the aggregates (the shares of GDP are recomputed from
@@ -231,7 +233,30 @@ def _year_index(scn: Scenario, year: int | None) -> tuple[int, int]:
     return yr, years.index(yr)
 
 
-def _one(iso3: str, raw: Mapping[str, Any], year: int | None) -> dict[str, Any]:
+def imputed_inputs(scn: Scenario) -> str:
+    """The scenario's inputs imputed by :func:`~carecost.investment._countries.country_inputs`
+    (flag ``imputed: …``), comma separated ("" when none)."""
+    return ", ".join(s.input for s in scn.input_sources if str(s.flag).startswith("imputed"))
+
+
+def impute_names(impute: bool | Iterable[str] | None) -> tuple[str, ...]:
+    """The ``impute`` argument of :func:`simulate_many` as a tuple of input names."""
+    if impute is None or impute is False:
+        return ()
+    if impute is True:
+        return _countries.IMPUTABLE
+    if isinstance(impute, str):
+        impute = (impute,)
+    names = tuple(dict.fromkeys(str(x) for x in impute))
+    bad = [x for x in names if x not in _countries.IMPUTABLE]
+    if bad:
+        raise InvestmentInputError(
+            f"impute = {bad}; allowed True, False or names of {list(_countries.IMPUTABLE)}")
+    return names
+
+
+def _one(iso3: str, raw: Mapping[str, Any], year: int | None,
+         impute: tuple[str, ...] = (), variant: str = "medium") -> dict[str, Any]:
     """Simulate one country; a dict row, or ``{"iso3", "error"}``.
 
     The numbers are those of :func:`carecost.investment.simulate` (the same evaluation,
@@ -241,7 +266,8 @@ def _one(iso3: str, raw: Mapping[str, Any], year: int | None) -> dict[str, Any]:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            scn = _load(iso3, raw)
+            with _countries.database_options(impute=impute, population_variant=variant):
+                scn = _load(iso3, raw)
             model = io_model_for(scn)
             _check_sectors(scn, model)
             run = _evaluate(scn, model, detail=True)
@@ -265,6 +291,7 @@ def _one(iso3: str, raw: Mapping[str, Any], year: int | None) -> dict[str, Any]:
                                  "package_net_funding_pct_gdp")},
             "employment_unit": model.employment_unit,
             "warnings": len(caught),
+            "imputed": imputed_inputs(scn),
         })
         return row
     except (InvestmentInputError, _db.CountryDataError) as err:
@@ -288,7 +315,8 @@ def _rate(scn: Scenario) -> float:
 COUNTRY_LOCK = threading.Lock()
 
 
-def _one_star(args: tuple[str, Mapping[str, Any], int | None]) -> dict[str, Any]:
+def _one_star(args: tuple[str, Mapping[str, Any], int | None, tuple[str, ...], str]
+              ) -> dict[str, Any]:
     with COUNTRY_LOCK:
         return _one(*args)
 
@@ -376,6 +404,8 @@ def simulate_many(
     progress: Callable[[int, int], None] | None = None,
     scheduler: str | None = None,
     client: Any = None,
+    impute: bool | Iterable[str] | None = None,
+    population_variant: str = "medium",
 ) -> WorldResult:
     """Simulate one preset or scenario for many countries, with regional and world totals.
 
@@ -402,6 +432,18 @@ def simulate_many(
         (``dask.config.set(scheduler="threads" | "processes" | "sync")``) or on ``client``.
     client : distributed.Client, optional
         Run the tasks on this Dask cluster (implies ``scheduler="dask"``).
+    impute : bool or iterable of str, optional
+        Inputs to impute for countries whose database record lacks them (default none:
+        those countries are failures).  ``True`` or ``("average_wage",)``: a missing
+        ``macro.average_wage`` is GDP per capita x the median ratio (average annual wage /
+        GDP per capita) of donor countries of the same region x income group (at least 3,
+        else the region, else the world; :func:`carecost.investment._countries.
+        wage_imputation`), flagged ``imputed: …`` in the scenario's sources and listed in the
+        ``imputed`` column of :attr:`WorldResult.countries`.  Countries that still lack an
+        input are failures.
+    population_variant : {"medium", "low", "high"}, default "medium"
+        UN WPP 2019 projection variant of every country's population (years after 2020;
+        total fertility half a child below / above the medium variant for low / high).
 
     Returns
     -------
@@ -419,17 +461,24 @@ def simulate_many(
             f"scheduler = {scheduler!r}; allowed None, 'processes' or 'dask'")
     raw, label = _raw_of(scenario_or_preset)
     codes = _codes(countries)
-    tasks = [(c, raw, year) for c in codes]
+    names = impute_names(impute)
+    with _countries.database_options(population_variant=population_variant):
+        pass  # checks the variant before any country is run
+    tasks = [(c, raw, year, names, population_variant) for c in codes]
     if scheduler == "dask" or client is not None:
         rows = _run_dask(tasks, client, progress)
     else:
         n_workers = max(1, int(workers if workers is not None else (os.cpu_count() or 1)))
         rows = _run_local(tasks, n_workers, progress)
-    return _assemble(rows, codes, year, label)
+    out = _assemble(rows, codes, year, label, names)
+    if population_variant != "medium":
+        out = dataclasses.replace(out, notes=(
+            *out.notes, f"population: UN WPP 2019 {population_variant} variant"))
+    return out
 
 
 def _assemble(rows: list[dict[str, Any]], codes: list[str], year: int | None,
-              label: str) -> WorldResult:
+              label: str, impute: tuple[str, ...] = ()) -> WorldResult:
     meta = _countries.db_available().set_index("iso3")[
         ["name", "region", "subregion", "wb_region", "income_group"]]
     done = [r for r in rows if "error" not in r]
@@ -442,8 +491,14 @@ def _assemble(rows: list[dict[str, Any]], codes: list[str], year: int | None,
     aggs = [_aggregate(g, "region", str(r)) for r, g in table.groupby("region", sort=True)]
     if len(table):
         aggs.append(_aggregate(table, "world", "World"))
-    notes = (f"{len(done)} of {len(codes)} countries simulated; {len(failed)} listed in "
-             "failures with the missing input",)
+    notes: tuple[str, ...] = (
+        f"{len(done)} of {len(codes)} countries simulated; {len(failed)} listed in failures "
+        "with the missing input",)
+    if impute:
+        n_imp = int((table["imputed"] != "").sum())
+        notes += (f"imputation asked for {', '.join(impute)}: {n_imp} of the {len(done)} "
+                  "countries rest on an imputed input (column imputed; flags 'imputed: ...' "
+                  "in each scenario's sources)",)
     return WorldResult(countries=table, failures=failures, aggregates=pd.DataFrame(aggs),
                        year=year, scenario=label, notes=notes)
 
