@@ -16,6 +16,7 @@ from carecost.investment import (
     Scenario,
     SimulationResult,
     compare_sectors,
+    default_ranges,
     monte_carlo,
     simulate,
 )
@@ -95,34 +96,6 @@ def _pct(part: float, whole: float) -> str:
 def _fl(x: Any) -> float:
     """``float(x)`` for a pandas scalar (typed loosely for pandas-stubs)."""
     return float(x)
-
-
-def default_ranges(scenario: Scenario) -> list[ParameterRange]:
-    """Uncertainty ranges used when none are given.
-
-    For every service: staff ratio (persons per staff) triangular from 80% to
-    125% of its value, non-staff cost share from 80% to 120% (kept below 1);
-    the propensity to consume +/- 0.1, the income tax rate +/- 25% and real
-    wage growth +/- 1 percentage point (uniform, kept in their allowed ranges).
-    """
-    out = []
-    for s in scenario.services:
-        p = s.persons_per_staff
-        out.append(ParameterRange(f"services.{s.name}.persons_per_staff", 0.8 * p, 1.25 * p,
-                                  dist="triangular"))
-        ns = s.non_staff_cost_share
-        if ns > 0:
-            out.append(ParameterRange(f"services.{s.name}.non_staff_cost_share", 0.8 * ns,
-                                      min(1.2 * ns, 0.95)))
-    f, m = scenario.fiscal, scenario.macro
-    out.append(ParameterRange("fiscal.propensity_to_consume",
-                              max(0.0, f.propensity_to_consume - 0.1),
-                              min(1.0, f.propensity_to_consume + 0.1)))
-    out.append(ParameterRange("fiscal.income_tax_rate", 0.75 * f.income_tax_rate,
-                              min(1.0 - f.employee_contribution_rate, 1.25 * f.income_tax_rate)))
-    out.append(ParameterRange("macro.real_wage_growth", max(-0.5, m.real_wage_growth - 0.01),
-                              min(0.5, m.real_wage_growth + 0.01)))
-    return out
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ from .scenario import (
 from .uncertainty import (
     ParameterRange,
     WorldMonteCarlo,
+    default_ranges,
     monte_carlo,
     sensitivity,
     world_monte_carlo,
@@ -102,6 +103,7 @@ __all__ = [
     "country_io_model",
     "country_parameters",
     "coverage",
+    "default_ranges",
     "employment_coefficients",
     "employment_multipliers",
     "example_io_model",

@@ -1145,6 +1145,38 @@ def io_model_for(scenario: Scenario) -> IOModel:
         "or, with meta.country an ISO3 code, a table of the country database)")
 
 
+def check_sectors(scenario: Scenario, model: IOModel) -> None:
+    """Check that every sector a scenario names is a sector of the input–output model.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    model : IOModel
+
+    Raises
+    ------
+    InvestmentInputError
+        Naming the scenario key (``services.<name>.sector``, ``.capital_sector`` or
+        ``comparison.sector``) and the model's codes.
+    """
+    for s in scenario.services:
+        for key, code in (("sector", s.sector), ("capital_sector", s.capital_sector)):
+            if code is None:
+                continue
+            try:
+                model.index_of(code)
+            except InvestmentInputError as err:
+                raise InvestmentInputError(f"services.{s.name}.{key}: {err}") from None
+    if scenario.comparison_sector is not None:
+        try:
+            model.index_of(scenario.comparison_sector)
+        except InvestmentInputError as err:
+            raise InvestmentInputError(
+                f"comparison.sector: {err}; set [comparison] sector to one of the codes of "
+                "the input–output model"
+            ) from None
+
+
 def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResult:
     """Run a care-investment scenario.
 
@@ -1171,22 +1203,7 @@ def simulate(scenario: Scenario, model: IOModel | None = None) -> SimulationResu
     """
     if model is None:
         model = io_model_for(scenario)
-    for s in scenario.services:
-        for key, code in (("sector", s.sector), ("capital_sector", s.capital_sector)):
-            if code is None:
-                continue
-            try:
-                model.index_of(code)
-            except InvestmentInputError as err:
-                raise InvestmentInputError(f"services.{s.name}.{key}: {err}") from None
-    if scenario.comparison_sector is not None:
-        try:
-            model.index_of(scenario.comparison_sector)
-        except InvestmentInputError as err:
-            raise InvestmentInputError(
-                f"comparison.sector: {err}; set [comparison] sector to one of the codes of "
-                "the input–output model"
-            ) from None
+    check_sectors(scenario, model)
     run = _evaluate(scenario, model, detail=True)
     assert run.sectors is not None
     years = scenario.years

@@ -44,7 +44,14 @@ from . import fields
 from ._validate import InvestmentInputError, check_range
 from .fields import JointConstraint
 from .io import IOModel
-from .model import SERVICE_NUMERIC, SUMMARY_MEASURES, _evaluate, io_model_for, parameter_value
+from .model import (
+    SERVICE_NUMERIC,
+    SUMMARY_MEASURES,
+    _evaluate,
+    check_sectors,
+    io_model_for,
+    parameter_value,
+)
 from .scenario import Scenario, Service
 
 __all__ = [
@@ -54,6 +61,7 @@ __all__ = [
     "ParameterRange",
     "WorldMonteCarlo",
     "check_joint_ranges",
+    "default_ranges",
     "monte_carlo",
     "sensitivity",
     "world_monte_carlo",
@@ -422,14 +430,20 @@ _JOBS = ("jobs_direct_childcare", "jobs_direct_ltc", "jobs_indirect", "jobs_indu
 
 
 def world_ranges(scenario: Scenario) -> list[ParameterRange]:
-    """The uncertain parameters of one country in :func:`world_monte_carlo`.
+    """The uncertain parameters of one country in :func:`world_monte_carlo`:
+    :func:`default_ranges` of the country's scenario (the same convention as the investment
+    brief)."""
+    return default_ranges(scenario)
 
-    The convention of the investment brief (``carecost.briefs.default_ranges``): for every
-    service the staff ratio (``persons_per_staff``) triangular from 80% to 125% of its value
-    and the non-staff cost share from 80% to 120% (at most 0.95); the propensity to consume
-    +/- 0.1, the income tax rate +/- 25% and real wage growth +/- 1 percentage point per year
-    (uniform, kept in their allowed ranges).  The values are the country's own (from the
-    country database), so the ranges differ between countries.
+
+def default_ranges(scenario: Scenario) -> list[ParameterRange]:
+    """Uncertainty ranges used when none are given (the investment brief, the world run).
+
+    For every service the staff ratio (``persons_per_staff``) triangular from 80% to 125% of
+    its value and the non-staff cost share from 80% to 120% (at most 0.95); the propensity to
+    consume +/- 0.1, the income tax rate +/- 25% and real wage growth +/- 1 percentage point
+    per year (uniform, kept in their allowed ranges).  The values are the scenario's own (for
+    a country, from the country database), so the ranges differ between countries.
 
     Parameters
     ----------
@@ -529,7 +543,7 @@ def _one_mc_locked(iso3: str, raw: dict[str, Any], year: int | None, n: int, see
             with _countries.database_options(impute=impute):
                 scn = world._load(iso3, raw)
             model = io_model_for(scn)
-            world._check_sectors(scn, model)
+            check_sectors(scn, model)
             ranges = world_ranges(scn)
             bases = {pr.path: pr.validate(scn) for pr in ranges}
             check_joint_ranges(scn, ranges)

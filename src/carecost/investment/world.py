@@ -41,8 +41,7 @@ from carecost import countries as _db
 
 from . import _countries
 from ._validate import InvestmentInputError
-from .io import IOModel
-from .model import AREA_OF_KIND, _evaluate, io_model_for
+from .model import AREA_OF_KIND, _evaluate, check_sectors, io_model_for
 from .scenario import PRESETS, Scenario, _read_toml, scenario_from_dict
 
 __all__ = ["AREAS", "ILO_2022_HEADLINE", "ILO_2022_SOURCE", "WORLD_COLUMNS", "WorldResult",
@@ -199,25 +198,6 @@ def _measures(scn: Scenario, run: Any, i: int, d: int = 1) -> dict[str, np.ndarr
     return out
 
 
-def _check_sectors(scn: Scenario, model: IOModel) -> None:
-    """The sector checks of :func:`carecost.investment.simulate`, with its messages."""
-    for s in scn.services:
-        for key, code in (("sector", s.sector), ("capital_sector", s.capital_sector)):
-            if code is None:
-                continue
-            try:
-                model.index_of(code)
-            except InvestmentInputError as err:
-                raise InvestmentInputError(f"services.{s.name}.{key}: {err}") from None
-    if scn.comparison_sector is not None:
-        try:
-            model.index_of(scn.comparison_sector)
-        except InvestmentInputError as err:
-            raise InvestmentInputError(
-                f"comparison.sector: {err}; set [comparison] sector to one of the codes of "
-                "the input–output model") from None
-
-
 def _load(iso3: str, raw: Mapping[str, Any]) -> Scenario:
     mine = copy.deepcopy(dict(raw))
     mine["meta"] = {**mine["meta"], "country": iso3}
@@ -269,7 +249,7 @@ def _one(iso3: str, raw: Mapping[str, Any], year: int | None,
             with _countries.database_options(impute=impute, population_variant=variant):
                 scn = _load(iso3, raw)
             model = io_model_for(scn)
-            _check_sectors(scn, model)
+            check_sectors(scn, model)
             run = _evaluate(scn, model, detail=True)
         yr, i = _year_index(scn, year)
         rate = _rate(scn)
