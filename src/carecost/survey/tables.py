@@ -29,6 +29,7 @@ from .results import Estimate, EstimateInfo, attach, critical_value
 
 if TYPE_CHECKING:
     from ._base import SurveyDesign
+    from .replicate import ReplicateDesign
 
 CipropMethod = Literal["logit", "beta", "likelihood", "xlogit", "mean"]
 CIPROP_METHODS = ("logit", "beta", "likelihood", "xlogit", "mean")
@@ -387,25 +388,32 @@ def variance(design: SurveyDesign, y: str, *, level: float = 0.95) -> Estimate:
         n = int(mb.mask.sum())
         cols = np.column_stack([w, mb.repw * mb.mask[:, None]])
         t0, t1, t2 = (cols.T @ np.ones_like(xc), cols.T @ xc, cols.T @ (xc * xc))
-        est_all = n / (n - 1) * (t2 / t0 - (t1 / t0) ** 2)
-        est = float(est_all[0])
-        var = float(replicate_variance(est_all[None, 1:], np.array([est]), design.scale,
-                                       design.rscales, design.mse, False)[0])
-        degf = design.degf()
-        crit = critical_value(level, degf)
-        se = float(np.sqrt(max(var, 0.0)))
-        out = pd.DataFrame({"variable": [y], "estimate": [est], "se": [se],
-                            "ci_low": [est - crit * se], "ci_high": [est + crit * se],
-                            "df": [degf], "n": [n]})
-        return attach(out, EstimateInfo(
-            statistic="variance", vcov=np.array([[var]]), index=out.index.copy(),
-            level=level, variance=design._variance_note(), df=degf, method=design._METHOD,
-            weights_unit=design.weights_unit, estimates=np.array([est])))
+        return _replicate_variance_result(design, y, n / (n - 1) * (t2 / t0 - (t1 / t0) ** 2),
+                                          n, level)
     n = int((w != 0).sum())
     res = _with_columns(design, {"__var__": xc * xc * n / (n - 1)}).mean("__var__",
                                                                        level=level)
     res["variable"] = y
     return res
+
+
+def _replicate_variance_result(design: ReplicateDesign, y: str, est_all: np.ndarray, n: int,
+                               level: float) -> Estimate:
+    """The :func:`variance` table of a replicate design from the full-sample and replicate
+    variances ``est_all`` (full sample first), on either backend."""
+    est = float(est_all[0])
+    var = float(replicate_variance(est_all[None, 1:], np.array([est]), design.scale,
+                                   design.rscales, design.mse, False)[0])
+    degf = design.degf()
+    crit = critical_value(level, degf)
+    se = float(np.sqrt(max(var, 0.0)))
+    out = pd.DataFrame({"variable": [y], "estimate": [est], "se": [se],
+                        "ci_low": [est - crit * se], "ci_high": [est + crit * se],
+                        "df": [degf], "n": [n]})
+    return attach(out, EstimateInfo(
+        statistic="variance", vcov=np.array([[var]]), index=out.index.copy(),
+        level=level, variance=design._variance_note(), df=degf, method=design._METHOD,
+        weights_unit=design.weights_unit, estimates=np.array([est])))
 
 
 def _variance_dask(design: SurveyDesign, y: str, level: float) -> Estimate:
@@ -418,7 +426,6 @@ def _variance_dask(design: SurveyDesign, y: str, level: float) -> Estimate:
     memory.
     """
     from ._base import check_columns
-    from ._engine import replicate_variance
     from .replicate import ReplicateDesign
 
     check_columns(design._backend, [y], "var")
@@ -440,20 +447,8 @@ def _variance_dask(design: SurveyDesign, y: str, level: float) -> Estimate:
         info = t.estimate_info
         assert info is not None and info.replicates is not None
         cols = np.column_stack([t["estimate"].to_numpy(), info.replicates])
-        est_all = n / (n - 1) * (cols[2] / cols[0] - (cols[1] / cols[0]) ** 2)
-        est = float(est_all[0])
-        var = float(replicate_variance(est_all[None, 1:], np.array([est]), design.scale,
-                                       design.rscales, design.mse, False)[0])
-        degf = design.degf()
-        crit = critical_value(level, degf)
-        se = float(np.sqrt(max(var, 0.0)))
-        out = pd.DataFrame({"variable": [y], "estimate": [est], "se": [se],
-                            "ci_low": [est - crit * se], "ci_high": [est + crit * se],
-                            "df": [degf], "n": [n]})
-        return attach(out, EstimateInfo(
-            statistic="variance", vcov=np.array([[var]]), index=out.index.copy(),
-            level=level, variance=design._variance_note(), df=degf, method=design._METHOD,
-            weights_unit=design.weights_unit, estimates=np.array([est])))
+        return _replicate_variance_result(
+            design, y, n / (n - 1) * (cols[2] / cols[0] - (cols[1] / cols[0]) ** 2), n, level)
     n = len(design.subset(lambda f: f[wcol] != 0))
     factor = n / (n - 1)
 
