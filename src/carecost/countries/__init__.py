@@ -35,6 +35,7 @@ from ._api import (
     profile,
     series,
     table,
+    value_for_year,
 )
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "profile",
     "series",
     "table",
+    "value_for_year",
 ]

@@ -239,16 +239,33 @@ def available() -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- indicators
-def _pick(series: pd.DataFrame, year: int) -> dict[str, Any]:
-    """The value of one series for ``year``, with the flag saying how it was obtained."""
-    years = series["year"].to_numpy(dtype=int)
-    values = series["value"].to_numpy(dtype=float)
-    flags = series["flag"].to_numpy(dtype=object)
-    notes = series["note"].to_numpy(dtype=object)
+def value_for_year(years: np.ndarray, values: np.ndarray, flags: np.ndarray,
+                   notes: np.ndarray, year: int) -> dict[str, Any]:
+    """The value of one series for ``year``, with the flag saying how it was obtained.
+
+    The rule of :func:`indicator`: the year's observation; else linear interpolation between
+    the nearest observations before and after it; else the nearest observation carried
+    forward (or back).
+
+    Parameters
+    ----------
+    years, values, flags, notes : numpy.ndarray
+        One series' observations (same length, at least one), sorted by year.
+    year : int
+        Year wanted.
+
+    Returns
+    -------
+    dict
+        ``value`` (float), ``year`` (of the observation used, the earlier one when
+        interpolated), ``flag`` (``observed``, ``interpolated between A and B``, ``carried
+        forward from A``, ``carried back from A``, with the source flags of the observations
+        used when they are not ``observed``) and ``note``.
+    """
     exact = np.flatnonzero(years == year)
     if exact.size:
         i = int(exact[0])
-        return {"value": values[i], "year": int(years[i]), "flag": str(flags[i]),
+        return {"value": float(values[i]), "year": int(years[i]), "flag": str(flags[i]),
                 "note": str(notes[i])}
     before = np.flatnonzero(years < year)
     after = np.flatnonzero(years > year)
@@ -263,8 +280,16 @@ def _pick(series: pd.DataFrame, year: int) -> dict[str, Any]:
     i = int(before[-1]) if before.size else int(after[0])
     way = "carried forward" if before.size else "carried back"
     extra = f" ({flags[i]})" if flags[i] != "observed" else ""
-    return {"value": values[i], "year": int(years[i]),
+    return {"value": float(values[i]), "year": int(years[i]),
             "flag": f"{way} from {years[i]}{extra}", "note": str(notes[i])}
+
+
+def _pick(series: pd.DataFrame, year: int) -> dict[str, Any]:
+    """The value of one series for ``year`` (:func:`value_for_year`)."""
+    return value_for_year(series["year"].to_numpy(dtype=int),
+                          series["value"].to_numpy(dtype=float),
+                          series["flag"].to_numpy(dtype=object),
+                          series["note"].to_numpy(dtype=object), year)
 
 
 def indicator(iso3: str, name: str, year: int, *, sex: str | None = None,

@@ -257,38 +257,12 @@ def _series_key(iso3: str, name: str, sex: str | None,
 
 
 def _picked(rows: Mapping[str, np.ndarray], year: int) -> dict[str, Any]:
-    """:func:`carecost.countries.indicator`'s value for ``year`` from one series' columns.
-
-    The rule of ``carecost.countries._api._pick`` (the accessor's), on arrays: the year's
-    observation; else linear interpolation between the nearest observations before and after
-    it; else the nearest observation carried forward (or back); the flag says which.
-    """
-    years = rows["year"].astype(int)
-    values = rows["value"]
-    flags = rows["flag"]
-    notes = rows["note"]
-    out = {"unit": str(rows["unit"][0]), "source": str(rows["source"][0])}
-    exact = np.flatnonzero(years == year)
-    if exact.size:
-        i = int(exact[0])
-        return {"value": float(values[i]), **out, "year": int(years[i]),
-                "flag": str(flags[i]), "note": str(notes[i])}
-    before = np.flatnonzero(years < year)
-    after = np.flatnonzero(years > year)
-    if before.size and after.size:
-        i, j = int(before[-1]), int(after[0])
-        w = (year - years[i]) / (years[j] - years[i])
-        src = {str(flags[i]), str(flags[j])} - {"observed"}
-        extra = f" ({', '.join(sorted(src))})" if src else ""
-        return {"value": float(values[i] + w * (values[j] - values[i])), **out,
-                "year": int(years[i]),
-                "flag": f"interpolated between {years[i]} and {years[j]}{extra}",
-                "note": str(notes[i])}
-    i = int(before[-1]) if before.size else int(after[0])
-    way = "carried forward" if before.size else "carried back"
-    extra = f" ({flags[i]})" if flags[i] != "observed" else ""
-    return {"value": float(values[i]), **out, "year": int(years[i]),
-            "flag": f"{way} from {years[i]}{extra}", "note": str(notes[i])}
+    """:func:`carecost.countries.indicator`'s value for ``year`` from one series' columns
+    (:func:`carecost.countries.value_for_year`, with the series' unit and source)."""
+    picked = countries.value_for_year(rows["year"].astype(int), rows["value"], rows["flag"],
+                                      rows["note"], year)
+    return {"value": picked.pop("value"), "unit": str(rows["unit"][0]),
+            "source": str(rows["source"][0]), **picked}
 
 
 def db_indicator(iso3: str, name: str, year: int, *, sex: str | None = None,
